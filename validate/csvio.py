@@ -1,0 +1,88 @@
+"""Read and write the package's CSV files, keeping each record's physical line number.
+
+A quoted cell may hold line breaks, so a record's line in the file is not its row
+number plus one: it is computed here while reading.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV record: its cells by column name, its physical line and its row number."""
+
+    cells: dict[str, str]
+    line: int  # physical line of the file where the record starts (header = line 1)
+    row: int  # record number as frictionless counts it (header = 1, first record = 2)
+
+
+@dataclass
+class Table:
+    """A parsed CSV file: the header and the records, in file order."""
+
+    header: list[str]
+    records: list[Record] = field(default_factory=list)
+
+    def line_of_row(self, row: int) -> int | None:
+        """Return the physical line where frictionless row number `row` starts."""
+        if row == 1:
+            return 1
+        index = row - 2
+        return self.records[index].line if 0 <= index < len(self.records) else None
+
+
+def parse_csv(text: str) -> Table:
+    """Parse CSV text (already decoded) into a Table; raises csv.Error on malformed input."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    records: list[Record] = []
+    next_line = 1
+    for cells in reader:
+        line, next_line = next_line, reader.line_num + 1
+        if header is None:
+            header = cells
+            continue
+        if not cells:  # a blank line is not a record
+            continue
+        padded = cells + [""] * (len(header) - len(cells))
+        records.append(Record(dict(zip(header, padded)), line, len(records) + 2))
+    return Table(header or [], records)
+
+
+def render_csv(header: list[str], rows: list[dict[str, str]]) -> str:
+    """Render rows in the package's canonical CSV form: UTF-8 text, LF, minimal quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in header])
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file and a rename; skip unchanged files.
+
+    Returns True when the file was written.
+    """
+    if path.exists() and path.read_bytes() == data:
+        return False
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True

@@ -1,0 +1,70 @@
+"""Fill the derived columns: span offsets and context, and resource bytes and hashes.
+
+`python -m validate fill [PATH]` reads the same files that people edit, computes
+what can be derived from them, and rewrites only what changed, atomically:
+
+- in spans.csv: `start`, `end`, `prefix`, `suffix` from `exact` (an existing `start`
+  picks the occurrence when the text occurs more than once);
+- in datapackage.json: `bytes` and `hash` (`sha256:…`) of every resource.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .anchor import AnchorError, locate
+from .csvio import parse_csv, render_csv, write_atomically
+
+
+class FillError(Exception):
+    """Filling could not be done; the message says which row and why."""
+
+
+def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> bool:
+    """Recompute offsets and context of every span; return True if spans.csv changed."""
+    documents = parse_csv(documents_path.read_text(encoding="utf-8"))
+    snapshots: dict[str, str] = {}
+    for record in documents.records:
+        if record.cells.get("snapshot_path"):
+            snapshot = package_dir / record.cells["snapshot_path"]
+            snapshots[record.cells["document_id"]] = snapshot.read_text(encoding="utf-8")
+    spans = parse_csv(spans_path.read_text(encoding="utf-8"))
+    rows = []
+    for record in spans.records:
+        row = dict(record.cells)
+        text = snapshots.get(row["document_id"])
+        if text is None:
+            raise FillError(f"{spans_path.name} line {record.line}: document {row['document_id']!r} has no snapshot")
+        near = int(row["start"]) if row.get("start", "").isdigit() else None
+        try:
+            anchor = locate(text, row["exact"], near=near)
+        except AnchorError as error:
+            raise FillError(f"{spans_path.name} line {record.line} ({row['span_id']}): {error}") from None
+        row.update(start=str(anchor.start), end=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
+        rows.append(row)
+    return write_atomically(spans_path, render_csv(spans.header, rows).encode("utf-8"))
+
+
+def fill_descriptor(descriptor_path: Path) -> bool:
+    """Set `bytes` and `hash` of every resource from its file; return True if changed."""
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    for resource in descriptor.get("resources", []):
+        data = (descriptor_path.parent / resource["path"]).read_bytes()
+        resource["bytes"] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+    return write_atomically(descriptor_path, text.encode("utf-8"))
+
+
+def fill(descriptor_path: Path) -> list[str]:
+    """Fill every derived column of the package; return the files that were rewritten."""
+    package_dir = descriptor_path.parent
+    changed = []
+    spans, documents = package_dir / "data" / "spans.csv", package_dir / "data" / "documents.csv"
+    if spans.exists() and fill_spans(package_dir, spans, documents):
+        changed.append(str(spans.relative_to(package_dir)))
+    if fill_descriptor(descriptor_path):
+        changed.append(descriptor_path.name)
+    return changed

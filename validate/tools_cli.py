@@ -1,0 +1,98 @@
+"""The helper commands: `anchor`, `sentences` and `fill`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .anchor import AnchorError, line_of, locate
+from .fill import FillError, fill
+from .sentences import split_sentences
+
+EXIT_OK, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def _read_snapshot(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(_fail(f"cannot read snapshot {path}: {error}"))
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_CANNOT_RUN
+
+
+def anchor_main(argv: list[str]) -> int:
+    """Print start, end, prefix and suffix of exact texts in a snapshot. Read-only."""
+    parser = argparse.ArgumentParser(
+        prog="python -m validate anchor",
+        description="Locate exact texts in a snapshot and print their anchors (code points, end exclusive). "
+        "Reads only; writes nothing.",
+    )
+    parser.add_argument("snapshot", help="the snapshot file, e.g. sources/article-2025-02-04-bukele-cecot.txt")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", help="the exact text to anchor")
+    source.add_argument("--file", help="a file with one exact text per line (use - for standard input)")
+    parser.add_argument("--near", type=int, help="when the text occurs more than once, pick the occurrence nearest this offset")
+    parser.add_argument("--prefix", help="when the text occurs more than once, pick the occurrence preceded by this text")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    args = parser.parse_args(argv)
+    text = _read_snapshot(args.snapshot)
+    if args.text is not None:
+        wanted = [args.text]
+    else:
+        stream = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+        with stream:
+            wanted = [line.rstrip("\n") for line in stream if line.strip()]
+    code = EXIT_OK
+    results = []
+    for exact in wanted:
+        try:
+            a = locate(text, exact, near=args.near, prefix=args.prefix)
+        except AnchorError as error:
+            results.append({"exact": exact, "error": str(error)})
+            code = EXIT_INVALID
+            continue
+        results.append({"exact": a.exact, "start": a.start, "end": a.end, "line": line_of(text, a.start), "prefix": a.prefix, "suffix": a.suffix})
+    if args.format == "json":
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            if "error" in r:
+                print(f"error: {r['error']}")
+            else:
+                print(f"start={r['start']} end={r['end']} line={r['line']} prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
+    return code
+
+
+def sentences_main(argv: list[str]) -> int:
+    """Print the sentences of a snapshot as the coverage check splits them."""
+    parser = argparse.ArgumentParser(prog="python -m validate sentences", description="List the sentences of a snapshot with their line and offsets.")
+    parser.add_argument("snapshot")
+    args = parser.parse_args(argv)
+    for number, s in enumerate(split_sentences(_read_snapshot(args.snapshot)), start=1):
+        print(f"{number:>3}  line {s.line:>3}  [{s.start}, {s.end})  {s.text}")
+    return EXIT_OK
+
+
+def fill_main(argv: list[str]) -> int:
+    """Fill derived columns (span offsets and context; resource bytes and hashes)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m validate fill",
+        description="Compute span start/end/prefix/suffix from `exact`, and every resource's bytes and sha256 hash. "
+        "Rewrites only files whose content changes, atomically.",
+    )
+    parser.add_argument("path", nargs="?", default="datapackage.json")
+    args = parser.parse_args(argv)
+    try:
+        changed = fill(Path(args.path))
+    except FillError as error:
+        return _fail(str(error))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as error:
+        return _fail(f"cannot fill {args.path}: {error}")
+    print("rewrote: " + ", ".join(changed) if changed else "nothing to change")
+    return EXIT_OK
