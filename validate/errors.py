@@ -1,0 +1,41 @@
+"""The one error record that every check, in every layer, reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Error:
+    """A problem found in the package, written for a contributor who is not a programmer.
+
+    `file` is relative to the package folder; `line` is the physical line in that file
+    (a quoted cell with line breaks shifts it, so it is computed, never row + 1); `row`
+    is the data row number as frictionless counts it (header = 1); `field` is a CSV
+    column or a JSON path; `code` names the specific rule within the check.
+    """
+
+    check: str
+    code: str
+    message: str
+    file: str = ""
+    line: int | None = None
+    row: int | None = None
+    field: str = ""
+    hint: str = ""
+    severity: Severity = "error"
+
+    def sort_key(self) -> tuple:
+        # file first, then position in it, then the rule: reads like the file top to bottom
+        return (self.file, self.line or 0, self.row or 0, self.field, self.check, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        """The error as a JSON-ready dict, with the documented key order."""
+        return asdict(self)
+
+
+class CannotRun(Exception):
+    """The validator cannot run at all (exit 2): usage error, unreadable descriptor, PATH missing."""
