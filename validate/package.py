@@ -53,6 +53,7 @@ class Package:
     resources: list[Resource] = field(default_factory=list)
     schema_texts: dict[str, str] = field(default_factory=dict)
     load_errors: list[Error] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # results shared between checks (the frictionless run)
 
     @property
     def descriptor_file(self) -> str:

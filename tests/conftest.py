@@ -1,0 +1,48 @@
+"""Shared fixtures: build small packages in a temporary folder from the fixture cases.
+
+A valid case under fixtures/valid/<case>/ is a complete package except for schemas/,
+which is always the repository's own (so the fixtures test the schemas we ship). An
+invalid case under fixtures/invalid/<case>/ holds only what differs from the minimal
+valid package: files to replace, and an `expected.json` listing the exact errors.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from validate.fill import fill_descriptor
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+BASE = FIXTURES / "valid" / "minimal"
+
+
+def build_package(target: Path, case: Path | None = None) -> Path:
+    """Copy the minimal package (plus the repo's schemas) to `target`, overlay `case`; return the descriptor."""
+    shutil.copytree(BASE, target, dirs_exist_ok=True)
+    shutil.copytree(REPO / "schemas", target / "schemas", dirs_exist_ok=True)
+    spec = {}
+    if case is not None:
+        spec = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+        for source in case.rglob("*"):
+            if source.is_file() and source.name != "expected.json":
+                destination = target / source.relative_to(case)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+        for relative in spec.get("delete", []):
+            doomed = target / relative
+            shutil.rmtree(doomed) if doomed.is_dir() else doomed.unlink()
+    if not spec.get("keep_hashes"):
+        fill_descriptor(target / "datapackage.json")  # a case tests its own rule, not stale hashes
+    return target / "datapackage.json"
+
+
+@pytest.fixture
+def minimal_package(tmp_path: Path) -> Path:
+    """The descriptor of a fresh copy of the minimal valid package."""
+    return build_package(tmp_path / "package")

@@ -1,0 +1,39 @@
+"""Data-driven tests: each fixture case yields exactly the errors its expected.json lists."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from validate import run
+from validate.checks import CHECKS
+
+from .conftest import FIXTURES, build_package
+
+INVALID_CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
+
+
+def _errors(result) -> list[dict]:
+    return [{"check": e.check, "code": e.code, "file": e.file, "line": e.line, "field": e.field} for e in result.errors]
+
+
+def test_minimal_package_is_valid(minimal_package):
+    result = run(minimal_package)
+    assert _errors(result) == []
+    assert result.valid
+
+
+@pytest.mark.parametrize("case", INVALID_CASES, ids=[c.name for c in INVALID_CASES])
+def test_invalid_case_yields_exactly_its_errors(case, tmp_path):
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    result = run(build_package(tmp_path / "package", case))
+    assert _errors(result) == expected["errors"]
+    assert not result.valid
+
+
+def test_every_check_has_an_invalid_case():
+    covered = set()
+    for case in INVALID_CASES:
+        covered |= {e["check"] for e in json.loads((case / "expected.json").read_text(encoding="utf-8"))["errors"]}
+    assert set(CHECKS) - covered == set()

@@ -1,0 +1,63 @@
+"""Shared translation of jsonschema errors into the project's Error record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from ..errors import Error
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+
+_HINTS = {
+    "required": "Add the missing property.",
+    "additionalProperties": "Remove or rename the property: only the properties the profile lists are allowed (check the spelling).",
+    "pattern": "Change the value so that it has the expected form.",
+    "enum": "Use one of the allowed values.",
+    "const": "Use exactly the expected value.",
+    "type": "Change the value to the expected JSON type.",
+    "format": "Write the value in the expected format.",
+    "minItems": "Add at least one item.",
+    "minLength": "Fill in the value.",
+}
+
+
+@cache
+def validator(profile_name: str) -> Draft202012Validator:
+    """Return a validator for a profile in schemas/ (read from disk, never fetched)."""
+    profile = json.loads((SCHEMAS_DIR / profile_name).read_text(encoding="utf-8"))
+    return Draft202012Validator(profile, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def iter_profile_errors(check_id: str, instance: object, profile_name: str, file: str, line_of) -> Iterator[Error]:
+    """Validate `instance` against a profile; yield one Error per problem found."""
+    for error in validator(profile_name).iter_errors(instance):
+        if error.context:  # anyOf/oneOf/if-then: report the most relevant branch
+            error = best_match(error.context)
+        yield Error(
+            check_id,
+            str(error.validator),
+            f"{_where(error)}: {_plain(error)}",
+            file,
+            line_of(error.json_path),
+            field=error.json_path,
+            hint=_HINTS.get(str(error.validator), ""),
+        )
+
+
+def _where(error: ValidationError) -> str:
+    return error.json_path if error.json_path != "$" else "the top level"
+
+
+def _plain(error: ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown property not allowed")
+    if error.validator == "pattern":
+        described = error.schema.get("description")
+        return f"{error.instance!r} does not have the expected form" + (f" ({described})" if described else f" (pattern {error.validator_value})")
+    return error.message

@@ -1,0 +1,40 @@
+"""Small helpers for checks that read the package's own tables."""
+
+from __future__ import annotations
+
+from ..csvio import Record
+from ..package import Package
+
+# The primary key of each table of the data model.
+KEYS = {"documents": "document_id", "entities": "entity_id", "claims": "claim_id", "quotes": "quote_id",
+        "quantities": "quantity_id", "images": "image_id", "spans": "span_id"}
+
+
+def records(package: Package, name: str) -> list[Record]:
+    """Return the records of table `name`, or [] when it is missing or unreadable."""
+    table = package.table(name)
+    return table.records if table else []
+
+
+def by_id(package: Package, name: str) -> dict[str, Record]:
+    """Return the records of table `name` keyed by their ID."""
+    return {r.cells.get(KEYS[name], ""): r for r in records(package, name)}
+
+
+def path_of(package: Package, name: str) -> str:
+    """Return the file path of table `name` as the descriptor gives it."""
+    resource = package.resource(name)
+    return resource.path if resource else f"data/{name}.csv"
+
+
+def snapshot_texts(package: Package) -> dict[str, str]:
+    """Return {document_id: snapshot text} for documents whose snapshot is a readable resource."""
+    if "snapshots" not in package.cache:
+        texts = {}
+        by_path = {r.path: r for r in package.resources}
+        for record in records(package, "documents"):
+            resource = by_path.get(record.cells.get("snapshot_path", ""))
+            if resource is not None and resource.text is not None:
+                texts[record.cells["document_id"]] = resource.text
+        package.cache["snapshots"] = texts
+    return package.cache["snapshots"]

@@ -1,0 +1,86 @@
+"""anchors: every span's `exact` text is exactly the snapshot's text at `[start, end)`.
+
+Offsets are Unicode code points (Python string indices), `end` exclusive. Also:
+`prefix` stands right before `start` and `suffix` right after `end` (so the span can be
+re-anchored if offsets ever drift); the span neither starts nor ends inside a grapheme
+cluster, nor with white space; the record it anchors exists; and its role fits that
+record (a `cue` anchors a quote, a `caption` an image, a `mention` an entity, ...).
+
+PASS: start=161 end=173 exact="Nayib Bukele"   (text[161:173] == "Nayib Bukele")
+FAIL: start=160 end=172 exact="Nayib Bukele"   ->  exact-mismatch (off by one)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from ..errors import Error
+from ..package import Package
+from ._rows import KEYS, by_id, path_of, records, snapshot_texts
+
+ID = "anchors"
+SUMMARY = "Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, for an existing record and a fitting role."
+
+ROLES_BY_TABLE = {
+    "claims": {"content"},
+    "quotes": {"content", "cue", "speaker"},
+    "quantities": {"content"},
+    "images": {"caption", "credit"},
+    "entities": {"mention"},
+    "documents": {"metadata", "non_content"},
+}
+_FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right offsets, or `python -m validate fill` to recompute them."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield one error per span and problem."""
+    texts = snapshot_texts(package)
+    ids = {table: set(by_id(package, table)) for table in KEYS}
+    boundaries: dict[str, set[int]] = {}
+    file = path_of(package, "spans")
+    for record in records(package, "spans"):
+        cells = record.cells
+
+        def error(code: str, message: str, field: str, hint: str = _FIX) -> Error:
+            return Error(ID, code, f"{cells.get('span_id', 'span')}: {message}", file, record.line, record.row, field, hint)
+
+        table, target, role = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("role", "")
+        if table in ids and target not in ids[table]:
+            yield error("unknown-target", f"target {target!r} does not exist in {table}.", "target_id",
+                        f"Use an ID that exists in data/{table}.csv, or add that row first.")
+        if table in ROLES_BY_TABLE and role and role not in ROLES_BY_TABLE[table]:
+            yield error("role-mismatch", f"role {role!r} does not fit a span of {table}.", "role",
+                        f"For {table}, use: {', '.join(sorted(ROLES_BY_TABLE[table]))}.")
+        document = cells.get("document_id", "")
+        text = texts.get(document)
+        if text is None:
+            if document in ids["documents"]:
+                yield error("no-snapshot", f"document {document!r} has no snapshot to anchor into.", "document_id",
+                            "Anchor spans in a document whose snapshot_path is set.")
+            continue
+        try:
+            start, end = int(cells.get("start", "")), int(cells.get("end", ""))
+        except ValueError:
+            continue  # table-frictionless reports the type error
+        exact = cells.get("exact", "")
+        if not 0 <= start < end <= len(text):
+            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start")
+            continue
+        if text[start:end] != exact:
+            yield error("exact-mismatch", f"the snapshot has {text[start:end]!r} at [{start}, {end}), not {exact!r}.", "exact")
+            continue
+        prefix, suffix = cells.get("prefix", ""), cells.get("suffix", "")
+        if prefix and text[max(0, start - len(prefix)):start] != prefix:
+            yield error("prefix-mismatch", f"prefix {prefix!r} is not the text right before the span.", "prefix")
+        if suffix and text[end:end + len(suffix)] != suffix:
+            yield error("suffix-mismatch", f"suffix {suffix!r} is not the text right after the span.", "suffix")
+        if exact != exact.strip():
+            yield error("padded", "exact text starts or ends with white space.", "exact", "Move start or end so the span starts and ends on a visible character.")
+        if document not in boundaries:
+            boundaries[document] = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+        for name, offset in (("start", start), ("end", end)):
+            if offset not in boundaries[document]:
+                yield error("splits-grapheme", f"{name} {offset} falls inside a character made of several code points.", name,
+                            "Move the boundary so that it does not split an accented letter or emoji.")

@@ -1,0 +1,77 @@
+"""attribution: every quotation has a speaker and a cue, and claims agree with their quotes.
+
+- a quote's speaker is an entity, never blank; a `named` or `described` speaker has a
+  `speaker` span (the words naming or describing them), an `inferred` one a note saying how;
+- a quote's cue is not blank and is anchored (record-anchors checks the cue span);
+- a claim carried by a quote (`quote_id`) is attributed (`voice` attributed) to that
+  quote's speaker;
+- a direct or partial quote's content opens right after a quotation mark in the snapshot (or
+  starts a line of its own, like an embedded post), and an indirect one is not enclosed in
+  quotation marks.
+
+PASS: qot-004 speaker ent-marco-rubio, speaker_status named, a speaker span "Mr Rubio"
+FAIL: clm-020 quote_id qot-004 but attributed_to_entity_id ent-nayib-bukele  ->  speaker-mismatch
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from ._rows import by_id, path_of, records, snapshot_texts
+
+ID = "attribution"
+SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are attributed to the quote's speaker; quotation marks match the quote type."
+
+OPENING, CLOSING = "“‘\"", "”’\""
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield speaker, cue, claim-attribution and quotation-mark errors."""
+    quotes = by_id(package, "quotes")
+    texts = snapshot_texts(package)
+    spans_by_quote: dict[str, dict[str, list[dict]]] = {}
+    for record in records(package, "spans"):
+        if record.cells.get("target_table") == "quotes":
+            spans_by_quote.setdefault(record.cells.get("target_id", ""), {}).setdefault(record.cells.get("role", ""), []).append(record.cells)
+    file = path_of(package, "quotes")
+    for quote_id, record in quotes.items():
+        cells = record.cells
+        anchored = spans_by_quote.get(quote_id, {})
+        if cells.get("speaker_status") in ("named", "described") and not anchored.get("speaker"):
+            yield Error(ID, "speaker-unanchored", f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.",
+                        file, record.line, record.row, "speaker_entity_id", f"Add a spans.csv row with target_id {quote_id} and role speaker.")
+        if not cells.get("cue", "").strip():
+            yield Error(ID, "no-cue", f"{quote_id} has no cue (the words that attribute it, such as 'said').", file, record.line, record.row, "cue")
+        text = texts.get(cells.get("document_id", ""))
+        if text is None:
+            continue
+        for span in anchored.get("content", []):
+            try:
+                start, end = int(span["start"]), int(span["end"])
+            except (KeyError, ValueError):
+                continue
+            before, after = text[start - 1:start], text[end:end + 1]
+            enclosed = bool(before) and before in OPENING and bool(after) and after in CLOSING + ",."
+            quote_type = cells.get("quote_type")
+            block = start == 0 or before == "\n"  # a quotation set off on its own line, like an embedded post
+            if quote_type in ("direct", "partial") and not block and before not in OPENING:
+                yield Error(ID, "quote-marks", f"{quote_id} is {quote_type} but its content span {span.get('span_id')} is not preceded by a quotation mark.",
+                            file, record.line, record.row, "quote_type",
+                            "Start the content span right after the opening quotation mark, or make the quote indirect.")
+            elif quote_type == "indirect" and enclosed:
+                yield Error(ID, "quote-marks", f"{quote_id} is indirect but its content span {span.get('span_id')} sits inside quotation marks.",
+                            file, record.line, record.row, "quote_type", "Make the quote direct or partial.")
+    claims_file = path_of(package, "claims")
+    for record in records(package, "claims"):
+        cells = record.cells
+        quote = quotes.get(cells.get("quote_id", ""))
+        if quote is None:
+            continue
+        speaker = quote.cells.get("speaker_entity_id")
+        if cells.get("voice") != "attributed" or cells.get("attributed_to_entity_id") != speaker:
+            yield Error(ID, "speaker-mismatch", f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, "
+                        f"but the claim is {cells.get('voice')} and attributed to {cells.get('attributed_to_entity_id') or 'nobody'}.",
+                        claims_file, record.line, record.row, "attributed_to_entity_id",
+                        f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.")

@@ -1,0 +1,64 @@
+"""canonical-form: every CSV is in the one byte form that diffs, spreadsheets and tools agree on.
+
+- UTF-8 without a byte order mark (a BOM breaks Python's csv module and R readers);
+- LF line endings, no CR, and a final newline;
+- no NUL byte;
+- the header lists the schema's fields, in the schema's order;
+- text in Unicode NFC, so that equal-looking strings compare equal;
+- no cell that a spreadsheet would run as a formula: one starting with = + - @, a tab or
+  a CR. Verbatim text that genuinely starts that way is not stored so: a span boundary
+  is moved, and `prefix`/`suffix` context is trimmed by `python -m validate fill`.
+
+PASS: claim_id,document_id,statement,...\\nclm-001,doc-article,...\\n
+FAIL: a cell "=HYPERLINK(...)"  ->  formula
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from ..anchor import FORMULA_START
+from ..errors import Error
+from ..package import Package
+
+ID = "canonical-form"
+SUMMARY = "CSV files are UTF-8 without BOM, LF-only with a final newline, NFC, headed in schema order, with no formula-like cells."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield byte-level and cell-level departures from the canonical CSV form."""
+    for resource in package.resources:
+        if not resource.is_table or resource.data is None:
+            continue
+        data, path = resource.data, resource.path
+        if data.startswith(b"\xef\xbb\xbf"):
+            yield Error(ID, "bom", f"{path} starts with a byte order mark (BOM).", path, 1,
+                        hint="Save as UTF-8 without BOM (in Excel choose 'CSV UTF-8' then remove the BOM, or re-save with a text editor).")
+        if b"\r" in data:
+            line = data.count(b"\n", 0, data.index(b"\r")) + 1
+            yield Error(ID, "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", path, line,
+                        hint="Save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
+        if b"\x00" in data:
+            line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+            yield Error(ID, "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", path, line,
+                        hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.")
+        if data and not data.endswith(b"\n"):
+            yield Error(ID, "final-newline", f"{path} does not end with a newline.", path, data.count(b"\n") + 1,
+                        hint="Add a line break after the last row.")
+        table = resource.table
+        if table is None:
+            continue
+        expected = [f.get("name") for f in (resource.schema or {}).get("fields", []) if isinstance(f, dict)]
+        if resource.schema is not None and table.header and table.header != expected:
+            yield Error(ID, "header", f"{path} header is {','.join(table.header)} but the schema's fields, in order, are {','.join(map(str, expected))}.",
+                        path, 1, hint="Make line 1 list exactly the schema's field names, in the schema's order.")
+        for record in table.records:
+            for name, value in record.cells.items():
+                if value.startswith(FORMULA_START):
+                    yield Error(ID, "formula", f"{name} starts with {value[:1]!r}: a spreadsheet would run this cell as a formula.",
+                                path, record.line, record.row, name,
+                                "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
+                if not unicodedata.is_normalized("NFC", value):
+                    yield Error(ID, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", path, record.line, record.row, name,
+                                "Re-type the accented characters, or normalise the text to NFC.")

@@ -1,0 +1,44 @@
+"""coverage: every sentence of every snapshot is accounted for.
+
+Each snapshot is split into sentences (validate/sentences.py; the rule is in the README).
+A sentence is covered when a span with a role that records content (`content`,
+`caption`, `credit`, `metadata`) or excludes it with a reason (`non_content`) overlaps
+it. Mentions, cues and speaker spans alone do not cover a sentence. Nothing is skipped
+silently: each uncovered sentence is reported at its line of the snapshot.
+
+PASS: "ADVERTISEMENT" with a non_content span saying it is an advertisement marker
+FAIL: a paragraph no claim, quote or quantity comes from  ->  uncovered-sentence
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from ..sentences import split_sentences
+from ._rows import records, snapshot_texts
+
+ID = "coverage"
+SUMMARY = "Every sentence of every snapshot is covered by a record's span or excluded as non-content with a reason."
+
+COVERING_ROLES = {"content", "caption", "credit", "metadata", "non_content"}
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield one error per sentence that no covering span overlaps."""
+    intervals: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for record in records(package, "spans"):
+        cells = record.cells
+        if cells.get("role") in COVERING_ROLES and cells.get("start", "").isdigit() and cells.get("end", "").isdigit():
+            intervals[cells.get("document_id", "")].append((int(cells["start"]), int(cells["end"])))
+    paths = {r.cells.get("document_id"): r.cells.get("snapshot_path", "") for r in records(package, "documents")}
+    for document, text in snapshot_texts(package).items():
+        spans = intervals[document]
+        for sentence in split_sentences(text):
+            if not any(start < sentence.end and sentence.start < end for start, end in spans):
+                shown = sentence.text if len(sentence.text) <= 80 else sentence.text[:79] + "…"
+                yield Error(ID, "uncovered-sentence", f"No record covers the sentence at [{sentence.start}, {sentence.end}): {shown!r}.",
+                            paths.get(document, document), sentence.line, field="",
+                            hint="Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it is not content.")

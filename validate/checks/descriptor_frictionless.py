@@ -1,0 +1,38 @@
+"""descriptor-frictionless: frictionless's own reading of the descriptor, as a second opinion.
+
+frictionless 5.21 checks what our profile also checks in part (resource names, `created`,
+licences) and what it needs to open the package at all (schemas it can read, dialects,
+safe paths). Its warnings count too: a published package has none.
+
+PASS: a descriptor frictionless can open, with no warnings
+FAIL: "schema": "schemas/missing.schema.json"  (frictionless cannot load the schema)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from . import _frictionless
+
+ID = "descriptor-frictionless"
+SUMMARY = "frictionless 5.21 can open the descriptor and raises no descriptor errors or warnings."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield frictionless's descriptor errors and every warning of its report."""
+    outcome = _frictionless.run(package)
+    for problem in outcome.metadata_errors:
+        yield Error(ID, problem.type, f"frictionless cannot open the package: {problem.message}", package.descriptor_file,
+                    hint="Fix the descriptor as the message says; the descriptor-profile errors usually point at the same place.")
+    report = outcome.report
+    if report is None:
+        return
+    for problem in report.errors:
+        yield Error(ID, problem.type, f"frictionless: {problem.message}", package.descriptor_file)
+    for warning in report.warnings:
+        yield Error(ID, "warning", f"frictionless warns: {warning}", package.descriptor_file, severity="warning")
+    for task in report.tasks:
+        for warning in task.warnings:
+            yield Error(ID, "warning", f"frictionless warns about {task.name}: {warning}", task.place or package.descriptor_file, severity="warning")

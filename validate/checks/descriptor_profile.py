@@ -1,0 +1,26 @@
+"""descriptor-profile: datapackage.json against the project's JSON Schema profile.
+
+The profile (schemas/datapackage.profile.json) is written from the Data Package v2
+specification and is stricter than it: SemVer `version`, RFC 3339 `created`, licences,
+contributors with roles, sources, and on every resource a safe relative `path`, `encoding`
+utf-8, `bytes` and a lowercase `sha256:` hash. It is read from disk; nothing is fetched.
+
+PASS: "hash": "sha256:399ae02c…6e"
+FAIL: "hash": "SHA256:399AE02C…6E"  (frictionless would silently skip this hash)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from ._jsonschema import iter_profile_errors
+
+ID = "descriptor-profile"
+SUMMARY = "datapackage.json follows the project's strict Data Package v2 profile (version, licences, contributors, sources, safe paths, bytes and sha256 on every resource)."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield every way the descriptor departs from schemas/datapackage.profile.json."""
+    yield from iter_profile_errors(ID, package.descriptor, "datapackage.profile.json", package.descriptor_file, package.descriptor_line)

@@ -1,0 +1,69 @@
+"""quantity-values: every quantity's printed form reads as its recorded value and bound.
+
+The surface form ("more than 80,000", "almost three hours", "410-acre", "Jan 20",
+"last week") is read by validate/numbers.py; relative dates are resolved against the
+`date_published` of the document that prints them. The reading must agree with `value`,
+`value_type`, `bound`, and with `lower_bound`/`upper_bound` where the bound implies them
+(`more_than` → lower bound = value; `almost` → upper bound = value; `range` → both).
+
+PASS: surface "more than 80,000", value 80000, bound more_than, lower_bound 80000
+FAIL: surface "more than 80,000", value 8000, bound exact  ->  value-mismatch, bound-mismatch
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ..errors import Error
+from ..numbers import Unreadable, read
+from ..package import Package
+from ._rows import by_id, path_of, records
+
+ID = "quantity-values"
+SUMMARY = "Each quantity's surface form parses to its value, and its qualifier agrees with bound, lower_bound and upper_bound."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield one error per quantity and disagreeing column."""
+    claims, documents = by_id(package, "claims"), by_id(package, "documents")
+    file = path_of(package, "quantities")
+    for record in records(package, "quantities"):
+        cells = record.cells
+        quantity_id = cells.get("quantity_id", "")
+        claim = claims.get(cells.get("claim_id", ""))
+        document = documents.get(claim.cells.get("document_id", "")) if claim else None
+        published = _date(document.cells.get("date_published", "")) if document else None
+        try:
+            reading = read(cells.get("surface", ""), published)
+        except Unreadable as error:
+            yield Error(ID, "unreadable", f"{quantity_id}: {error}.", file, record.line, record.row, "surface",
+                        "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').")
+            continue
+        expected = {"value": reading.value, "value_type": reading.value_type, "bound": reading.bound,
+                    "lower_bound": reading.lower, "upper_bound": reading.upper}
+        for column, want in expected.items():
+            have = cells.get(column, "")
+            if column.endswith("_bound"):
+                agrees = (have == "" and want is None) or (have != "" and want is not None and _float(have) == float(want))
+            else:
+                agrees = have == want
+            if not agrees:
+                shown = "" if want is None else (f"{want:g}" if isinstance(want, float) else want)
+                yield Error(ID, f"{column.replace('_', '-')}-mismatch",
+                            f"{quantity_id}: the surface {cells.get('surface')!r} reads as {column} {shown!r}, but the row has {have!r}.",
+                            file, record.line, record.row, column, f"Set {column} to {shown!r}." if shown else f"Leave {column} empty.")
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None

@@ -1,0 +1,55 @@
+"""record-anchors: every record that states something is anchored to the words it comes from.
+
+- every claim, quote and quantity has at least one `content` span ("every claim has a source");
+- every image has a `caption` and a `credit` span;
+- a quote's `text` is the exact text of its content span (or of its content spans, in order,
+  when the quotation is split), and its `cue` the exact text of its `cue` span;
+- a quantity's `surface` is the exact text of its content span;
+- an image's `caption` and `credit` are the exact texts of its caption and credit spans.
+
+PASS: qot-010 text "Great idea!!" with a content span whose exact is "Great idea!!"
+FAIL: clm-042 with no span  ->  unanchored
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from ._rows import KEYS, path_of, records
+
+ID = "record-anchors"
+SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
+
+REQUIRED_ROLES = {"claims": ["content"], "quotes": ["content", "cue"], "quantities": ["content"], "images": ["caption", "credit"]}
+# (table, column) whose value must equal the exact text of the record's span(s) with that role
+VERBATIM = {("quotes", "text"): "content", ("quotes", "cue"): "cue", ("quantities", "surface"): "content",
+            ("images", "caption"): "caption", ("images", "credit"): "credit"}
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield unanchored records and verbatim fields that disagree with their spans."""
+    spans = defaultdict(list)
+    for record in records(package, "spans"):
+        cells = record.cells
+        spans[cells.get("target_table"), cells.get("target_id"), cells.get("role")].append(cells)
+    for table, roles in REQUIRED_ROLES.items():
+        file = path_of(package, table)
+        key = KEYS[table]
+        for record in records(package, table):
+            record_id = record.cells.get(key, "")
+            for role in roles:
+                if not spans[table, record_id, role]:
+                    yield Error(ID, "unanchored", f"{record_id} has no {role!r} span: nothing ties it to the words of the article.", file,
+                                record.line, record.row, key, f"Add a row to data/spans.csv with target_table {table}, target_id {record_id}, role {role}.")
+            for (vtable, column), role in VERBATIM.items():
+                anchored = spans[table, record_id, role]
+                if vtable != table or not anchored:
+                    continue
+                exacts = [s.get("exact", "") for s in sorted(anchored, key=lambda s: int(s["start"]) if s.get("start", "").isdigit() else 0)]
+                value = record.cells.get(column, "")
+                if value not in exacts and value != " ".join(exacts):
+                    yield Error(ID, "verbatim-mismatch", f"{record_id}: {column} {value!r} is not the exact text of its {role} span ({' / '.join(map(repr, exacts))}).",
+                                file, record.line, record.row, column, f"Copy the {column} character for character from the article (curly quotes and dashes included).")

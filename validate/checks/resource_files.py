@@ -1,0 +1,45 @@
+"""resource-files: every resource's file exists inside the package, is readable UTF-8, and
+matches the `bytes` and `hash` the descriptor records for it.
+
+frictionless silently skips a hash it does not support (`SHA256:`, `sha1:`) and skips
+every hash once its error limit is reached; this check always recomputes sha256 itself.
+It also reports files that cannot be read at all (missing, a folder, a link leaving the
+package, not UTF-8, not parseable as CSV, empty).
+
+PASS: "bytes": 5695, "hash": "sha256:<the file's sha256>"
+FAIL: the file was edited after `python -m validate fill` last ran -> hash-mismatch
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+
+ID = "resource-files"
+SUMMARY = "Each resource file exists inside the package, reads as UTF-8 (and CSV), and matches its recorded bytes and sha256."
+
+_SHA256 = re.compile(r"^sha256:([0-9a-f]{64})$")
+_FILL_HINT = "If the change to the file is intended, run `python -m validate fill` to record the new size and hash."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield load problems, then byte-count and hash mismatches."""
+    yield from package.load_errors
+    for resource in package.resources:
+        if resource.data is None:
+            continue
+        where = f"$.resources[{resource.index}]"
+        recorded_bytes = resource.descriptor.get("bytes")
+        if isinstance(recorded_bytes, int) and recorded_bytes != len(resource.data):
+            yield Error(ID, "bytes-mismatch", f"{resource.path} has {len(resource.data)} bytes but the descriptor records {recorded_bytes}.",
+                        package.descriptor_file, package.descriptor_line(f"{where}.bytes"), field=f"{where}.bytes", hint=_FILL_HINT)
+        match = _SHA256.match(str(resource.descriptor.get("hash", "")))
+        if match:  # other forms are reported by descriptor-profile
+            actual = hashlib.sha256(resource.data).hexdigest()
+            if actual != match.group(1):
+                yield Error(ID, "hash-mismatch", f"{resource.path} has sha256 {actual} but the descriptor records {match.group(1)}.",
+                            package.descriptor_file, package.descriptor_line(f"{where}.hash"), field=f"{where}.hash", hint=_FILL_HINT)

@@ -1,0 +1,93 @@
+"""row-consistency: rules between the columns of one row that a Table Schema cannot express.
+
+- a status of `unknown` goes with an empty value, and a known value with a status that
+  says how it is known (documents: title, author, url, date; snapshot path and hash);
+- `url_status` `public_copy_seen` or `official_known_not_seen` needs a `url`;
+- a Wikidata ID only with `qid_status` verified or corroborated, and those need evidence;
+- an attributed claim names who it is attributed to; a claim in the publication's voice does not;
+- `event_date_status` `not_applicable` goes with an empty `event_date`, and the others with a date;
+- a quote's `origin_status` `known` goes with an `origin_document_id`, `unknown` with none;
+- a non-content or metadata span says why in `note`.
+
+PASS: url_status = unknown, url = ""
+FAIL: url_status = unknown, url = "https://example.org/story"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from ._rows import path_of, records
+
+ID = "row-consistency"
+SUMMARY = "Within each row, values agree with their status columns (unknown means empty; known means filled and sourced)."
+
+
+def _paired(value_field: str, status_field: str, empty_statuses: set[str]):
+    def rule(cells: dict) -> str | None:
+        value, status = cells.get(value_field, ""), cells.get(status_field, "")
+        if status in empty_statuses and value:
+            return f"{value_field} must be empty when {status_field} is {status!r}"
+        if status and status not in empty_statuses and not value:
+            return f"{value_field} is empty but {status_field} is {status!r}: fill it in, or set {status_field} to {'/'.join(sorted(empty_statuses))}"
+        return None
+    rule.field = value_field
+    return rule
+
+
+def _needs(value_field: str, when_field: str, when_values: set[str]):
+    def rule(cells: dict) -> str | None:
+        if cells.get(when_field) in when_values and not cells.get(value_field):
+            return f"{value_field} is required when {when_field} is {cells[when_field]!r}"
+        return None
+    rule.field = value_field
+    return rule
+
+
+def _snapshot_pair(cells: dict) -> str | None:
+    filled = [bool(cells.get(name)) for name in ("snapshot_path", "snapshot_sha256", "snapshot_code_points")]
+    if any(filled) and not all(filled):
+        return "snapshot_path, snapshot_sha256 and snapshot_code_points go together: fill all three or none"
+    return None
+
+
+_snapshot_pair.field = "snapshot_sha256"
+
+RULES = {
+    "documents": [
+        _paired("title", "title_status", {"unknown"}),
+        _paired("author", "author_status", {"unknown"}),
+        _paired("url", "url_status", {"unknown"}),
+        _paired("date_published", "date_status", {"unknown"}),
+        _paired("publisher_entity_id", "publisher_status", {"unknown"}),
+        _snapshot_pair,
+    ],
+    "entities": [
+        _paired("wikidata_qid", "qid_status", {"candidate_unverified", "not_found", "not_checked", "not_applicable"}),
+        _needs("qid_evidence", "qid_status", {"verified", "corroborated", "candidate_unverified"}),
+    ],
+    "claims": [
+        _paired("attributed_to_entity_id", "voice", {"publication"}),
+        _paired("event_date", "event_date_status", {"not_applicable"}),
+        _needs("notes", "event_date_status", {"inferred"}),
+    ],
+    "quotes": [
+        _paired("origin_document_id", "origin_status", {"unknown"}),
+        _needs("notes", "speaker_status", {"inferred"}),
+    ],
+    "spans": [
+        _needs("note", "role", {"non_content", "metadata"}),
+    ],
+}
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield one error per row and broken rule."""
+    for table, rules in RULES.items():
+        for record in records(package, table):
+            for rule in rules:
+                problem = rule(record.cells)
+                if problem:
+                    yield Error(ID, "status-mismatch", f"{problem}.", path_of(package, table), record.line, record.row, rule.field)

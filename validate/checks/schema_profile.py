@@ -1,0 +1,67 @@
+"""schema-profile: every Table Schema against the project's Table Schema profile.
+
+Frictionless ignores keys it does not know, so a misspelt `"requird": true` would
+silently switch a rule off. The profile (schemas/tableschema.profile.json) lists the
+Table Schema v2 features this project uses and rejects anything else. Keys and
+foreign keys must also name real fields and resources, and `categories`, when
+given, must equal the `enum` constraint.
+
+PASS: {"name": "claim_id", "type": "string", "constraints": {"required": true}, ...}
+FAIL: {"name": "claim_id", "type": "text", "constraints": {"requird": true}, ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from ..errors import Error
+from ..jsonpos import line_for, value_lines
+from ..package import Package
+from ._jsonschema import iter_profile_errors
+
+ID = "schema-profile"
+SUMMARY = "Each Table Schema uses only known keys and types, and its keys name real fields and resources."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield profile and key errors for every Table Schema file the descriptor names."""
+    names = {r.name: r for r in package.resources}
+    for resource in package.resources:
+        if resource.schema is None or not resource.schema_path:
+            continue
+        schema, file = resource.schema, resource.schema_path
+        line_of = partial(line_for, value_lines(package.schema_texts.get(file, "")))
+        yield from iter_profile_errors(ID, schema, "tableschema.profile.json", file, line_of)
+        fields = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
+        for index, field in enumerate(schema.get("fields", [])):
+            if isinstance(field, dict) and "categories" in field and field["categories"] != field.get("constraints", {}).get("enum"):
+                path = f"$.fields[{index}].categories"
+                yield Error(ID, "categories-enum-mismatch", f"{path}: `categories` of {field.get('name')!r} differs from its `enum` constraint.",
+                            file, line_of(path), field=path, hint="Keep the two lists identical: frictionless enforces `enum` only.")
+        for name in _as_list(schema.get("primaryKey")) + [n for key in schema.get("uniqueKeys", []) for n in _as_list(key)]:
+            if name not in fields:
+                yield Error(ID, "unknown-key-field", f"The key names a field {name!r} that the schema does not have.", file, line_of("$.primaryKey"),
+                            field="$.primaryKey", hint=f"Use one of: {', '.join(map(str, fields))}.")
+        for index, fk in enumerate(schema.get("foreignKeys", [])):
+            if not isinstance(fk, dict):
+                continue
+            path = f"$.foreignKeys[{index}]"
+            for name in _as_list(fk.get("fields")):
+                if name not in fields:
+                    yield Error(ID, "unknown-key-field", f"{path}: the foreign key uses a field {name!r} that the schema does not have.", file, line_of(path), field=path)
+            reference = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
+            target_name = reference.get("resource", resource.name) or resource.name
+            target = names.get(target_name)
+            if target is None:
+                yield Error(ID, "unknown-resource", f"{path}: the foreign key refers to a resource {target_name!r} that the package does not have.",
+                            file, line_of(path), field=path, hint=f"Use one of: {', '.join(names)}.")
+            elif target.schema is not None:
+                target_fields = [f.get("name") for f in target.schema.get("fields", []) if isinstance(f, dict)]
+                for name in _as_list(reference.get("fields")):
+                    if name not in target_fields:
+                        yield Error(ID, "unknown-key-field", f"{path}: resource {target_name!r} has no field {name!r}.", file, line_of(path), field=path)
+
+
+def _as_list(value: object) -> list:
+    return [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []

@@ -1,0 +1,56 @@
+"""snapshots: every snapshot we hold is the exact text the data was made from.
+
+Every text resource must be the snapshot of a document, and a document with `snapshot_path` must point at a file that is also a resource of the
+package (so the descriptor hashes it); the file's sha256 must equal `snapshot_sha256`,
+its length in code points must equal `snapshot_code_points`, and it must be UTF-8
+without a BOM. Every offset in spans.csv depends on these bytes.
+
+PASS: snapshot_sha256 = 399ae02c…6e and the file hashes to 399ae02c…6e
+FAIL: one character of the snapshot edited  ->  snapshot-hash
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from ._rows import path_of, records
+
+ID = "snapshots"
+SUMMARY = "Each snapshot file is a package resource whose sha256 and code-point length match the documents table."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield snapshot errors, one per document row and problem."""
+    resources = {r.path: r for r in package.resources}
+    file = path_of(package, "documents")
+    registered = {r.cells.get("snapshot_path", "") for r in records(package, "documents")}
+    for resource in package.resources:
+        if not resource.is_table and resource.path not in registered:
+            yield Error(ID, "snapshot-unregistered", f"{resource.path} is a text resource but no document names it as its snapshot_path.",
+                        package.descriptor_file, package.descriptor_line(f"$.resources[{resource.index}].path"), field=f"$.resources[{resource.index}].path",
+                        hint="Add (or correct) the documents.csv row of the document this text is a snapshot of.")
+    for record in records(package, "documents"):
+        cells = record.cells
+        path = cells.get("snapshot_path", "")
+        if not path:
+            continue
+        resource = resources.get(path)
+        if resource is None:
+            yield Error(ID, "snapshot-not-a-resource", f"{path} is not a resource of the package, so its hash is not recorded.", file, record.line,
+                        record.row, "snapshot_path", "Add the snapshot to `resources` in datapackage.json, or correct the path.")
+            continue
+        if resource.data is None:
+            continue  # resource-files reports why it cannot be read
+        actual = hashlib.sha256(resource.data).hexdigest()
+        if cells.get("snapshot_sha256") and actual != cells["snapshot_sha256"]:
+            yield Error(ID, "snapshot-hash", f"{path} has sha256 {actual}, not the recorded {cells['snapshot_sha256']}: the snapshot was changed.",
+                        file, record.line, record.row, "snapshot_sha256", "Snapshots are never edited: restore the original bytes from git.")
+        if resource.data.startswith(b"\xef\xbb\xbf"):
+            yield Error(ID, "snapshot-bom", f"{path} starts with a byte order mark, which shifts every offset.", path, 1)
+        recorded = cells.get("snapshot_code_points", "")
+        if resource.text is not None and recorded.isdigit() and int(recorded) != len(resource.text):
+            yield Error(ID, "snapshot-length", f"{path} has {len(resource.text)} code points, not the recorded {recorded}.", file, record.line,
+                        record.row, "snapshot_code_points", "Snapshots are never edited: restore the original bytes from git.")

@@ -1,0 +1,70 @@
+"""table-constraints: the Table Schema rules that frictionless 5.21 accepts but does not enforce.
+
+- `categories`: every non-empty value is one of the field's categories;
+- `uniqueKeys`: no two rows share the same values in a unique key (rows with an empty
+  value in the key are exempt, as the specification says);
+- foreign keys compare typed values, so a key and the field it references must have the
+  same type, or every lookup fails with a misleading "not found".
+
+PASS: spans.csv role = "content" (a category of `role`)
+FAIL: role = "contnet"  ->  not one of the categories
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+
+ID = "table-constraints"
+SUMMARY = "Values are among their field's categories, uniqueKeys hold, and foreign keys join fields of the same type."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield category, unique-key and foreign-key-type errors."""
+    for resource in package.resources:
+        table, schema = resource.table, resource.schema
+        if table is None or schema is None:
+            continue
+        fields = [f for f in schema.get("fields", []) if isinstance(f, dict)]
+        for field in fields:
+            categories = field.get("categories")
+            if not isinstance(categories, list) or field.get("name") not in table.header:
+                continue
+            allowed = {c["value"] if isinstance(c, dict) else c for c in categories}
+            for record in table.records:
+                value = record.cells.get(field["name"], "")
+                if value and value not in allowed:
+                    yield Error(ID, "category", f"{field['name']} = {value!r} is not one of its categories.", resource.path, record.line,
+                                record.row, field["name"], f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
+        for key in schema.get("uniqueKeys", []):
+            if not isinstance(key, list) or not all(name in table.header for name in key):
+                continue
+            seen: dict[tuple, int] = {}
+            for record in table.records:
+                values = tuple(record.cells.get(name, "") for name in key)
+                if "" in values:
+                    continue
+                if values in seen:
+                    yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats row {seen[values]} (line {table.records[seen[values] - 2].line}).",
+                                resource.path, record.line, record.row, key[0], "Each combination of these fields may appear only once: remove the duplicate row.")
+                else:
+                    seen[values] = record.row
+        yield from _foreign_key_types(package, resource, fields)
+
+
+def _foreign_key_types(package: Package, resource, fields: list[dict]) -> Iterator[Error]:
+    types = {f.get("name"): f.get("type", "any") for f in fields}
+    for fk in resource.schema.get("foreignKeys", []):
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
+        target = package.resource(fk["reference"].get("resource") or resource.name)
+        if target is None or target.schema is None:
+            continue
+        target_types = {f.get("name"): f.get("type", "any") for f in target.schema.get("fields", []) if isinstance(f, dict)}
+        for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", [])):
+            if mine in types and theirs in target_types and types[mine] != target_types[theirs]:
+                yield Error(ID, "foreign-key-type", f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "
+                            "frictionless compares typed values, so no value can ever match.", resource.schema_path or package.descriptor_file,
+                            field=mine, hint="Give both fields the same type.")

@@ -1,0 +1,70 @@
+"""table-frictionless: the tables as frictionless validates them, with physical line numbers.
+
+frictionless 5.21 checks types, formats, `required`, `unique`, `pattern`, `enum`,
+`minimum`, primary keys and foreign keys (across tables). Its row numbers count records;
+a quoted cell with a line break makes the record start on a later line, so each error
+is given the physical line computed while reading the file. Hash and byte counts are
+left to the resource-files check, which verifies them even when frictionless skips them.
+
+PASS: claims.csv row with "quote_id" = "qot-004", and qot-004 exists in quotes.csv
+FAIL: "quote_id" = "qot-999"  ->  foreign-key error at the physical line of that row
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from . import _frictionless
+
+ID = "table-frictionless"
+SUMMARY = "Every table passes frictionless: types, formats, constraints, primary and foreign keys."
+
+# Reported better elsewhere: resource-files verifies bytes and hashes itself.
+_LEFT_TO_OTHER_CHECKS = {"hash-count", "byte-count"}
+
+_HINTS = {
+    "type-error": "Write the value in the column's type (see the data dictionary in README.md).",
+    "constraint-error": "Change the value so that it meets the rule named in the message.",
+    "primary-key": "Each ID must be unique: give this row a new ID that is not used elsewhere (IDs are never reused).",
+    "unique-error": "This column must not repeat a value: correct one of the two rows.",
+    "foreign-key": "The ID must exist in the referenced table: correct it, or add the referenced row first.",
+    "missing-cell": "The row has fewer cells than the header: add the missing commas or values.",
+    "extra-cell": "The row has more cells than the header: a comma inside a value needs the value in double quotes.",
+    "blank-row": "Delete the empty row.",
+    "incorrect-label": "The header must list the schema's fields in order.",
+    "missing-label": "The header must list the schema's fields in order.",
+    "extra-label": "The header must list the schema's fields in order.",
+    "duplicate-label": "Each column name must appear once in the header.",
+}
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield every frictionless error in the tables, placed at its physical line."""
+    report = _frictionless.run(package).report
+    if report is None:
+        return
+    unreadable = {error.file for error in package.load_errors}
+    for task in report.tasks:
+        table = package.table(task.name)
+        for problem in task.errors:
+            if problem.type in _LEFT_TO_OTHER_CHECKS or task.place in unreadable:
+                continue
+            row = getattr(problem, "row_number", None)
+            line = table.line_of_row(row) if table and row else (1 if "label" in problem.type else None)
+            field = getattr(problem, "field_name", "") or ""
+            yield Error(ID, problem.type, _message(problem, field), task.place, line, row, field, _HINTS.get(problem.type, ""))
+
+
+def _message(problem, field: str) -> str:
+    cell = getattr(problem, "cell", None)
+    if problem.type == "foreign-key":
+        return f"{problem.note}."
+    if problem.type in ("primary-key", "unique-error"):
+        return f"{field or 'the key'} {cell!r} is already used: {problem.note}."
+    if problem.type == "constraint-error" and 'constraint "required"' in problem.note:
+        return f"{field} is required but empty."
+    if cell is not None and field:
+        return f"{field} = {cell!r}: {problem.title.lower()}: {problem.note}."
+    return problem.message

@@ -1,0 +1,101 @@
+"""Render a Result as text for people, JSON for programs, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from .runner import Result
+
+# GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
+GITHUB_ANNOTATION_LIMIT = 10
+JSON_FORMAT_VERSION = 1
+
+
+def render_text(result: Result) -> str:
+    """A report for people: what was checked, rows per table, every error with its fix."""
+    package = result.package
+    lines = [f"Validating {package.descriptor_path} ({package.descriptor.get('name', '?')} {package.descriptor.get('version', '?')})", ""]
+    lines.append("Tables: " + ", ".join(f"{name} {rows}" for name, rows in result.table_rows().items()))
+    lines.append("Checks: " + ", ".join(f"{check} {'ok' if count == 0 else count}" for check, count in result.counts_by_check().items()))
+    if result.errors:
+        lines.append("")
+    for error in result.errors:
+        place = ":".join(str(p) for p in (error.file, error.line) if p not in ("", None)) or "package"
+        where = f" (row {error.row}, {error.field})" if error.row and error.field else (f" ({error.field})" if error.field else "")
+        lines.append(f"{place}: {error.severity}: {error.message}{where} [{error.check}/{error.code}]")
+        if error.hint:
+            lines.append(f"    fix: {error.hint}")
+    lines.append("")
+    lines.append(_verdict(result))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: Result) -> str:
+    """The stable JSON envelope documented in README.md."""
+    envelope = {
+        "format_version": JSON_FORMAT_VERSION,
+        "valid": result.valid,
+        "package": {"path": str(result.package.descriptor_path), "name": result.package.descriptor.get("name"),
+                    "version": result.package.descriptor.get("version")},
+        "summary": {"errors": result.error_count, "warnings": result.warning_count, "by_check": result.counts_by_check()},
+        "tables": result.table_rows(),
+        "checks": result.checks,
+        "errors": [error.to_dict() for error in result.errors],
+    }
+    return json.dumps(envelope, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_github(result: Result) -> str:
+    """Workflow commands (`::error file=…,line=…::message`), capped at what GitHub keeps.
+
+    Also appends the full error table to $GITHUB_STEP_SUMMARY when that is set.
+    """
+    lines, shown = [], {"error": 0, "warning": 0}
+    for error in result.errors:
+        if shown[error.severity] >= GITHUB_ANNOTATION_LIMIT:
+            continue
+        shown[error.severity] += 1
+        properties = {"file": error.file, "line": error.line, "title": f"{error.check}/{error.code}"}
+        rendered = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items() if value not in ("", None))
+        message = error.message + (f" Fix: {error.hint}" if error.hint else "")
+        lines.append(f"::{error.severity} {rendered}::{_escape_data(message)}")
+    hidden = len(result.errors) - sum(shown.values())
+    if hidden:
+        lines.append(f"{hidden} more problem(s) not shown as annotations (GitHub keeps {GITHUB_ANNOTATION_LIMIT} per kind); "
+                     "see the job summary or run `python -m validate` locally.")
+    lines.append(_verdict(result))
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as summary:
+            summary.write(render_markdown(result))
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(result: Result) -> str:
+    """All errors as a Markdown table, for a GitHub job summary."""
+    out = [f"### Package validation: {'valid' if result.valid else 'invalid'}", "", _verdict(result), ""]
+    if result.errors:
+        out += ["| file | line | field | check | message | fix |", "| --- | --- | --- | --- | --- | --- |"]
+        for e in result.errors:
+            cells = [e.file, str(e.line or ""), e.field, f"{e.check}/{e.code}", e.message, e.hint]
+            out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(out) + "\n\n"
+
+
+def _verdict(result: Result) -> str:
+    if result.crashed:
+        return f"Could not finish: the check(s) {', '.join(result.crashed)} failed to run."
+    state = "valid" if result.valid else "INVALID"
+    return f"{state}: {result.error_count} error(s), {result.warning_count} warning(s) from {len(result.checks)} checks."
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+REPORTERS = {"text": render_text, "json": render_json, "github": render_github}
