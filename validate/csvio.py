@@ -38,8 +38,20 @@ class Table:
         return self.records[index].line if 0 <= index < len(self.records) else None
 
 
+# A cell larger than this is almost certainly a broken file, not data.
+MAX_CELL = 1_000_000
+
+
 def parse_csv(text: str) -> Table:
     """Parse CSV text (already decoded) into a Table; raises csv.Error on malformed input."""
+    previous_limit = csv.field_size_limit(MAX_CELL)  # global in the csv module: restored below
+    try:
+        return _parse(text)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _parse(text: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     records: list[Record] = []

@@ -13,13 +13,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csvio import Table, parse_csv
+from .csvio import MAX_CELL, Table, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
-
-# A cell larger than this is almost certainly a broken file, not data.
-MAX_CELL = 1_000_000
-csv.field_size_limit(MAX_CELL)
 
 
 @dataclass
@@ -83,6 +79,8 @@ class Package:
 def load(path: str | Path) -> Package:
     """Load the package whose descriptor is `path` (a datapackage.json or its folder)."""
     path = Path(path)
+    if path.is_dir() and path.suffix == ".json":
+        raise CannotRun(f"{path} is a folder, not a file. Give the path of a datapackage.json or of its folder.")
     if path.is_dir():
         path = path / "datapackage.json"
     if not path.exists():

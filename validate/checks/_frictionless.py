@@ -13,10 +13,26 @@ class Outcome:
 
     metadata_errors: list = field(default_factory=list)
     report: object | None = None
+    skipped_because: list[str] = field(default_factory=list)  # files that kept frictionless from running
+
+
+def unreadable_files(package: Package) -> list[str]:
+    """Files frictionless must not open: it would read outside the package (a link), or
+    report the same unreadable file again under other tables' names (foreign keys)."""
+    files = set()
+    for resource in package.resources:
+        if resource.text is None or (resource.is_table and resource.table is None):
+            files.add(resource.path or resource.name)
+        if resource.schema_path and resource.schema is None:
+            files.add(resource.schema_path)
+    return sorted(files)
 
 
 def run(package: Package) -> Outcome:
     """Validate the package with frictionless (descriptor, types, constraints, keys), once."""
+    blocking = unreadable_files(package)
+    if blocking:
+        package.cache["frictionless"] = Outcome(skipped_because=blocking)
     if "frictionless" not in package.cache:
         from frictionless import FrictionlessException
         from frictionless import Package as FrictionlessPackage

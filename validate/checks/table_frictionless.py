@@ -42,14 +42,18 @@ _HINTS = {
 
 def check(package: Package) -> Iterator[Error]:
     """Yield every frictionless error in the tables, placed at its physical line."""
-    report = _frictionless.run(package).report
+    outcome = _frictionless.run(package)
+    if outcome.skipped_because:
+        yield Error(ID, "not-run", "The tables were not checked by frictionless because these files cannot be read safely: "
+                    f"{', '.join(outcome.skipped_because)}.", package.descriptor_file,
+                    hint="Fix the resource-files errors first, then run the validator again.")
+    report = outcome.report
     if report is None:
         return
-    unreadable = {error.file for error in package.load_errors}
     for task in report.tasks:
         table = package.table(task.name)
         for problem in task.errors:
-            if problem.type in _LEFT_TO_OTHER_CHECKS or task.place in unreadable:
+            if problem.type in _LEFT_TO_OTHER_CHECKS:
                 continue
             row = getattr(problem, "row_number", None)
             line = table.line_of_row(row) if table and row else (1 if "label" in problem.type else None)
