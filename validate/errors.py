@@ -28,9 +28,9 @@ class Error:
     hint: str = ""
     severity: Severity = "error"
 
-    def sort_key(self) -> tuple:
-        # file first, then position in it, then the rule: reads like the file top to bottom
-        return (self.file, self.line or 0, self.row or 0, self.field, self.check, self.code, self.message)
+    def sort_key(self, check_rank: dict[str, int]) -> tuple:
+        """Order errors like the files read top to bottom, then by layer (`check_rank`)."""
+        return (self.file, self.line or 0, self.row or 0, self.field, check_rank.get(self.check, len(check_rank)), self.code, self.message)
 
     def to_dict(self) -> dict:
         """The error as a JSON-ready dict, with the documented key order."""

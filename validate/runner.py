@@ -60,5 +60,6 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
             result.crashed.append(check_id)
             result.errors.append(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
                                        "This is a bug in the validator; please report it with this message.", package.descriptor_file))
-    result.errors.sort(key=Error.sort_key)
+    rank = {check_id: index for index, check_id in enumerate(CHECKS)}
+    result.errors.sort(key=lambda error: error.sort_key(rank))
     return result
