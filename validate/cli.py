@@ -14,9 +14,9 @@ from .checks import CHECKS
 from .errors import CannotRun
 from .reporters import REPORTERS
 from .runner import run
-from .tools_cli import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, anchor_main, fill_main, sentences_main
+from .tools_cli import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, anchor_main, dictionary_main, fill_main, sentences_main
 
-SUBCOMMANDS = {"anchor": anchor_main, "fill": fill_main, "sentences": sentences_main}
+SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         "provenance and release. Exit 0 valid, 1 invalid, 2 could not run.",
         epilog="Helper commands: `python -m validate anchor SNAPSHOT --text TEXT` (offsets of a text), "
         "`python -m validate sentences SNAPSHOT` (the sentences coverage is checked against), "
-        "`python -m validate fill [PATH]` (recompute span offsets, bytes and hashes; the only command that writes).",
+        "`python -m validate fill [PATH]` (recompute span offsets, bytes and hashes), "
+        "`python -m validate dictionary [--update README.md]` (the data dictionary, from the schemas).",
     )
     parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")
     parser.add_argument("--format", choices=sorted(REPORTERS), default=None,

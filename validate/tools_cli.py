@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from . import datadict
 from .anchor import AnchorError, line_of, locate
+from .csvio import write_atomically
 from .fill import FillError, fill
 from .sentences import split_sentences
 
@@ -95,4 +97,25 @@ def fill_main(argv: list[str]) -> int:
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as error:
         return _fail(f"cannot fill {args.path}: {error}")
     print("rewrote: " + ", ".join(changed) if changed else "nothing to change")
+    return EXIT_OK
+
+
+def dictionary_main(argv: list[str]) -> int:
+    """Print the data dictionary generated from the Table Schemas, or update README.md's copy."""
+    parser = argparse.ArgumentParser(prog="python -m validate dictionary", description="Generate the data dictionary from the Table Schemas.")
+    parser.add_argument("path", nargs="?", default="datapackage.json")
+    parser.add_argument("--update", metavar="README", help="rewrite the block between the data-dictionary markers of this file")
+    args = parser.parse_args(argv)
+    try:
+        text = datadict.render(Path(args.path))
+        if args.update is None:
+            sys.stdout.write(text)
+            return EXIT_OK
+        readme = Path(args.update).read_text(encoding="utf-8")
+        if datadict.START not in readme or datadict.END not in readme:
+            return _fail(f"{args.update} has no {datadict.START} ... {datadict.END} block")
+        changed = write_atomically(Path(args.update), datadict.replace_block(readme, text).encode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as error:
+        return _fail(f"cannot build the data dictionary: {error}")
+    print(f"rewrote: {args.update}" if changed else "nothing to change")
     return EXIT_OK
