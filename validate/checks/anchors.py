@@ -29,7 +29,7 @@ ROLES_BY_TABLE = {
     "quantities": {"content"},
     "images": {"caption", "credit"},
     "entities": {"mention"},
-    "documents": {"metadata", "non_content"},
+    "documents": {"mention", "metadata", "non_content"},
 }
 _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right offsets, or `python -m validate fill` to recompute them."
 
