@@ -22,6 +22,7 @@ from . import (
     row_consistency,
     schema_profile,
     snapshots,
+    source_chain,
     table_constraints,
     table_frictionless,
     usage,
@@ -44,6 +45,7 @@ CHECKS: dict[str, ModuleType] = {
         attribution,
         quantity_values,
         usage,
+        source_chain,
         coverage,
         release,
     )

@@ -7,7 +7,8 @@ from ..package import Package
 
 # The primary key of each table of the data model.
 KEYS = {"documents": "document_id", "entities": "entity_id", "claims": "claim_id", "quotes": "quote_id",
-        "quantities": "quantity_id", "images": "image_id", "spans": "span_id"}
+        "quantities": "quantity_id", "images": "image_id", "spans": "span_id", "lineage": "lineage_id",
+        "quote_wordings": "wording_id", "corroborations": "corroboration_id", "findings": "finding_id"}
 
 
 def records(package: Package, name: str) -> list[Record]:

@@ -18,7 +18,7 @@ import regex
 
 from ..errors import Error
 from ..package import Package
-from ._rows import KEYS, by_id, path_of, records, snapshot_texts
+from ._rows import by_id, path_of, records, snapshot_texts
 
 ID = "anchors"
 SUMMARY = "Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, for an existing record and a fitting role."
@@ -30,6 +30,8 @@ ROLES_BY_TABLE = {
     "images": {"caption", "credit"},
     "entities": {"mention"},
     "documents": {"mention", "metadata", "non_content"},
+    "lineage": {"content"},
+    "findings": {"content"},
 }
 _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right offsets, or `python -m validate fill` to recompute them."
 
@@ -37,7 +39,7 @@ _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right o
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per span and problem."""
     texts = snapshot_texts(package)
-    ids = {table: set(by_id(package, table)) for table in KEYS}
+    ids = {table: set(by_id(package, table)) for table in ROLES_BY_TABLE}
     boundaries: dict[str, set[int]] = {}
     file = path_of(package, "spans")
     for record in records(package, "spans"):

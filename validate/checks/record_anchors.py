@@ -1,6 +1,7 @@
 """record-anchors: every record that states something is anchored to the words it comes from.
 
-- every claim, quote and quantity has at least one `content` span ("every claim has a source");
+- every claim, quote and quantity has at least one `content` span ("every claim has a source"),
+  and so does every lineage passage and every finding (the words it is about);
 - every image has a `caption` and a `credit` span;
 - a quote's `text` is the exact text of its content span (or of its content spans, in order,
   when the quotation is split), and its `cue` the exact text of its `cue` span;
@@ -23,7 +24,8 @@ from ._rows import KEYS, path_of, records
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
 
-REQUIRED_ROLES = {"claims": ["content"], "quotes": ["content", "cue"], "quantities": ["content"], "images": ["caption", "credit"]}
+REQUIRED_ROLES = {"claims": ["content"], "quotes": ["content", "cue"], "quantities": ["content"], "images": ["caption", "credit"],
+                  "lineage": ["content"], "findings": ["content"]}
 # (table, column) whose value must equal the exact text of the record's span(s) with that role
 VERBATIM = {("quotes", "text"): "content", ("quotes", "cue"): "cue", ("quantities", "surface"): "content",
             ("images", "caption"): "caption", ("images", "credit"): "credit"}

@@ -25,7 +25,10 @@ ENTITY_REFERENCES = {"claims": ["attributed_to_entity_id", "subject_entity_id"],
                      "quantities": ["about_entity_id"], "images": ["creator_entity_id", "agency_entity_id"],
                      "documents": ["publisher_entity_id"]}
 DOCUMENT_REFERENCES = {"claims": ["document_id"], "quotes": ["document_id", "origin_document_id"], "images": ["document_id"],
-                       "spans": ["document_id"], "documents": ["derived_from_document_id"]}
+                       "spans": ["document_id"], "documents": ["derived_from_document_id"],
+                       "lineage": ["document_id", "source_document_id", "evidence_document_id"],
+                       "quote_wordings": ["primary_document_id", "seen_in_document_id"], "corroborations": ["document_id"],
+                       "findings": ["evidence_document_id"]}
 
 
 def check(package: Package) -> Iterator[Error]:

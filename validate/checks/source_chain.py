@@ -1,0 +1,110 @@
+"""source-chain: the corroboration layer names real records and real, seen sources.
+
+- a corroboration names an existing claim, quote or quantity; it names a document unless
+  its relation is `no_public_source_found`, and that document is a public copy that was
+  seen (`url_status` public_copy_seen); it carries a short excerpt unless nothing was
+  found; `contradicts`, `wording_differs`, `partially_supports` and `no_public_source_found`
+  say why in `notes`;
+- every quantity has at least one corroboration row, even if it is "no public source found";
+- a quote wording's `article_fragment` is words of the quote as printed, and its
+  `primary_fragment` words of its `primary_excerpt`; an `identical` row has neither;
+- a finding names an existing record and its evidence is a seen public copy;
+- a lineage row taken from a wire story names that story, a `publisher_addition` names none,
+  and a `high` confidence rests on a compared public copy.
+
+PASS: cor-001 target qty-005, relation supports, document doc-ap-cecot-2023 (seen), excerpt "capacity for 40,000"
+FAIL: cor-002 relation contradicts with no notes  ->  needs-note
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Error
+from ..package import Package
+from ._rows import by_id, path_of, records
+
+ID = "source-chain"
+SUMMARY = "Corroborations, quote wordings, findings and lineage name existing records and seen public sources, with excerpts and notes where needed."
+
+NEEDS_NOTE = {"contradicts", "wording_differs", "partially_supports", "no_public_source_found"}
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield errors in the corroborations, quote_wordings, findings and lineage tables."""
+    documents = by_id(package, "documents")
+    ids = {table: set(by_id(package, table)) for table in ("claims", "quotes", "quantities", "images", "entities")}
+    seen = {doc_id for doc_id, r in documents.items() if r.cells.get("url_status") == "public_copy_seen"}
+
+    file = path_of(package, "corroborations")
+    corroborated_quantities = set()
+    for record in records(package, "corroborations"):
+        cells, row = record.cells, record.row
+
+        def error(code: str, message: str, field: str, hint: str = "") -> Error:
+            return Error(ID, code, f"{cells.get('corroboration_id')}: {message}", file, record.line, row, field, hint)
+
+        table, target, relation = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("relation", "")
+        if table in ids and target not in ids[table]:
+            yield error("unknown-target", f"{target!r} does not exist in {table}.", "target_id")
+        if table == "quantities":
+            corroborated_quantities.add(target)
+        document = cells.get("document_id", "")
+        if relation == "no_public_source_found":
+            if document or cells.get("excerpt"):
+                yield error("found-nothing-but-cites", "relation is no_public_source_found, so document_id and excerpt must be empty.", "document_id")
+        else:
+            if not document:
+                yield error("no-source", f"relation {relation!r} needs the document that says it.", "document_id")
+            elif document in documents and document not in seen:
+                yield error("source-not-seen", f"{document} is not a public copy that was seen (url_status is {documents[document].cells.get('url_status')!r}).",
+                            "document_id", "Corroborate only from a public copy that was read, with its url.")
+            if not cells.get("excerpt"):
+                yield error("no-excerpt", f"relation {relation!r} needs a short verbatim excerpt of the source.", "excerpt")
+        if relation in NEEDS_NOTE and not cells.get("notes"):
+            yield error("needs-note", f"relation {relation!r} needs a note saying how the source bears on the record.", "notes")
+    for quantity_id, record in by_id(package, "quantities").items():
+        if package.table("corroborations") is not None and quantity_id not in corroborated_quantities:
+            yield Error(ID, "uncorroborated-quantity", f"{quantity_id} ({record.cells.get('surface')!r}) has no corroboration row.",
+                        path_of(package, "quantities"), record.line, record.row, "quantity_id",
+                        "Add a corroborations row for it, with relation no_public_source_found if nothing was found.")
+
+    quotes = by_id(package, "quotes")
+    file = path_of(package, "quote_wordings")
+    for record in records(package, "quote_wordings"):
+        cells = record.cells
+        quote = quotes.get(cells.get("quote_id", ""))
+        kind, article, primary = cells.get("difference_kind"), cells.get("article_fragment", ""), cells.get("primary_fragment", "")
+        name = cells.get("wording_id")
+        if kind == "identical" and (article or primary):
+            yield Error(ID, "identical-with-fragments", f"{name}: an identical wording has no differing fragments.", file, record.line, record.row, "article_fragment")
+        if article and quote and article not in quote.cells.get("text", ""):
+            yield Error(ID, "fragment-not-in-quote", f"{name}: article_fragment {article!r} is not in the text of {quote.cells.get('quote_id')}.",
+                        file, record.line, record.row, "article_fragment", "Copy the fragment character for character from the quote's text.")
+        if primary and primary not in cells.get("primary_excerpt", ""):
+            yield Error(ID, "fragment-not-in-excerpt", f"{name}: primary_fragment {primary!r} is not in primary_excerpt.", file, record.line, record.row,
+                        "primary_fragment", "Quote the primary excerpt around the differing words.")
+
+    file = path_of(package, "findings")
+    for record in records(package, "findings"):
+        cells = record.cells
+        table, target = cells.get("target_table", ""), cells.get("target_id", "")
+        if table in ids and target not in ids[table]:
+            yield Error(ID, "unknown-target", f"{cells.get('finding_id')}: {target!r} does not exist in {table}.", file, record.line, record.row, "target_id")
+        evidence = cells.get("evidence_document_id", "")
+        if evidence in documents and evidence not in seen:
+            yield Error(ID, "source-not-seen", f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.", file, record.line, record.row,
+                        "evidence_document_id")
+
+    file = path_of(package, "lineage")
+    for record in records(package, "lineage"):
+        cells = record.cells
+        relation, source = cells.get("relation"), cells.get("source_document_id", "")
+        name = cells.get("lineage_id")
+        if relation in ("nearly_verbatim", "rewritten") and not source:
+            yield Error(ID, "no-source", f"{name}: relation {relation!r} needs source_document_id.", file, record.line, record.row, "source_document_id")
+        if relation == "publisher_addition" and source:
+            yield Error(ID, "addition-with-source", f"{name}: a publisher_addition has no source_document_id.", file, record.line, record.row, "source_document_id")
+        if cells.get("confidence") == "high" and not cells.get("evidence_document_id"):
+            yield Error(ID, "high-without-evidence", f"{name}: high confidence needs the compared public copy in evidence_document_id.", file, record.line,
+                        record.row, "evidence_document_id")
