@@ -2,8 +2,9 @@
 
 A valid case under fixtures/valid/<case>/ is a complete package except for schemas/,
 which is always the repository's own (so the fixtures test the schemas we ship). An
-invalid case under fixtures/invalid/<case>/ holds only what differs from the minimal
-valid package: files to replace, and an `expected.json` listing the exact errors.
+invalid case under fixtures/invalid/<case>/ holds only what differs from a valid package
+(`minimal`, or the one its expected.json names as `base`): files to replace, and an
+`expected.json` listing the exact errors.
 """
 
 from __future__ import annotations
@@ -19,16 +20,15 @@ from validate.fill import fill_descriptor
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
-BASE = FIXTURES / "valid" / "minimal"
+VALID = FIXTURES / "valid"
 
 
-def build_package(target: Path, case: Path | None = None) -> Path:
-    """Copy the minimal package (plus the repo's schemas) to `target`, overlay `case`; return the descriptor."""
-    shutil.copytree(BASE, target, dirs_exist_ok=True)
+def build_package(target: Path, case: Path | None = None, base: str = "minimal") -> Path:
+    """Copy a valid package (plus the repo's schemas) to `target`, overlay `case`; return the descriptor."""
+    spec = json.loads((case / "expected.json").read_text(encoding="utf-8")) if case is not None else {}
+    shutil.copytree(VALID / spec.get("base", base), target, dirs_exist_ok=True)
     shutil.copytree(REPO / "schemas", target / "schemas", dirs_exist_ok=True)
-    spec = {}
     if case is not None:
-        spec = json.loads((case / "expected.json").read_text(encoding="utf-8"))
         for source in case.rglob("*"):
             if source.is_file() and source.name != "expected.json":
                 destination = target / source.relative_to(case)

@@ -12,14 +12,16 @@ from validate.checks import CHECKS
 from .conftest import FIXTURES, build_package
 
 INVALID_CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
+VALID_CASES = sorted(p.name for p in (FIXTURES / "valid").iterdir() if p.is_dir())
 
 
 def _errors(result) -> list[dict]:
     return [{"check": e.check, "code": e.code, "file": e.file, "line": e.line, "field": e.field} for e in result.errors]
 
 
-def test_minimal_package_is_valid(minimal_package):
-    result = run(minimal_package)
+@pytest.mark.parametrize("base", VALID_CASES)
+def test_valid_case_has_no_errors(base, tmp_path):
+    result = run(build_package(tmp_path / "package", base=base))
     assert _errors(result) == []
     assert result.valid
 

@@ -29,13 +29,16 @@ class Table:
 
     header: list[str]
     records: list[Record] = field(default_factory=list)
+    row_lines: dict[int, int] = field(default_factory=dict)  # every row, blank ones included
+    blank_rows: set[int] = field(default_factory=set)
 
     def line_of_row(self, row: int) -> int | None:
         """Return the physical line where frictionless row number `row` starts."""
-        if row == 1:
-            return 1
-        index = row - 2
-        return self.records[index].line if 0 <= index < len(self.records) else None
+        return 1 if row == 1 else self.row_lines.get(row)
+
+    def record_at(self, row: int) -> Record | None:
+        """Return the record with frictionless row number `row`, if it is not blank."""
+        return next((r for r in self.records if r.row == row), None)
 
 
 # A cell larger than this is almost certainly a broken file, not data.
@@ -53,19 +56,22 @@ def parse_csv(text: str) -> Table:
 
 def _parse(text: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    table = Table([])
     header: list[str] | None = None
-    records: list[Record] = []
-    next_line = 1
+    next_line, row = 1, 1
     for cells in reader:
         line, next_line = next_line, reader.line_num + 1
         if header is None:
-            header = cells
+            header = table.header = cells
             continue
-        if not cells:  # a blank line is not a record
+        row += 1  # frictionless numbers blank rows too
+        table.row_lines[row] = line
+        if not cells:
+            table.blank_rows.add(row)
             continue
         padded = cells + [""] * (len(header) - len(cells))
-        records.append(Record(dict(zip(header, padded)), line, len(records) + 2))
-    return Table(header or [], records)
+        table.records.append(Record(dict(zip(header, padded)), line, row))
+    return table
 
 
 def render_csv(header: list[str], rows: list[dict[str, str]]) -> str:

@@ -168,18 +168,34 @@ def _load_table(package: Package, resource: Resource) -> None:
         resource.schema = schema_ref
     elif isinstance(schema_ref, str):
         resource.schema_path = schema_ref
-        schema_file = package.safe_file(schema_ref)
-        try:
-            schema_text = schema_file.read_text(encoding="utf-8") if schema_file else None
-            resource.schema = json.loads(schema_text) if schema_text is not None else None
-            if schema_text is not None:
-                package.schema_texts[schema_ref] = schema_text
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            package.load_errors.append(Error("resource-files", "unreadable-schema",
-                                             f"Resource {resource.name!r}: its schema {schema_ref} cannot be read as JSON ({error}).",
-                                             schema_ref, getattr(error, "lineno", None), hint="Fix the JSON of the schema file."))
-        if schema_file is None:
-            package.load_errors.append(Error("resource-files", "unsafe-path", f"Resource {resource.name!r}: schema path {schema_ref!r} leaves the package.",
-                                             package.descriptor_file, package.descriptor_line(f"$.resources[{resource.index}].schema")))
-        if resource.schema is not None and not isinstance(resource.schema, dict):
-            resource.schema = None
+        _load_schema(package, resource, schema_ref)
+
+
+def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
+    where = f"$.resources[{resource.index}].schema"
+
+    def problem(code: str, message: str, hint: str, file: str = package.descriptor_file, line: int | None = None) -> None:
+        field = where if file == package.descriptor_file else ""
+        line = package.descriptor_line(where) if file == package.descriptor_file else line
+        package.load_errors.append(Error("resource-files", code, message, file, line, field=field, hint=hint))
+
+    schema_file = package.safe_file(schema_ref)
+    if schema_file is None:
+        return problem("unsafe-path", f"Resource {resource.name!r}: schema path {schema_ref!r} leaves the package.",
+                       "Use a relative path inside the package folder, e.g. schemas/claims.schema.json.")
+    if not schema_file.is_file():
+        return problem("missing-schema", f"Resource {resource.name!r}: the schema file {schema_ref} does not exist.",
+                       "Add the schema file, or correct `schema`.")
+    try:
+        text = schema_file.read_text(encoding="utf-8")
+        schema = json.loads(text)
+    except (OSError, UnicodeDecodeError) as error:
+        return problem("unreadable-schema", f"Resource {resource.name!r}: the schema file {schema_ref} cannot be read as UTF-8 text ({type(error).__name__}).",
+                       "Save the schema as UTF-8 JSON.", schema_ref)
+    except json.JSONDecodeError as error:
+        return problem("unreadable-schema", f"{schema_ref} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+                       "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause).", schema_ref, error.lineno)
+    if not isinstance(schema, dict):
+        return problem("unreadable-schema", f"{schema_ref} must hold a JSON object ({{...}}).", "Make the schema a JSON object with `fields`.", schema_ref, 1)
+    resource.schema = schema
+    package.schema_texts[schema_ref] = text

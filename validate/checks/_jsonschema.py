@@ -39,15 +39,14 @@ def iter_profile_errors(check_id: str, instance: object, profile_name: str, file
     for error in validator(profile_name).iter_errors(instance):
         if error.context:  # anyOf/oneOf/if-then: report the most relevant branch
             error = best_match(error.context)
-        yield Error(
-            check_id,
-            str(error.validator),
-            f"{_where(error)}: {_plain(error)}",
-            file,
-            line_of(error.json_path),
-            field=error.json_path,
-            hint=_HINTS.get(str(error.validator), ""),
-        )
+        path = error.json_path
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # point at the unexpected key itself, not at the object that holds it
+            unexpected = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            if unexpected:
+                path = f"{path}.{unexpected[0]}"
+        yield Error(check_id, str(error.validator), f"{_where(error)}: {_plain(error)}", file, line_of(path), field=path,
+                    hint=_HINTS.get(str(error.validator), ""))
 
 
 def _where(error: ValidationError) -> str:

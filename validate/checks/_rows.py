@@ -22,6 +22,20 @@ def by_id(package: Package, name: str) -> dict[str, Record]:
     return {r.cells.get(KEYS[name], ""): r for r in records(package, name)}
 
 
+def known_ids(package: Package, name: str) -> set[str] | None:
+    """Return the IDs of table `name`: empty when the package has no such table, None when
+    the table exists but cannot be read (then nothing can be said about references to it)."""
+    resource = package.resource(name)
+    if resource is None:
+        return set()
+    return set(by_id(package, name)) if resource.table is not None else None
+
+
+def unreadable(package: Package, *names: str) -> bool:
+    """True when any of the tables `names` exists in the package but cannot be read."""
+    return any(known_ids(package, name) is None for name in names)
+
+
 def path_of(package: Package, name: str) -> str:
     """Return the file path of table `name` as the descriptor gives it."""
     resource = package.resource(name)

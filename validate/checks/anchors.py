@@ -18,7 +18,7 @@ import regex
 
 from ..errors import Error
 from ..package import Package
-from ._rows import by_id, path_of, records, snapshot_texts
+from ._rows import known_ids, path_of, records, snapshot_texts
 
 ID = "anchors"
 SUMMARY = "Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, for an existing record and a fitting role."
@@ -39,7 +39,7 @@ _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right o
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per span and problem."""
     texts = snapshot_texts(package)
-    ids = {table: set(by_id(package, table)) for table in ROLES_BY_TABLE}
+    ids = {table: known_ids(package, table) for table in ROLES_BY_TABLE}
     boundaries: dict[str, set[int]] = {}
     file = path_of(package, "spans")
     for record in records(package, "spans"):
@@ -49,7 +49,7 @@ def check(package: Package) -> Iterator[Error]:
             return Error(ID, code, f"{cells.get('span_id', 'span')}: {message}", file, record.line, record.row, field, hint)
 
         table, target, role = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("role", "")
-        if table in ids and target not in ids[table]:
+        if ids.get(table) is not None and target not in ids[table]:
             yield error("unknown-target", f"target {target!r} does not exist in {table}.", "target_id",
                         f"Use an ID that exists in data/{table}.csv, or add that row first.")
         if table in ROLES_BY_TABLE and role and role not in ROLES_BY_TABLE[table]:
@@ -58,7 +58,7 @@ def check(package: Package) -> Iterator[Error]:
         document = cells.get("document_id", "")
         text = texts.get(document)
         if text is None:
-            if document in ids["documents"]:
+            if ids["documents"] and document in ids["documents"]:
                 yield error("no-snapshot", f"document {document!r} has no snapshot to anchor into.", "document_id",
                             "Anchor spans in a document whose snapshot_path is set.")
             continue
@@ -68,7 +68,7 @@ def check(package: Package) -> Iterator[Error]:
             continue  # table-frictionless reports the type error
         exact = cells.get("exact", "")
         if not 0 <= start < end <= len(text):
-            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start")
+            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start" if not 0 <= start < len(text) else "end")
             continue
         if text[start:end] != exact:
             yield error("exact-mismatch", f"the snapshot has {text[start:end]!r} at [{start}, {end}), not {exact!r}.", "exact")

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from ..errors import Error
 from ..package import Package
-from ._rows import by_id, path_of, records, snapshot_texts
+from ._rows import unreadable, by_id, path_of, records, snapshot_texts
 
 ID = "attribution"
 SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are attributed to the quote's speaker; quotation marks match the quote type."
@@ -29,6 +29,8 @@ OPENING, CLOSING = "“‘\"", "”’\""
 
 def check(package: Package) -> Iterator[Error]:
     """Yield speaker, cue, claim-attribution and quotation-mark errors."""
+    if unreadable(package, "spans", "quotes"):
+        return  # resource-files reports the unreadable table; nothing sound can be said here
     quotes = by_id(package, "quotes")
     texts = snapshot_texts(package)
     spans_by_quote: dict[str, dict[str, list[dict]]] = {}
@@ -71,7 +73,8 @@ def check(package: Package) -> Iterator[Error]:
             continue
         speaker = quote.cells.get("speaker_entity_id")
         if cells.get("voice") != "attributed" or cells.get("attributed_to_entity_id") != speaker:
-            yield Error(ID, "speaker-mismatch", f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, "
-                        f"but the claim is {cells.get('voice')} and attributed to {cells.get('attributed_to_entity_id') or 'nobody'}.",
+            said = (f"attributed to {cells.get('attributed_to_entity_id')}" if cells.get("voice") == "attributed" and cells.get("attributed_to_entity_id")
+                    else f"in the {cells.get('voice') or 'unknown'} voice")
+            yield Error(ID, "speaker-mismatch", f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.",
                         claims_file, record.line, record.row, "attributed_to_entity_id",
                         f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.")

@@ -53,9 +53,10 @@ def check(package: Package) -> Iterator[Error]:
         if resource.schema is not None and table.header and table.header != expected:
             yield Error(ID, "header", f"{path} header is {','.join(table.header)} but the schema's fields, in order, are {','.join(map(str, expected))}.",
                         path, 1, hint="Make line 1 list exactly the schema's field names, in the schema's order.")
+        numeric = {f.get("name") for f in (resource.schema or {}).get("fields", []) if isinstance(f, dict) and f.get("type") in ("number", "integer")}
         for record in table.records:
             for name, value in record.cells.items():
-                if value.startswith(FORMULA_START):
+                if value.startswith(FORMULA_START) and name not in numeric:  # "-5" in a number column is a number
                     yield Error(ID, "formula", f"{name} starts with {value[:1]!r}: a spreadsheet would run this cell as a formula.",
                                 path, record.line, record.row, name,
                                 "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")

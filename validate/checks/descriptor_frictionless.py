@@ -5,7 +5,7 @@ licences) and what it needs to open the package at all (schemas it can read, dia
 safe paths). Its warnings count too: a published package has none.
 
 PASS: a descriptor frictionless can open, with no warnings
-FAIL: "schema": "schemas/missing.schema.json"  (frictionless cannot load the schema)
+FAIL: two resources both named "claims"  (frictionless cannot open the package)
 """
 
 from __future__ import annotations
@@ -34,5 +34,9 @@ def check(package: Package) -> Iterator[Error]:
     for warning in report.warnings:
         yield Error(ID, "warning", f"frictionless warns: {warning}", package.descriptor_file, severity="warning")
     for task in report.tasks:
+        resource = package.resource(task.name)
+        where = f"$.resources[{resource.index}]" if resource else "$"
         for warning in task.warnings:
-            yield Error(ID, "warning", f"frictionless warns about {task.name}: {warning}", task.place or package.descriptor_file, severity="warning")
+            place = f"{where}.hash" if resource and "hash" in warning else where
+            yield Error(ID, "warning", f"frictionless warns about resource {task.name!r}: {warning}", package.descriptor_file,
+                        package.descriptor_line(place), field=place, severity="warning")

@@ -38,7 +38,8 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "unreadable-citation", f"CITATION.cff is not valid YAML: {error}", "CITATION.cff")
         if isinstance(citation, dict):
             if citation.get("type") != "dataset":
-                yield Error(ID, "citation-type", f"CITATION.cff has type {citation.get('type')!r}; it must be 'dataset'.", "CITATION.cff", field="type")
+                yield Error(ID, "citation-type", f"CITATION.cff has type {citation.get('type')!r}; it must be 'dataset'.", "CITATION.cff",
+                            _line_of(citation_file.read_text(encoding="utf-8"), "type:"), field="type", hint="Set `type: dataset`.")
             if str(citation.get("version")) != str(version):
                 yield Error(ID, "version-mismatch", f"CITATION.cff has version {citation.get('version')!r} but datapackage.json has {version!r}.",
                             "CITATION.cff", _line_of(citation_file.read_text(encoding="utf-8"), "version:"), field="version",

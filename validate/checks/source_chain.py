@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from ..errors import Error
 from ..package import Package
-from ._rows import by_id, path_of, records
+from ._rows import by_id, known_ids, path_of, records
 
 ID = "source-chain"
 SUMMARY = "Corroborations, quote wordings, findings and lineage name existing records and seen public sources, with excerpts and notes where needed."
@@ -33,7 +33,7 @@ NEEDS_NOTE = {"contradicts", "wording_differs", "partially_supports", "no_public
 def check(package: Package) -> Iterator[Error]:
     """Yield errors in the corroborations, quote_wordings, findings and lineage tables."""
     documents = by_id(package, "documents")
-    ids = {table: set(by_id(package, table)) for table in ("claims", "quotes", "quantities", "images", "entities")}
+    ids = {table: known_ids(package, table) for table in ("claims", "quotes", "quantities", "images", "entities")}
     seen = {doc_id for doc_id, r in documents.items() if r.cells.get("url_status") == "public_copy_seen"}
 
     file = path_of(package, "corroborations")
@@ -45,7 +45,7 @@ def check(package: Package) -> Iterator[Error]:
             return Error(ID, code, f"{cells.get('corroboration_id')}: {message}", file, record.line, row, field, hint)
 
         table, target, relation = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("relation", "")
-        if table in ids and target not in ids[table]:
+        if ids.get(table) is not None and target not in ids[table]:
             yield error("unknown-target", f"{target!r} does not exist in {table}.", "target_id")
         if table == "quantities":
             corroborated_quantities.add(target)
@@ -62,7 +62,8 @@ def check(package: Package) -> Iterator[Error]:
             if not cells.get("excerpt"):
                 yield error("no-excerpt", f"relation {relation!r} needs a short verbatim excerpt of the source.", "excerpt")
         if relation in NEEDS_NOTE and not cells.get("notes"):
-            yield error("needs-note", f"relation {relation!r} needs a note saying how the source bears on the record.", "notes")
+            what = "what was searched" if relation == "no_public_source_found" else "how the source bears on the record"
+            yield error("needs-note", f"relation {relation!r} needs a note saying {what}.", "notes")
     for quantity_id, record in by_id(package, "quantities").items():
         if package.table("corroborations") is not None and quantity_id not in corroborated_quantities:
             yield Error(ID, "uncorroborated-quantity", f"{quantity_id} ({record.cells.get('surface')!r}) has no corroboration row.",
@@ -89,7 +90,7 @@ def check(package: Package) -> Iterator[Error]:
     for record in records(package, "findings"):
         cells = record.cells
         table, target = cells.get("target_table", ""), cells.get("target_id", "")
-        if table in ids and target not in ids[table]:
+        if ids.get(table) is not None and target not in ids[table]:
             yield Error(ID, "unknown-target", f"{cells.get('finding_id')}: {target!r} does not exist in {table}.", file, record.line, record.row, "target_id")
         evidence = cells.get("evidence_document_id", "")
         if evidence in documents and evidence not in seen:

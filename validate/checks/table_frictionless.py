@@ -47,6 +47,9 @@ def check(package: Package) -> Iterator[Error]:
         yield Error(ID, "not-run", "The tables were not checked by frictionless because these files cannot be read safely: "
                     f"{', '.join(outcome.skipped_because)}.", package.descriptor_file,
                     hint="Fix the resource-files errors first, then run the validator again.")
+    if outcome.metadata_errors:
+        yield Error(ID, "not-run", "The tables were not checked by frictionless because it could not open the package.", package.descriptor_file,
+                    hint="Fix the descriptor-frictionless errors first, then run the validator again.")
     report = outcome.report
     if report is None:
         return
@@ -56,17 +59,39 @@ def check(package: Package) -> Iterator[Error]:
             if problem.type in _LEFT_TO_OTHER_CHECKS:
                 continue
             row = getattr(problem, "row_number", None)
+            if table and row in table.blank_rows and problem.type == "primary-key":
+                continue  # the blank-row error says it; an all-empty key is only its echo
             line = table.line_of_row(row) if table and row else (1 if "label" in problem.type else None)
-            field = getattr(problem, "field_name", "") or ""
-            yield Error(ID, problem.type, _message(problem, field), task.place, line, row, field, _HINTS.get(problem.type, ""))
+            resource = package.resource(task.name)
+            key = _key_fields(problem, resource)
+            field = getattr(problem, "field_name", "") or ", ".join(key)
+            yield Error(ID, problem.type, _message(problem, field, key, table.record_at(row) if table and row else None, table),
+                        task.place, line, row, field, _HINTS.get(problem.type, ""))
 
 
-def _message(problem, field: str) -> str:
+def _key_fields(problem, resource) -> list[str]:
+    if getattr(problem, "field_names", None):
+        return list(problem.field_names)
+    if problem.type == "primary-key" and resource is not None and resource.schema:
+        key = resource.schema.get("primaryKey", [])
+        return [key] if isinstance(key, str) else list(key)
+    return []
+
+
+def _message(problem, field: str, key: list[str], record, table) -> str:
     cell = getattr(problem, "cell", None)
     if problem.type == "foreign-key":
-        return f"{problem.note}."
-    if problem.type in ("primary-key", "unique-error"):
-        return f"{field or 'the key'} {cell!r} is already used: {problem.note}."
+        values = ", ".join(repr(v) for v in getattr(problem, "field_cells", []))
+        return f"{field} = {values} is not an ID of {problem.reference_name}.{', '.join(problem.reference_field_names)}."
+    if problem.type == "primary-key" and record is not None:
+        values = ", ".join(repr(record.cells.get(name, "")) for name in key)
+        earlier = next((r.line for r in table.records if r.row < record.row and all(r.cells.get(n) == record.cells.get(n) for n in key)), None)
+        return f"{field} = {values} is already used" + (f" on line {earlier}." if earlier else ".")
+    if problem.type == "unique-error":
+        return f"{field} = {cell!r} is already used in another row; this column must not repeat a value."
+    if problem.type in ("extra-cell", "missing-cell"):
+        more = "more" if problem.type == "extra-cell" else "fewer"
+        return f"The row has {more} cells than the header has columns ({field or 'unnamed column'})."
     if problem.type == "constraint-error" and 'constraint "required"' in problem.note:
         return f"{field} is required but empty."
     if cell is not None and field:
