@@ -105,3 +105,19 @@ def test_fill_computes_offsets_and_hashes_then_changes_nothing(minimal_package):
     assert fill(minimal_package) == []
     descriptor = json.loads(minimal_package.read_text(encoding="utf-8"))
     assert all(r["hash"].startswith("sha256:") for r in descriptor["resources"])
+
+
+def test_anchor_command(capsys, tmp_path):
+    from validate.cli import main
+
+    snapshot = tmp_path / "s.txt"
+    snapshot.write_text(TEXT, encoding="utf-8")
+    assert main(["anchor", str(snapshot), "--text", "jails", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"exact": "jails", "start": 21, "end": 26, "line": 1, "prefix": "Mr Rubio said. “Any… ",
+                                                    "suffix": ",” Mr Rubio said.\n\nADVERTISEMENT"}]
+    assert main(["anchor", str(snapshot), "--text", "Mr Bukele"]) == 1
+    assert "error: the text 'Mr Bukele' does not occur in the snapshot" in capsys.readouterr().out
+    assert main(["anchor", str(snapshot), "--file", str(tmp_path / "missing.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["anchor", str(tmp_path / "nope.txt"), "--text", "x"]) == 2
+    assert "cannot read snapshot" in capsys.readouterr().err

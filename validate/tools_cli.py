@@ -16,11 +16,12 @@ from .sentences import split_sentences
 EXIT_OK, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
 
 
-def _read_snapshot(path: str) -> str:
+def _read_snapshot(path: str) -> str | None:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise SystemExit(_fail(f"cannot read snapshot {path}: {error}"))
+        _fail(f"cannot read snapshot {path}: {error}")
+        return None
 
 
 def _fail(message: str) -> int:
@@ -44,12 +45,16 @@ def anchor_main(argv: list[str]) -> int:
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args(argv)
     text = _read_snapshot(args.snapshot)
+    if text is None:
+        return EXIT_CANNOT_RUN
     if args.text is not None:
         wanted = [args.text]
     else:
-        stream = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
-        with stream:
-            wanted = [line.rstrip("\n") for line in stream if line.strip()]
+        try:
+            lines = sys.stdin.readlines() if args.file == "-" else Path(args.file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            return _fail(f"cannot read {args.file}: {error}")
+        wanted = [line.rstrip("\n") for line in lines if line.strip()]
     code = EXIT_OK
     results = []
     for exact in wanted:
@@ -76,7 +81,10 @@ def sentences_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m validate sentences", description="List the sentences of a snapshot with their line and offsets.")
     parser.add_argument("snapshot")
     args = parser.parse_args(argv)
-    for number, s in enumerate(split_sentences(_read_snapshot(args.snapshot)), start=1):
+    text = _read_snapshot(args.snapshot)
+    if text is None:
+        return EXIT_CANNOT_RUN
+    for number, s in enumerate(split_sentences(text), start=1):
         print(f"{number:>3}  line {s.line:>3}  [{s.start}, {s.end})  {s.text}")
     return EXIT_OK
 
