@@ -121,3 +121,15 @@ def test_anchor_command(capsys, tmp_path):
     assert "cannot read" in capsys.readouterr().err
     assert main(["anchor", str(tmp_path / "nope.txt"), "--text", "x"]) == 2
     assert "cannot read snapshot" in capsys.readouterr().err
+
+
+def test_fill_refuses_a_resource_outside_the_package(minimal_package, capsys):
+    from validate.cli import main
+
+    descriptor = json.loads(minimal_package.read_text(encoding="utf-8"))
+    descriptor["resources"][1]["path"] = "../outside.csv"
+    minimal_package.write_text(json.dumps(descriptor), encoding="utf-8")
+    before = minimal_package.read_bytes()
+    assert main(["fill", str(minimal_package)]) == 2
+    assert "error: resource 'documents': ../outside.csv is not a file inside the package" in capsys.readouterr().err
+    assert minimal_package.read_bytes() == before

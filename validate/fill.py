@@ -50,8 +50,12 @@ def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> boo
 def fill_descriptor(descriptor_path: Path) -> bool:
     """Set `bytes` and `hash` of every resource from its file; return True if changed."""
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    root = descriptor_path.parent.resolve()
     for resource in descriptor.get("resources", []):
-        data = (descriptor_path.parent / resource["path"]).read_bytes()
+        file = (root / resource["path"]).resolve()
+        if not file.is_relative_to(root) or not file.is_file():
+            raise FillError(f"resource {resource.get('name')!r}: {resource['path']} is not a file inside the package")
+        data = file.read_bytes()
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
