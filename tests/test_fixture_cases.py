@@ -16,7 +16,7 @@ VALID_CASES = sorted(p.name for p in (FIXTURES / "valid").iterdir() if p.is_dir(
 
 
 def _errors(result) -> list[dict]:
-    return [{"check": e.check, "code": e.code, "file": e.file, "line": e.line, "field": e.field} for e in result.errors]
+    return [{"check": e.check, "code": e.code, "file": e.file, "line": e.line, "row": e.row, "field": e.field} for e in result.errors]
 
 
 @pytest.mark.parametrize("base", VALID_CASES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from validate.checks import CHECKS
 from validate.cli import main
@@ -101,8 +102,8 @@ def test_github_annotations_are_capped_and_the_rest_counted(minimal_package, cap
 
 
 def test_console_script_and_module_agree(minimal_package):
-    module = subprocess.run([sys.executable, "-m", "validate", str(minimal_package), "--format", "json"], capture_output=True, text=True)
-    script = subprocess.run([sys.executable, "-c", "import sys; from validate.cli import main; sys.exit(main())", str(minimal_package), "--format", "json"],
-                            capture_output=True, text=True)
-    assert module.returncode == script.returncode == 0
-    assert json.loads(module.stdout)["valid"] is json.loads(script.stdout)["valid"] is True
+    script = Path(sys.executable).parent / "validate-dataset"  # installed by `pip install -e .`
+    by_module = subprocess.run([sys.executable, "-m", "validate", str(minimal_package), "--format", "json"], capture_output=True, text=True)
+    by_script = subprocess.run([str(script), str(minimal_package), "--format", "json"], capture_output=True, text=True)
+    assert by_module.returncode == by_script.returncode == 0
+    assert json.loads(by_module.stdout)["valid"] is json.loads(by_script.stdout)["valid"] is True

@@ -87,7 +87,7 @@ def test_resource_that_is_a_directory(minimal_package, capsys):
     code, out = _package_errors(capsys, minimal_package)
     assert code == 1
     assert "Resource 'claims': data/claims.csv is a folder, not a file. ($.resources[3].path) [resource-files/not-a-file]" in out
-    assert "cannot be read safely: data/claims.csv. [table-frictionless/not-run]" in out
+    assert "cannot be read safely or have errors: data/claims.csv. [table-frictionless/not-run]" in out
 
 
 def test_symlink_leaving_the_package_is_not_followed(minimal_package, capsys, tmp_path):
@@ -158,3 +158,25 @@ def test_validator_never_writes(minimal_package, capsys):
         run_cli(capsys, str(minimal_package), "--format", output)
     assert tree_digest(root) == before
     assert {p: os.stat(p).st_mtime_ns for p in root.rglob("*")} == mtimes
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(resources=5), "$.resources: 5 is not of type 'array'"),
+        (lambda d: d["resources"].__setitem__(1, "data/documents.csv"), "$.resources[1]: 'data/documents.csv' is not of type 'object'"),
+        (lambda d: d.update(contributors={"title": "x"}), "$.contributors: {'title': 'x'} is not of type 'array'"),
+        (lambda d: d["resources"][1].update(path=["data/documents.csv"]), "$.resources[1].path: ['data/documents.csv'] is not of type 'string'"),
+        (lambda d: d["resources"][1].update(schema={"fields": 5}), "$.resources[1].schema: {'fields': 5} is not of type 'string'"),
+    ],
+)
+def test_descriptor_with_wrong_json_types(minimal_package, capsys, change, expected):
+    import json
+
+    descriptor = json.loads(minimal_package.read_text(encoding="utf-8"))
+    change(descriptor)
+    minimal_package.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    code, out = _package_errors(capsys, minimal_package)
+    assert code == 1
+    assert expected in out
+    assert "check-crashed" not in out

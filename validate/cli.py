@@ -11,10 +11,10 @@ import sys
 
 from . import __version__
 from .checks import CHECKS
-from .errors import CannotRun
+from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from .reporters import REPORTERS
 from .runner import run
-from .tools_cli import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, anchor_main, dictionary_main, fill_main, sentences_main
+from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
 
 SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
 

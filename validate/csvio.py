@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,11 @@ def _parse(text: str) -> Table:
         padded = cells + [""] * (len(header) - len(cells))
         table.records.append(Record(dict(zip(header, padded)), line, row))
     return table
+
+
+def whole_number(cell: str | None) -> int | None:
+    """Return the cell as a non-negative integer written in ASCII digits, or None."""
+    return int(cell) if cell and re.fullmatch(r"[0-9]+", cell) else None
 
 
 def render_csv(header: list[str], rows: list[dict[str, str]]) -> str:

@@ -7,6 +7,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# Exit codes of every command: the package is valid, it is invalid, or the command could not run.
+EXIT_OK, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
+
 
 @dataclass(frozen=True)
 class Error:

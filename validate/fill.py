@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from .anchor import AnchorError, locate
-from .csvio import parse_csv, render_csv, write_atomically
+from .csvio import parse_csv, render_csv, whole_number, write_atomically
 
 
 class FillError(Exception):
@@ -28,8 +28,8 @@ def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> boo
     snapshots: dict[str, str] = {}
     for record in documents.records:
         if record.cells.get("snapshot_path"):
-            snapshot = package_dir / record.cells["snapshot_path"]
-            snapshots[record.cells["document_id"]] = snapshot.read_text(encoding="utf-8")
+            snapshot = _inside(package_dir, record.cells["snapshot_path"], f"document {record.cells.get('document_id')!r}")
+            snapshots[record.cells.get("document_id", "")] = snapshot.read_text(encoding="utf-8")
     spans = parse_csv(spans_path.read_text(encoding="utf-8"))
     rows = []
     for record in spans.records:
@@ -37,7 +37,7 @@ def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> boo
         text = snapshots.get(row["document_id"])
         if text is None:
             raise FillError(f"{spans_path.name} line {record.line}: document {row['document_id']!r} has no snapshot")
-        near = int(row["start"]) if row.get("start", "").isdigit() else None
+        near = whole_number(row.get("start"))
         try:
             anchor = locate(text, row["exact"], near=near)
         except AnchorError as error:
@@ -50,20 +50,29 @@ def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> boo
 def fill_descriptor(descriptor_path: Path) -> bool:
     """Set `bytes` and `hash` of every resource from its file; return True if changed."""
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    root = descriptor_path.parent.resolve()
-    for resource in descriptor.get("resources", []):
-        file = (root / resource["path"]).resolve()
-        if not file.is_relative_to(root) or not file.is_file():
-            raise FillError(f"resource {resource.get('name')!r}: {resource['path']} is not a file inside the package")
-        data = file.read_bytes()
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) and isinstance(r.get("path"), str) for r in resources):
+        raise FillError(f"{descriptor_path.name}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong")
+    for resource in resources:
+        data = _inside(descriptor_path.parent, resource["path"], f"resource {resource.get('name')!r}").read_bytes()
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     return write_atomically(descriptor_path, text.encode("utf-8"))
 
 
+def _inside(package_dir: Path, relative: str, what: str) -> Path:
+    root = package_dir.resolve()
+    file = (root / relative).resolve()
+    if not file.is_relative_to(root) or not file.is_file():
+        raise FillError(f"{what}: {relative} is not a file inside the package")
+    return file
+
+
 def fill(descriptor_path: Path) -> list[str]:
     """Fill every derived column of the package; return the files that were rewritten."""
+    if descriptor_path.is_dir():
+        descriptor_path = descriptor_path / "datapackage.json"
     package_dir = descriptor_path.parent
     changed = []
     spans, documents = package_dir / "data" / "spans.csv", package_dir / "data" / "documents.csv"

@@ -74,16 +74,23 @@ def _number(value: str, value_type: str, bound: str) -> Reading:
     return Reading(value, value_type, bound, lower, upper)
 
 
+def _date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise Unreadable(f"there is no day {day} in month {month} of {year}") from None
+
+
 def _read_date(text: str, document_date: date | None) -> Reading | None:
     match = re.fullmatch(r"(?:on )?([a-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?", text)
     if match and match.group(1) in MONTHS:
         month, day = MONTHS[match.group(1)], int(match.group(2))
         if match.group(3):
-            return Reading(date(int(match.group(3)), month, day).isoformat(), "date", "exact")
+            return Reading(_date(int(match.group(3)), month, day).isoformat(), "date", "exact")
         if document_date is None:
             raise Unreadable(f"{text!r} has no year and the document has no date")
         year = document_date.year if (month, day) <= (document_date.month, document_date.day) else document_date.year - 1
-        return Reading(date(year, month, day).isoformat(), "date", "exact")
+        return Reading(_date(year, month, day).isoformat(), "date", "exact")
     match = re.fullmatch(r"(?:on |last )?(" + "|".join(WEEKDAYS) + ")", text)
     if match:
         if document_date is None:

@@ -34,6 +34,7 @@ class Resource:
 
     @property
     def is_table(self) -> bool:
+        """True for a tabular (CSV) resource."""
         return self.descriptor.get("type") == "table" or self.path.endswith(".csv")
 
 
@@ -53,6 +54,7 @@ class Package:
 
     @property
     def descriptor_file(self) -> str:
+        """The descriptor's file name, as errors name it."""
         return self.descriptor_path.name
 
     def descriptor_line(self, json_path: str) -> int | None:

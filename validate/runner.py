@@ -22,14 +22,17 @@ class Result:
 
     @property
     def error_count(self) -> int:
+        """Errors (not warnings) found."""
         return sum(1 for e in self.errors if e.severity == "error")
 
     @property
     def warning_count(self) -> int:
+        """Warnings found."""
         return sum(1 for e in self.errors if e.severity == "warning")
 
     @property
     def valid(self) -> bool:
+        """True when no error was found and every check ran."""
         return self.error_count == 0 and not self.crashed
 
     def table_rows(self) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""The helper commands: `anchor`, `sentences` and `fill`."""
+"""The helper commands: `anchor`, `sentences`, `fill` and `dictionary`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 from . import datadict
 from .anchor import AnchorError, line_of, locate
 from .csvio import write_atomically
+from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK
 from .fill import FillError, fill
 from .sentences import split_sentences
 
-EXIT_OK, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
 
 
 def _read_snapshot(path: str) -> str | None:

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..package import Package
+from ._jsonschema import usable_schema
+
+
+@dataclass(frozen=True)
+class Failure:
+    """frictionless raised something other than its own exception."""
+
+    message: str
+    type: str = "frictionless-failed"
 
 
 @dataclass
@@ -23,8 +32,8 @@ def unreadable_files(package: Package) -> list[str]:
     for resource in package.resources:
         if resource.text is None or (resource.is_table and resource.table is None):
             files.add(resource.path or resource.name)
-        if resource.schema_path and resource.schema is None:
-            files.add(resource.schema_path)
+        if resource.schema_path and usable_schema(package, resource) is None:
+            files.add(resource.schema_path)  # frictionless may crash on a malformed schema
     return sorted(files)
 
 
@@ -42,5 +51,7 @@ def run(package: Package) -> Outcome:
             outcome = Outcome(report=loaded.validate())
         except FrictionlessException as exception:
             outcome = Outcome(metadata_errors=list(exception.reasons) or [exception.error])
+        except Exception as exception:  # frictionless itself failed on input it did not expect
+            outcome = Outcome(metadata_errors=[Failure(f"{type(exception).__name__}: {exception}")])
         package.cache["frictionless"] = outcome
     return package.cache["frictionless"]

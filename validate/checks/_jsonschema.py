@@ -34,6 +34,18 @@ def validator(profile_name: str) -> Draft202012Validator:
     return Draft202012Validator(profile, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def usable_schema(package, resource) -> dict | None:
+    """Return the resource's Table Schema if it passes the project's profile, else None.
+
+    Checks that read a schema's fields and keys use only schemas that pass, so that a
+    malformed schema is reported once (by schema-profile) instead of crashing them."""
+    usable = package.cache.setdefault("usable_schemas", {})
+    if resource.name not in usable:
+        schema = resource.schema
+        usable[resource.name] = schema if isinstance(schema, dict) and validator("tableschema.profile.json").is_valid(schema) else None
+    return usable[resource.name]
+
+
 def iter_profile_errors(check_id: str, instance: object, profile_name: str, file: str, line_of) -> Iterator[Error]:
     """Validate `instance` against a profile; yield one Error per problem found."""
     for error in validator(profile_name).iter_errors(instance):

@@ -19,7 +19,7 @@ def records(package: Package, name: str) -> list[Record]:
 
 def by_id(package: Package, name: str) -> dict[str, Record]:
     """Return the records of table `name` keyed by their ID."""
-    return {r.cells.get(KEYS[name], ""): r for r in records(package, name)}
+    return {r.cells[KEYS[name]]: r for r in records(package, name) if r.cells.get(KEYS[name])}
 
 
 def known_ids(package: Package, name: str) -> set[str] | None:
@@ -50,6 +50,6 @@ def snapshot_texts(package: Package) -> dict[str, str]:
         for record in records(package, "documents"):
             resource = by_path.get(record.cells.get("snapshot_path", ""))
             if resource is not None and resource.text is not None:
-                texts[record.cells["document_id"]] = resource.text
+                texts[record.cells.get("document_id", "")] = resource.text
         package.cache["snapshots"] = texts
     return package.cache["snapshots"]

@@ -41,6 +41,7 @@ def check(package: Package) -> Iterator[Error]:
     texts = snapshot_texts(package)
     ids = {table: known_ids(package, table) for table in ROLES_BY_TABLE}
     boundaries: dict[str, set[int]] = {}
+    unanchorable: set[str] = set()
     file = path_of(package, "spans")
     for record in records(package, "spans"):
         cells = record.cells
@@ -58,15 +59,19 @@ def check(package: Package) -> Iterator[Error]:
         document = cells.get("document_id", "")
         text = texts.get(document)
         if text is None:
-            if ids["documents"] and document in ids["documents"]:
-                yield error("no-snapshot", f"document {document!r} has no snapshot to anchor into.", "document_id",
-                            "Anchor spans in a document whose snapshot_path is set.")
+            if ids["documents"] and document in ids["documents"] and document not in unanchorable:
+                unanchorable.add(document)  # said once, at its first span: the rest follow from it
+                yield error("no-snapshot", f"document {document!r} has no readable snapshot, so its spans cannot be checked.", "document_id",
+                            "Anchor spans in a document whose snapshot_path is set and readable.")
             continue
         try:
             start, end = int(cells.get("start", "")), int(cells.get("end", ""))
         except ValueError:
             continue  # table-frictionless reports the type error
         exact = cells.get("exact", "")
+        if end <= start:
+            yield error("empty-span", f"end {end} is not after start {start}: the span holds no text.", "end")
+            continue
         if not 0 <= start < end <= len(text):
             yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start" if not 0 <= start < len(text) else "end")
             continue

@@ -2,7 +2,8 @@
 
 - a quote's speaker is an entity, never blank; a `named` or `described` speaker has a
   `speaker` span (the words naming or describing them), an `inferred` one a note saying how;
-- a quote's cue is not blank and is anchored (record-anchors checks the cue span);
+- a quote's cue is anchored (table-frictionless checks that it is filled, record-anchors that
+  it is the exact text of its cue span);
 - a claim carried by a quote (`quote_id`) is attributed (`voice` attributed) to that
   quote's speaker;
 - a direct or partial quote's content opens right after a quotation mark in the snapshot (or
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ._rows import unreadable, by_id, path_of, records, snapshot_texts
@@ -44,16 +46,13 @@ def check(package: Package) -> Iterator[Error]:
         if cells.get("speaker_status") in ("named", "described") and not anchored.get("speaker"):
             yield Error(ID, "speaker-unanchored", f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.",
                         file, record.line, record.row, "speaker_entity_id", f"Add a spans.csv row with target_id {quote_id} and role speaker.")
-        if not cells.get("cue", "").strip():
-            yield Error(ID, "no-cue", f"{quote_id} has no cue (the words that attribute it, such as 'said').", file, record.line, record.row, "cue")
         text = texts.get(cells.get("document_id", ""))
         if text is None:
             continue
         for span in anchored.get("content", []):
-            try:
-                start, end = int(span["start"]), int(span["end"])
-            except (KeyError, ValueError):
-                continue
+            start, end = whole_number(span.get("start")), whole_number(span.get("end"))
+            if start is None or end is None or text[start:end] != span.get("exact"):
+                continue  # the anchors check reports a span that does not match the snapshot
             before, after = text[start - 1:start], text[end:end + 1]
             enclosed = bool(before) and before in OPENING and bool(after) and after in CLOSING + ",."
             quote_type = cells.get("quote_type")
@@ -69,7 +68,7 @@ def check(package: Package) -> Iterator[Error]:
     for record in records(package, "claims"):
         cells = record.cells
         quote = quotes.get(cells.get("quote_id", ""))
-        if quote is None:
+        if quote is None or not cells.get("voice"):
             continue
         speaker = quote.cells.get("speaker_entity_id")
         if cells.get("voice") != "attributed" or cells.get("attributed_to_entity_id") != speaker:

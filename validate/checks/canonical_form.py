@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from ..anchor import FORMULA_START
 from ..errors import Error
 from ..package import Package
+from ._jsonschema import usable_schema
 
 ID = "canonical-form"
 SUMMARY = "CSV files are UTF-8 without BOM, LF-only with a final newline, NFC, headed in schema order, with no formula-like cells."
@@ -49,11 +50,12 @@ def check(package: Package) -> Iterator[Error]:
         table = resource.table
         if table is None:
             continue
-        expected = [f.get("name") for f in (resource.schema or {}).get("fields", []) if isinstance(f, dict)]
-        if resource.schema is not None and table.header and table.header != expected:
-            yield Error(ID, "header", f"{path} header is {','.join(table.header)} but the schema's fields, in order, are {','.join(map(str, expected))}.",
-                        path, 1, hint="Make line 1 list exactly the schema's field names, in the schema's order.")
-        numeric = {f.get("name") for f in (resource.schema or {}).get("fields", []) if isinstance(f, dict) and f.get("type") in ("number", "integer")}
+        schema = usable_schema(package, resource) or {"fields": []}
+        expected = [f["name"] for f in schema["fields"]]
+        if expected and table.header and table.header != expected:
+            yield Error(ID, "header", f"{path}: {_header_difference(table.header, expected)}", path, 1,
+                        hint=f"Make line 1 list exactly the schema's fields, in order: {','.join(expected)}.")
+        numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("number", "integer")}
         for record in table.records:
             for name, value in record.cells.items():
                 if value.startswith(FORMULA_START) and name not in numeric:  # "-5" in a number column is a number
@@ -63,3 +65,12 @@ def check(package: Package) -> Iterator[Error]:
                 if not unicodedata.is_normalized("NFC", value):
                     yield Error(ID, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", path, record.line, record.row, name,
                                 "Re-type the accented characters, or normalise the text to NFC.")
+
+
+def _header_difference(header: list[str], expected: list[str]) -> str:
+    missing = [name for name in expected if name not in header]
+    extra = [name for name in header if name not in expected]
+    if missing or extra:
+        parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + ([f"unknown column(s) {', '.join(extra)}"] if extra else [])
+        return "the header has " + " and ".join(parts) + "."
+    return "the header has the schema's columns in another order."

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ..sentences import split_sentences
@@ -33,8 +34,9 @@ def check(package: Package) -> Iterator[Error]:
     intervals: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for record in records(package, "spans"):
         cells = record.cells
-        if cells.get("role") in COVERING_ROLES and cells.get("start", "").isdigit() and cells.get("end", "").isdigit():
-            intervals[cells.get("document_id", "")].append((int(cells["start"]), int(cells["end"])))
+        start, end = whole_number(cells.get("start")), whole_number(cells.get("end"))
+        if cells.get("role") in COVERING_ROLES and start is not None and end is not None:
+            intervals[cells.get("document_id", "")].append((start, end))
     paths = {r.cells.get("document_id"): r.cells.get("snapshot_path", "") for r in records(package, "documents")}
     for document, text in snapshot_texts(package).items():
         spans = intervals[document]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ._rows import unreadable, KEYS, path_of, records
@@ -52,8 +53,9 @@ def check(package: Package) -> Iterator[Error]:
                 anchored = spans[table, record_id, role]
                 if vtable != table or not anchored:
                     continue
-                exacts = [s.get("exact", "") for s in sorted(anchored, key=lambda s: int(s["start"]) if s.get("start", "").isdigit() else 0)]
+                exacts = [s.get("exact", "") for s in sorted(anchored, key=lambda s: whole_number(s.get("start")) or 0)]
                 value = record.cells.get(column, "")
-                if value not in exacts and value != " ".join(exacts):
+                # a record anchored twice (the same words printed twice) matches each span; a split quotation matches them joined
+                if not all(exact == value for exact in exacts) and value != " ".join(exacts):
                     yield Error(ID, "verbatim-mismatch", f"{record_id}: {column} {value!r} is not the exact text of its {role} span ({' / '.join(map(repr, exacts))}).",
                                 file, record.line, record.row, column, f"Copy the {column} character for character from the article (curly quotes and dashes included).")

@@ -27,13 +27,19 @@ _RELEASE = re.compile(r"^## \[?(\d+\.\d+\.\d+[^\]\s]*)\]?", re.MULTILINE)
 def check(package: Package) -> Iterator[Error]:
     """Yield missing release files and versions that disagree."""
     version = package.descriptor.get("version")
+    if not isinstance(version, str):
+        return  # descriptor-profile reports a missing or malformed version
     citation_file = package.safe_file("CITATION.cff")
     if citation_file is None or not citation_file.is_file():
-        yield Error(ID, "missing-citation", "CITATION.cff is missing.", "CITATION.cff", hint="Add CITATION.cff (type: dataset) with the package's version.")
+        yield Error(ID, "missing-citation", "CITATION.cff is missing (or is not a file).", "CITATION.cff",
+                    hint="Add CITATION.cff (type: dataset) with the package's version.")
     else:
         try:
             citation = yaml.safe_load(citation_file.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
+        except UnicodeDecodeError:
+            citation = None
+            yield Error(ID, "unreadable-citation", "CITATION.cff is not UTF-8 text.", "CITATION.cff", hint="Save it as UTF-8.")
+        except yaml.YAMLError as error:
             citation = None
             yield Error(ID, "unreadable-citation", f"CITATION.cff is not valid YAML: {error}", "CITATION.cff")
         if isinstance(citation, dict):
@@ -48,7 +54,7 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "unreadable-citation", "CITATION.cff must be a YAML mapping.", "CITATION.cff")
     changelog_file = package.safe_file("CHANGELOG.md")
     if changelog_file is None or not changelog_file.is_file():
-        yield Error(ID, "missing-changelog", "CHANGELOG.md is missing.", "CHANGELOG.md", hint="Add CHANGELOG.md with a section for this version.")
+        yield Error(ID, "missing-changelog", "CHANGELOG.md is missing (or is not a file).", "CHANGELOG.md", hint="Add CHANGELOG.md with a section for this version.")
         return
     changelog = changelog_file.read_text(encoding="utf-8", errors="replace")
     top = _RELEASE.search(changelog)

@@ -4,7 +4,7 @@ frictionless 5.21 rejects some typos (an unknown constraint or type) but silentl
 others: a misspelt `"primaryKeys"` or `"descripton"` would switch a rule off unseen. The profile (schemas/tableschema.profile.json) lists the
 Table Schema v2 features this project uses and rejects anything else. Keys and
 foreign keys must also name real fields and resources, and `categories`, when
-given, must equal the `enum` constraint.
+given beside an `enum` constraint, must equal it.
 
 PASS: {"name": "claim_id", "type": "string", "constraints": {"required": true}, ...}
 FAIL: {"name": "claim_id", "type": "text", "constraints": {"requird": true}, ...}
@@ -18,7 +18,7 @@ from functools import partial
 from ..errors import Error
 from ..jsonpos import line_for, value_lines
 from ..package import Package
-from ._jsonschema import iter_profile_errors
+from ._jsonschema import iter_profile_errors, usable_schema
 
 ID = "schema-profile"
 SUMMARY = "Each Table Schema uses only known keys and types, and its keys name real fields and resources."
@@ -33,16 +33,21 @@ def check(package: Package) -> Iterator[Error]:
         schema, file = resource.schema, resource.schema_path
         line_of = partial(line_for, value_lines(package.schema_texts.get(file, "")))
         yield from iter_profile_errors(ID, schema, "tableschema.profile.json", file, line_of)
+        if usable_schema(package, resource) is None:
+            continue  # the profile errors above come first; keys are checked once the schema is well formed
         fields = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
         for index, field in enumerate(schema.get("fields", [])):
-            if isinstance(field, dict) and "categories" in field and field["categories"] != field.get("constraints", {}).get("enum"):
+            enum = field.get("constraints", {}).get("enum") if isinstance(field, dict) and isinstance(field.get("constraints"), dict) else None
+            if isinstance(field, dict) and "categories" in field and enum is not None and field["categories"] != enum:
                 path = f"$.fields[{index}].categories"
                 yield Error(ID, "categories-enum-mismatch", f"{path}: `categories` of {field.get('name')!r} differs from its `enum` constraint.",
                             file, line_of(path), field=path, hint="Keep the two lists identical: frictionless enforces `enum` only.")
-        for name in _as_list(schema.get("primaryKey")) + [n for key in schema.get("uniqueKeys", []) for n in _as_list(key)]:
-            if name not in fields:
-                yield Error(ID, "unknown-key-field", f"The key names a field {name!r} that the schema does not have.", file, line_of("$.primaryKey"),
-                            field="$.primaryKey", hint=f"Use one of: {', '.join(map(str, fields))}.")
+        keys = [("$.primaryKey", schema.get("primaryKey"))] + [(f"$.uniqueKeys[{i}]", key) for i, key in enumerate(_as_list(schema.get("uniqueKeys")))]
+        for path, key in keys:
+            for name in _as_list(key):
+                if name not in fields:
+                    yield Error(ID, "unknown-key-field", f"{path} names a field {name!r} that the schema does not have.", file, line_of(path),
+                                field=path, hint=f"Use one of: {', '.join(map(str, fields))}.")
         for index, fk in enumerate(schema.get("foreignKeys", [])):
             if not isinstance(fk, dict):
                 continue
@@ -56,7 +61,7 @@ def check(package: Package) -> Iterator[Error]:
             if target is None:
                 yield Error(ID, "unknown-resource", f"{path}: the foreign key refers to a resource {target_name!r} that the package does not have.",
                             file, line_of(path), field=path, hint=f"Use one of: {', '.join(names)}.")
-            elif target.schema is not None:
+            elif usable_schema(package, target) is not None:
                 target_fields = [f.get("name") for f in target.schema.get("fields", []) if isinstance(f, dict)]
                 for name in _as_list(reference.get("fields")):
                     if name not in target_fields:

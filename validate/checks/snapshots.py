@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
+from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ._rows import path_of, records
@@ -51,6 +52,6 @@ def check(package: Package) -> Iterator[Error]:
         if resource.data.startswith(b"\xef\xbb\xbf"):
             yield Error(ID, "snapshot-bom", f"{path} starts with a byte order mark, which shifts every offset.", path, 1)
         recorded = cells.get("snapshot_code_points", "")
-        if resource.text is not None and recorded.isdigit() and int(recorded) != len(resource.text):
+        if resource.text is not None and whole_number(recorded) is not None and whole_number(recorded) != len(resource.text):
             yield Error(ID, "snapshot-length", f"{path} has {len(resource.text)} code points, not the recorded {recorded}.", file, record.line,
                         record.row, "snapshot_code_points", "Snapshots are never edited: restore the original bytes from git.")

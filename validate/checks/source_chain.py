@@ -106,6 +106,10 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "no-source", f"{name}: relation {relation!r} needs source_document_id.", file, record.line, record.row, "source_document_id")
         if relation == "publisher_addition" and source:
             yield Error(ID, "addition-with-source", f"{name}: a publisher_addition has no source_document_id.", file, record.line, record.row, "source_document_id")
-        if cells.get("confidence") == "high" and not cells.get("evidence_document_id"):
+        evidence = cells.get("evidence_document_id", "")
+        if evidence in documents and evidence not in seen:
+            yield Error(ID, "source-not-seen", f"{name}: evidence {evidence} is not a public copy that was seen.", file, record.line, record.row,
+                        "evidence_document_id", "Name the public copy that was compared, with its url.")
+        if cells.get("confidence") == "high" and not evidence:
             yield Error(ID, "high-without-evidence", f"{name}: high confidence needs the compared public copy in evidence_document_id.", file, record.line,
                         record.row, "evidence_document_id")

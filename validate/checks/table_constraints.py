@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from ..errors import Error
 from ..package import Package
+from ._jsonschema import usable_schema
 
 ID = "table-constraints"
 SUMMARY = "Values are among their field's categories, uniqueKeys hold, and foreign keys join fields of the same type."
@@ -24,7 +25,7 @@ SUMMARY = "Values are among their field's categories, uniqueKeys hold, and forei
 def check(package: Package) -> Iterator[Error]:
     """Yield category, unique-key and foreign-key-type errors."""
     for resource in package.resources:
-        table, schema = resource.table, resource.schema
+        table, schema = resource.table, usable_schema(package, resource)
         if table is None or schema is None:
             continue
         fields = [f for f in schema.get("fields", []) if isinstance(f, dict)]
@@ -32,6 +33,8 @@ def check(package: Package) -> Iterator[Error]:
             categories = field.get("categories")
             if not isinstance(categories, list) or field.get("name") not in table.header:
                 continue
+            if categories == field.get("constraints", {}).get("enum"):
+                continue  # frictionless enforces the identical enum: one error is enough
             allowed = {c["value"] if isinstance(c, dict) else c for c in categories}
             for record in table.records:
                 value = record.cells.get(field["name"], "")
@@ -41,28 +44,29 @@ def check(package: Package) -> Iterator[Error]:
         for key in schema.get("uniqueKeys", []):
             if not isinstance(key, list) or not all(name in table.header for name in key):
                 continue
-            seen: dict[tuple, int] = {}
+            seen: dict[tuple, object] = {}
             for record in table.records:
                 values = tuple(record.cells.get(name, "") for name in key)
                 if "" in values:
                     continue
                 if values in seen:
-                    yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats row {seen[values]} (line {table.records[seen[values] - 2].line}).",
+                    yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {seen[values].line}.",
                                 resource.path, record.line, record.row, key[0], "Each combination of these fields may appear only once: remove the duplicate row.")
                 else:
-                    seen[values] = record.row
+                    seen[values] = record
         yield from _foreign_key_types(package, resource, fields)
 
 
 def _foreign_key_types(package: Package, resource, fields: list[dict]) -> Iterator[Error]:
     types = {f.get("name"): f.get("type", "any") for f in fields}
-    for fk in resource.schema.get("foreignKeys", []):
+    for fk in usable_schema(package, resource).get("foreignKeys", []):
         if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
             continue
         target = package.resource(fk["reference"].get("resource") or resource.name)
-        if target is None or target.schema is None:
+        target_schema = usable_schema(package, target) if target else None
+        if target_schema is None:
             continue
-        target_types = {f.get("name"): f.get("type", "any") for f in target.schema.get("fields", []) if isinstance(f, dict)}
+        target_types = {f.get("name"): f.get("type", "any") for f in target_schema["fields"]}
         for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", [])):
             if mine in types and theirs in target_types and types[mine] != target_types[theirs]:
                 yield Error(ID, "foreign-key-type", f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "

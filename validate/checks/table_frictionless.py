@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from ..errors import Error
 from ..package import Package
 from . import _frictionless
+from ._jsonschema import usable_schema
 
 ID = "table-frictionless"
 SUMMARY = "Every table passes frictionless: types, formats, constraints, primary and foreign keys."
@@ -44,9 +45,9 @@ def check(package: Package) -> Iterator[Error]:
     """Yield every frictionless error in the tables, placed at its physical line."""
     outcome = _frictionless.run(package)
     if outcome.skipped_because:
-        yield Error(ID, "not-run", "The tables were not checked by frictionless because these files cannot be read safely: "
+        yield Error(ID, "not-run", "The tables were not checked by frictionless because these files cannot be read safely or have errors: "
                     f"{', '.join(outcome.skipped_because)}.", package.descriptor_file,
-                    hint="Fix the resource-files errors first, then run the validator again.")
+                    hint="Fix the resource-files and schema-profile errors first, then run the validator again.")
     if outcome.metadata_errors:
         yield Error(ID, "not-run", "The tables were not checked by frictionless because it could not open the package.", package.descriptor_file,
                     hint="Fix the descriptor-frictionless errors first, then run the validator again.")
@@ -55,17 +56,24 @@ def check(package: Package) -> Iterator[Error]:
         return
     for task in report.tasks:
         table = package.table(task.name)
+        resource = package.resource(task.name)
+        schema = usable_schema(package, resource) if resource else None
+        if table is not None and schema is not None and table.header != [f["name"] for f in schema["fields"]]:
+            # every row would be misread column by column: canonical-form names the header problem once
+            yield Error(ID, "not-run", f"The rows of {task.place} were not checked because its header does not match its schema.", task.place, 1,
+                        hint="Fix the header (see the canonical-form error), then run the validator again.")
+            continue
         for problem in task.errors:
             if problem.type in _LEFT_TO_OTHER_CHECKS:
                 continue
             row = getattr(problem, "row_number", None)
-            if table and row in table.blank_rows and problem.type == "primary-key":
-                continue  # the blank-row error says it; an all-empty key is only its echo
+            record = table.record_at(row) if table and row else None
+            if problem.type == "primary-key" and (row in table.blank_rows or (record and not any(record.cells.get(k) for k in _key_fields(problem, resource)))):
+                continue  # the blank-row or required error says it; an all-empty key is only its echo
             line = table.line_of_row(row) if table and row else (1 if "label" in problem.type else None)
-            resource = package.resource(task.name)
             key = _key_fields(problem, resource)
             field = getattr(problem, "field_name", "") or ", ".join(key)
-            yield Error(ID, problem.type, _message(problem, field, key, table.record_at(row) if table and row else None, table),
+            yield Error(ID, problem.type, _message(problem, field, key, table.record_at(row) if table and row else None, table, task.name),
                         task.place, line, row, field, _HINTS.get(problem.type, ""))
 
 
@@ -78,11 +86,11 @@ def _key_fields(problem, resource) -> list[str]:
     return []
 
 
-def _message(problem, field: str, key: list[str], record, table) -> str:
+def _message(problem, field: str, key: list[str], record, table, table_name: str) -> str:
     cell = getattr(problem, "cell", None)
     if problem.type == "foreign-key":
         values = ", ".join(repr(v) for v in getattr(problem, "field_cells", []))
-        return f"{field} = {values} is not an ID of {problem.reference_name}.{', '.join(problem.reference_field_names)}."
+        return f"{field} = {values} is not an ID of {problem.reference_name or table_name}.{', '.join(problem.reference_field_names)}."
     if problem.type == "primary-key" and record is not None:
         values = ", ".join(repr(record.cells.get(name, "")) for name in key)
         earlier = next((r.line for r in table.records if r.row < record.row and all(r.cells.get(n) == record.cells.get(n) for n in key)), None)
