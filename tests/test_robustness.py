@@ -102,26 +102,21 @@ def test_symlink_leaving_the_package_is_not_followed(minimal_package, capsys, tm
     assert "SECRET-VALUE" not in out
 
 
-def test_binary_file(minimal_package, capsys):
-    (minimal_package.parent / "data" / "claims.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff")
+@pytest.mark.parametrize(
+    ("table", "rewrite", "expected"),
+    [
+        ("claims", lambda data: b"\x89PNG\r\n\x1a\n\x00\x00\xff", "data/claims.csv is not UTF-8: the byte at position 0 (line 1) cannot be decoded."),
+        ("claims", lambda data: data.replace(b"clm-002", b"clm-\x00002", 1), "data/claims.csv:3: error: data/claims.csv contains a NUL byte at line 3"),
+        ("images", lambda data: b"", "data/images.csv:1: error: data/images.csv is empty: it has no header row. [resource-files/empty-csv]"),
+    ],
+    ids=["binary", "nul-byte", "empty"],
+)
+def test_bad_bytes(minimal_package, capsys, table, rewrite, expected):
+    path = minimal_package.parent / "data" / f"{table}.csv"
+    path.write_bytes(rewrite(path.read_bytes()))
     code, out = _package_errors(capsys, minimal_package)
     assert code == 1
-    assert "data/claims.csv is not UTF-8: the byte at position 0 (line 1) cannot be decoded." in out
-
-
-def test_nul_byte(minimal_package, capsys):
-    claims = minimal_package.parent / "data" / "claims.csv"
-    claims.write_bytes(claims.read_bytes().replace(b"clm-002", b"clm-\x00002", 1))
-    code, out = _package_errors(capsys, minimal_package)
-    assert code == 1
-    assert "data/claims.csv:3: error: data/claims.csv contains a NUL byte at line 3" in out
-
-
-def test_empty_csv(minimal_package, capsys):
-    (minimal_package.parent / "data" / "images.csv").write_bytes(b"")
-    code, out = _package_errors(capsys, minimal_package)
-    assert code == 1
-    assert "data/images.csv:1: error: data/images.csv is empty: it has no header row. [resource-files/empty-csv]" in out
+    assert expected in out
 
 
 def test_header_only_csv(minimal_package, capsys):
