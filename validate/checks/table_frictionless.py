@@ -68,13 +68,12 @@ def check(package: Package) -> Iterator[Error]:
                 continue
             row = getattr(problem, "row_number", None)
             record = table.record_at(row) if table and row else None
-            if problem.type == "primary-key" and (row in table.blank_rows or (record and not any(record.cells.get(k) for k in _key_fields(problem, resource)))):
+            key = _key_fields(problem, resource)
+            if problem.type == "primary-key" and (row in table.blank_rows or (record and not any(record.cells.get(k) for k in key))):
                 continue  # the blank-row or required error says it; an all-empty key is only its echo
             line = table.line_of_row(row) if table and row else (1 if "label" in problem.type else None)
-            key = _key_fields(problem, resource)
             field = getattr(problem, "field_name", "") or ", ".join(key)
-            yield Error(ID, problem.type, _message(problem, field, key, table.record_at(row) if table and row else None, table, task.name),
-                        task.place, line, row, field, _HINTS.get(problem.type, ""))
+            yield Error(ID, problem.type, _message(problem, field, key, record, table, task.name), task.place, line, row, field, _HINTS.get(problem.type, ""))
 
 
 def _key_fields(problem, resource) -> list[str]:
