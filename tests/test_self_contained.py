@@ -11,6 +11,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from validate.csvio import parse_csv
+
 from .conftest import REPO
 
 # Built from pieces so that this file does not match its own patterns.
@@ -63,4 +65,46 @@ def test_the_search_names_file_and_line_of_each_kind_of_reference(tmp_path):
         "notes.md:1: an absolute path of a workstation",
         "notes.md:3: a relative path into the shared background folder",
         "home.md:1: an absolute path of a workstation",
+    ]
+
+
+ROW_ID = re.compile(r"\b(?:doc|ent|clm|qot|qty|img|spn|lin|wrd|cor|fnd)-[a-z0-9]+(?:-[a-z0-9]+)*")
+PACKAGE_FILE = re.compile(r"\b(?:docs/research/[A-Za-z0-9._-]+\.md|data/[a-z_]+\.csv)")
+
+
+def unresolved_citations(root: Path) -> list[str]:
+    """Return one `file:line: field cites X` entry per row ID or package file cited in a cell that does not exist."""
+    tables = {path: parse_csv(path.read_text(encoding="utf-8")) for path in sorted((root / "data").glob("*.csv"))}
+    known = {record.cells[table.header[0]] for table in tables.values() for record in table.records}
+    problems = []
+    for path, table in tables.items():
+        for record in table.records:
+            for field, cell in record.cells.items():
+                if field == table.header[0]:
+                    continue
+                cited = [i for i in ROW_ID.findall(cell) if i not in known]
+                cited += [f for f in PACKAGE_FILE.findall(cell) if not (root / f).is_file()]
+                problems += [f"{path.relative_to(root).as_posix()}:{record.line}: {field} cites {c}" for c in cited]
+    return problems
+
+
+def test_every_row_id_and_package_file_cited_in_a_cell_exists():
+    assert unresolved_citations(REPO) == []
+
+
+def test_an_unknown_row_id_or_missing_research_file_is_named_with_its_line(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "docs" / "research").mkdir(parents=True)
+    (tmp_path / "docs" / "research" / "notes.md").write_text("x\n", encoding="utf-8")
+    (tmp_path / "data" / "documents.csv").write_text("document_id,notes\ndoc-a,fine\n", encoding="utf-8")
+    (tmp_path / "data" / "claims.csv").write_text(
+        "claim_id,notes\n"
+        "clm-001,see doc-a and docs/research/notes.md\n"
+        "clm-002,see doc-b\n"
+        "clm-003,see docs/research/gone.md and clm-001\n",
+        encoding="utf-8",
+    )
+    assert unresolved_citations(tmp_path) == [
+        "data/claims.csv:3: notes cites doc-b",
+        "data/claims.csv:4: notes cites docs/research/gone.md",
     ]
