@@ -113,7 +113,7 @@ def test_anchor_command(capsys, tmp_path):
     snapshot = tmp_path / "s.txt"
     snapshot.write_text(TEXT, encoding="utf-8")
     assert main(["anchor", str(snapshot), "--text", "jails", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [{"exact": "jails", "start": 21, "end": 26, "line": 1, "prefix": "Mr Rubio said. “Any… ",
+    assert json.loads(capsys.readouterr().out) == [{"exact": "jails", "start_char": 21, "end_char": 26, "line": 1, "prefix": "Mr Rubio said. “Any… ",
                                                     "suffix": ",” Mr Rubio said.\n\nADVERTISEMENT"}]
     assert main(["anchor", str(snapshot), "--text", "Mr Bukele"]) == 1
     assert "error: the text 'Mr Bukele' does not occur in the snapshot" in capsys.readouterr().out

@@ -3,7 +3,7 @@
 `python -m validate fill [PATH]` reads the same files that people edit, computes
 what can be derived from them, and rewrites only what changed, atomically:
 
-- in spans.csv: `start`, `end`, `prefix`, `suffix` from `exact` (an existing `start`
+- in spans.csv: `start_char`, `end_char`, `prefix`, `suffix` from `exact` (an existing `start_char`
   picks the occurrence when the text occurs more than once);
 - in datapackage.json: `bytes` and `hash` (`sha256:…`) of every resource.
 """
@@ -37,12 +37,12 @@ def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> boo
         text = snapshots.get(row["document_id"])
         if text is None:
             raise FillError(f"{spans_path.name} line {record.line}: document {row['document_id']!r} has no snapshot")
-        near = whole_number(row.get("start"))
+        near = whole_number(row.get("start_char"))
         try:
             anchor = locate(text, row["exact"], near=near)
         except AnchorError as error:
             raise FillError(f"{spans_path.name} line {record.line} ({row['span_id']}): {error}") from None
-        row.update(start=str(anchor.start), end=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
+        row.update(start_char=str(anchor.start), end_char=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
         rows.append(row)
     return write_atomically(spans_path, render_csv(spans.header, rows).encode("utf-8"))
 

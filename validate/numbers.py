@@ -25,7 +25,7 @@ QUALIFIERS = [("more than", "more_than"), ("over", "more_than"), ("almost", "alm
 
 @dataclass(frozen=True)
 class Reading:
-    """What a surface form says: a value (as the `value` column writes it), its type and bound."""
+    """What a surface form says: a value (as its typed `value_…` column writes it), its type and bound."""
 
     value: str
     value_type: str

@@ -64,7 +64,7 @@ def anchor_main(argv: list[str]) -> int:
             results.append({"exact": exact, "error": str(error)})
             code = EXIT_INVALID
             continue
-        results.append({"exact": a.exact, "start": a.start, "end": a.end, "line": line_of(text, a.start), "prefix": a.prefix, "suffix": a.suffix})
+        results.append({"exact": a.exact, "start_char": a.start, "end_char": a.end, "line": line_of(text, a.start), "prefix": a.prefix, "suffix": a.suffix})
     if args.format == "json":
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
@@ -72,7 +72,7 @@ def anchor_main(argv: list[str]) -> int:
             if "error" in r:
                 print(f"error: {r['error']}")
             else:
-                print(f"start={r['start']} end={r['end']} line={r['line']} prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
+                print(f"start_char={r['start_char']} end_char={r['end_char']} line={r['line']} prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
     return code
 
 

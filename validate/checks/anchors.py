@@ -1,13 +1,13 @@
-"""anchors: every span's `exact` text is exactly the snapshot's text at `[start, end)`.
+"""anchors: every span's `exact` text is exactly the snapshot's text at `[start_char, end_char)`.
 
-Offsets are Unicode code points (Python string indices), `end` exclusive. Also:
-`prefix` stands right before `start` and `suffix` right after `end` (so the span can be
+Offsets are Unicode code points (Python string indices), `end_char` exclusive. Also:
+`prefix` stands right before `start_char` and `suffix` right after `end_char` (so the span can be
 re-anchored if offsets ever drift); the span neither starts nor ends inside a grapheme
 cluster, nor with white space; the record it anchors exists; and its role fits that
 record (a `cue` anchors a quote, a `caption` an image, a `mention` an entity, ...).
 
-PASS: start=161 end=173 exact="Nayib Bukele"   (text[161:173] == "Nayib Bukele")
-FAIL: start=160 end=172 exact="Nayib Bukele"   ->  exact-mismatch (off by one)
+PASS: start_char=161 end_char=173 exact="Nayib Bukele"   (text[161:173] == "Nayib Bukele")
+FAIL: start_char=160 end_char=172 exact="Nayib Bukele"   ->  exact-mismatch (off by one)
 """
 
 from __future__ import annotations
@@ -65,15 +65,15 @@ def check(package: Package) -> Iterator[Error]:
                             "Anchor spans in a document whose snapshot_path is set and readable.")
             continue
         try:
-            start, end = int(cells.get("start", "")), int(cells.get("end", ""))
+            start, end = int(cells.get("start_char", "")), int(cells.get("end_char", ""))
         except ValueError:
             continue  # table-frictionless reports the type error
         exact = cells.get("exact", "")
         if end <= start:
-            yield error("empty-span", f"end {end} is not after start {start}: the span holds no text.", "end")
+            yield error("empty-span", f"end_char {end} is not after start_char {start}: the span holds no text.", "end_char")
             continue
         if not 0 <= start < end <= len(text):
-            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start" if not 0 <= start < len(text) else "end")
+            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start_char" if not 0 <= start < len(text) else "end_char")
             continue
         if text[start:end] != exact:
             yield error("exact-mismatch", f"the snapshot has {text[start:end]!r} at [{start}, {end}), not {exact!r}.", "exact")
@@ -84,10 +84,10 @@ def check(package: Package) -> Iterator[Error]:
         if suffix and text[end:end + len(suffix)] != suffix:
             yield error("suffix-mismatch", f"suffix {suffix!r} is not the text right after the span.", "suffix")
         if exact != exact.strip():
-            yield error("padded", "exact text starts or ends with white space.", "exact", "Move start or end so the span starts and ends on a visible character.")
+            yield error("padded", "exact text starts or ends with white space.", "exact", "Move start_char or end_char so the span starts and ends on a visible character.")
         if document not in boundaries:
             boundaries[document] = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
-        for name, offset in (("start", start), ("end", end)):
+        for name, offset in (("start_char", start), ("end_char", end)):
             if offset not in boundaries[document]:
                 yield error("splits-grapheme", f"{name} {offset} falls inside a character made of several code points.", name,
                             "Move the boundary so that it does not split an accented letter or emoji.")

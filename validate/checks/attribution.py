@@ -50,7 +50,7 @@ def check(package: Package) -> Iterator[Error]:
         if text is None:
             continue
         for span in anchored.get("content", []):
-            start, end = whole_number(span.get("start")), whole_number(span.get("end"))
+            start, end = whole_number(span.get("start_char")), whole_number(span.get("end_char"))
             if start is None or end is None or text[start:end] != span.get("exact"):
                 continue  # the anchors check reports a span that does not match the snapshot
             before, after = text[start - 1:start], text[end:end + 1]

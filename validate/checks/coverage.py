@@ -34,7 +34,7 @@ def check(package: Package) -> Iterator[Error]:
     intervals: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for record in records(package, "spans"):
         cells = record.cells
-        start, end = whole_number(cells.get("start")), whole_number(cells.get("end"))
+        start, end = whole_number(cells.get("start_char")), whole_number(cells.get("end_char"))
         if cells.get("role") in COVERING_ROLES and start is not None and end is not None:
             intervals[cells.get("document_id", "")].append((start, end))
     paths = {r.cells.get("document_id"): r.cells.get("snapshot_path", "") for r in records(package, "documents")}

@@ -2,12 +2,13 @@
 
 The surface form ("more than 80,000", "almost three hours", "410-acre", "Jan 20",
 "last week") is read by validate/numbers.py; relative dates are resolved against the
-`date_published` of the document that prints them. The reading must agree with `value`,
-`value_type`, `bound`, and with `lower_bound`/`upper_bound` where the bound implies them
+`date_published` of the document that prints them. The reading must agree with the typed value
+column that `value_type` names (`value_number`, `value_year`, `value_date`, `value_week`;
+the others stay empty), with `value_type`, `bound`, and with `lower_bound`/`upper_bound` where the bound implies them
 (`more_than` → lower bound = value; `almost` → upper bound = value; `range` → both).
 
-PASS: surface "more than 80,000", value 80000, bound more_than, lower_bound 80000
-FAIL: surface "more than 80,000", value 8000, bound exact  ->  value-mismatch, bound-mismatch
+PASS: surface "more than 80,000", value_number 80000, bound more_than, lower_bound 80000
+FAIL: surface "more than 80,000", value_number 8000, bound exact  ->  value-mismatch, bound-mismatch
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from ..package import Package
 from ._rows import by_id, path_of, records
 
 ID = "quantity-values"
+# The typed column that holds each value_type's value (the schema's `value_type` description says the same).
+VALUE_COLUMNS = {"number": "value_number", "ordinal": "value_number", "year": "value_year", "date": "value_date", "iso_week": "value_week"}
 SUMMARY = "Each quantity's surface form parses to its value, and its qualifier agrees with bound, lower_bound and upper_bound."
 
 
@@ -40,14 +43,15 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "unreadable", f"{quantity_id}: {error}.", file, record.line, record.row, "surface",
                         "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').")
             continue
-        expected = {"value": reading.value, "value_type": reading.value_type, "bound": reading.bound,
-                    "lower_bound": reading.lower, "upper_bound": reading.upper}
+        typed = VALUE_COLUMNS.get(reading.value_type, "value_number")
+        expected = {column: ((reading.value or None) if column == typed else None) for column in dict.fromkeys(VALUE_COLUMNS.values())}
+        expected |= {"value_type": reading.value_type, "bound": reading.bound, "lower_bound": reading.lower, "upper_bound": reading.upper}
         for column, want in expected.items():
             have = cells.get(column, "")
-            if column.endswith("_bound"):
+            if column.endswith("_bound") or column == "value_number":
                 agrees = (have == "" and want is None) or (have != "" and want is not None and _float(have) == float(want))
             else:
-                agrees = have == want
+                agrees = have == (want or "")
             if not agrees:
                 shown = "" if want is None else (f"{want:g}" if isinstance(want, float) else want)
                 yield Error(ID, f"{column.replace('_', '-')}-mismatch",

@@ -53,7 +53,7 @@ def check(package: Package) -> Iterator[Error]:
                 anchored = spans[table, record_id, role]
                 if vtable != table or not anchored:
                     continue
-                exacts = [s.get("exact", "") for s in sorted(anchored, key=lambda s: whole_number(s.get("start")) or 0)]
+                exacts = [s.get("exact", "") for s in sorted(anchored, key=lambda s: whole_number(s.get("start_char")) or 0)]
                 value = record.cells.get(column, "")
                 # a record anchored twice (the same words printed twice) matches each span; a split quotation matches them joined
                 if not all(exact == value for exact in exacts) and value != " ".join(exacts):
