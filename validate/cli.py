@@ -14,9 +14,11 @@ from .checks import CHECKS
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from .reporters import REPORTERS
 from .runner import run
+from .exports.command import main as exports_main
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
 
 SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
+SUBCOMMANDS["exports"] = exports_main
 
 
 def build_parser() -> argparse.ArgumentParser:
