@@ -12,6 +12,7 @@ import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import codebook
@@ -70,6 +71,6 @@ def _write(sheet, header: list[str], rows: list[list]) -> None:
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(width, MAX_WIDTH) + 2
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
