@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Helper commands: `python -m validate anchor SNAPSHOT --text TEXT` (offsets of a text), "
         "`python -m validate sentences SNAPSHOT` (the sentences coverage is checked against), "
         "`python -m validate fill [PATH]` (recompute span offsets, bytes and hashes), "
-        "`python -m validate dictionary [--update README.md]` (the data dictionary, from the schemas).",
+        "`python -m validate dictionary [--update docs/data-dictionary.md]` (the data dictionary, from the schemas), "
+        "`python -m validate exports [--dist dist]` (SQLite, XLSX, Parquet and codebook, into dist/).",
     )
     parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")
     parser.add_argument("--format", choices=sorted(REPORTERS), default=None,
