@@ -445,3 +445,27 @@ def test_codebook_has_one_row_per_table_and_column(dist):
     voice = next(r for r in rows if r["table"] == "claims" and r["column"] == "voice")
     assert voice["required"] == "yes"
     assert voice["allowed_values"] == "publication (the article says it in its own voice); attributed (the article reports it from `attributed_to_entity_id`)"
+
+
+# --- built from whatever the descriptor lists -----------------------------------------------
+
+def test_exports_follow_the_descriptor_of_another_package(tmp_path):
+    """The minimal fixture has seven tables and no corroboration layer: the exports have exactly its tables,
+    and the views that need a missing table are left out (of the database and of the canned queries)."""
+    descriptor_path = build_package(tmp_path / "package")
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    assert command.main([str(descriptor_path), "--dist", str(tmp_path / "dist")]) == 0
+    names = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
+    assert "corroborations" not in names
+    assert sorted(p.stem for p in (tmp_path / "dist" / "parquet").iterdir()) == sorted(names)
+    connection = sqlite3.connect(tmp_path / "dist" / f"{descriptor['name']}.sqlite")
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'")}
+    assert set(names) <= tables and not {"corroborations", "quote_wordings", "findings"} & tables
+    views = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    for view in views:
+        connection.execute(f'SELECT * FROM "{view}"').fetchall()
+    assert "number_overview" in views and "claim_overview" not in views and "quote_overview" not in views
+    metadata = json.loads((tmp_path / "dist" / "metadata.json").read_text(encoding="utf-8"))
+    canned = set(metadata["databases"][descriptor["name"]]["queries"])
+    assert canned == views | {"claim_words"}
+    connection.close()

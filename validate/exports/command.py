@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..reporters import REPORTERS
-from .build import InvalidPackage, build
 
 
 def main(argv: list[str]) -> int:
@@ -19,6 +18,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder")
     parser.add_argument("--dist", default="dist", help="output folder, replaced whole (default: dist)")
     args = parser.parse_args(argv)
+    from .build import InvalidPackage, build  # here, not at the top: pandas, pyarrow and openpyxl would slow every `python -m validate`
+
     try:
         outputs = build(Path(args.path), Path(args.dist))
     except InvalidPackage as invalid:

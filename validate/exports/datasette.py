@@ -6,11 +6,11 @@ Descriptions come from the descriptor and the Table Schemas; the queries from `q
 from __future__ import annotations
 
 from .model import Table
-from .queries import QUERIES
+from .queries import Query
 
 
-def metadata(descriptor: dict, database: str, tables: list[Table]) -> dict:
-    """The metadata.json document for the database called `database`."""
+def metadata(descriptor: dict, database: str, tables: list[Table], queries: list[Query]) -> dict:
+    """The metadata.json document for the database called `database`, with the views and canned `queries` it has."""
     licence = (descriptor.get("licenses") or [{}])[0]
     source = (descriptor.get("sources") or [{}])[0]
     return {
@@ -26,8 +26,8 @@ def metadata(descriptor: dict, database: str, tables: list[Table]) -> dict:
                 "description": f"Version {descriptor.get('version', '')} of {descriptor.get('name', database)}.",
                 "tables": {t.name: {"title": t.title, "description": t.description,
                                     "columns": {c.name: c.description for c in t.columns}} for t in tables}
-                | {q.name: {"title": q.title, "description": q.description} for q in QUERIES if q.view},
-                "queries": {q.name: {"title": q.title, "description": q.description, "sql": q.sql} for q in QUERIES},
+                | {q.name: {"title": q.title, "description": q.description} for q in queries if q.view},
+                "queries": {q.name: {"title": q.title, "description": q.description, "sql": q.sql} for q in queries},
             }
         },
     }

@@ -9,6 +9,7 @@ search, indexes on every foreign-key column, and the views of `queries`.
 from __future__ import annotations
 
 import datetime
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
@@ -16,7 +17,7 @@ import sqlite_utils
 from ..package import Package
 from ..sentences import split_sentences
 from .model import Column, ForeignKey, Table
-from .queries import QUERIES
+from .queries import QUERIES, Query
 
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 SENTENCES = "article_sentences"
@@ -80,8 +81,11 @@ def link_tables(tables: list[Table]) -> list[Table]:
     return result
 
 
-def build(path: Path, tables: list[Table]) -> None:
-    """Write the database to `path` (which must not exist yet)."""
+def build(path: Path, tables: list[Table]) -> list[Query]:
+    """Write the database to `path` (which must not exist yet); return the queries it can answer.
+
+    A view or canned query that needs a table the package does not have is left out.
+    """
     db = sqlite_utils.Database(path)
     db.conn.execute("PRAGMA foreign_keys = ON")
     for table in _creation_order(tables):
@@ -102,12 +106,25 @@ def build(path: Path, tables: list[Table]) -> None:
     for query in QUERIES:
         if query.view:
             db.create_view(query.name, query.sql)
+    available = [query for query in QUERIES if _compiles(db, query)]
+    for query in QUERIES:
+        if query.view and query not in available:
+            db.conn.execute(f'DROP VIEW "{query.name}"')
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise ValueError(f"foreign_key_check found {len(problems)} broken references, e.g. {problems[0]}")
     db.conn.commit()
     db.conn.execute("VACUUM")
     db.close()
+    return available
+
+
+def _compiles(db: sqlite_utils.Database, query: Query) -> bool:
+    try:
+        db.execute(f"EXPLAIN {query.sql}", {name: None for name in query.parameters})
+    except sqlite3.OperationalError:
+        return False
+    return True
 
 
 def _sql_value(value):
