@@ -371,7 +371,7 @@ def test_xlsx_never_stores_a_formula(tmp_path):
 
     tricky = ["=1+1", "+44 20", "-5", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
     table = Table("t" * 40, "T", "", "", [Column("text", "string", True, "", "", {})], ["text"], [], [{"text": v} for v in tricky])
-    xlsx_export.build(tmp_path / "t.xlsx", {}, [table, Table("t" * 40, "T", "", "", table.columns, ["text"], [], [])], [])
+    xlsx_export.build(tmp_path / "t.xlsx", [table, Table("t" * 40, "T", "", "", table.columns, ["text"], [], [])], [])
     book = load_workbook(tmp_path / "t.xlsx")
     assert all(len(name) <= 31 for name in book.sheetnames) and len(set(book.sheetnames)) == 4
     cells = [row[0] for row in book[book.sheetnames[2]].iter_rows(min_row=2)]
@@ -469,3 +469,9 @@ def test_exports_follow_the_descriptor_of_another_package(tmp_path):
     canned = set(metadata["databases"][descriptor["name"]]["queries"])
     assert canned == views | {"claim_words"}
     connection.close()
+
+
+def test_a_missing_package_cannot_run(tmp_path, capsys):
+    assert command.main([str(tmp_path / "nowhere" / "datapackage.json"), "--dist", str(tmp_path / "dist")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "dist").exists()

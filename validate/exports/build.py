@@ -87,7 +87,7 @@ def build(descriptor_path: Path, dist: Path) -> Outputs:
         available = sqlite.build(outputs.sqlite, database_tables)
         metadata = datasette.metadata(descriptor, outputs.sqlite.stem, database_tables, available)
         outputs.metadata.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        xlsx.build(outputs.xlsx, descriptor, tables, about_lines(descriptor, tables))
+        xlsx.build(outputs.xlsx, tables, about_lines(descriptor, tables))
         parquet.build(outputs.parquet, tables)
         outputs.codebook.write_text(codebook.render(tables), encoding="utf-8", newline="")
         _replace(staging, dist)

@@ -102,8 +102,7 @@ def typed(kind: str, cell: str):
     if kind in ("integer", "year"):
         return int(cell)
     if kind == "number":
-        number = float(cell)
-        return number
+        return float(cell)
     if kind == "date":
         return datetime.date.fromisoformat(cell)
     if kind == "boolean":

@@ -34,7 +34,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def build(path: Path, descriptor: dict, tables: list[Table], about_lines: list[tuple[str, str]]) -> None:
+def build(path: Path, tables: list[Table], about_lines: list[tuple[str, str]]) -> None:
     """Write the workbook to `path`."""
     book = Workbook()
     taken: set[str] = set()
