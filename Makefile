@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test fill benchmark clean
+.PHONY: validate test fill benchmark clean exports serve benchmark-exports
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ fill: $(BIN)/validate-dataset
 
 benchmark: $(BIN)/validate-dataset
 	$(BIN)/python benchmarks/validate_speed.py
+
+exports: $(BIN)/validate-dataset
+	$(BIN)/python -m validate exports datapackage.json --dist dist
+
+benchmark-exports: $(BIN)/validate-dataset
+	$(BIN)/python benchmarks/exports_speed.py
+
+serve: exports
+	$(BIN)/datasette serve dist/*.sqlite --metadata dist/metadata.json --host 127.0.0.1 --port 8001
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -14,9 +14,11 @@ from .checks import CHECKS
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from .reporters import REPORTERS
 from .runner import run
+from .exports.command import main as exports_main
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
 
 SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
+SUBCOMMANDS["exports"] = exports_main
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Helper commands: `python -m validate anchor SNAPSHOT --text TEXT` (offsets of a text), "
         "`python -m validate sentences SNAPSHOT` (the sentences coverage is checked against), "
         "`python -m validate fill [PATH]` (recompute span offsets, bytes and hashes), "
-        "`python -m validate dictionary [--update README.md]` (the data dictionary, from the schemas).",
+        "`python -m validate dictionary [--update docs/data-dictionary.md]` (the data dictionary, from the schemas), "
+        "`python -m validate exports [--dist dist]` (SQLite, XLSX, Parquet and codebook, into dist/).",
     )
     parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")
     parser.add_argument("--format", choices=sorted(REPORTERS), default=None,

@@ -1,7 +1,7 @@
-"""The data dictionary: README.md's per-table field reference, generated from the Table Schemas.
+"""The data dictionary: the per-table field reference, generated from the Table Schemas.
 
-README.md holds the generated text between two markers; a test fails when the two differ,
-and `python -m validate dictionary --update README.md` rewrites that block (and only it).
+docs/data-dictionary.md holds the generated text between two markers; a test fails when the two
+differ, and `python -m validate dictionary --update docs/data-dictionary.md` rewrites that block (and only it).
 """
 
 from __future__ import annotations

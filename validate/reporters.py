@@ -32,7 +32,7 @@ def render_text(result: Result) -> str:
 
 
 def render_json(result: Result) -> str:
-    """The stable JSON envelope documented in README.md."""
+    """The stable JSON envelope documented in docs/validation.md."""
     envelope = {
         "format_version": JSON_FORMAT_VERSION,
         "valid": result.valid,

@@ -1,6 +1,6 @@
 """Split a snapshot into sentences, so that coverage can be checked sentence by sentence.
 
-The rule is deliberately simple and documented in the README:
+The rule is deliberately simple and documented in docs/validation.md:
 
 - a line break ends a sentence (paragraphs, captions and the lines of an embedded post
   stand on their own lines);

@@ -109,10 +109,10 @@ def fill_main(argv: list[str]) -> int:
 
 
 def dictionary_main(argv: list[str]) -> int:
-    """Print the data dictionary generated from the Table Schemas, or update README.md's copy."""
+    """Print the data dictionary generated from the Table Schemas, or update the copy in docs/data-dictionary.md."""
     parser = argparse.ArgumentParser(prog="python -m validate dictionary", description="Generate the data dictionary from the Table Schemas.")
     parser.add_argument("path", nargs="?", default="datapackage.json")
-    parser.add_argument("--update", metavar="README", help="rewrite the block between the data-dictionary markers of this file")
+    parser.add_argument("--update", metavar="FILE", help="rewrite the block between the data-dictionary markers of this file")
     args = parser.parse_args(argv)
     try:
         text = datadict.render(Path(args.path))

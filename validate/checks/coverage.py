@@ -1,6 +1,6 @@
 """coverage: every sentence of every snapshot is accounted for.
 
-Each snapshot is split into sentences (validate/sentences.py; the rule is in the README).
+Each snapshot is split into sentences (validate/sentences.py; the rule is in docs/validation.md).
 A sentence is covered when a span with a role that records content (`content`,
 `caption`, `credit`, `metadata`) or excludes it with a reason (`non_content`) overlaps
 it. Mentions, cues and speaker spans alone do not cover a sentence. Nothing is skipped

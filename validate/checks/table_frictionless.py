@@ -26,7 +26,7 @@ SUMMARY = "Every table passes frictionless: types, formats, constraints, primary
 _LEFT_TO_OTHER_CHECKS = {"hash-count", "byte-count"}
 
 _HINTS = {
-    "type-error": "Write the value in the column's type (see the data dictionary in README.md).",
+    "type-error": "Write the value in the column's type (see docs/data-dictionary.md).",
     "constraint-error": "Change the value so that it meets the rule named in the message.",
     "primary-key": "Each ID must be unique: give this row a new ID that is not used elsewhere (IDs are never reused).",
     "unique-error": "This column must not repeat a value: correct one of the two rows.",

@@ -1,0 +1,477 @@
+"""The exports checked against the CSVs, read here independently with the csv module.
+
+Each output (SQLite, Datasette metadata, XLSX, Parquet, codebook) must hold the same tables,
+row counts and values as the CSVs (absent where a cell is empty), the declared types and keys,
+and a description for every column; each view is compared with an answer computed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from validate.exports import build as exports_build
+from validate.exports import command, queries, sqlite as sqlite_export, xlsx as xlsx_export
+from validate.exports.model import Column, Table
+
+from .conftest import FIXTURES, REPO, build_package
+
+DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+NAME = DESCRIPTOR["name"]
+TABLES = [r for r in DESCRIPTOR["resources"] if r.get("type") == "table"]
+
+
+def schema_of(resource: dict) -> dict:
+    return json.loads((REPO / resource["schema"]).read_text(encoding="utf-8"))
+
+
+def csv_rows(name: str) -> list[dict[str, str]]:
+    with (REPO / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def absent(cell: str):
+    return None if cell == "" else cell
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("exports") / "dist"
+    assert command.main([str(REPO / "datapackage.json"), "--dist", str(folder)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def db(dist: Path):
+    connection = sqlite3.connect(dist / f"{NAME}.sqlite")
+    connection.row_factory = sqlite3.Row
+    yield connection
+    connection.close()
+
+
+# --- the build ------------------------------------------------------------------------------
+
+def test_refuses_an_invalid_package_with_the_validation_summary(tmp_path, capsys):
+    descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / "anchor-padded")
+    assert command.main([str(descriptor), "--dist", str(tmp_path / "dist")]) == 1
+    out = capsys.readouterr()
+    assert "padded" in out.out and "data/spans.csv" in out.out
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_failed_build_leaves_the_previous_dist_untouched(tmp_path, monkeypatch):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "old.txt").write_text("previous build", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports_build.xlsx, "build", broken)
+    assert command.main([str(REPO / "datapackage.json"), "--dist", str(dist)]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left behind
+    assert [p.name for p in dist.iterdir()] == ["old.txt"]
+
+
+def test_every_output_is_there(dist):
+    expected = {f"{NAME}.sqlite", f"{NAME}.xlsx", "metadata.json", "codebook.csv"} | {f"parquet/{r['name']}.parquet" for r in TABLES}
+    assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == expected
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+SQL_TYPE = {"string": "TEXT", "date": "TEXT", "integer": "INTEGER", "year": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+
+
+@pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
+def test_sqlite_table_matches_csv_and_schema(db, resource):
+    schema = schema_of(resource)
+    name = resource["name"]
+    info = {row["name"]: row for row in db.execute(f'PRAGMA table_info("{name}")')}
+    assert list(info) == [f["name"] for f in schema["fields"]]
+    for field in schema["fields"]:
+        column = info[field["name"]]
+        assert column["type"] == SQL_TYPE[field["type"]], field["name"]
+        assert bool(column["notnull"]) == bool(field.get("constraints", {}).get("required")) or column["pk"], field["name"]
+    assert [n for n, c in sorted(info.items(), key=lambda item: item[1]["pk"]) if c["pk"]] == schema["primaryKey"]
+    declared = {(row["from"], row["table"], row["to"]) for row in db.execute(f'PRAGMA foreign_key_list("{name}")')}
+    expected = {(fk["fields"][0], fk["reference"].get("resource") or name, fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])}
+    assert declared == expected
+    indexed = {row["name"] for index in db.execute(f'PRAGMA index_list("{name}")') for row in db.execute(f'PRAGMA index_info("{index["name"]}")')}
+    assert {fk["fields"][0] for fk in schema.get("foreignKeys", [])} <= indexed
+    rows = [dict(r) for r in db.execute(f'SELECT * FROM "{name}" ORDER BY rowid')]
+    source = csv_rows(name)
+    assert len(rows) == len(source)
+    for got, want in zip(rows, source):
+        for field in schema["fields"]:
+            cell = want[field["name"]]
+            value = got[field["name"]]
+            if cell == "":
+                assert value is None, (name, field["name"])
+            elif field["type"] in ("integer", "year"):
+                assert value == int(cell)
+            elif field["type"] == "number":
+                assert value == float(cell)
+            else:
+                assert value == cell
+
+
+def test_sqlite_foreign_keys_hold(db):
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_polymorphic_targets_are_link_tables_with_foreign_keys(db):
+    for table in ("spans", "corroborations", "findings"):
+        rows = csv_rows(table)
+        key = list(rows[0])[0]
+        for target in {r["target_table"] for r in rows}:
+            link = f"{table}_to_{target}"
+            target_key = schema_of(next(r for r in TABLES if r["name"] == target))["primaryKey"][0]
+            got = sorted(tuple(r) for r in db.execute(f'SELECT "{key}", "{target_key}" FROM "{link}"'))
+            assert got == sorted((r[key], r["target_id"]) for r in rows if r["target_table"] == target)
+            assert {(r["table"], r["from"]) for r in db.execute(f'PRAGMA foreign_key_list("{link}")')} == {(table, key), (target, target_key)}
+
+
+def test_article_sentences_carry_their_offsets(db):
+    article = (REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8")
+    sentences = db.execute("SELECT start_char, end_char, text, document_id FROM article_sentences ORDER BY sentence_id").fetchall()
+    assert len(sentences) > 30
+    for start, end, text, document in sentences:
+        assert article[start:end] == text and document == "doc-article"
+
+
+@pytest.mark.parametrize(("table", "term"), [("claims", "CECOT"), ("quotes", "criminals"), ("article_sentences", "Tecoluca"), ("entities", "Rubio")])
+def test_full_text_search(db, table, term):
+    column = sqlite_export.FTS_COLUMNS[table][0]
+    got = {r[0] for r in db.execute(f'SELECT rowid FROM "{table}" WHERE rowid IN (SELECT rowid FROM "{table}_fts" WHERE "{table}_fts" MATCH ?)', [term])}
+    want = {r[0] for r in db.execute(f'SELECT rowid, "{column}" FROM "{table}"') if any(term.lower() in (w or "").lower() for w in [r[1]])}
+    if table == "entities":
+        want |= {r[0] for r in db.execute('SELECT rowid, aliases FROM entities') if term.lower() in (r[1] or "").lower()}
+    assert want and got == want
+
+
+# --- views, computed independently ----------------------------------------------------------
+
+def by(rows: list[dict], key: str) -> dict[str, dict]:
+    return {r[key]: r for r in rows}
+
+
+def expected_claim_overview() -> list[dict]:
+    claims, quotes, entities, documents = csv_rows("claims"), by(csv_rows("quotes"), "quote_id"), by(csv_rows("entities"), "entity_id"), by(csv_rows("documents"), "document_id")
+    spans, corroborations, findings = csv_rows("spans"), csv_rows("corroborations"), csv_rows("findings")
+    result = []
+    for c in claims:
+        words = sorted(((int(s["start_char"]), s["span_id"], s["exact"]) for s in spans
+                        if s["target_table"] == "claims" and s["target_id"] == c["claim_id"] and s["role"] == "content"))
+        quote = quotes.get(c["quote_id"], {})
+        speaker = quote.get("speaker_entity_id") or c["attributed_to_entity_id"]
+        origin = documents.get(quote.get("origin_document_id", ""), {})
+        relations = Counter(r["relation"] for r in corroborations if r["target_table"] == "claims" and r["target_id"] == c["claim_id"])
+        found = [f"{f['finding_type']}: {f['description']}" for f in sorted(findings, key=lambda f: f["finding_id"])
+                 if f["target_table"] == "claims" and f["target_id"] == c["claim_id"]]
+        result.append({"claim_id": c["claim_id"], "exact_words": " … ".join(w for *_, w in words) or None, "speaker_entity_id": absent(speaker),
+                       "speaker_name": entities[speaker]["name"] if speaker else None, "quotation": quote.get("text"),
+                       "origin_document_id": absent(quote.get("origin_document_id", "")), "origin_url_status": origin.get("url_status"),
+                       "corroboration_summary": "; ".join(f"{k}: {v}" for k, v in sorted(relations.items())) or None,
+                       "findings": " | ".join(found) or None})
+    return result
+
+
+def expected_quote_overview() -> list[dict]:
+    wordings, entities, documents = csv_rows("quote_wordings"), by(csv_rows("entities"), "entity_id"), by(csv_rows("documents"), "document_id")
+    result = []
+    for q in csv_rows("quotes"):
+        differences = [w["difference_kind"] + (f': "{w["article_fragment"]}" → "{w["primary_fragment"]}"' if w["article_fragment"] or w["primary_fragment"] else "")
+                       for w in sorted(wordings, key=lambda w: w["wording_id"]) if w["quote_id"] == q["quote_id"]]
+        result.append({"quote_id": q["quote_id"], "speaker_name": entities[q["speaker_entity_id"]]["name"], "cue": q["cue"], "channel": q["channel"],
+                       "origin_url_status": documents.get(q["origin_document_id"], {}).get("url_status"),
+                       "wording_differences": " | ".join(differences) or None})
+    return result
+
+
+def expected_number_overview() -> list[dict]:
+    entities, claims = by(csv_rows("entities"), "entity_id"), by(csv_rows("claims"), "claim_id")
+    return [{"quantity_id": n["quantity_id"], "surface": n["surface"], "value_number": float(n["value_number"]) if n["value_number"] else None,
+             "value_year": int(n["value_year"]) if n["value_year"] else None, "value_date": absent(n["value_date"]), "value_week": absent(n["value_week"]),
+             "measured_property": n["measured_property"], "about_name": entities[n["about_entity_id"]]["name"], "statement": claims[n["claim_id"]]["statement"]}
+            for n in csv_rows("quantities")]
+
+
+def expected_without_primary_source_seen() -> list[dict]:
+    quotes, documents = by(csv_rows("quotes"), "quote_id"), by(csv_rows("documents"), "document_id")
+    result = []
+    for c in csv_rows("claims"):
+        quote = quotes.get(c["quote_id"])
+        if quote is None:
+            reason = "not carried by a quotation"
+        elif quote["origin_status"] != "known" or not quote["origin_document_id"]:
+            reason = "origin of the quotation unknown"
+        elif documents[quote["origin_document_id"]]["url_status"] == "public_copy_seen":
+            continue
+        else:
+            reason = f"origin known, no public copy seen ({documents[quote['origin_document_id']]['url_status']})"
+        result.append({"claim_id": c["claim_id"], "reason": reason})
+    return result
+
+
+def expected_claim_in_context() -> list[dict]:
+    from validate.sentences import split_sentences  # the documented splitter; offsets are checked against the text above
+
+    sentences = split_sentences((REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8"))
+    pairs = set()
+    for s in csv_rows("spans"):
+        if s["target_table"] == "claims" and s["role"] == "content" and s["document_id"] == "doc-article":
+            for number, sentence in enumerate(sentences, start=1):
+                if sentence.start < int(s["end_char"]) and int(s["start_char"]) < sentence.end:
+                    pairs.add((s["target_id"], number))
+    return [{"claim_id": c, "sentence_id": n} for c, n in sorted(pairs)]
+
+
+EXPECTED = {"claim_overview": expected_claim_overview, "quote_overview": expected_quote_overview, "number_overview": expected_number_overview,
+            "claims_without_primary_source_seen": expected_without_primary_source_seen, "claim_in_context": expected_claim_in_context}
+
+
+def project(rows: list[dict], keys) -> list[dict]:
+    return [{k: r[k] for k in keys} for r in rows]
+
+
+@pytest.mark.parametrize("view", sorted(EXPECTED))
+def test_view_answers_as_computed_from_the_csvs(db, view):
+    want = EXPECTED[view]()
+    got = [dict(r) for r in db.execute(f'SELECT * FROM "{view}"')]
+    assert project(got, want[0]) == want
+
+
+def test_every_view_is_tested():
+    assert {q.name for q in queries.QUERIES if q.view} == set(EXPECTED)
+
+
+def test_claims_without_primary_source_seen_has_one_definition_documented():
+    docs = (REPO / "docs" / "exports.md").read_text(encoding="utf-8")
+    assert queries.CLAIMS_WITHOUT_PRIMARY_SOURCE_SEEN.description.split("Definition: ")[1].split(". ")[0] in docs
+
+
+# --- Datasette, with its own test client -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def datasette(dist):
+    from datasette.app import Datasette
+
+    metadata = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))
+    return Datasette([str(dist / f"{NAME}.sqlite")], metadata=metadata)
+
+
+def get(datasette, path: str):
+    import asyncio
+
+    return asyncio.run(datasette.client.get(path))
+
+
+def test_datasette_metadata_describes_every_table_and_column(dist, db):
+    metadata = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))
+    assert "CC-BY-4.0" in metadata["license"] and "excluded" in metadata["license"]
+    described = metadata["databases"][NAME]["tables"]
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"):
+        columns = [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
+        assert described[table]["description"], table
+        assert set(described[table]["columns"]) == set(columns) and all(described[table]["columns"].values()), table
+    for resource in TABLES:
+        for field in schema_of(resource)["fields"]:
+            assert described[resource["name"]]["columns"][field["name"]] == field["description"]
+
+
+def test_datasette_table_page_shows_a_column_description(datasette):
+    response = get(datasette, f"/{NAME}/claims")
+    assert response.status_code == 200
+    description = next(f for f in schema_of(TABLES[2])["fields"] if f["name"] == "voice")["description"]
+    assert TABLES[2]["name"] == "claims"
+    import html
+
+    assert html.escape(description, quote=True) in response.text or html.escape(description, quote=False) in response.text
+    assert "clm-001" in response.text
+
+
+def test_datasette_full_text_search(datasette):
+    response = get(datasette, f"/{NAME}/claims.json?_search=CECOT&_shape=array&_size=max")
+    want = sorted(c["claim_id"] for c in csv_rows("claims") if "cecot" in c["statement"].lower())
+    assert response.status_code == 200 and want
+    assert sorted(r["claim_id"] for r in response.json()) == want
+
+
+@pytest.mark.parametrize("query", queries.QUERIES, ids=lambda q: q.name)
+def test_every_canned_query_runs_in_datasette(datasette, db, query):
+    parameters = "&claim_id=clm-004" if query.parameters else ""
+    response = get(datasette, f"/{NAME}/{query.name}.json?_shape=array{parameters}")
+    assert response.status_code == 200, response.text
+    got = response.json()
+    if query.view:
+        want = expected = EXPECTED[query.name]()
+        assert project(got, expected[0]) == want
+    else:
+        want = [r for r in expected_claim_in_context() if r["claim_id"] == "clm-004"]
+        assert want and [{"claim_id": r["claim_id"], "sentence_id": r["sentence_id"]} for r in got] == want
+
+
+# --- XLSX, cell by cell ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def workbook(dist):
+    from openpyxl import load_workbook
+
+    return load_workbook(dist / f"{NAME}.xlsx")
+
+
+def test_xlsx_sheets(workbook):
+    assert workbook.sheetnames == ["About", "Codebook"] + [r["name"] for r in TABLES]
+    about = {row[0]: row[1] for row in workbook["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["version"] == DESCRIPTOR["version"] and "CC-BY-4.0" in about["licence"] and about["how to cite"]
+
+
+@pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
+def test_xlsx_sheet_matches_csv_cell_by_cell(workbook, resource):
+    sheet = workbook[resource["name"]]
+    fields = schema_of(resource)["fields"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == [f["name"] for f in fields]
+    source = csv_rows(resource["name"])
+    assert len(rows) - 1 == len(source)
+    for cells, want in zip(rows[1:], source):
+        for cell, field in zip(cells, fields):
+            text = want[field["name"]]
+            if text == "":
+                assert cell.value is None
+            elif field["type"] in ("integer", "year"):
+                assert cell.data_type == "n" and cell.value == int(text)
+            elif field["type"] == "number":
+                assert cell.data_type == "n" and cell.value == float(text)
+            elif field["type"] == "date":
+                assert cell.value.date() == datetime.date.fromisoformat(text) and cell.number_format == "yyyy-mm-dd"
+            else:
+                assert cell.data_type == "s" and cell.value == text
+    widths = [sheet.column_dimensions[c.column_letter].width for c in rows[0]]
+    assert all(4 <= w <= 62 for w in widths)
+
+
+def test_xlsx_keeps_printed_forms_as_text(workbook):
+    surfaces = {row[2].value: row[2] for row in workbook["quantities"].iter_rows(min_row=2)}
+    for printed in ("Jan 20", "40,000", "2023"):
+        assert surfaces[printed].data_type == "s" and surfaces[printed].value == printed
+
+
+def test_xlsx_never_stores_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    tricky = ["=1+1", "+44 20", "-5", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
+    table = Table("t" * 40, "T", "", "", [Column("text", "string", True, "", "", {})], ["text"], [], [{"text": v} for v in tricky])
+    xlsx_export.build(tmp_path / "t.xlsx", [table, Table("t" * 40, "T", "", "", table.columns, ["text"], [], [])], [])
+    book = load_workbook(tmp_path / "t.xlsx")
+    assert all(len(name) <= 31 for name in book.sheetnames) and len(set(book.sheetnames)) == 4
+    cells = [row[0] for row in book[book.sheetnames[2]].iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [(v, "s") for v in tricky]
+
+
+def test_xlsx_codebook_sheet_matches_codebook_csv(workbook, dist):
+    with (dist / "codebook.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [[c if c is not None else "" for c in row] for row in workbook["Codebook"].iter_rows(values_only=True)] == rows
+
+
+# --- Parquet, read without type arguments -----------------------------------------------------
+
+PARQUET_TYPE = {"string": "VARCHAR", "date": "DATE", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
+
+
+@pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
+def test_parquet_reads_in_duckdb_typed(dist, resource):
+    import duckdb
+
+    path = dist / "parquet" / f"{resource['name']}.parquet"
+    fields = schema_of(resource)["fields"]
+    connection = duckdb.connect()
+    relation = connection.sql(f"SELECT * FROM read_parquet('{path}')")
+    assert relation.columns == [f["name"] for f in fields]
+    assert [str(t) for t in relation.types] == [PARQUET_TYPE[f["type"]] for f in fields]
+    rows = relation.fetchall()
+    source = csv_rows(resource["name"])
+    assert len(rows) == len(source)
+    for got, want in zip(rows, source):
+        for value, field in zip(got, fields):
+            text = want[field["name"]]
+            assert (value is None) == (text == ""), field["name"]
+            if text and field["type"] in ("string",):
+                assert value == text
+            if text and field["type"] == "date":
+                assert value == datetime.date.fromisoformat(text)
+
+
+@pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
+def test_parquet_schema_carries_nullability_and_descriptions(dist, resource):
+    import pyarrow.parquet
+
+    schema = pyarrow.parquet.read_schema(dist / "parquet" / f"{resource['name']}.parquet")
+    for field in schema_of(resource)["fields"]:
+        arrow = schema.field(field["name"])
+        assert arrow.nullable == (not field.get("constraints", {}).get("required"))
+        assert arrow.metadata[b"description"].decode() == field["description"]
+
+
+def test_parquet_in_pandas_keeps_integers_with_gaps_as_integers(dist):
+    import pandas
+
+    frame = pandas.read_parquet(dist / "parquet" / "documents.parquet")
+    source = csv_rows("documents")
+    assert str(frame["snapshot_code_points"].dtype) == "Int64"
+    assert [None if pandas.isna(v) else int(v) for v in frame["snapshot_code_points"]] == [int(r["snapshot_code_points"]) if r["snapshot_code_points"] else None for r in source]
+    quantities = pandas.read_parquet(dist / "parquet" / "quantities.parquet")
+    assert quantities["value_number"].dropna().is_monotonic_increasing is False  # numbers, not text: compare numerically
+    assert sorted(quantities["value_number"].dropna()) == sorted(float(r["value_number"]) for r in csv_rows("quantities") if r["value_number"])
+
+
+# --- codebook -------------------------------------------------------------------------------
+
+def test_codebook_has_one_row_per_table_and_column(dist):
+    with (dist / "codebook.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    want = [(r["name"], f["name"], f["type"], f["description"], str(f.get("example", ""))) for r in TABLES for f in schema_of(r)["fields"]]
+    assert [(r["table"], r["column"], r["type"], r["description"], r["example"]) for r in rows] == want
+    voice = next(r for r in rows if r["table"] == "claims" and r["column"] == "voice")
+    assert voice["required"] == "yes"
+    assert voice["allowed_values"] == "publication (the article says it in its own voice); attributed (the article reports it from `attributed_to_entity_id`)"
+
+
+# --- built from whatever the descriptor lists -----------------------------------------------
+
+def test_exports_follow_the_descriptor_of_another_package(tmp_path):
+    """The minimal fixture has seven tables and no corroboration layer: the exports have exactly its tables,
+    and the views that need a missing table are left out (of the database and of the canned queries)."""
+    descriptor_path = build_package(tmp_path / "package")
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    assert command.main([str(descriptor_path), "--dist", str(tmp_path / "dist")]) == 0
+    names = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
+    assert "corroborations" not in names
+    assert sorted(p.stem for p in (tmp_path / "dist" / "parquet").iterdir()) == sorted(names)
+    connection = sqlite3.connect(tmp_path / "dist" / f"{descriptor['name']}.sqlite")
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'")}
+    assert set(names) <= tables and not {"corroborations", "quote_wordings", "findings"} & tables
+    views = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    for view in views:
+        connection.execute(f'SELECT * FROM "{view}"').fetchall()
+    assert "number_overview" in views and "claim_overview" not in views and "quote_overview" not in views
+    metadata = json.loads((tmp_path / "dist" / "metadata.json").read_text(encoding="utf-8"))
+    canned = set(metadata["databases"][descriptor["name"]]["queries"])
+    assert canned == views | {"claim_words"}
+    connection.close()
+
+
+def test_a_missing_package_cannot_run(tmp_path, capsys):
+    assert command.main([str(tmp_path / "nowhere" / "datapackage.json"), "--dist", str(tmp_path / "dist")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "dist").exists()

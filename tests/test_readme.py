@@ -1,0 +1,93 @@
+"""README.md is for the people who read the data: short, with a table of contents, true counts and prefixes, and examples that run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import runpy
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from validate.exports import command
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+TABLES = [r for r in DESCRIPTOR["resources"] if r.get("type") == "table"]
+NUMBERS = {"Seven": 7, "Eight": 8, "Nine": 9, "Ten": 10, "Eleven": 11, "Twelve": 12, "Thirteen": 13, "Fourteen": 14, "Fifteen": 15}
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", README, re.MULTILINE | re.DOTALL)
+
+
+def test_readme_is_short_and_has_a_table_of_contents():
+    assert len(README.encode("utf-8")) < 15_000
+    headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
+    contents = re.findall(r"^- \[(.+?)\]\(#([a-z0-9-]+)\)$", README.split("## Contents")[1].split("\n## ")[0], re.MULTILINE)
+    assert [title for title, _ in contents] == [h for h in headings if h != "Contents"]
+    assert all(anchor == re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-") for title, anchor in contents)
+
+
+def test_readme_puts_readers_first_then_contributing_then_the_validator():
+    headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
+    assert headings.index("Which file for which tool") < headings.index("Contributing a correction") < headings.index("The validator")
+
+
+def test_readme_table_count_and_id_prefixes_are_true():
+    count = re.search(r"^(\w+) tables, one CSV each", README, re.MULTILINE).group(1)
+    assert NUMBERS[count] == len(TABLES)
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| `([a-z]+-)` \|", README, re.MULTILINE))
+    assert list(rows) == [r["name"] for r in TABLES]
+    for resource in TABLES:
+        schema = json.loads((REPO / resource["schema"]).read_text(encoding="utf-8"))
+        key = next(f for f in schema["fields"] if f["name"] == schema["primaryKey"][0])
+        assert key["constraints"]["pattern"].startswith(f"^{rows[resource['name']]}"), resource["name"]
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/exports.md", "docs/method.md", "docs/validation.md", "docs/data-dictionary.md"])
+def test_relative_links_point_at_files_that_exist(document):
+    path = REPO / document
+    for target in re.findall(r"\]\(((?!https?:|#)[^)]+)\)", path.read_text(encoding="utf-8")):
+        assert (path.parent / target).exists(), target
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """A folder laid out like the repository after `make exports`: data/ and dist/."""
+    folder = tmp_path_factory.mktemp("readme")
+    assert command.main([str(REPO / "datapackage.json"), "--dist", str(folder / "dist")]) == 0
+    (folder / "data").symlink_to(REPO / "data")
+    return folder
+
+
+@pytest.mark.parametrize("index", range(len(blocks("python"))))
+def test_python_examples_run_as_written(workdir, index, monkeypatch, capsys):
+    monkeypatch.chdir(workdir)
+    script = workdir / f"example_{index}.py"
+    script.write_text(blocks("python")[index], encoding="utf-8")
+    runpy.run_path(str(script), run_name="__main__")
+    assert capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize("index", range(len(blocks("sql"))))
+def test_sql_examples_run_as_written(workdir, index, monkeypatch):
+    monkeypatch.chdir(workdir)
+    engine, query = blocks("sql")[index].split("\n", 1)
+    if engine == "-- duckdb":
+        rows = duckdb.connect().sql(query).fetchall()
+    else:
+        assert engine == "-- sqlite"
+        database = re.search(r"`sqlite3 (dist/\S+\.sqlite)`", README).group(1)
+        with sqlite3.connect(os.fspath(workdir / database)) as connection:
+            rows = connection.execute(query).fetchall()
+    assert rows
+
+
+def test_examples_exist_for_python_and_sql():
+    assert len(blocks("python")) >= 2 and len(blocks("sql")) >= 2 and blocks("r")

@@ -1,0 +1,114 @@
+"""What the exports know about the tables, read from the descriptor and its Table Schemas only.
+
+Nothing about a column is written here by hand: names, types, requirement, descriptions,
+keys and allowed values all come from the schemas, so a new resource or column appears in
+every output without code changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from ..package import Package
+
+# A cell that is empty in the CSV is absent everywhere (NULL, NA, an empty spreadsheet cell).
+EMPTY = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a Table Schema."""
+
+    name: str
+    type: str
+    required: bool
+    description: str
+    example: str
+    constraints: dict
+
+    @property
+    def allowed(self) -> list[str]:
+        """The enum of the field, or []."""
+        return [str(value) for value in self.constraints.get("enum", [])]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key: `columns` of this table refer to `columns_referenced` of `table_referenced`."""
+
+    columns: tuple[str, ...]
+    table_referenced: str
+    columns_referenced: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A polymorphic reference: `target_table` names a table, `target_id` a row of it."""
+
+    table_column: str
+    id_column: str
+    targets: tuple[str, ...]
+
+
+@dataclass
+class Table:
+    """A table resource: its schema's keys and its typed rows (None for an empty cell)."""
+
+    name: str
+    title: str
+    description: str
+    path: str
+    columns: list[Column]
+    primary_key: list[str]
+    foreign_keys: list[ForeignKey]
+    rows: list[dict]
+
+    @property
+    def link(self) -> Link | None:
+        """The polymorphic target of this table, when it has `target_table` and `target_id` columns."""
+        names = {c.name: c for c in self.columns}
+        if "target_table" in names and "target_id" in names:
+            return Link("target_table", "target_id", tuple(names["target_table"].allowed))
+        return None
+
+    def column(self, name: str) -> Column:
+        """The column called `name`."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def tables(package: Package) -> list[Table]:
+    """Every table resource of a loaded (and valid) package, in descriptor order."""
+    result = []
+    for resource in package.resources:
+        if not resource.is_table or resource.schema is None or resource.table is None:
+            continue
+        schema = resource.schema
+        columns = [Column(f["name"], f.get("type", "string"), bool(f.get("constraints", {}).get("required")),
+                          f.get("description", ""), str(f.get("example", "")), f.get("constraints", {})) for f in schema["fields"]]
+        keys = [ForeignKey(tuple(_list(fk["fields"])), fk["reference"].get("resource") or resource.name, tuple(_list(fk["reference"]["fields"])))
+                for fk in schema.get("foreignKeys", [])]
+        rows = [{c.name: typed(c.type, record.cells.get(c.name, EMPTY)) for c in columns} for record in resource.table.records]
+        result.append(Table(resource.name, resource.descriptor.get("title", schema.get("title", resource.name)),
+                            resource.descriptor.get("description", schema.get("description", "")), resource.path,
+                            columns, _list(schema.get("primaryKey", [])), keys, rows))
+    return result
+
+
+def typed(kind: str, cell: str):
+    """The Python value of a CSV cell of Table Schema type `kind`; None for an empty cell."""
+    if cell == EMPTY:
+        return None
+    if kind in ("integer", "year"):
+        return int(cell)
+    if kind == "number":
+        return float(cell)
+    if kind == "date":
+        return datetime.date.fromisoformat(cell)
+    if kind == "boolean":
+        return cell.lower() in ("true", "1", "yes")
+    return cell
+
+
+def _list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)

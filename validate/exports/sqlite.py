@@ -1,0 +1,146 @@
+"""The SQLite database for Datasette, built with sqlite-utils from the Table Schemas.
+
+One table per resource (SQL types, NOT NULL, primary and foreign keys from the schema, NULL
+for an empty cell), a link table per polymorphic target (`spans_to_claims`: a span and the
+claim it targets, both foreign keys), the article as sentences with their offsets, full-text
+search, indexes on every foreign-key column, and the views of `queries`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from ..package import Package
+from ..sentences import split_sentences
+from .model import Column, ForeignKey, Table
+from .queries import QUERIES, Query
+
+SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
+SENTENCES = "article_sentences"
+# What full-text search covers: claim statements, quote texts, the article's sentences, entity names.
+FTS_COLUMNS = {"claims": ["statement"], "quotes": ["text"], SENTENCES: ["text"], "entities": ["name", "aliases"]}
+
+
+def link_table_name(table: str, target: str) -> str:
+    """The name of the link table from `table` rows to the `target` rows they point at."""
+    return f"{table}_to_{target}"
+
+
+def sentence_table(package: Package, tables: list[Table]) -> Table | None:
+    """The article (every text resource that is a document's snapshot) as sentences with offsets."""
+    documents = next((t for t in tables if t.name == "documents"), None)
+    if documents is None:
+        return None
+    by_snapshot = {row.get("snapshot_path"): row["document_id"] for row in documents.rows if row.get("snapshot_path")}
+    rows = []
+    for resource in package.resources:
+        if resource.is_table or resource.text is None or resource.path not in by_snapshot:
+            continue
+        for sentence in split_sentences(resource.text):
+            rows.append({"sentence_id": len(rows) + 1, "document_id": by_snapshot[resource.path], "line": sentence.line,
+                         "start_char": sentence.start, "end_char": sentence.end, "text": sentence.text})
+    columns = [
+        Column("sentence_id", "integer", True, "Number of the sentence, in text order, across every snapshot.", "1", {}),
+        Column("document_id", "string", True, "The document whose snapshot the sentence is in.", "doc-article", {}),
+        Column("line", "integer", True, "Line of the snapshot the sentence is on (a line is a paragraph, caption or line of an embedded post).", "3", {}),
+        Column("start_char", "integer", True, "Offset of the sentence's first code point in the snapshot (0-based), as spans count.", "17", {}),
+        Column("end_char", "integer", True, "Offset just after the sentence's last code point (end exclusive).", "140", {}),
+        Column("text", "string", True, "The sentence, as `python -m validate sentences` splits the snapshot.", "", {}),
+    ]
+    return Table(SENTENCES, "Article sentences", "The article's text, one row per sentence with its offsets, so that a claim's spans "
+                 "can be read in context. The text is the publisher's copyright and is not covered by the dataset's licence.",
+                 "", columns, ["sentence_id"], [ForeignKey(("document_id",), "documents", ("document_id",))], rows)
+
+
+def link_tables(tables: list[Table]) -> list[Table]:
+    """A table per polymorphic target, so that every reference is a declared foreign key."""
+    by_name = {t.name: t for t in tables}
+    result = []
+    for table in tables:
+        link = table.link
+        if link is None or len(table.primary_key) != 1:
+            continue
+        source_key = table.column(table.primary_key[0])
+        for target in link.targets:
+            if target not in by_name or len(by_name[target].primary_key) != 1:
+                continue
+            target_key = by_name[target].column(by_name[target].primary_key[0])
+            target_name = target_key.name if target_key.name != source_key.name else f"target_{target_key.name}"
+            rows = [{source_key.name: row[source_key.name], target_name: row[link.id_column]} for row in table.rows if row[link.table_column] == target]
+            columns = [Column(source_key.name, source_key.type, True, f"The `{table.name}` row.", source_key.example, {}),
+                       Column(target_name, target_key.type, True, f"The `{target}` row it targets (its target_id).", target_key.example, {})]
+            result.append(Table(link_table_name(table.name, target), f"{table.title} → {target}",
+                                f"Each `{table.name}` row whose target_table is `{target}`, with the row it targets: the polymorphic "
+                                "target_table/target_id pair as a declared foreign key.", "", columns, [source_key.name],
+                                [ForeignKey((source_key.name,), table.name, tuple(table.primary_key)),
+                                 ForeignKey((target_name,), target, tuple(by_name[target].primary_key))], rows))
+    return result
+
+
+def build(path: Path, tables: list[Table]) -> list[Query]:
+    """Write the database to `path` (which must not exist yet); return the queries it can answer.
+
+    A view or canned query that needs a table the package does not have is left out.
+    """
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    for table in _creation_order(tables):
+        db[table.name].create(
+            {c.name: SQL_TYPES.get(c.type, str) for c in table.columns},
+            pk=table.primary_key[0] if len(table.primary_key) == 1 else tuple(table.primary_key),
+            not_null={c.name for c in table.columns if c.required},
+            foreign_keys=[(fk.columns[0], fk.table_referenced, fk.columns_referenced[0]) for fk in table.foreign_keys if len(fk.columns) == 1],
+        )
+        db[table.name].insert_all(({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500)
+        for fk in table.foreign_keys:
+            if list(fk.columns) != table.primary_key:
+                db[table.name].create_index(list(fk.columns), if_not_exists=True)
+    for name, columns in FTS_COLUMNS.items():
+        present = [c for c in columns if name in db.table_names() and c in db[name].columns_dict]
+        if present:
+            db[name].enable_fts(present, create_triggers=False)
+    for query in QUERIES:
+        if query.view:
+            db.create_view(query.name, query.sql)
+    available = [query for query in QUERIES if _compiles(db, query)]
+    for query in QUERIES:
+        if query.view and query not in available:
+            db.conn.execute(f'DROP VIEW "{query.name}"')
+    problems = db.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise ValueError(f"foreign_key_check found {len(problems)} broken references, e.g. {problems[0]}")
+    db.conn.commit()
+    db.conn.execute("VACUUM")
+    db.close()
+    return available
+
+
+def _compiles(db: sqlite_utils.Database, query: Query) -> bool:
+    try:
+        db.execute(f"EXPLAIN {query.sql}", {name: None for name in query.parameters})
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _sql_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _creation_order(tables: list[Table]) -> list[Table]:
+    """Referenced tables first, so that every foreign key is declared when its table is created."""
+    pending, done, order = {t.name: t for t in tables}, set(), []
+    while pending:
+        ready = [t for t in pending.values() if all(fk.table_referenced in done or fk.table_referenced == t.name
+                                                    or fk.table_referenced not in pending for fk in t.foreign_keys)]
+        if not ready:
+            raise ValueError(f"foreign keys form a cycle among {sorted(pending)}")
+        for table in ready:
+            order.append(table)
+            done.add(table.name)
+            del pending[table.name]
+    return order

@@ -1,0 +1,76 @@
+"""The workbook: an about sheet, the codebook, then one sheet per table.
+
+Every sheet has a frozen header, filters and column widths fitted to its content. Text
+stays text (a cell such as "Jan 20", "40,000", "2023" or "=1+1" is stored as a string, never
+converted or evaluated), integers and numbers are numbers, dates are dates, empty cells are
+empty. Sheet names fit Excel's 31-character limit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from . import codebook
+from .model import Table
+
+MAX_SHEET_NAME = 31
+MAX_WIDTH = 60
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """`name` cut to Excel's limit and made unique among `taken` (case-insensitively, as Excel compares)."""
+    candidate, number = name[:MAX_SHEET_NAME], 1
+    while candidate.lower() in {t.lower() for t in taken}:
+        number += 1
+        suffix = f"~{number}"
+        candidate = name[: MAX_SHEET_NAME - len(suffix)] + suffix
+    taken.add(candidate)
+    return candidate
+
+
+def build(path: Path, tables: list[Table], about_lines: list[tuple[str, str]]) -> None:
+    """Write the workbook to `path`."""
+    book = Workbook()
+    taken: set[str] = set()
+    about = book.active
+    about.title = sheet_name("About", taken)
+    _write(about, ["item", "value"], [[k, v] for k, v in about_lines])
+    dictionary = book.create_sheet(sheet_name("Codebook", taken))
+    _write(dictionary, codebook.HEADER, [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)])
+    for table in tables:
+        sheet = book.create_sheet(sheet_name(table.name, taken))
+        _write(sheet, [c.name for c in table.columns], [[row[c.name] for c in table.columns] for row in table.rows])
+    book.save(path)
+
+
+def _write(sheet, header: list[str], rows: list[list]) -> None:
+    widths = [len(h) for h in header]
+    sheet.append(header)
+    for values in rows:
+        sheet.append([None] * len(values))  # placeholder row, then typed cells: append() would read "=..." as a formula
+        row_number = sheet.max_row
+        for index, value in enumerate(values):
+            cell = sheet.cell(row=row_number, column=index + 1)
+            if value is None:
+                continue
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # a string starting with =, +, - or @ stays a string
+                widths[index] = max(widths[index], min(len(value), MAX_WIDTH))
+            elif isinstance(value, datetime.date):
+                cell.number_format = DATE_FORMAT
+                widths[index] = max(widths[index], 10)
+            else:
+                widths[index] = max(widths[index], len(str(value)))
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(width, MAX_WIDTH) + 2
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
