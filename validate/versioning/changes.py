@@ -221,7 +221,7 @@ def _field_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
     changes = []
     for key in ("type", "format"):
         if old.get(key) != new.get(key):
-            changes.append(Change("schema", table, f"{key}-changed", "major", name, f"field {name!r}: {key} {old.get(key)!r} -> {new.get(key)!r}",
+            changes.append(Change("schema", table, f"{key}-changed", "major", name, f"field {name!r}: {key} changed",
                                   old.get(key), new.get(key)))
     changes += _constraint_changes(table, name, old.get("constraints") or {}, new.get("constraints") or {})
     changes += _value_set_changes(table, name, "categories", _category_values(old.get("categories")), _category_values(new.get("categories")))
@@ -281,6 +281,10 @@ def _direction(key: str, old: object, new: object) -> str:
     return "changed"  # e.g. another pattern: no proof that it accepts every value the old one did
 
 
+def _bound(value: object) -> str:
+    return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def _constraint_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
     old = old if isinstance(old, dict) else {}
     new = new if isinstance(new, dict) else {}
@@ -293,7 +297,7 @@ def _constraint_changes(table: str, name: str, old: dict, new: dict) -> list[Cha
         level = "minor" if direction == "loosened" else "major"
         note = " (treated as tightened: it cannot be shown to accept every old value)" if direction == "changed" else ""
         changes.append(Change("schema", table, f"constraint-{direction}", level, name,
-                              f"field {name!r}: {key} {before!r} -> {after!r}{note}", before, after))
+                              f"field {name!r}: {key} {_bound(before)} -> {_bound(after)}{note}", before, after))
     return changes
 
 

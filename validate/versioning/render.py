@@ -58,6 +58,12 @@ def describe(change: Change) -> str:
     return text
 
 
+def _need(verdict: Verdict) -> str:
+    if verdict.required == "none":
+        return "changes need no new version"
+    return f"changes need {verdict.change_level} (from {verdict.old_version}: a {verdict.required} bump)"
+
+
 def _groups(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
     groups: dict[tuple[str, str], list[Change]] = {}
     for change in changes:
@@ -67,9 +73,8 @@ def _groups(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
 
 def render_text(old: str, new: str, changes: list[Change], verdict: Verdict, notes: list[str]) -> str:
     """The report for a terminal."""
-    lines = [f"diff {_plain(old)} ({verdict.old_version}) -> {_plain(new)} ({verdict.new_version})",
-             f"changes need: {verdict.change_level} (from {verdict.old_version}: a {verdict.required} bump); "
-             f"declared: {verdict.declared}. {'OK' if verdict.ok else 'FAIL'}: {verdict.reason}."]
+    lines = [f"diff {_plain(old)} ({_plain(verdict.old_version)}) -> {_plain(new)} ({_plain(verdict.new_version)})",
+             f"{_need(verdict)}; declared: {verdict.declared}. {'OK' if verdict.ok else 'FAIL'}: {_plain(verdict.reason)}."]
     lines += [f"{'OK' if note.startswith('OK') else 'FAIL'}: {note.removeprefix('OK: ')}" for note in notes]
     if not changes:
         lines.append("No changes.")
@@ -100,7 +105,7 @@ def render_markdown(old: str, new: str, changes: list[Change], verdict: Verdict,
     """The report for a pull request: a summary table first, the details folded."""
     mark = "✅" if verdict.ok else "❌"
     lines = [f"## Data package diff: {_md(old)} ({_md(verdict.old_version)}) → {_md(new)} ({_md(verdict.new_version)})", "",
-             f"{mark} The changes need **{verdict.change_level}** (a **{verdict.required}** bump from {_md(verdict.old_version)}); "
+             f"{mark} {_md(_need(verdict)).replace(verdict.required + ' bump', f'**{verdict.required}** bump')}; "
              f"declared: **{verdict.declared}**. {_md(verdict.reason)}.", ""]
     lines += [f"{'✅' if note.startswith('OK') else '❌'} {_md(note.removeprefix('OK: '))}" for note in notes]
     if notes:
