@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test fill benchmark clean
+.PHONY: validate test fill benchmark clean diff release
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ fill: $(BIN)/validate-dataset
 
 benchmark: $(BIN)/validate-dataset
 	$(BIN)/python benchmarks/validate_speed.py
+
+# What changed since BASE (default: the newest release in releases/) and the bump it needs.
+diff: $(BIN)/validate-dataset
+	$(BIN)/python -m validate diff $(BASE)
+
+# Validate, then build dist/<name>-<version>.zip (reproducible, with SHA256SUMS); docs/releasing.md.
+release: $(BIN)/validate-dataset
+	$(BIN)/python -m validate release $(RELEASE_FLAGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

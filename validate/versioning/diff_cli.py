@@ -21,6 +21,7 @@ from ..package import load
 from .bumps import highest, judge
 from .changelog import unreleased
 from .changes import compare
+from .records import latest
 from .render import RENDERERS
 from .sides import open_side
 
@@ -32,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare two versions of the data package: schema, data and descriptor changes, the smallest version bump "
         "they need (docs/versioning.md) and whether the new version gives it. Exit 0 ok, 1 bump missing or too small, 2 could not run.",
     )
-    parser.add_argument("old", help="the old side: a package folder, a release bundle (.zip) or a git revision (e.g. c4c7073, origin/main)")
+    parser.add_argument("old", nargs="?", help="the old side: a package folder, a release bundle (.zip) or a git revision "
+                        "(e.g. c4c7073, origin/main); default: the commit of the newest release in releases/")
     parser.add_argument("new", nargs="?", default=".", help="the new side (default: the package in the current folder)")
     parser.add_argument("--repo", default=".", help="the git repository that revisions are read from (default: the current folder)")
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
@@ -55,6 +57,12 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     repo = Path(args.repo)
     notes: list[str] = []
+    if args.old is None:
+        record = latest(repo)
+        if record is None or not isinstance(record.get("commit"), str):
+            print(f"error: no release recorded in {repo / 'releases'}; name the old side.", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        args.old = record["commit"]
     try:
         with open_side(args.old, repo) as old_root, open_side(args.new, repo) as new_root:
             old_package, new_package = load(old_root / "datapackage.json"), load(new_root / "datapackage.json")

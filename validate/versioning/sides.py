@@ -40,7 +40,7 @@ def open_side(spec: str, repo: Path) -> Iterator[Path]:
         raise CannotRun(f"{spec} is neither a package folder, a datapackage.json nor a release bundle (.zip).")
     else:
         with tempfile.TemporaryDirectory(prefix="validate-diff-") as temporary:
-            _git_export(spec, repo, Path(temporary))
+            export_revision(spec, repo, Path(temporary))
             yield _package_root(Path(temporary), spec)
 
 
@@ -84,7 +84,7 @@ def _unzip(bundle: Path, target: Path) -> None:
         raise CannotRun(f"cannot unpack {bundle}: {error}") from None
 
 
-def _git_export(revision: str, repo: Path, target: Path) -> None:
+def export_revision(revision: str, repo: Path, target: Path) -> None:
     if revision.startswith("-"):
         raise CannotRun(f"{revision!r} is not a folder, a bundle or a git revision.")
     try:
