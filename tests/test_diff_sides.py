@@ -100,16 +100,18 @@ def test_json_report_lists_cells_old_and_new(tmp_path, monkeypatch, capsys):
 def test_pull_request_mode_needs_an_unreleased_note_not_a_version(tmp_path, monkeypatch, capsys):
     build_pair(tmp_path, "unchanged-version")
     monkeypatch.chdir(tmp_path)
+    changelog = tmp_path / "new" / "CHANGELOG.md"
+    with_section = changelog.read_text(encoding="utf-8")
+    changelog.write_text(with_section.replace("## [Unreleased]\n\n", ""), encoding="utf-8")
     assert diff_cli.main(["old", "new", "--require-changelog"]) == 1
     assert "FAIL: CHANGELOG.md has no `## [Unreleased]` section" in capsys.readouterr().out
-    changelog = tmp_path / "new" / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [0.1.0]", "## [Unreleased]\n\n## [0.1.0]"), encoding="utf-8")
+    changelog.write_text(with_section, encoding="utf-8")
     assert diff_cli.main(["old", "new", "--require-changelog"]) == 1
     assert "FAIL: these changes need a note in CHANGELOG.md's `Unreleased` section; none was added" in capsys.readouterr().out
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", "## [Unreleased]\n\n- clm-001: nearly, not almost.\n"),
-                         encoding="utf-8")
+    changelog.write_text(with_section.replace("## [Unreleased]\n", "## [Unreleased]\n\n- clm-001: nearly, not almost.\n"), encoding="utf-8")
     assert diff_cli.main(["old", "new", "--require-changelog"]) == 0
     assert "OK: CHANGELOG.md's Unreleased section says what changed" in capsys.readouterr().out
+    assert diff_cli.main(["old", "new"]) == 1  # a release still needs the version bump
 
 
 def test_the_repository_since_0_1_0_shows_the_renamed_spans_and_split_quantities(capsys):

@@ -18,11 +18,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from ..csvio import write_atomically
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..reporters import render_text
 from ..runner import run
-from . import bundle
+from . import bundle, zenodo
 from .records import RECORDS
 from .sides import export_revision, git_commit
 
@@ -38,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--from", dest="revision", help="build from this git revision instead of the work tree (e.g. a recorded commit)")
     parser.add_argument("--out", default="dist", help="folder for the bundle (default: dist, relative to PATH)")
     parser.add_argument("--no-exports", action="store_true", help="leave out the exports in dist/ even when they exist")
+    parser.add_argument("--metadata", action="store_true",
+                        help=f"only write {zenodo.ZENODO_FILE} from datapackage.json and CITATION.cff, then exit")
     parser.add_argument("--record", action="store_true", help=f"write {RECORDS}/<version>.json with the bundle's sha256 and commit")
     return parser
 
@@ -66,6 +70,16 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     repo = Path(args.path).resolve()
     out = repo / args.out
+    if args.metadata:
+        try:
+            text = zenodo.render_from_files((repo / "datapackage.json").read_text(encoding="utf-8"),
+                                            (repo / "CITATION.cff").read_text(encoding="utf-8"))
+        except (OSError, ValueError, AttributeError, yaml.YAMLError) as error:
+            print(f"error: cannot read datapackage.json or CITATION.cff: {error}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        changed = write_atomically(repo / zenodo.ZENODO_FILE, text.encode("utf-8"))
+        print(f"{'wrote' if changed else 'unchanged:'} {zenodo.ZENODO_FILE}")
+        return EXIT_OK
     try:
         if args.revision:
             commit = git_commit(repo, args.revision)
