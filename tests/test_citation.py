@@ -91,3 +91,8 @@ def test_zenodo_json_is_generated_and_agrees_with_cffconverts_zenodo_output():
 def test_zenodo_description_escapes_html(text):
     metadata = zenodo.zenodo_metadata({"description": text, "licenses": [{"name": "CC-BY-4.0"}]}, {"authors": []})
     assert metadata["description"] == "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>"
+
+
+def test_readme_quotes_the_citation_cffconvert_gives_for_the_current_version():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"> {convert('apalike').strip()}\n" in readme

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
 from validate.versioning import diff_cli
 
+from .conftest import REPO
 from .diffcases import DIFF_CASES, build_pair
 
 CASES = sorted(path.name for path in DIFF_CASES.iterdir() if (path / "case.json").is_file())
@@ -31,3 +33,19 @@ def test_diff_case_gives_the_exact_report(case, tmp_path, monkeypatch, capsys):
         (DIFF_CASES / case / "case.json").write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     assert report == expected.read_text(encoding="utf-8")
     assert code == spec["exit"]
+
+
+def documented_rules() -> set[tuple[str, str]]:
+    text = (REPO / "docs" / "versioning.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^\| `([a-z-]+)` \| (major|minor|patch|none) \|", text, re.MULTILINE))
+
+
+def test_docs_versioning_lists_every_change_the_fixtures_produce_with_its_bump(tmp_path, monkeypatch, capsys):
+    seen = set()
+    for case in CASES:
+        build_pair(tmp_path / case, case)
+        monkeypatch.chdir(tmp_path / case)
+        diff_cli.main(["old", "new", "--format", "json"])
+        seen |= {(change["kind"], change["level"]) for change in json.loads(capsys.readouterr().out)["changes"]}
+    assert len(seen) >= 14
+    assert seen - documented_rules() == set()

@@ -30,7 +30,7 @@ ID = "release"
 SUMMARY = ("The version in datapackage.json, CITATION.cff (type: dataset), the newest CHANGELOG.md release and README.md agree; "
            "dates agree; CHANGELOG.md keeps an Unreleased section; .zenodo.json is up to date.")
 
-_README_VERSION = re.compile(r"Current version: \*\*([^*\s]+)\*\*|\(Version (\d+\.\d+\.\d+[^)\s]*)\)")
+_README_VERSION = re.compile(r"Current version: \*\*([^*\s]+)\*\*|\([Vv]ersion (\d+\.\d+\.\d+[^)\s]*)\)")
 
 
 def check(package: Package) -> Iterator[Error]:
