@@ -122,3 +122,23 @@ def test_the_repository_since_0_1_0_shows_the_renamed_spans_and_split_quantities
     changes = {(c["table"], c["kind"], c["subject"]) for c in json.loads(capsys.readouterr().out)["changes"]}
     assert {("spans", "field-renamed", "start -> start_char"), ("spans", "field-renamed", "end -> end_char"),
             ("quantities", "field-removed", "value"), ("quantities", "field-added", "value_number")} <= changes
+
+
+@pytest.mark.parametrize("hostile", [
+    {"json": "schemas/claims.schema.json", "set": ["fields", 3, "constraints", "enum"], "value": 7},
+    {"json": "schemas/claims.schema.json", "set": ["fields", 2, "constraints"], "value": "none"},
+    {"json": "schemas/claims.schema.json", "set": ["fields", 2, "constraints", "minLength"], "value": "ten"},
+    {"json": "schemas/claims.schema.json", "set": ["fields"], "value": {"not": "a list"}},
+    {"json": "schemas/claims.schema.json", "set": ["primaryKey"], "value": {"a": 1}},
+    {"json": "schemas/claims.schema.json", "set": ["fields", 3, "categories"], "value": [{"label": "no value"}, 3]},
+    {"json": "datapackage.json", "set": ["resources", 3, "schema"], "value": "../../etc/passwd"},
+    {"json": "datapackage.json", "set": ["licenses"], "value": "CC0"},
+    {"write": "data/claims.csv", "text": "\"unclosed\n"},
+])
+def test_malformed_sides_give_a_report_not_a_traceback(tmp_path, monkeypatch, capsys, hostile):
+    build_pair(tmp_path, "value-corrected")
+    apply_edit(tmp_path / "new", hostile)
+    monkeypatch.chdir(tmp_path)
+    for output_format in ("text", "json", "markdown"):
+        assert diff_cli.main(["old", "new", "--format", output_format]) in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err

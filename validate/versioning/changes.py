@@ -223,7 +223,7 @@ def _field_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
         if old.get(key) != new.get(key):
             changes.append(Change("schema", table, f"{key}-changed", "major", name, f"field {name!r}: {key} changed",
                                   old.get(key), new.get(key)))
-    changes += _constraint_changes(table, name, old.get("constraints") or {}, new.get("constraints") or {})
+    changes += _constraint_changes(table, name, old.get("constraints"), new.get("constraints"))
     changes += _value_set_changes(table, name, "categories", _category_values(old.get("categories")), _category_values(new.get("categories")))
     if old.get("categories") != new.get("categories") and _category_values(old.get("categories")) == _category_values(new.get("categories")):
         changes.append(Change("schema", table, "field-metadata-changed", "patch", name, f"field {name!r}: category labels changed",
@@ -240,6 +240,10 @@ def _category_values(categories: object) -> list | None:
     if not isinstance(categories, list):
         return None
     return [item.get("value") if isinstance(item, dict) else item for item in categories]
+
+
+def _listed(value: object) -> list | None:
+    return value if isinstance(value, list) else None
 
 
 def _value_set_changes(table: str, name: str, what: str, old: list | None, new: list | None) -> list[Change]:
@@ -288,7 +292,7 @@ def _bound(value: object) -> str:
 def _constraint_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
     old = old if isinstance(old, dict) else {}
     new = new if isinstance(new, dict) else {}
-    changes = _value_set_changes(table, name, "enum", old.get("enum"), new.get("enum"))
+    changes = _value_set_changes(table, name, "enum", _listed(old.get("enum")), _listed(new.get("enum")))
     for key in sorted((set(old) | set(new)) - {"enum"}):
         before, after = old.get(key), new.get(key)
         if before == after or (key in ("required", "unique") and not before and not after):
