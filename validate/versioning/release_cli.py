@@ -12,6 +12,8 @@ the record must name a commit that rebuilds the same bytes.
 from __future__ import annotations
 
 import argparse
+from datetime import date as calendar_date
+from datetime import datetime, timezone
 import json
 import subprocess
 import sys
@@ -22,9 +24,14 @@ import yaml
 
 from ..csvio import write_atomically
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
+from ..package import load
 from ..reporters import render_text
 from ..runner import run
-from . import bundle, zenodo
+from . import bundle, prepare, zenodo
+from .bumps import Version, highest, judge
+from .changes import compare
+from .records import latest
+from .sides import open_side
 from .records import RECORDS
 from .sides import export_revision, git_commit
 
@@ -42,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-exports", action="store_true", help="leave out the exports in dist/ even when they exist")
     parser.add_argument("--metadata", action="store_true",
                         help=f"only write {zenodo.ZENODO_FILE} from datapackage.json and CITATION.cff, then exit")
+    parser.add_argument("--prepare", metavar="X.Y.Z",
+                        help="set this version (and --date) in datapackage.json, CITATION.cff, CHANGELOG.md, README.md and .zenodo.json, "
+                        "after checking with diff that it gives the bump the changes since the last release need; then exit")
+    parser.add_argument("--date", default=None, help="release date for --prepare (default: today, UTC)")
     parser.add_argument("--record", action="store_true", help=f"write {RECORDS}/<version>.json with the bundle's sha256 and commit")
     return parser
 
@@ -52,6 +63,39 @@ def _dirty(repo: Path, members: tuple[str, ...]) -> list[str]:
     status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all", "--", *paths],
                             capture_output=True, text=True, timeout=120)
     return [line[3:] for line in status.stdout.splitlines()] if status.returncode == 0 else ["(git status failed)"]
+
+
+def _prepare(repo: Path, version: str, date: str) -> int:
+    """Check the new version against the changes since the last release, then state it everywhere."""
+    if Version.parse(version) is None:
+        print(f"error: {version!r} is not a version MAJOR.MINOR.PATCH.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    try:
+        calendar_date.fromisoformat(date)
+    except ValueError:
+        print(f"error: {date!r} is not a date YYYY-MM-DD.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    record = latest(repo)
+    try:
+        if record is not None:
+            with open_side(record["commit"], repo) as old_root:
+                comparison = compare(load(old_root / "datapackage.json"), load(repo / "datapackage.json"))
+            verdict = judge(highest(c.level for c in comparison.changes), record["version"], version)
+            print(f"since {record['version']} ({record['commit'][:12]}): {len(comparison.changes)} changes; {verdict.reason}")
+            if not verdict.ok:
+                print(f"error: not prepared: {verdict.reason} (`make diff` lists the changes).", file=sys.stderr)
+                return EXIT_INVALID
+        changed = prepare.write_all(prepare.new_texts(repo, version, date))
+    except CannotRun as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except (OSError, ValueError) as error:
+        print(f"error: nothing written: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    for path in changed:
+        print(f"wrote {path.relative_to(repo)}")
+    print(f"Now: review, `make validate`, commit, then `make release RELEASE_FLAGS=--record` (docs/releasing.md).")
+    return EXIT_OK
 
 
 def _build(root: Path, out: Path, epoch: int, with_exports: bool, check: bool = True) -> bundle.Bundle | None:
@@ -70,6 +114,8 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     repo = Path(args.path).resolve()
     out = repo / args.out
+    if args.prepare:
+        return _prepare(repo, args.prepare, args.date or datetime.now(timezone.utc).date().isoformat())
     if args.metadata:
         try:
             text = zenodo.render_from_files((repo / "datapackage.json").read_text(encoding="utf-8"),
