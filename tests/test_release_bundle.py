@@ -132,3 +132,27 @@ def test_the_recorded_0_1_0_bundle_rebuilds_from_its_commit(tmp_path, capsys):
         pytest.skip("not a clone with the 0.1.0 commit")
     assert release_cli.main([str(REPO), "--from", record["commit"], "--out", str(tmp_path)]) == 0
     assert f"sha256 {record['sha256']}" in capsys.readouterr().out
+
+
+def test_prepare_refuses_a_too_small_bump_then_states_the_version_everywhere(tmp_path, capsys):
+    from validate.runner import run
+
+    from .diffcases import apply_edit
+
+    root = package_with_release_files(tmp_path / "p")
+    assert release_cli.main([str(root), "--from", "HEAD", "--record", "--out", str(tmp_path / "dist")]) == 0
+    apply_edit(root, {"csv": "data/claims.csv", "drop_row": "clm-002"})  # a removed row: major, so 0.2.0 while 0.x
+    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file() and ".git" not in path.parts}
+    capsys.readouterr()
+    assert release_cli.main([str(root), "--prepare", "0.1.1", "--date", "2026-12-01"]) == 1
+    assert "not prepared: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in before} == before
+    assert release_cli.main([str(root), "--prepare", "0.2.0", "--date", "2026-12-01"]) == 0
+    assert json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
+    citation = (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert "\nversion: 0.2.0\n" in citation and '\ndate-released: "2026-12-01"\n' in citation
+    assert "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n" in (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "Current version: **0.2.0**" in (root / "README.md").read_text(encoding="utf-8")
+    assert json.loads((root / ".zenodo.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
+    release_errors = [e for e in run(str(root / "datapackage.json")).errors if e.check == "release"]
+    assert release_errors == []
