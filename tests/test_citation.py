@@ -21,7 +21,7 @@ VERSION = DESCRIPTOR["version"]
 
 def cffconvert(*args: str) -> subprocess.CompletedProcess:
     assert CFFCONVERT.is_file(), "cffconvert has its own venv: run `make test` (or `make .venv-cffconvert/bin/cffconvert`)"
-    return subprocess.run([str(CFFCONVERT), "-i", str(REPO / "CITATION.cff"), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([str(CFFCONVERT), "-i", str(REPO / "CITATION.cff"), *args], check=False, capture_output=True, text=True, timeout=120)
 
 
 def convert(output_format: str) -> str:

@@ -46,7 +46,7 @@ def source_date_epoch(root: Path) -> int:
             raise CannotRun(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}.")
         return int(value)
     try:
-        result = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], check=False, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         result = None
     if result is None or result.returncode != 0 or not result.stdout.strip().isdigit():

@@ -12,12 +12,11 @@ the record must name a commit that rebuilds the same bytes.
 from __future__ import annotations
 
 import argparse
-from datetime import date as calendar_date
-from datetime import datetime, timezone
 import json
-import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
+from datetime import date as calendar_date
 from pathlib import Path
 
 import yaml
@@ -30,10 +29,8 @@ from ..runner import run
 from . import bundle, prepare, zenodo
 from .bumps import Version, highest, judge
 from .changes import compare
-from .records import latest
-from .sides import open_side
-from .records import RECORDS
-from .sides import export_revision, git_commit
+from .records import RECORDS, latest
+from .sides import export_revision, git_commit, open_side, run_git
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _dirty(repo: Path, members: tuple[str, ...]) -> list[str]:
     """Bundled files whose work-tree content differs from HEAD (or that git does not track)."""
     paths = [m for m in members if not m.startswith("exports/") and m != "SHA256SUMS"]
-    status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all", "--", *paths],
-                            capture_output=True, text=True, timeout=120)
+    status = run_git(repo, "status", "--porcelain", "--untracked-files=all", "--", *paths)
     return [line[3:] for line in status.stdout.splitlines()] if status.returncode == 0 else ["(git status failed)"]
 
 
@@ -94,7 +90,7 @@ def _prepare(repo: Path, version: str, date: str) -> int:
         return EXIT_CANNOT_RUN
     for path in changed:
         print(f"wrote {path.relative_to(repo)}")
-    print(f"Now: review, `make validate`, commit, then `make release RELEASE_FLAGS=--record` (docs/releasing.md).")
+    print("Now: review, `make validate`, commit, then `make release RELEASE_FLAGS=--record` (docs/releasing.md).")
     return EXIT_OK
 
 
@@ -115,7 +111,7 @@ def main(argv: list[str]) -> int:
     repo = Path(args.path).resolve()
     out = repo / args.out
     if args.prepare:
-        return _prepare(repo, args.prepare, args.date or datetime.now(timezone.utc).date().isoformat())
+        return _prepare(repo, args.prepare, args.date or datetime.now(UTC).date().isoformat())
     if args.metadata:
         try:
             text = zenodo.render_from_files((repo / "datapackage.json").read_text(encoding="utf-8"),
@@ -131,8 +127,7 @@ def main(argv: list[str]) -> int:
             commit = git_commit(repo, args.revision)
             if commit is None:
                 raise CannotRun(f"{args.revision!r} is not a git revision of {repo}.")
-            epoch = int(subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%ct", commit],
-                                       capture_output=True, text=True, timeout=60).stdout.strip())
+            epoch = int(run_git(repo, "log", "-1", "--format=%ct", commit).stdout.strip())
             with tempfile.TemporaryDirectory(prefix="validate-release-") as temporary:
                 export_revision(commit, repo, Path(temporary))
                 # not validated again: today's checks may postdate the revision, which was validated when it was made

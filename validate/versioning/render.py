@@ -105,8 +105,8 @@ def render_markdown(old: str, new: str, changes: list[Change], verdict: Verdict,
     """The report for a pull request: a summary table first, the details folded."""
     mark = "✅" if verdict.ok else "❌"
     lines = [f"## Data package diff: {_md(old)} ({_md(verdict.old_version)}) → {_md(new)} ({_md(verdict.new_version)})", "",
-             f"{mark} {_md(_need(verdict)).replace(verdict.required + ' bump', f'**{verdict.required}** bump')}; "
-             f"declared: **{verdict.declared}**. {_md(verdict.reason)}.", ""]
+             (f"{mark} {_md(_need(verdict)).replace(verdict.required + ' bump', f'**{verdict.required}** bump')}; "
+             f"declared: **{verdict.declared}**. {_md(verdict.reason)}."), ""]
     lines += [f"{'✅' if note.startswith('OK') else '❌'} {_md(note.removeprefix('OK: '))}" for note in notes]
     if notes:
         lines.append("")

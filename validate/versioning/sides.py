@@ -89,9 +89,9 @@ def _unzip(bundle: Path, target: Path) -> None:
 PACKAGE_FILES = ("datapackage.json", "CHANGELOG.md", "CITATION.cff", "README.md", "LICENSE", ".zenodo.json", "schemas", "sources")
 
 
-def _git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess:
+def run_git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=text, timeout=300)
+        return subprocess.run(["git", "-C", str(repo), *args], check=False, capture_output=True, text=text, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise CannotRun(f"cannot run git: {error}") from None
 
@@ -99,7 +99,7 @@ def _git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedProce
 def _package_paths(repo: Path, commit: str) -> list[str]:
     """The top-level entries of `commit` that hold the package: only these are exported (not tests/, not the code)."""
     wanted = set(PACKAGE_FILES)
-    shown = _git(repo, "show", f"{commit}:datapackage.json")
+    shown = run_git(repo, "show", f"{commit}:datapackage.json")
     try:
         descriptor = json.loads(shown.stdout) if shown.returncode == 0 else {}
     except ValueError:
@@ -110,7 +110,7 @@ def _package_paths(repo: Path, commit: str) -> list[str]:
             value = resource.get(key) if isinstance(resource, dict) else None
             if isinstance(value, str) and value and not value.startswith(("/", "-")) and "://" not in value:
                 wanted.add(value.split("/", 1)[0])
-    top = set(_git(repo, "ls-tree", "--name-only", commit).stdout.splitlines())
+    top = set(run_git(repo, "ls-tree", "--name-only", commit).stdout.splitlines())
     return sorted(wanted & top)
 
 
@@ -118,14 +118,14 @@ def export_revision(revision: str, repo: Path, target: Path) -> None:
     """Write the package files of git revision `revision` of `repo` into `target` (git archive; the work tree is not touched)."""
     if revision.startswith("-"):
         raise CannotRun(f"{revision!r} is not a folder, a bundle or a git revision.")
-    commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    commit = run_git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if commit.returncode != 0:
         raise CannotRun(f"{revision!r} is not a folder, a bundle (.zip) or a git revision of {repo}.")
     commit_id = commit.stdout.strip()
     paths = _package_paths(repo, commit_id)
     if "datapackage.json" not in paths:
         raise CannotRun(f"git revision {revision} has no datapackage.json at the top of the repository.")
-    archive = _git(repo, "archive", "--format=tar", commit_id, "--", *paths, text=False)
+    archive = run_git(repo, "archive", "--format=tar", commit_id, "--", *paths, text=False)
     if archive.returncode != 0:
         raise CannotRun(f"git archive {revision} failed: {archive.stderr.decode('utf-8', 'replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -135,7 +135,7 @@ def export_revision(revision: str, repo: Path, target: Path) -> None:
 def git_commit(repo: Path, revision: str = "HEAD") -> str | None:
     """The full commit id of `revision` in `repo`, or None when it is not a git repository."""
     try:
-        result = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        result = run_git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except CannotRun:
         return None
     return result.stdout.strip() if result.returncode == 0 else None
