@@ -142,3 +142,25 @@ def test_malformed_sides_give_a_report_not_a_traceback(tmp_path, monkeypatch, ca
     for output_format in ("text", "json", "markdown"):
         assert diff_cli.main(["old", "new", "--format", output_format]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_text_report_shows_control_characters_escaped(tmp_path, monkeypatch, capsys):
+    build_pair(tmp_path, "value-corrected")
+    apply_edit(tmp_path / "new", {"text": "data/claims.csv", "replace": ["for nearly three hours", "for \x1b[31mred\x1b[0m hours\u202e"]})
+    set_version(tmp_path / "new", "0.1.1")
+    monkeypatch.chdir(tmp_path)
+    assert diff_cli.main(["old", "new"]) == 0
+    report = capsys.readouterr().out
+    assert '-> "Marco Rubio met Nayib Bukele for \\u001b[31mred\\u001b[0m hours\\u202e."' in report
+    assert "\x1b" not in report and "\u202e" not in report
+
+
+def test_markdown_report_stays_within_a_job_summary(tmp_path, monkeypatch, capsys):
+    from validate.versioning import render
+
+    monkeypatch.setattr(render, "MAX_MARKDOWN_CHARS", 300)
+    build_pair(tmp_path, "row-removed")
+    monkeypatch.chdir(tmp_path)
+    diff_cli.main(["old", "new", "--format", "markdown"])
+    report = capsys.readouterr().out
+    assert report.rstrip().endswith("… more changes than a job summary holds: run `make diff` for all.")

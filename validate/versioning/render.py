@@ -15,7 +15,8 @@ from .bumps import Verdict
 from .changes import Change
 
 MAX_VALUE = 160
-MAX_DETAILS_PER_GROUP = 300  # a pull request's job summary holds at most 1 MiB
+MAX_DETAILS_PER_GROUP = 300
+MAX_MARKDOWN_CHARS = 900_000  # a pull request's job summary holds at most 1 MiB
 
 
 def show(value: object) -> str:
@@ -115,11 +116,16 @@ def render_markdown(old: str, new: str, changes: list[Change], verdict: Verdict,
         return "\n".join(lines) + "\n"
     lines += ["| area | table | change | count | bump |", "| --- | --- | --- | ---: | --- |"]
     lines += [f"| {row['area']} | {_md(row['table']) or 'package'} | {row['kind']} | {row['count']} | {row['level']} |" for row in summary(changes)]
+    size = sum(len(line) + 1 for line in lines)
     for (area, table), group in _groups(changes).items():
+        if size > MAX_MARKDOWN_CHARS:
+            lines += ["", "… more changes than a job summary holds: run `make diff` for all."]
+            break
         lines += ["", f"<details><summary>{area}: {_md(table) or 'package'} ({len(group)} change{'s' * (len(group) != 1)})</summary>", ""]
         for change in group[:MAX_DETAILS_PER_GROUP]:
             guess = " *(guess)*" if change.guess else ""
             lines.append(f"- **{change.level}** {change.kind}{guess}: {_md(describe(change))}")
+            size += len(lines[-1]) + 1
         if len(group) > MAX_DETAILS_PER_GROUP:
             lines.append(f"- … and {len(group) - MAX_DETAILS_PER_GROUP} more (run `make diff` for all)")
         lines += ["", "</details>"]
