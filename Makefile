@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test fill benchmark clean exports serve benchmark-exports
+.PHONY: validate test fill benchmark clean exports serve benchmark-exports diff release
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,15 @@ $(BIN)/validate-dataset: requirements.lock pyproject.toml
 validate: $(BIN)/validate-dataset
 	$(BIN)/python -m validate datapackage.json
 
-test: $(BIN)/validate-dataset
+# cffconvert 2.0.0 pins jsonschema<4 (frictionless needs >=4.20), so the tests run it from its own venv.
+CFF_VENV := .venv-cffconvert
+
+$(CFF_VENV)/bin/cffconvert: requirements-cffconvert.lock
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cffconvert.lock
+	touch $@
+
+test: $(BIN)/validate-dataset $(CFF_VENV)/bin/cffconvert
 	$(BIN)/python -m pytest
 
 fill: $(BIN)/validate-dataset
@@ -33,5 +41,13 @@ benchmark-exports: $(BIN)/validate-dataset
 serve: exports
 	$(BIN)/datasette serve dist/*.sqlite --metadata dist/metadata.json --host 127.0.0.1 --port 8001
 
+# What changed since BASE (default: the newest release in releases/) and the bump it needs.
+diff: $(BIN)/validate-dataset
+	$(BIN)/python -m validate diff $(BASE)
+
+# Validate, then build dist/<name>-<version>.zip (reproducible, with SHA256SUMS); docs/releasing.md.
+release: $(BIN)/validate-dataset
+	$(BIN)/python -m validate release $(RELEASE_FLAGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(CFF_VENV) build *.egg-info

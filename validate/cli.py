@@ -16,9 +16,12 @@ from .reporters import REPORTERS
 from .runner import run
 from .exports.command import main as exports_main
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
+from .versioning import diff_cli, release_cli
 
 SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
 SUBCOMMANDS["exports"] = exports_main
+SUBCOMMANDS["diff"] = diff_cli.main
+SUBCOMMANDS["release"] = release_cli.main
 
 
 def build_parser() -> argparse.ArgumentParser:

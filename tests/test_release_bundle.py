@@ -1,0 +1,158 @@
+"""The release bundle is byte-reproducible, `sha256sum -c` accepts it, and `release` refuses what it must."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from validate.versioning import bundle, release_cli
+
+from .conftest import REPO, build_package
+
+EPOCH = "1795756942"
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, text=True).stdout
+
+
+def package_with_release_files(folder: Path) -> Path:
+    """The minimal package plus the files a bundle needs, in a git repository with one commit."""
+    build_package(folder)
+    for name in ("README.md", "LICENSE"):
+        shutil.copyfile(REPO / name, folder / name)
+    git(folder, "init", "-q")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "package")
+    return folder
+
+
+def test_two_builds_in_different_folders_at_different_times_are_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    first = bundle.build(package_with_release_files(tmp_path / "a"), tmp_path / "out-a", int(EPOCH))
+    second_root = package_with_release_files(tmp_path / "elsewhere" / "b")
+    for path in second_root.rglob("*"):  # other mtimes and modes than the first copy
+        if path.is_file() and ".git" not in path.parts:
+            path.chmod(0o600)
+    second = bundle.build(second_root, tmp_path / "out-b", int(EPOCH))
+    assert first.sha256 == second.sha256
+    assert first.path.read_bytes() == second.path.read_bytes()
+    assert hashlib.sha256(first.path.read_bytes()).hexdigest() == first.sha256
+
+
+def test_bundle_entries_are_sorted_dated_and_plain(tmp_path):
+    built = bundle.build(package_with_release_files(tmp_path / "p"), tmp_path / "out", int(EPOCH))
+    assert built.path.name == "fixture-minimal-0.1.0.zip"
+    with zipfile.ZipFile(built.path) as archive:
+        infos = archive.infolist()
+    names = [info.filename for info in infos]
+    assert names == sorted(names)
+    top = built.path.name.removesuffix(".zip")
+    assert {name.split("/", 1)[0] for name in names} == {top}
+    assert {info.date_time for info in infos} == {(2026, 11, 27, 5, 22, 22)}
+    assert {info.external_attr >> 16 for info in infos} == {0o100644}
+    assert {info.compress_type for info in infos} == {zipfile.ZIP_STORED}
+    inside = {name.split("/", 1)[1] for name in names}
+    assert {"datapackage.json", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "SHA256SUMS",
+            "data/claims.csv", "schemas/claims.schema.json"} <= inside
+    assert str(tmp_path) not in built.path.read_bytes().decode("latin-1")
+
+
+def test_sha256sum_accepts_the_unpacked_bundle_and_catches_a_changed_file(tmp_path):
+    built = bundle.build(package_with_release_files(tmp_path / "p"), tmp_path / "out", int(EPOCH))
+    with zipfile.ZipFile(built.path) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    folder = tmp_path / "unpacked" / built.path.name.removesuffix(".zip")
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], check=False, cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "data/claims.csv: OK" in checked.stdout
+    (folder / "data" / "claims.csv").write_text("changed\n", encoding="utf-8")
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], check=False, cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 1
+    assert "data/claims.csv: FAILED" in checked.stdout
+
+
+def test_exports_in_dist_are_bundled_under_exports_but_older_bundles_are_not(tmp_path):
+    root = package_with_release_files(tmp_path / "p")
+    (root / "dist" / "parquet").mkdir(parents=True)
+    (root / "dist" / "codebook.csv").write_text("table,field\n", encoding="utf-8")
+    (root / "dist" / "parquet" / "claims.parquet").write_bytes(b"PAR1")
+    (root / "dist" / "old-0.0.1.zip").write_bytes(b"PK")
+    built = bundle.build(root, root / "dist", int(EPOCH))
+    assert [m for m in built.members if m.startswith("exports/")] == ["exports/codebook.csv", "exports/parquet/claims.parquet"]
+
+
+def test_release_refuses_an_invalid_package_and_writes_no_bundle(tmp_path, capsys):
+    root = package_with_release_files(tmp_path / "p")
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["version"] = "0.2.0"  # CITATION.cff and CHANGELOG.md still say 0.1.0
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    assert release_cli.main([str(root)]) == 1
+    assert "release/version-mismatch" in capsys.readouterr().out
+    assert not (root / "dist").exists()
+
+
+def test_release_records_a_clean_commit_and_refuses_a_dirty_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = package_with_release_files(tmp_path / "p")
+    assert release_cli.main([str(root), "--record"]) == 0
+    record = json.loads((root / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
+    zipped = next((root / "dist").glob("*.zip"))
+    assert record["sha256"] == hashlib.sha256(zipped.read_bytes()).hexdigest()
+    assert record["commit"] == git(root, "rev-parse", "HEAD").strip()
+    assert record["source_date_epoch"] == int(EPOCH)
+    (root / "releases" / "0.1.0.json").unlink()
+    with (root / "README.md").open("a", encoding="utf-8") as handle:
+        handle.write("An uncommitted line.\n")
+    capsys.readouterr()
+    assert release_cli.main([str(root), "--record"]) == 1
+    assert "not recorded: uncommitted changes in README.md" in capsys.readouterr().err
+    assert not (root / "releases" / "0.1.0.json").exists()
+
+
+def test_rebuilding_a_recorded_commit_gives_the_recorded_sha256(tmp_path, capsys):
+    root = package_with_release_files(tmp_path / "p")
+    commit = git(root, "rev-parse", "HEAD").strip()
+    assert release_cli.main([str(root), "--from", commit, "--record", "--out", "dist-a"]) == 0
+    record = json.loads((root / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
+    assert release_cli.main([str(root), "--from", commit, "--record", "--out", "dist-b"]) == 0
+    assert "already records this bundle" in capsys.readouterr().out
+    assert hashlib.sha256(next((root / "dist-b").glob("*.zip")).read_bytes()).hexdigest() == record["sha256"]
+
+
+def test_the_recorded_0_1_0_bundle_rebuilds_from_its_commit(tmp_path, capsys):
+    record = json.loads((REPO / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
+    if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", record["commit"]], check=False, capture_output=True).returncode != 0:
+        pytest.skip("not a clone with the 0.1.0 commit")
+    assert release_cli.main([str(REPO), "--from", record["commit"], "--out", str(tmp_path)]) == 0
+    assert f"sha256 {record['sha256']}" in capsys.readouterr().out
+
+
+def test_prepare_refuses_a_too_small_bump_then_states_the_version_everywhere(tmp_path, capsys):
+    from validate.runner import run
+
+    from .diffcases import apply_edit
+
+    root = package_with_release_files(tmp_path / "p")
+    assert release_cli.main([str(root), "--from", "HEAD", "--record", "--out", str(tmp_path / "dist")]) == 0
+    apply_edit(root, {"csv": "data/claims.csv", "drop_row": "clm-002"})  # a removed row: major, so 0.2.0 while 0.x
+    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file() and ".git" not in path.parts}
+    capsys.readouterr()
+    assert release_cli.main([str(root), "--prepare", "0.1.1", "--date", "2026-12-01"]) == 1
+    assert "not prepared: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in before} == before
+    assert release_cli.main([str(root), "--prepare", "0.2.0", "--date", "2026-12-01"]) == 0
+    assert json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
+    citation = (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert "\nversion: 0.2.0\n" in citation and '\ndate-released: "2026-12-01"\n' in citation
+    assert "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n" in (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "Current version: **0.2.0**" in (root / "README.md").read_text(encoding="utf-8")
+    assert json.loads((root / ".zenodo.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
+    release_errors = [e for e in run(str(root / "datapackage.json")).errors if e.check == "release"]
+    assert release_errors == []

@@ -1,0 +1,29 @@
+"""The release records in releases/: one JSON file per released version (see docs/releasing.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .bumps import Version
+
+RECORDS = "releases"
+
+
+def records(repo: Path) -> list[dict]:
+    """Every readable release record, oldest version first."""
+    found = []
+    for path in (repo / RECORDS).glob("*.json"):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(record, dict) and Version.parse(record.get("version")) is not None:
+            found.append(record)
+    return sorted(found, key=lambda record: Version.parse(record["version"]))
+
+
+def latest(repo: Path) -> dict | None:
+    """The record of the newest released version, or None."""
+    found = records(repo)
+    return found[-1] if found else None
