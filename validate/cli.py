@@ -14,9 +14,10 @@ from .checks import CHECKS
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from .reporters import REPORTERS
 from .runner import run
+from .sourcing_cli import main as claim_sources_main
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
 
-SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
+SUBCOMMANDS = {"anchor": anchor_main, "claim-sources": claim_sources_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
         "provenance and release. Exit 0 valid, 1 invalid, 2 could not run.",
         epilog="Helper commands: `python -m validate anchor SNAPSHOT --text TEXT` (offsets of a text), "
         "`python -m validate sentences SNAPSHOT` (the sentences coverage is checked against), "
-        "`python -m validate fill [PATH]` (recompute span offsets, bytes and hashes), "
+        "`python -m validate fill [PATH]` (recompute span offsets, sourcing levels, bytes and hashes), "
+        "`python -m validate claim-sources [PATH]` (propose each claim's sourcing rows for review), "
         "`python -m validate dictionary [--update README.md]` (the data dictionary, from the schemas).",
     )
     parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")

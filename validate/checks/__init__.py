@@ -12,6 +12,7 @@ from . import (
     anchors,
     attribution,
     canonical_form,
+    claim_sourcing,
     coverage,
     descriptor_frictionless,
     descriptor_profile,
@@ -46,6 +47,7 @@ CHECKS: dict[str, ModuleType] = {
         quantity_values,
         usage,
         source_chain,
+        claim_sourcing,
         coverage,
         release,
     )
