@@ -12,6 +12,7 @@ from . import (
     anchors,
     attribution,
     canonical_form,
+    cell_references,
     claim_sourcing,
     coverage,
     descriptor_frictionless,
@@ -48,6 +49,7 @@ CHECKS: dict[str, ModuleType] = {
         usage,
         source_chain,
         claim_sourcing,
+        cell_references,
         coverage,
         release,
     )
