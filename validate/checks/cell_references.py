@@ -7,7 +7,7 @@
 - every path cited in any cell that names a file of the package (its first folder is a
   folder of the package, e.g. `docs/research/x.md`, `sources/y.txt`, `data/z.csv`) exists
   as a file inside the package; a path that climbs out (`../x.md`) or is absolute
-  (`/home/x.md`) can never be in the package. A path whose first folder is not one of the
+  (`/x.md`) can never be in the package. A path whose first folder is not one of the
   package's (a file of another repository, named as such) is not a citation of this
   package and is left alone.
 
