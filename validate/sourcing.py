@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from .csvio import whole_number
+
 Rows = list[dict[str, str]]
 
 # Document types that are someone's own words (the speaker's post, remarks, web page), as
@@ -31,9 +33,9 @@ def content_ranges(spans: Rows) -> dict[tuple[str, str], list[tuple[str, int, in
     """Return {(target_table, target_id): [(document_id, start_char, end_char)]} of content spans."""
     ranges: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
     for span in spans:
-        start, end = span.get("start_char", ""), span.get("end_char", "")
-        if span.get("role") == "content" and start.isdigit() and end.isdigit():
-            ranges[(span.get("target_table", ""), span.get("target_id", ""))].append((span.get("document_id", ""), int(start), int(end)))
+        start, end = whole_number(span.get("start_char")), whole_number(span.get("end_char"))
+        if span.get("role") == "content" and start is not None and end is not None:
+            ranges[(span.get("target_table", ""), span.get("target_id", ""))].append((span.get("document_id", ""), start, end))
     return ranges
 
 

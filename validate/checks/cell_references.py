@@ -21,11 +21,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import regex
+
 from ..errors import Error
 from ..package import Package
 
 ID = "cell-references"
 SUMMARY = "Row IDs named in notes exist, and every package file a cell cites is in the package."
+
+# The ID patterns come from the package's own schemas, so a stranger's package could give one
+# that backtracks for ever; each search gets this many seconds, and a kind that runs out is reported.
+PATTERN_SECONDS = 0.5
 
 NOTE_FIELDS = ("notes", "note")
 # A path: segments of file-name characters joined by slashes, ending in a file extension; not
@@ -37,7 +43,7 @@ ID_PATTERN = re.compile(r"^\^([a-z]+-.*)\$$")
 LAYOUT_FOLDERS = frozenset({"data", "docs", "schemas", "sources"})
 
 
-def id_kinds(package: Package) -> dict[str, tuple[re.Pattern[str], set[str] | None]]:
+def id_kinds(package: Package) -> dict[str, tuple[regex.Pattern[str], set[str] | None]]:
     """Return {table: (mention regex, its IDs or None when unreadable)} from the schemas' primary-key patterns."""
     kinds = {}
     for resource in package.resources:
@@ -51,8 +57,8 @@ def id_kinds(package: Package) -> dict[str, tuple[re.Pattern[str], set[str] | No
         if match is None:
             continue
         try:
-            mention = re.compile(rf"(?<![\w/.-])(?:{match.group(1)})(?!\w)")
-        except re.error:
+            mention = regex.compile(rf"(?<![\w/.-])(?:{match.group(1)})(?!\w)")
+        except (regex.error, RecursionError, OverflowError):
             continue  # a broken pattern is reported by the schema checks
         ids = {r.cells.get(key, "") for r in resource.table.records} if resource.table is not None else None
         kinds[resource.name] = (mention, ids)
@@ -71,6 +77,7 @@ def check(package: Package) -> Iterator[Error]:
     """Yield an error for each unknown ID in a note and each cited package file that is missing."""
     kinds = id_kinds(package)
     folders = package_folders(package)
+    too_slow: set[str] = set()
     for resource in package.resources:
         if resource.table is None:
             continue
@@ -81,7 +88,17 @@ def check(package: Package) -> Iterator[Error]:
                     continue
                 if field in NOTE_FIELDS:
                     for table, (mention, ids) in kinds.items():
-                        for cited in dict.fromkeys(m.group(0) for m in mention.finditer(cell)):
+                        if table in too_slow:
+                            continue
+                        try:
+                            mentions = [m.group(0) for m in mention.finditer(cell, timeout=PATTERN_SECONDS)]
+                        except TimeoutError:
+                            too_slow.add(table)
+                            yield Error(ID, "slow-pattern", f"the ID pattern of {table} takes too long to search this {field} cell; IDs of {table} "
+                                        "were not looked for in notes.", resource.path, record.line, record.row, field,
+                                        f"Simplify the primary-key pattern in the schema of {table} (a literal prefix and a simple tail).")
+                            continue
+                        for cited in dict.fromkeys(mentions):
                             if ids is not None and cited not in ids:
                                 yield Error(ID, "unknown-id", f"{field} names {cited}, which is not a row of {table}.", resource.path,
                                             record.line, record.row, field, f"Correct the ID, or add the {table} row it means.")
