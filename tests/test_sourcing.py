@@ -148,3 +148,18 @@ def test_readme_level_counts_match_the_data():
     stated = {level: int(n) for level, n in re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| (\d+) \|$", section, re.MULTILINE)}
     assert set(stated) == set(sourcing.LEVELS)
     assert stated == {level: Counter(c["sourcing_level"] for c in _csv("claims"))[level] for level in sourcing.LEVELS}
+
+
+def test_claim_sources_command_lists_the_difference_and_writes_keeping_reviewed_rows(tmp_path, capsys):
+    root = build_package(tmp_path / "package", base="source-chain").parent
+    table = root / "data" / "claim_sources.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    reviewed = lines[1].replace(",,fixture,", ",Reviewed by hand.,fixture,")
+    table.write_text(lines[0] + reviewed, encoding="utf-8")  # csr-0002 (clm-002) removed, csr-0001 reviewed
+    assert claim_sources_main([str(root)]) == 1
+    assert capsys.readouterr().out == "+ claim_id='clm-002' basis='unknown' document_id='' evidence_table='quotes' evidence_id='qot-001'\n"
+    assert claim_sources_main([str(root), "--write", "--created-at", "2026-11-28", "--created-by", "fixture"]) == 0
+    rows = table.read_text(encoding="utf-8").splitlines()
+    assert rows[1] == reviewed.rstrip("\n")
+    assert rows[2].startswith("csr-0002,clm-002,unknown,,unknown,,quotes,qot-001,,fixture,2026-11-28,")
+    assert claim_sources_main([str(root)]) == 0

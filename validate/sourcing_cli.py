@@ -29,7 +29,8 @@ def _read(path: Path) -> list[dict[str, str]]:
 def merge(proposed: list[dict[str, str]], existing: list[dict[str, str]], created_by: str, created_at: str) -> list[dict[str, str]]:
     """The proposed rows, each keeping the ID, notes and provenance of the existing row with its key.
 
-    A new row gets the next free `csr-` number, so an ID is never reused.
+    A new row gets the number after the highest in the table (an ID deleted from the table
+    is not known here: keep rows and explain them in `notes` rather than delete them).
     """
     kept = {sourcing.key(row): row for row in existing}
     numbers = [int(r["claim_source_id"][4:]) for r in existing if r.get("claim_source_id", "")[4:].isdigit()]
