@@ -104,13 +104,14 @@ def levels_by_claim(claim_ids: Iterable[str], sources: Rows) -> dict[str, str]:
     return {claim_id: level_of(grouped.get(claim_id, [])) for claim_id in claim_ids}
 
 
-def _copy_for(evidence_table: str, evidence: dict[str, str], document_id: str, wordings: Rows) -> str:
-    """The public copy in which the document's words were read, as the evidence names it."""
+def copies_for(evidence_table: str, evidence: dict[str, str], document_id: str, wordings: Rows) -> list[str]:
+    """The public copies in which the document's words were read, as the evidence names them:
+    a lineage passage's compared copy, or the `seen_in_document_id` of the quote's wordings of that document."""
     if evidence_table == "lineage":
         copy = evidence.get("evidence_document_id", "")
-        return copy if copy != document_id else ""
-    return next((w.get("seen_in_document_id", "") for w in wordings
-                 if w.get("quote_id") == evidence.get("quote_id") and w.get("primary_document_id") == document_id), "")
+        return [copy] if copy and copy != document_id else []
+    return list(dict.fromkeys(w.get("seen_in_document_id", "") for w in wordings if w.get("quote_id") == evidence.get("quote_id")
+                              and w.get("primary_document_id") == document_id and w.get("seen_in_document_id")))
 
 
 def derive(tables: dict[str, Rows]) -> Rows:
@@ -135,7 +136,7 @@ def derive(tables: dict[str, Rows]) -> Rows:
             basis, document_id = evidence_says(table, record, claim, documents)
             row = {"claim_id": claim_id, "basis": basis, "document_id": document_id, "evidence_table": table,
                    "evidence_id": record.get("quote_id" if table == "quotes" else "lineage_id", "")}
-            row["copy_document_id"] = _copy_for(table, record, document_id, wordings) if document_id else ""
+            row["copy_document_id"] = next(iter(copies_for(table, record, document_id, wordings)), "") if document_id else ""
             row["document_status"] = document_status(document_id, row["copy_document_id"], documents)
             if all(key(row) != key(r) for r in rows):
                 rows.append(row)

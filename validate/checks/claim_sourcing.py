@@ -7,6 +7,8 @@
 - the row's `basis` and `document_id` are what that evidence gives (validate/sourcing.py:
   a quote's known origin, a quote's earliest report, a lineage passage's source, the
   publication's own document for a publisher addition, nothing when unknown);
+- its `copy_document_id`, when given, is a copy the evidence names (the lineage passage's
+  compared copy, or a `quote_wordings` copy of that quote and document);
 - `document_status` and the claim's `sourcing_level` equal what `python -m validate fill`
   computes from them (the rules are in schemas/claim_sources.schema.json and the
   `sourcing_level` field of schemas/claims.schema.json).
@@ -35,11 +37,12 @@ FILL_HINT = "Run `python -m validate fill datapackage.json`."
 
 def check(package: Package) -> Iterator[Error]:
     """Yield errors in claim_sources and in claims.sourcing_level."""
-    if package.table("claim_sources") is None or unreadable(package, "claims", "quotes", "lineage", "spans", "documents"):
+    if package.table("claim_sources") is None or unreadable(package, "claims", "quotes", "lineage", "spans", "documents", "quote_wordings"):
         return
     claims = by_id(package, "claims")
     documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents").items()}
     evidence_tables = {"quotes": by_id(package, "quotes"), "lineage": by_id(package, "lineage")}
+    wordings = [r.cells for r in records(package, "quote_wordings")]
     ranges = sourcing.content_ranges(r.cells for r in records(package, "spans"))
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -82,6 +85,11 @@ def check(package: Package) -> Iterator[Error]:
         if cells.get("document_id", "") != document_id:
             yield error("document-mismatch", f"document_id is {cells.get('document_id') or 'empty'}, but {evidence_id} names "
                         f"{document_id or 'no document'}.", "document_id")
+        copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, wordings)
+        if copy and copy not in copies:
+            yield error("copy-mismatch", f"{copy} is not a copy that {evidence_id} names for {document_id or 'its document'} "
+                        f"({', '.join(copies) or 'it names none'}).", "copy_document_id",
+                        "Name the lineage row's evidence_document_id, or the seen_in_document_id of a quote_wordings row of the quote.")
 
     levels = sourcing.levels_by_claim(claims, [dict(row, document_status=sourcing.document_status(
         row.get("document_id", ""), row.get("copy_document_id", ""), documents)) for rows in rows_of_claim.values() for row in rows])
