@@ -163,3 +163,14 @@ def test_claim_sources_command_lists_the_difference_and_writes_keeping_reviewed_
     assert rows[1] == reviewed.rstrip("\n")
     assert rows[2].startswith("csr-0002,clm-002,unknown,,unknown,,quotes,qot-001,,fixture,2026-11-28,")
     assert claim_sources_main([str(root)]) == 0
+
+
+def test_numbers_in_docs_sourcing_match_the_data():
+    text = (REPO / "docs" / "sourcing.md").read_text(encoding="utf-8")
+    sources, claims = _csv("claim_sources"), _csv("claims")
+    rows, claim_count = map(int, re.search(r"(\d+) rows for (\d+) claims", text).groups())
+    assert (rows, claim_count) == (len(sources), len(claims))
+    assert int(re.search(r"(\d+) rows carry a review note", text).group(1)) == sum(1 for r in sources if r["notes"])
+    stated = {level: int(n) for level, n in re.findall(r"\(`([a-z_]+)`, (\d+)(?: claims)?\)", text)}
+    assert stated and stated == {level: sum(1 for c in claims if c["sourcing_level"] == level) for level in stated}
+    assert ("`origin_seen` is 0" in text) == (not any(c["sourcing_level"] == "origin_seen" for c in claims))
