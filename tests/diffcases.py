@@ -21,9 +21,17 @@ DIFF_CASES = FIXTURES / "diff"
 
 
 def _walk(document, path: list):
+    """Follow `path`; a name where a list of fields stands picks the field of that name (indices shift when a schema grows)."""
     for step in path[:-1]:
-        document = document[step]
-    return document, path[-1]
+        document = _named(document, step) if isinstance(step, str) and isinstance(document, list) else document[step]
+    last = path[-1]
+    if isinstance(last, str) and isinstance(document, list):
+        last = next(index for index, item in enumerate(document) if item.get("name") == last)
+    return document, last
+
+
+def _named(items: list, name: str):
+    return next(item for item in items if isinstance(item, dict) and item.get("name") == name)
 
 
 def apply_edit(root: Path, edit: dict) -> None:

@@ -109,4 +109,4 @@ def test_canned_query_page_shows_its_title_and_rows(server, tmp_path):
     assert query.title in text
     with urllib.request.urlopen(f"{server}/{NAME}/{query.name}.json?_shape=array") as response:
         rows = json.load(response)
-    assert rows and rows[0]["claim_id"] in text and rows[0]["reason"] in text
+    assert rows and rows[0]["claim_id"] in text and rows[0]["sourcing_level"] in text

@@ -204,19 +204,16 @@ def expected_number_overview() -> list[dict]:
 
 
 def expected_without_primary_source_seen() -> list[dict]:
-    quotes, documents = by(csv_rows("quotes"), "quote_id"), by(csv_rows("documents"), "document_id")
+    # Independent of sourcing_level: a claim is listed unless one of its rows is an origin whose words were read.
+    sources = csv_rows("claim_sources")
+    seen = {r["claim_id"] for r in sources if r["basis"] == "origin" and r["document_status"] in ("seen", "seen_in_copy")}
     result = []
     for c in csv_rows("claims"):
-        quote = quotes.get(c["quote_id"])
-        if quote is None:
-            reason = "not carried by a quotation"
-        elif quote["origin_status"] != "known" or not quote["origin_document_id"]:
-            reason = "origin of the quotation unknown"
-        elif documents[quote["origin_document_id"]]["url_status"] == "public_copy_seen":
+        if c["claim_id"] in seen:
             continue
-        else:
-            reason = f"origin known, no public copy seen ({documents[quote['origin_document_id']]['url_status']})"
-        result.append({"claim_id": c["claim_id"], "reason": reason})
+        rests_on = "; ".join(f"{r['basis']}: {r['document_id'] or 'none'} ({r['document_status']})"
+                             for r in sorted(sources, key=lambda r: r["claim_source_id"]) if r["claim_id"] == c["claim_id"])
+        result.append({"claim_id": c["claim_id"], "rests_on": rests_on or None})
     return result
 
 

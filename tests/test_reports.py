@@ -47,7 +47,7 @@ def test_text_report_places_each_error(minimal_package, capsys):
     out = capsys.readouterr().out
     assert "data/claims.csv:4: error: claim_id = 'claim 0': constraint error:" in out
     assert "(row 4, claim_id) [table-frictionless/constraint-error]" in out
-    assert "Tables: documents 1, entities 3, claims 3, quotes 1, quantities 1, images 1, spans 12" in out
+    assert "Tables: documents 1, entities 3, claims 3, claim_sources 2, quotes 1, quantities 1, images 1, spans 12" in out
 
 
 def test_json_envelope_is_stable(minimal_package, capsys):

@@ -15,10 +15,11 @@ from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from .reporters import REPORTERS
 from .runner import run
 from .exports.command import main as exports_main
+from .sourcing_cli import main as claim_sources_main
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
 from .versioning import diff_cli, release_cli
 
-SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
+SUBCOMMANDS = {"anchor": anchor_main, "claim-sources": claim_sources_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
 SUBCOMMANDS["exports"] = exports_main
 SUBCOMMANDS["diff"] = diff_cli.main
 SUBCOMMANDS["release"] = release_cli.main
@@ -32,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         "provenance and release. Exit 0 valid, 1 invalid, 2 could not run.",
         epilog="Helper commands: `python -m validate anchor SNAPSHOT --text TEXT` (offsets of a text), "
         "`python -m validate sentences SNAPSHOT` (the sentences coverage is checked against), "
-        "`python -m validate fill [PATH]` (recompute span offsets, bytes and hashes), "
+        "`python -m validate fill [PATH]` (recompute span offsets, sourcing levels, bytes and hashes), "
+        "`python -m validate claim-sources [PATH]` (propose each claim's sourcing rows for review), "
         "`python -m validate dictionary [--update docs/data-dictionary.md]` (the data dictionary, from the schemas), "
         "`python -m validate exports [--dist dist]` (SQLite, XLSX, Parquet and codebook, into dist/).",
     )

@@ -5,6 +5,7 @@ what can be derived from them, and rewrites only what changed, atomically:
 
 - in spans.csv: `start_char`, `end_char`, `prefix`, `suffix` from `exact` (an existing `start_char`
   picks the occurrence when the text occurs more than once);
+- in claim_sources.csv: `document_status`, and in claims.csv: `sourcing_level` (validate/sourcing.py);
 - in datapackage.json: `bytes` and `hash` (`sha256:…`) of every resource.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from .anchor import AnchorError, locate
 from .csvio import parse_csv, render_csv, whole_number, write_atomically
+from .sourcing import document_status, levels_by_claim
 
 
 class FillError(Exception):
@@ -45,6 +47,24 @@ def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> boo
         row.update(start_char=str(anchor.start), end_char=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
         rows.append(row)
     return write_atomically(spans_path, render_csv(spans.header, rows).encode("utf-8"))
+
+
+def fill_sourcing(sources_path: Path, claims_path: Path, documents_path: Path) -> list[Path]:
+    """Recompute each sourcing row's `document_status` and each claim's `sourcing_level`; return the files rewritten."""
+    documents = {r.cells.get("document_id", ""): r.cells for r in parse_csv(documents_path.read_text(encoding="utf-8")).records}
+    sources = parse_csv(sources_path.read_text(encoding="utf-8"))
+    source_rows = [{**r.cells, "document_status": document_status(r.cells.get("document_id", ""), r.cells.get("copy_document_id", ""), documents)}
+                   for r in sources.records]
+    claims = parse_csv(claims_path.read_text(encoding="utf-8"))
+    if "sourcing_level" not in claims.header:
+        raise FillError(f"{claims_path.name}: the header has no sourcing_level column; add it where the schema puts it")
+    levels = levels_by_claim([r.cells.get("claim_id", "") for r in claims.records], source_rows)
+    claim_rows = [{**r.cells, "sourcing_level": levels[r.cells.get("claim_id", "")]} for r in claims.records]
+    written = []
+    for path, table, rows in ((sources_path, sources, source_rows), (claims_path, claims, claim_rows)):
+        if write_atomically(path, render_csv(table.header, rows).encode("utf-8")):
+            written.append(path)
+    return written
 
 
 def fill_descriptor(descriptor_path: Path) -> bool:
@@ -78,6 +98,9 @@ def fill(descriptor_path: Path) -> list[str]:
     spans, documents = package_dir / "data" / "spans.csv", package_dir / "data" / "documents.csv"
     if spans.exists() and fill_spans(package_dir, spans, documents):
         changed.append(str(spans.relative_to(package_dir)))
+    sources, claims = package_dir / "data" / "claim_sources.csv", package_dir / "data" / "claims.csv"
+    if sources.exists() and claims.exists():
+        changed += [str(path.relative_to(package_dir)) for path in fill_sourcing(sources, claims, documents)]
     if fill_descriptor(descriptor_path):
         changed.append(descriptor_path.name)
     return changed

@@ -12,6 +12,8 @@ from . import (
     anchors,
     attribution,
     canonical_form,
+    cell_references,
+    claim_sourcing,
     coverage,
     descriptor_frictionless,
     descriptor_profile,
@@ -48,6 +50,8 @@ CHECKS: dict[str, ModuleType] = {
         quantity_values,
         usage,
         source_chain,
+        claim_sourcing,
+        cell_references,
         coverage,
         release,
     )

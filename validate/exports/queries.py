@@ -84,18 +84,15 @@ ORDER BY n.quantity_id""",
 CLAIMS_WITHOUT_PRIMARY_SOURCE_SEEN = Query(
     "claims_without_primary_source_seen",
     "Claims without a primary source seen",
-    "Definition: a claim has a primary source seen when it is carried by a quotation (claims.quote_id) whose origin "
-    "is known (quotes.origin_status = 'known') and a public copy of that origin document was seen "
-    "(documents.url_status = 'public_copy_seen'). Every other claim is listed here, with the reason. "
-    "Corroborating documents are not primary sources under this definition.",
-    """SELECT c.claim_id, c.statement, c.voice, c.quote_id, q.origin_document_id, origin.url_status AS origin_url_status,
-  CASE WHEN c.quote_id IS NULL THEN 'not carried by a quotation'
-       WHEN q.origin_status <> 'known' OR q.origin_document_id IS NULL THEN 'origin of the quotation unknown'
-       ELSE 'origin known, no public copy seen (' || origin.url_status || ')' END AS reason
+    "Definition: a claim has a primary source seen when its sourcing_level is origin_seen or origin_seen_in_copy "
+    "(the speaker's own words, read at their own address or word for word in a public copy; see claim_sources). "
+    "Every other claim is listed here, with its sourcing_level and the documents it rests on "
+    "(basis: document_id (document_status), in claim_source_id order, joined by '; ').",
+    """SELECT c.claim_id, c.statement, c.voice, c.quote_id, c.sourcing_level,
+  (SELECT group_concat(source, '; ') FROM (SELECT r.basis || ': ' || coalesce(r.document_id, 'none') || ' (' || r.document_status || ')'
+     AS source FROM claim_sources r WHERE r.claim_id = c.claim_id ORDER BY r.claim_source_id)) AS rests_on
 FROM claims c
-LEFT JOIN quotes q ON q.quote_id = c.quote_id
-LEFT JOIN documents origin ON origin.document_id = q.origin_document_id
-WHERE NOT (q.origin_status IS 'known' AND origin.url_status IS 'public_copy_seen')
+WHERE c.sourcing_level NOT IN ('origin_seen', 'origin_seen_in_copy')
 ORDER BY c.claim_id""",
 )
 

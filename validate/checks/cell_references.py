@@ -1,0 +1,113 @@
+"""cell-references: what a cell cites is in the package.
+
+- every row ID mentioned in a `notes` or `note` cell exists. The kinds of ID are read from
+  the schemas: each table whose primary key is one field with a `pattern` constraint
+  (`^clm-[0-9]{3}$`, `^doc-[a-z0-9]+(-[a-z0-9]+)*$`, ...) contributes that pattern, so a
+  new table's IDs are recognised without changing this check;
+- every path cited in any cell that names a file of the package (its first folder is a
+  folder of the package, e.g. `docs/research/x.md`, `sources/y.txt`, `data/z.csv`) exists
+  as a file inside the package; a path that climbs out (`../x.md`) or is absolute
+  (`/x.md`) can never be in the package. A path whose first folder is not one of the
+  package's (a file of another repository, named as such) is not a citation of this
+  package and is left alone.
+
+PASS: notes "Also stated as claim clm-084 (docs/research/fact-checks-2026-11-27.md §2)." with clm-084 and that file present
+FAIL: notes "see qot-099"  ->  unknown-id
+FAIL: notes "see docs/research/gone.md"  ->  missing-file
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import regex
+
+from ..errors import Error
+from ..package import Package
+
+ID = "cell-references"
+SUMMARY = "Row IDs named in notes exist, and every package file a cell cites is in the package."
+
+# The ID patterns come from the package's own schemas, so a stranger's package could give one
+# that backtracks for ever; each search gets this many seconds, and a kind that runs out is reported.
+PATTERN_SECONDS = 0.5
+
+NOTE_FIELDS = ("notes", "note")
+# A path: segments of file-name characters joined by slashes, ending in a file extension; not
+# part of a longer token (a URL's path, a domain, a word), optionally climbing or absolute.
+PATH = re.compile(r"(?<![\w/.:@~-])((?:\.\./)*/?[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.~-]+)+\.[A-Za-z0-9]{1,5})(?![\w/])")
+# The body of a primary-key pattern: a literal lowercase prefix, a hyphen, then the rest.
+ID_PATTERN = re.compile(r"^\^([a-z]+-.*)\$$")
+# The folders of the package layout: a citation into them is checked even where a small package lacks the folder.
+LAYOUT_FOLDERS = frozenset({"data", "docs", "schemas", "sources"})
+
+
+def id_kinds(package: Package) -> dict[str, tuple[regex.Pattern[str], set[str] | None]]:
+    """Return {table: (mention regex, its IDs or None when unreadable)} from the schemas' primary-key patterns."""
+    kinds = {}
+    for resource in package.resources:
+        schema = resource.schema if isinstance(resource.schema, dict) else {}
+        key = schema.get("primaryKey")
+        key = key[0] if isinstance(key, list) and len(key) == 1 else key
+        fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+        field = next((f for f in fields if isinstance(f, dict) and f.get("name") == key), None)
+        pattern = (field or {}).get("constraints", {}).get("pattern") if isinstance((field or {}).get("constraints"), dict) else None
+        match = ID_PATTERN.match(pattern) if isinstance(pattern, str) else None
+        if match is None:
+            continue
+        try:
+            mention = regex.compile(rf"(?<![\w/.-])(?:{match.group(1)})(?!\w)")
+        except (regex.error, RecursionError, OverflowError):
+            continue  # a broken pattern is reported by the schema checks
+        ids = {r.cells.get(key, "") for r in resource.table.records} if resource.table is not None else None
+        kinds[resource.name] = (mention, ids)
+    return kinds
+
+
+def package_folders(package: Package) -> set[str]:
+    """The top-level folders of the package (hidden ones excepted) and of its layout: where its files live."""
+    try:
+        return LAYOUT_FOLDERS | {entry.name for entry in package.root.iterdir() if entry.is_dir() and not entry.name.startswith(".")}
+    except OSError:
+        return set(LAYOUT_FOLDERS)
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield an error for each unknown ID in a note and each cited package file that is missing."""
+    kinds = id_kinds(package)
+    folders = package_folders(package)
+    too_slow: set[str] = set()
+    for resource in package.resources:
+        if resource.table is None:
+            continue
+        key_field = resource.table.header[0] if resource.table.header else ""
+        for record in resource.table.records:
+            for field, cell in record.cells.items():
+                if not cell or field == key_field:
+                    continue
+                if field in NOTE_FIELDS:
+                    for table, (mention, ids) in kinds.items():
+                        if table in too_slow:
+                            continue
+                        try:
+                            mentions = [m.group(0) for m in mention.finditer(cell, timeout=PATTERN_SECONDS)]
+                        except TimeoutError:
+                            too_slow.add(table)
+                            yield Error(ID, "slow-pattern", f"the ID pattern of {table} takes too long to search this {field} cell; IDs of {table} "
+                                        "were not looked for in notes.", resource.path, record.line, record.row, field,
+                                        f"Simplify the primary-key pattern in the schema of {table} (a literal prefix and a simple tail).")
+                            continue
+                        for cited in dict.fromkeys(mentions):
+                            if ids is not None and cited not in ids:
+                                yield Error(ID, "unknown-id", f"{field} names {cited}, which is not a row of {table}.", resource.path,
+                                            record.line, record.row, field, f"Correct the ID, or add the {table} row it means.")
+                for cited in dict.fromkeys(PATH.findall(cell)):
+                    outside = cited.startswith(("/", "../"))
+                    if not outside and cited.split("/", 1)[0] not in folders:
+                        continue
+                    file = None if outside else package.safe_file(cited)
+                    if file is None or not file.is_file():
+                        where = "outside the package" if file is None else "not a file of the package"
+                        yield Error(ID, "missing-file", f"{field} cites {cited}, {where}.", resource.path, record.line, record.row, field,
+                                    "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")

@@ -1,0 +1,103 @@
+"""claim-sourcing: every claim says what it rests on, and that sourcing is true to the evidence.
+
+- every claim has at least one `claim_sources` row (when the package has that table);
+- a row's evidence exists (`evidence_id` in `evidence_table`; a row without evidence is an
+  `unknown` one) and points at the same words: it is the quote the claim carries, or its
+  content spans overlap the claim's content spans;
+- the row's `basis` and `document_id` are what that evidence gives (validate/sourcing.py:
+  a quote's known origin, a quote's earliest report, a lineage passage's source, the
+  publication's own document for a publisher addition, nothing when unknown);
+- its `copy_document_id`, when given, is a copy the evidence names (the lineage passage's
+  compared copy, or a `quote_wordings` copy of that quote and document);
+- `document_status` and the claim's `sourcing_level` equal what `python -m validate fill`
+  computes from them (the rules are in schemas/claim_sources.schema.json and the
+  `sourcing_level` field of schemas/claims.schema.json).
+
+PASS: csr-0001 clm-031 origin doc-bukele-x-post evidence quotes qot-006 (its span lies inside clm-031's), level origin_seen_in_copy
+FAIL: clm-108 has no claim_sources row  ->  claim-without-source
+FAIL: csr-0002 evidence lineage lin-005 whose words are in another paragraph  ->  evidence-elsewhere
+FAIL: clm-004 sourcing_level unknown while its rows say wire_only  ->  stale-level
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .. import sourcing
+from ..errors import Error
+from ..package import Package
+from ._rows import by_id, path_of, records, unreadable
+
+ID = "claim-sourcing"
+SUMMARY = "Every claim has sourcing rows whose evidence covers the same words, and its document statuses and sourcing level are up to date."
+
+FILL_HINT = "Run `python -m validate fill datapackage.json`."
+
+
+def check(package: Package) -> Iterator[Error]:
+    """Yield errors in claim_sources and in claims.sourcing_level."""
+    if package.table("claim_sources") is None or unreadable(package, "claims", "quotes", "lineage", "spans", "documents", "quote_wordings"):
+        return
+    claims = by_id(package, "claims")
+    documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents").items()}
+    evidence_tables = {"quotes": by_id(package, "quotes"), "lineage": by_id(package, "lineage")}
+    wordings = [r.cells for r in records(package, "quote_wordings")]
+    ranges = sourcing.content_ranges(r.cells for r in records(package, "spans"))
+    file = path_of(package, "claim_sources")
+    rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for record in records(package, "claim_sources"):
+        cells, name = record.cells, record.cells.get("claim_source_id", "")
+
+        def error(code: str, message: str, field: str, hint: str = "") -> Error:
+            return Error(ID, code, f"{name}: {message}", file, record.line, record.row, field, hint)
+
+        claim_id = cells.get("claim_id", "")
+        rows_of_claim[claim_id].append(cells)
+        claim = claims.get(claim_id)
+        status = sourcing.document_status(cells.get("document_id", ""), cells.get("copy_document_id", ""), documents)
+        if cells.get("document_status") != status:
+            yield error("stale-status", f"document_status is {cells.get('document_status')!r}, but {cells.get('document_id') or 'no document'} "
+                        f"(copy: {cells.get('copy_document_id') or 'none'}) makes it {status!r}.", "document_status", FILL_HINT)
+        if claim is None:
+            continue  # an unknown claim_id is a foreign-key error of table-frictionless
+        table, evidence_id = cells.get("evidence_table", ""), cells.get("evidence_id", "")
+        if not table and not evidence_id:
+            if cells.get("basis") != "unknown" or cells.get("document_id"):
+                yield error("no-evidence", f"basis {cells.get('basis')!r} needs the quote or lineage row that shows it.", "evidence_id",
+                            "Name the evidence in evidence_table and evidence_id, or make the row basis unknown with no document.")
+            continue
+        evidence = evidence_tables.get(table, {}).get(evidence_id)
+        if evidence is None:
+            yield error("unknown-evidence", f"{evidence_id!r} does not exist in {table or 'evidence_table (empty)'}.", "evidence_id",
+                        "Name an existing quote_id (evidence_table quotes) or lineage_id (evidence_table lineage).")
+            continue
+        carried = table == "quotes" and claim.cells.get("quote_id") == evidence_id
+        if not carried and not sourcing.overlap(ranges.get(("claims", claim_id), []), ranges.get((table, evidence_id), [])):
+            yield error("evidence-elsewhere", f"the words of {evidence_id} do not overlap the words of {claim_id}, "
+                        f"and it is not the quote {claim_id} carries.", "evidence_id",
+                        "Name the quote or lineage passage whose content spans cover the claim's words.")
+            continue
+        basis, document_id = sourcing.evidence_says(table, evidence.cells, claim.cells, documents)
+        if cells.get("basis") != basis:
+            yield error("basis-mismatch", f"basis is {cells.get('basis')!r}, but {evidence_id} makes it {basis!r}.", "basis",
+                        "See the description of `basis` in schemas/claim_sources.schema.json.")
+        if cells.get("document_id", "") != document_id:
+            yield error("document-mismatch", f"document_id is {cells.get('document_id') or 'empty'}, but {evidence_id} names "
+                        f"{document_id or 'no document'}.", "document_id")
+        copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, wordings)
+        if copy and copy not in copies:
+            yield error("copy-mismatch", f"{copy} is not a copy that {evidence_id} names for {document_id or 'its document'} "
+                        f"({', '.join(copies) or 'it names none'}).", "copy_document_id",
+                        "Name the lineage row's evidence_document_id, or the seen_in_document_id of a quote_wordings row of the quote.")
+
+    levels = sourcing.levels_by_claim(claims, [dict(row, document_status=sourcing.document_status(
+        row.get("document_id", ""), row.get("copy_document_id", ""), documents)) for rows in rows_of_claim.values() for row in rows])
+    claims_file = path_of(package, "claims")
+    for claim_id, record in claims.items():
+        if claim_id not in rows_of_claim:
+            yield Error(ID, "claim-without-source", f"{claim_id} has no claim_sources row.", claims_file, record.line, record.row, "claim_id",
+                        "Add its rows (`python -m validate claim-sources` proposes them); a claim with no known source gets one row with basis unknown.")
+        elif record.cells.get("sourcing_level") != levels[claim_id]:
+            yield Error(ID, "stale-level", f"{claim_id}: sourcing_level is {record.cells.get('sourcing_level')!r}, but its claim_sources rows make it "
+                        f"{levels[claim_id]!r}.", claims_file, record.line, record.row, "sourcing_level", FILL_HINT)
