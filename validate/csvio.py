@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,20 +104,7 @@ def render_csv(header: list[str], rows: list[dict[str, str]]) -> str:
 def write_atomically(path: Path, data: bytes) -> bool:
     """Write `data` to `path` through a temporary file and a rename; skip unchanged files.
 
-    Returns True when the file was written.
-    """
-    if path.exists() and path.read_bytes() == data:
-        return False
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+    Returns True when the file was written."""
+    from .atomic import write_all
+
+    return bool(write_all({path: data}))

@@ -1,11 +1,15 @@
 """Fill the derived columns: span offsets and context, and resource bytes and hashes.
 
-`python -m validate fill [PATH]` reads the same files that people edit, computes
-what can be derived from them, and rewrites only what changed, atomically:
+`python -m validate fill [PATH]` reads the package through the same loader as the
+validator (the one path rule, the limits), computes what can be derived, and rewrites
+only what changed, all or nothing (validate/atomic.py):
 
-- in spans.csv: `start`, `end`, `prefix`, `suffix` from `exact` (an existing `start`
-  picks the occurrence when the text occurs more than once);
-- in datapackage.json: `bytes` and `hash` (`sha256:…`) of every resource.
+- in the `spans` table: `start`, `end`, `prefix`, `suffix` from `exact` (an existing `start`
+  picks the occurrence when the text occurs more than once), in the snapshots that the
+  `documents` table names;
+- in the descriptor: `bytes` and `hash` (`sha256:…`) of every resource.
+
+Everything is computed and checked first; on any problem nothing is written.
 """
 
 from __future__ import annotations
@@ -15,69 +19,91 @@ import json
 from pathlib import Path
 
 from .anchor import AnchorError, locate
-from .csvio import parse_csv, render_csv, whole_number, write_atomically
-
+from .atomic import write_all
+from .csvio import render_csv, whole_number
+from .errors import CannotRun
+from .limits import DEFAULT, LimitExceeded, Limits
+from .package import Package, UnsafePath, load
 
 class FillError(Exception):
-    """Filling could not be done; the message says which row and why."""
+    """Filling could not be done; the message says which file or row and why."""
 
 
-def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> bool:
-    """Recompute offsets and context of every span; return True if spans.csv changed."""
-    documents = parse_csv(documents_path.read_text(encoding="utf-8"))
+def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True) -> list[str]:
+    """Fill every derived column of the package; return the files rewritten (package-relative)."""
+    try:
+        package = load(descriptor_path, limits)
+    except CannotRun as error:
+        raise FillError(str(error)) from None
+    for resource in package.resources:  # every file must be readable before anything is computed
+        if resource.data is None:
+            why = next((e.message for e in package.load_errors if e.field == f"$.resources[{resource.index}].path" or e.file == resource.path), "")
+            raise FillError(f"resource {resource.name!r} cannot be hashed: {why or 'its file could not be read.'} Nothing was written.")
+    planned: dict[Path, bytes] = {}
+    spans_resource = package.resource("spans")
+    if spans and spans_resource is not None and spans_resource.table is not None:
+        data = _filled_spans(package).encode("utf-8")
+        planned[_target(package, spans_resource.path)] = data
+        spans_resource.data = data  # hashed below as it will be written
+    planned[package.descriptor_path] = _filled_descriptor(package)
+    written = write_all(planned)
+    return [str(path.relative_to(package.root)) for path in written]
+
+
+def fill_descriptor(descriptor_path: Path, limits: Limits = DEFAULT) -> bool:
+    """Set `bytes` and `hash` of every resource from its file; return True if the descriptor changed."""
+    return bool(fill(descriptor_path, limits, spans=False))
+
+
+def _target(package: Package, relative: str) -> Path:
+    try:
+        return package.inside(relative)
+    except UnsafePath as error:  # changed since loading
+        raise FillError(f"{relative}: {error}") from None
+
+
+def _filled_spans(package: Package) -> str:
+    """The spans table with offsets and context recomputed from `exact`."""
+    spans = package.resource("spans")
+    documents = package.table("documents")
+    if documents is None:
+        raise FillError("the package has no readable `documents` table, so the spans' snapshots are unknown")
+    by_path = {r.path: r for r in package.resources}
     snapshots: dict[str, str] = {}
     for record in documents.records:
-        if record.cells.get("snapshot_path"):
-            snapshot = _inside(package_dir, record.cells["snapshot_path"], f"document {record.cells.get('document_id')!r}")
-            snapshots[record.cells.get("document_id", "")] = snapshot.read_text(encoding="utf-8")
-    spans = parse_csv(spans_path.read_text(encoding="utf-8"))
+        relative = record.cells.get("snapshot_path", "")
+        if not relative:
+            continue
+        resource = by_path.get(relative)
+        if resource is None or resource.text is None:
+            raise FillError(f"{package.resource('documents').path} line {record.line}: the snapshot {relative!r} of document "
+                            f"{record.cells.get('document_id')!r} is not a readable resource of the package")
+        snapshots[record.cells.get("document_id", "")] = resource.text
     rows = []
-    for record in spans.records:
+    for record in spans.table.records:
         row = dict(record.cells)
-        text = snapshots.get(row["document_id"])
+        text = snapshots.get(row.get("document_id", ""))
         if text is None:
-            raise FillError(f"{spans_path.name} line {record.line}: document {row['document_id']!r} has no snapshot")
-        near = whole_number(row.get("start"))
+            raise FillError(f"{spans.path} line {record.line}: document {row.get('document_id')!r} has no snapshot")
         try:
-            anchor = locate(text, row["exact"], near=near)
+            anchor = locate(text, row.get("exact", ""), near=whole_number(row.get("start")))
         except AnchorError as error:
-            raise FillError(f"{spans_path.name} line {record.line} ({row['span_id']}): {error}") from None
+            raise FillError(f"{spans.path} line {record.line} ({row.get('span_id')!r}): {error}") from None
         row.update(start=str(anchor.start), end=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
         rows.append(row)
-    return write_atomically(spans_path, render_csv(spans.header, rows).encode("utf-8"))
+    return render_csv(spans.table.header, rows)
 
 
-def fill_descriptor(descriptor_path: Path) -> bool:
-    """Set `bytes` and `hash` of every resource from its file; return True if changed."""
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list) or not all(isinstance(r, dict) and isinstance(r.get("path"), str) for r in resources):
-        raise FillError(f"{descriptor_path.name}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong")
-    for resource in resources:
-        data = _inside(descriptor_path.parent, resource["path"], f"resource {resource.get('name')!r}").read_bytes()
-        resource["bytes"] = len(data)
-        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    return write_atomically(descriptor_path, text.encode("utf-8"))
-
-
-def _inside(package_dir: Path, relative: str, what: str) -> Path:
-    root = package_dir.resolve()
-    file = (root / relative).resolve()
-    if not file.is_relative_to(root) or not file.is_file():
-        raise FillError(f"{what}: {relative} is not a file inside the package")
-    return file
-
-
-def fill(descriptor_path: Path) -> list[str]:
-    """Fill every derived column of the package; return the files that were rewritten."""
-    if descriptor_path.is_dir():
-        descriptor_path = descriptor_path / "datapackage.json"
-    package_dir = descriptor_path.parent
-    changed = []
-    spans, documents = package_dir / "data" / "spans.csv", package_dir / "data" / "documents.csv"
-    if spans.exists() and fill_spans(package_dir, spans, documents):
-        changed.append(str(spans.relative_to(package_dir)))
-    if fill_descriptor(descriptor_path):
-        changed.append(descriptor_path.name)
-    return changed
+def _filled_descriptor(package: Package) -> bytes:
+    """The descriptor with `bytes` and `hash` set from every resource's (new) content."""
+    descriptor = package.descriptor
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources) or len(package.resources) != len(resources):
+        raise FillError(f"{package.descriptor_file}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong")
+    for resource in package.resources:
+        resource.descriptor["bytes"] = len(resource.data)
+        resource.descriptor["hash"] = "sha256:" + hashlib.sha256(resource.data).hexdigest()
+    try:
+        return (json.dumps(descriptor, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    except (UnicodeEncodeError, ValueError, LimitExceeded) as error:
+        raise FillError(f"{package.descriptor_file} cannot be written back as UTF-8 JSON: {error}") from None

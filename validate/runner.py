@@ -39,7 +39,7 @@ class Result:
     @property
     def finished(self) -> bool:
         """False when a check crashed or an input was past a limit: the package was not fully judged (exit 2)."""
-        return not self.crashed and not self.package.over_limit
+        return not self.crashed and not self.package.over_limit and not any(e.code == "limit-exceeded" for e in self.errors)
 
     def table_rows(self) -> dict[str, int]:
         """Rows per table resource, for the report."""
