@@ -41,7 +41,10 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
             raise FillError(f"resource {resource.name!r} cannot be hashed: {why or 'its file could not be read.'} Nothing was written.")
     planned: dict[Path, bytes] = {}
     spans_resource = package.resource("spans")
-    if spans and spans_resource is not None and spans_resource.table is not None:
+    if spans and spans_resource is not None and spans_resource.table is None:
+        why = next((e.message for e in package.load_errors if e.file == spans_resource.path), "it cannot be parsed.")
+        raise FillError(f"the spans table cannot be read: {why} Nothing was written.")
+    if spans and spans_resource is not None:
         data = _filled_spans(package).encode("utf-8")
         planned[_target(package, spans_resource.path)] = data
         spans_resource.data = data  # hashed below as it will be written
