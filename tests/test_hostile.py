@@ -135,7 +135,13 @@ def test_a_200_megabyte_csv_is_refused_before_it_is_read(minimal_package):
     run = run_validator(str(minimal_package), "--format", "json")
     assert run.code == 2
     assert ("resource-files", "limit-exceeded", "datapackage.json", 96) in run.errors()
-    assert "over the limit `file-bytes` (104,857,600)" in run.out
+    assert "over the limit `file-bytes` (16,777,216)" in run.out
+
+
+def test_package_bytes_limit_counts_every_resource(minimal_package):
+    run = run_validator(str(minimal_package), "--format", "json", "--limit", "package-bytes=2000")
+    assert run.code == 2
+    assert [e for e in run.errors() if e[1] == "limit-exceeded"][0] == ("resource-files", "limit-exceeded", "datapackage.json", 132)
 
 
 # --- Checks that crashed themselves -----------------------------------------------------------

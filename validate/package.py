@@ -85,6 +85,7 @@ class Package:
     cache: dict = field(default_factory=dict)  # results shared between checks (the frictionless run)
     limits: Limits = DEFAULT
     unsafe_references: list[Error] = field(default_factory=list)  # frictionless is not run when any is set
+    total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)
 
     @property
     def descriptor_file(self) -> str:
@@ -290,11 +291,14 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
         return problem("missing-path", f"Resource {name!r} has no `path`.", "Add the relative path of its file, e.g. data/claims.csv.")
     try:
         resource.data = package.read_inside(relative)
+        package.total_bytes += len(resource.data)
+        package.limits.check("package-bytes", package.total_bytes, f"the resource files up to {relative!r} (package-bytes)")
     except UnsafePath as error:
         if error.code == "unsafe-path":
             return problem("unsafe-path", f"Resource {name!r} points outside the package ({relative!r}): {error}.", error.hint)
         return problem(error.code, f"Resource {name!r}: {error}.", error.hint)
     except LimitExceeded as error:
+        resource.data = None
         return problem("limit-exceeded", f"Resource {name!r}: {error}")
     try:
         resource.text = resource.data.decode("utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .checks import CHECKS
 from .errors import Error
-from .limits import DEFAULT, Limits
+from .limits import DEFAULT, Limits, capped
 from .package import Package, load
 
 
@@ -64,7 +64,7 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     result = Result(package, chosen)
     for check_id in chosen:
         try:
-            result.errors.extend(CHECKS[check_id].check(package))
+            result.errors.extend(capped(CHECKS[check_id].check(package), package.limits))
         except Exception as exception:  # a bug in a check must not hide the other checks' findings
             result.crashed.append(check_id)
             result.errors.append(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
