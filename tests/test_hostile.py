@@ -135,7 +135,7 @@ def test_a_200_megabyte_csv_is_refused_before_it_is_read(minimal_package):
     run = run_validator(str(minimal_package), "--format", "json")
     assert run.code == 2
     assert ("resource-files", "limit-exceeded", "datapackage.json", 96) in run.errors()
-    assert "over the limit `file-bytes` (16,777,216)" in run.out
+    assert "over the limit `file-bytes` (8,388,608)" in run.out
 
 
 def test_package_bytes_limit_counts_every_resource(minimal_package):
