@@ -115,3 +115,32 @@ def test_write_all_is_all_or_nothing(tmp_path):
     assert first.read_bytes() == b"old"
     assert sorted(os.listdir(tmp_path)) == ["a.txt"]
     assert write_all({first: b"new"}) == [first] and write_all({first: b"new"}) == []
+
+
+def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_2(minimal_package, monkeypatch, capsys):
+    from validate import cli
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded \x1b[2J")
+
+    monkeypatch.setattr(cli, "run", broken)
+    assert cli.main([str(minimal_package), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"error: a bug in the validator: `validate` failed on {minimal_package} --format json with "
+                            "RecursionError: maximum recursion depth exceeded \\x1b[2J. The input was not judged; please report this message.\n")
+
+
+def test_a_crashing_check_is_named_and_exits_2(minimal_package, monkeypatch, capsys):
+    from validate.checks import coverage
+    from validate.cli import main
+
+    def broken(package):
+        raise MemoryError()
+        yield  # a generator, like every check
+
+    monkeypatch.setattr(coverage, "check", broken)
+    assert main([str(minimal_package), "--format", "text"]) == 2
+    out = capsys.readouterr().out
+    assert "datapackage.json: error: The check could not finish: MemoryError: . This is a bug in the validator" in out
+    assert out.endswith("Could not finish: the check(s) coverage failed to run.\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -43,10 +44,20 @@ def package(tmp_path_factory) -> Path:
     return build_package(tmp_path_factory.mktemp("properties") / "package")
 
 
+def _hung(signum, frame):
+    raise TimeoutError("the validator ran for more than 60 s on one example")
+
+
 def validate_and_check(descriptor: Path, output: str) -> None:
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main([str(descriptor), "--format", output])
+    previous = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(60)  # a hang fails the example instead of stalling CI
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main([str(descriptor), "--format", output])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     assert code in (0, 1, 2)
     text = out.getvalue()
     if output == "json" and text:

@@ -114,7 +114,7 @@ def fill_main(argv: list[str]) -> int:
         return _fail(str(error))
     except (OSError, ValueError) as error:
         return _fail(f"cannot fill {args.path}: {error}; nothing was written")
-    print("rewrote: " + ", ".join(changed) if changed else "nothing to change")
+    print(visible("rewrote: " + ", ".join(changed)) if changed else "nothing to change")
     return EXIT_OK
 
 
