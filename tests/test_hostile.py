@@ -309,6 +309,18 @@ def test_dictionary_refuses_unsafe_or_malformed_schemas(minimal_package, change,
     assert run.code == 2 and message in run.err and "root:" not in run.out
 
 
+@pytest.mark.parametrize("command", ["sentences", "anchor"])
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_snapshot_helpers_refuse_fifos_and_devices(tmp_path, command, target):
+    snapshot = tmp_path / "snapshot.txt"
+    if target == "fifo":
+        os.mkfifo(snapshot)
+    else:
+        snapshot.symlink_to(target)
+    run = run_validator(command, str(snapshot), *(["--text", "x"] if command == "anchor" else []), timeout=30)
+    assert run.code == 2 and "is not a regular file" in run.err
+
+
 # --- Output that lies or attacks ----------------------------------------------------------------
 
 def test_workflow_commands_cannot_be_injected_in_text_output(minimal_package):

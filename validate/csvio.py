@@ -32,14 +32,17 @@ class Table:
     records: list[Record] = field(default_factory=list)
     row_lines: dict[int, int] = field(default_factory=dict)  # every row, blank ones included
     blank_rows: set[int] = field(default_factory=set)
+    _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
 
     def line_of_row(self, row: int) -> int | None:
         """Return the physical line where frictionless row number `row` starts."""
         return 1 if row == 1 else self.row_lines.get(row)
 
     def record_at(self, row: int) -> Record | None:
-        """Return the record with frictionless row number `row`, if it is not blank."""
-        return next((r for r in self.records if r.row == row), None)
+        """Return the record with frictionless row number `row`, if it is not blank (a dict lookup: one per error)."""
+        if len(self._by_row) != len(self.records):
+            self._by_row = {r.row: r for r in self.records}
+        return self._by_row.get(row)
 
 
 # A cell larger than this is almost certainly a broken file, not data (the `cell-chars` limit).

@@ -22,10 +22,10 @@ from .sentences import split_sentences
 def _read_snapshot(path: str) -> str | None:
     """Read a file named on the command line: a regular file (a FIFO would hang), within the limits."""
     try:
-        text = read_regular(Path(path), DEFAULT, "file-bytes", path).decode("utf-8")
+        text = read_regular(Path(path).resolve(), DEFAULT, "file-bytes", path).decode("utf-8")  # a link named on the command line is the user's choice
         DEFAULT.check("snapshot-chars", len(text), f"{path} (snapshot-chars)")
         return text
-    except (OSError, ValueError, UnsafePath) as error:  # LimitExceeded and UnicodeDecodeError are ValueErrors
+    except (OSError, RuntimeError, ValueError, UnsafePath) as error:  # a link loop; LimitExceeded and UnicodeDecodeError are ValueErrors
         _fail(f"cannot read snapshot {path}: {error}")
         return None
 
@@ -129,7 +129,7 @@ def dictionary_main(argv: list[str]) -> int:
         if args.update is None:
             sys.stdout.write(text)
             return EXIT_OK
-        readme = read_regular(Path(args.update), DEFAULT, "file-bytes", args.update).decode("utf-8")
+        readme = read_regular(Path(args.update).resolve(), DEFAULT, "file-bytes", args.update).decode("utf-8")
         if datadict.START not in readme or datadict.END not in readme:
             return _fail(f"{args.update} has no {datadict.START} ... {datadict.END} block")
         changed = write_atomically(Path(args.update), datadict.replace_block(readme, text).encode("utf-8"))
