@@ -8,7 +8,7 @@ validator does not guess: it reports one `limit-exceeded` error naming the limit
 the option, and exits 2 (could not run), because it has not judged that input.
 
 docs/limits.md is generated from LIMITS (`python -m validate.limits > docs/limits.md`);
-a test keeps the two equal.
+tests/test_limits.py keeps the two equal.
 """
 
 from __future__ import annotations
