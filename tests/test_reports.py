@@ -71,7 +71,7 @@ def test_github_is_the_default_under_github_actions(minimal_package, capsys, mon
     out = capsys.readouterr().out
     assert out.startswith("::error file=data/claims.csv,line=4,title=table-frictionless/constraint-error::claim_id = 'claim 0'")
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
-    assert "| data/claims.csv | 4 | claim_id | table-frictionless/constraint-error |" in summary
+    assert "| data/claims.csv | 4 | claim\\_id | table-frictionless/constraint-error |" in summary  # Markdown-escaped
 
 
 def test_github_escaping():
@@ -81,7 +81,7 @@ def test_github_escaping():
         errors = [error]
         crashed: list = []
         checks = ["c"]
-        error_count, warning_count, valid = 1, 0, False
+        error_count, warning_count, valid, finished = 1, 0, False, True
 
     line = render_github(Stub()).splitlines()[0]
     assert line == "::error file=data/a%2Cb%3Ac.csv,line=3,title=c/x::50%25 done%0D%0Anext line"

@@ -86,7 +86,7 @@ def test_resource_that_is_a_directory(minimal_package, capsys):
     claims.mkdir()
     code, out = _package_errors(capsys, minimal_package)
     assert code == 1
-    assert "Resource 'claims': data/claims.csv is a folder, not a file. ($.resources[3].path) [resource-files/not-a-file]" in out
+    assert "Resource 'claims': 'data/claims.csv' is a folder. ($.resources[3].path) [resource-files/not-a-file]" in out
     assert "cannot be read safely or have errors: data/claims.csv. [table-frictionless/not-run]" in out
 
 
@@ -132,8 +132,9 @@ def test_huge_cell(minimal_package, capsys):
     text = notes.read_text(encoding="utf-8")
     notes.write_text(text.replace("US Secretary of State.", "x" * 1_100_000, 1), encoding="utf-8")
     code, out = _package_errors(capsys, minimal_package)
-    assert code == 1
-    assert "data/entities.csv cannot be read as CSV: a cell is larger than 1,000,000 characters." in out
+    assert code == 2  # past a limit: not judged
+    assert ("data/entities.csv:2: error: data/entities.csv: a cell ending on line 2 is more than 1,000,000, over the limit `cell-chars` "
+            "(1,000,000). If this is intended, raise it with `--limit cell-chars=N`. [resource-files/limit-exceeded]") in out
 
 
 def test_unclosed_quote(minimal_package, capsys):

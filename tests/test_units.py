@@ -131,5 +131,5 @@ def test_fill_refuses_a_resource_outside_the_package(minimal_package, capsys):
     minimal_package.write_text(json.dumps(descriptor), encoding="utf-8")
     before = minimal_package.read_bytes()
     assert main(["fill", str(minimal_package)]) == 2
-    assert "error: resource 'documents': ../outside.csv is not a file inside the package" in capsys.readouterr().err
+    assert "error: resource 'documents' cannot be hashed: Resource 'documents' points outside the package ('../outside.csv')" in capsys.readouterr().err
     assert minimal_package.read_bytes() == before

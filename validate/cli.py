@@ -12,10 +12,13 @@ import sys
 from . import __version__
 from .checks import CHECKS
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
+from .guard import guarded
+from .limits import Limits, add_option
 from .reporters import REPORTERS
 from .runner import run
 from .exports.command import main as exports_main
 from .sourcing_cli import main as claim_sources_main
+from .safetext import visible
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
 from .versioning import diff_cli, release_cli
 
@@ -45,12 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--select", nargs="+", metavar="CHECK", help="run only these checks")
     parser.add_argument("--ignore", nargs="+", metavar="CHECK", help="skip these checks")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_option(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code (an unexpected exception is a bug: exit 2)."""
     argv = sys.argv[1:] if argv is None else argv
+    return guarded(argv[0] if argv and argv[0] in SUBCOMMANDS else "validate", argv, _main)
+
+
+def _main(argv: list[str]) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         return SUBCOMMANDS[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
@@ -61,14 +69,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     report_format = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
-        result = run(args.path, select=args.select, ignore=args.ignore)
+        limits = Limits.parse(args.limit)
+    except ValueError as error:
+        print(f"error: {visible(error)}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    try:
+        result = run(args.path, select=args.select, ignore=args.ignore, limits=limits)
     except CannotRun as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {visible(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except KeyError as error:
-        print(f"error: unknown check id {error.args[0]!r}; `python -m validate --list-checks` lists them.", file=sys.stderr)
+        print(f"error: unknown check id {visible(error.args[0])!r}; `python -m validate --list-checks` lists them.", file=sys.stderr)
         return EXIT_CANNOT_RUN
     sys.stdout.write(REPORTERS[report_format](result))
-    if result.crashed:
+    if not result.finished:
         return EXIT_CANNOT_RUN
     return EXIT_OK if result.valid else EXIT_INVALID

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .limits import LimitExceeded
 
 
 @dataclass(frozen=True)
@@ -32,36 +32,50 @@ class Table:
     records: list[Record] = field(default_factory=list)
     row_lines: dict[int, int] = field(default_factory=dict)  # every row, blank ones included
     blank_rows: set[int] = field(default_factory=set)
+    _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
 
     def line_of_row(self, row: int) -> int | None:
         """Return the physical line where frictionless row number `row` starts."""
         return 1 if row == 1 else self.row_lines.get(row)
 
     def record_at(self, row: int) -> Record | None:
-        """Return the record with frictionless row number `row`, if it is not blank."""
-        return next((r for r in self.records if r.row == row), None)
+        """Return the record with frictionless row number `row`, if it is not blank (a dict lookup: one per error)."""
+        if len(self._by_row) != len(self.records):
+            self._by_row = {r.row: r for r in self.records}
+        return self._by_row.get(row)
 
 
-# A cell larger than this is almost certainly a broken file, not data.
+# A cell larger than this is almost certainly a broken file, not data (the `cell-chars` limit).
 MAX_CELL = 1_000_000
+# An offset or count longer than this is not one (Python refuses int() past 4,300 digits).
+MAX_DIGITS = 18
 
 
-def parse_csv(text: str) -> Table:
-    """Parse CSV text (already decoded) into a Table; raises csv.Error on malformed input."""
-    previous_limit = csv.field_size_limit(MAX_CELL)  # global in the csv module: restored below
+def parse_csv(text: str, *, max_cell: int = MAX_CELL, max_columns: int | None = None) -> Table:
+    """Parse CSV text (already decoded) into a Table.
+
+    Raises csv.Error on malformed input, and LimitExceeded (`cell-chars`, `csv-columns`)
+    when a cell or a record is past the limits."""
+    previous_limit = csv.field_size_limit(max_cell)  # global in the csv module: restored below
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return _parse(text)
+        return _parse(reader, max_columns)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise LimitExceeded("cell-chars", f"a cell ending on line {reader.line_num:,}", None, max_cell, line=reader.line_num) from None
+        raise
     finally:
         csv.field_size_limit(previous_limit)
 
 
-def _parse(text: str) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _parse(reader, max_columns: int | None) -> Table:
     table = Table([])
     header: list[str] | None = None
     next_line, row = 1, 1
     for cells in reader:
         line, next_line = next_line, reader.line_num + 1
+        if max_columns is not None and len(cells) > max_columns:
+            raise LimitExceeded("csv-columns", f"the number of cells on line {line:,}", len(cells), max_columns, line=line)
         if header is None:
             header = table.header = cells
             continue
@@ -77,7 +91,7 @@ def _parse(text: str) -> Table:
 
 def whole_number(cell: str | None) -> int | None:
     """Return the cell as a non-negative integer written in ASCII digits, or None."""
-    return int(cell) if cell and re.fullmatch(r"[0-9]+", cell) else None
+    return int(cell) if cell and len(cell) <= MAX_DIGITS and re.fullmatch(r"[0-9]+", cell) else None
 
 
 def render_csv(header: list[str], rows: list[dict[str, str]]) -> str:
@@ -93,20 +107,7 @@ def render_csv(header: list[str], rows: list[dict[str, str]]) -> str:
 def write_atomically(path: Path, data: bytes) -> bool:
     """Write `data` to `path` through a temporary file and a rename; skip unchanged files.
 
-    Returns True when the file was written.
-    """
-    if path.exists() and path.read_bytes() == data:
-        return False
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+    Returns True when the file was written."""
+    from .atomic import write_all
+
+    return bool(write_all({path: data}))

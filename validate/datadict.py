@@ -6,21 +6,40 @@ differ, and `python -m validate dictionary --update docs/data-dictionary.md` rew
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from .checks._jsonschema import usable_schema
+from .errors import CannotRun
+from .limits import DEFAULT, Limits
+from .package import load
+from .safetext import visible
 
 START, END = "<!-- data-dictionary:start -->", "<!-- data-dictionary:end -->"
 
 
-def render(descriptor_path: Path) -> str:
-    """Return the Markdown data dictionary of every table resource, in descriptor order."""
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+class DictionaryError(ValueError):
+    """The dictionary cannot be generated: a schema is missing or does not pass the profile."""
+
+
+def render(descriptor_path: Path, limits: Limits = DEFAULT) -> str:
+    """Return the Markdown data dictionary of every table resource, in descriptor order.
+
+    Reads through the validator's loader (the one path rule, the limits); a schema that
+    does not pass the Table Schema profile is refused, not half-rendered."""
+    try:
+        package = load(descriptor_path, limits)
+    except CannotRun as error:
+        raise DictionaryError(str(error)) from None
     parts = []
-    for resource in descriptor["resources"]:
+    for loaded in package.resources:
+        resource = loaded.descriptor
         if resource.get("type") != "table":
             continue
-        schema = json.loads((descriptor_path.parent / resource["schema"]).read_text(encoding="utf-8"))
-        parts.append(f"### {resource['name']} (`{resource['path']}`)\n\n{schema['description']}\n")
+        schema = usable_schema(package, loaded)
+        if schema is None or not _documented(schema):
+            raise DictionaryError(f"resource {loaded.name!r}: its schema cannot be read or does not pass the Table Schema profile "
+                                  "(with a description, and a description and example for every field); run `python -m validate`")
+        parts.append(visible(f"### {resource['name']} (`{resource['path']}`)") + f"\n\n{_cell(schema['description'])}\n")
         parts.append(f"Primary key: `{', '.join(schema['primaryKey'])}`."
                      + "".join(f" `{', '.join(fk['fields'])}` → `{fk['reference'].get('resource', resource['name'])}.{', '.join(fk['reference']['fields'])}`."
                                for fk in schema.get("foreignKeys", [])) + "\n")
@@ -36,6 +55,11 @@ def render(descriptor_path: Path) -> str:
     return "\n".join(parts)
 
 
+def _documented(schema: dict) -> bool:
+    return (isinstance(schema.get("description"), str) and isinstance(schema.get("primaryKey"), list)
+            and all(isinstance(f, dict) and isinstance(f.get("description"), str) and isinstance(f.get("example"), str) for f in schema["fields"]))
+
+
 def replace_block(readme: str, dictionary: str) -> str:
     """Return `readme` with the text between the markers replaced by `dictionary`."""
     head, _, rest = readme.partition(START)
@@ -44,4 +68,4 @@ def replace_block(readme: str, dictionary: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return visible(text.replace("\n", "<br>")).replace("|", "\\|")

@@ -1,12 +1,17 @@
 """Fill the derived columns: span offsets and context, and resource bytes and hashes.
 
-`python -m validate fill [PATH]` reads the same files that people edit, computes
-what can be derived from them, and rewrites only what changed, atomically:
+`python -m validate fill [PATH]` reads the package through the same loader as the
+validator (the one path rule, the limits), computes what can be derived, and rewrites
+only what changed, all or nothing (validate/atomic.py):
 
-- in spans.csv: `start_char`, `end_char`, `prefix`, `suffix` from `exact` (an existing `start_char`
-  picks the occurrence when the text occurs more than once);
-- in claim_sources.csv: `document_status`, and in claims.csv: `sourcing_level` (validate/sourcing.py);
-- in datapackage.json: `bytes` and `hash` (`sha256:…`) of every resource.
+- in the `spans` table: `start_char`, `end_char`, `prefix`, `suffix` from `exact` (an existing
+  `start_char` picks the occurrence when the text occurs more than once), in the snapshots that
+  the `documents` table names;
+- in the `claim_sources` table: `document_status`, and in `claims`: `sourcing_level`
+  (the rules are in validate/sourcing.py, stated once in the schemas);
+- in the descriptor: `bytes` and `hash` (`sha256:…`) of every resource.
+
+Everything is computed and checked first; on any problem nothing is written.
 """
 
 from __future__ import annotations
@@ -16,91 +21,121 @@ import json
 from pathlib import Path
 
 from .anchor import AnchorError, locate
-from .csvio import parse_csv, render_csv, whole_number, write_atomically
+from .atomic import write_all
+from .csvio import render_csv, whole_number
+from .errors import CannotRun
+from .limits import DEFAULT, LimitExceeded, Limits
+from .package import Package, UnsafePath, load
 from .sourcing import document_status, levels_by_claim
 
 
 class FillError(Exception):
-    """Filling could not be done; the message says which row and why."""
+    """Filling could not be done; the message says which file or row and why."""
 
 
-def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> bool:
-    """Recompute offsets and context of every span; return True if spans.csv changed."""
-    documents = parse_csv(documents_path.read_text(encoding="utf-8"))
+def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True) -> list[str]:
+    """Fill every derived column of the package; return the files rewritten (package-relative)."""
+    try:
+        package = load(descriptor_path, limits)
+    except CannotRun as error:
+        raise FillError(str(error)) from None
+    for resource in package.resources:  # every file must be readable before anything is computed
+        if resource.data is None:
+            why = next((e.message for e in package.load_errors if e.field == f"$.resources[{resource.index}].path" or e.file == resource.path), "")
+            raise FillError(f"resource {resource.name!r} cannot be hashed: {why or 'its file could not be read.'} Nothing was written.")
+    planned: dict[Path, bytes] = {}
+    spans_resource = package.resource("spans")
+    if spans and spans_resource is not None and spans_resource.table is None:
+        why = next((e.message for e in package.load_errors if e.file == spans_resource.path), "it cannot be parsed.")
+        raise FillError(f"the spans table cannot be read: {why} Nothing was written.")
+    if spans and spans_resource is not None:
+        data = _filled_spans(package).encode("utf-8")
+        planned[_target(package, spans_resource.path)] = data
+        spans_resource.data = data  # hashed below as it will be written
+    if spans:
+        for resource, text in _filled_sourcing(package):
+            data = text.encode("utf-8")
+            planned[_target(package, resource.path)] = data
+            resource.data = data
+    planned[package.descriptor_path] = _filled_descriptor(package)
+    written = write_all(planned)
+    return [str(path.relative_to(package.root)) for path in written]
+
+
+def fill_descriptor(descriptor_path: Path, limits: Limits = DEFAULT) -> bool:
+    """Set `bytes` and `hash` of every resource from its file; return True if the descriptor changed."""
+    return bool(fill(descriptor_path, limits, spans=False))
+
+
+def _target(package: Package, relative: str) -> Path:
+    try:
+        return package.inside(relative)
+    except UnsafePath as error:  # changed since loading
+        raise FillError(f"{relative}: {error}") from None
+
+
+def _filled_spans(package: Package) -> str:
+    """The spans table with offsets and context recomputed from `exact`."""
+    spans = package.resource("spans")
+    documents = package.table("documents")
+    if documents is None:
+        raise FillError("the package has no readable `documents` table, so the spans' snapshots are unknown")
+    by_path = {r.path: r for r in package.resources}
     snapshots: dict[str, str] = {}
     for record in documents.records:
-        if record.cells.get("snapshot_path"):
-            snapshot = _inside(package_dir, record.cells["snapshot_path"], f"document {record.cells.get('document_id')!r}")
-            snapshots[record.cells.get("document_id", "")] = snapshot.read_text(encoding="utf-8")
-    spans = parse_csv(spans_path.read_text(encoding="utf-8"))
+        relative = record.cells.get("snapshot_path", "")
+        if not relative:
+            continue
+        resource = by_path.get(relative)
+        if resource is None or resource.text is None:
+            raise FillError(f"{package.resource('documents').path} line {record.line}: the snapshot {relative!r} of document "
+                            f"{record.cells.get('document_id')!r} is not a readable resource of the package")
+        snapshots[record.cells.get("document_id", "")] = resource.text
     rows = []
-    for record in spans.records:
+    for record in spans.table.records:
         row = dict(record.cells)
-        text = snapshots.get(row["document_id"])
+        text = snapshots.get(row.get("document_id", ""))
         if text is None:
-            raise FillError(f"{spans_path.name} line {record.line}: document {row['document_id']!r} has no snapshot")
-        near = whole_number(row.get("start_char"))
+            raise FillError(f"{spans.path} line {record.line}: document {row.get('document_id')!r} has no snapshot")
         try:
-            anchor = locate(text, row["exact"], near=near)
+            anchor = locate(text, row.get("exact", ""), near=whole_number(row.get("start_char")))
         except AnchorError as error:
-            raise FillError(f"{spans_path.name} line {record.line} ({row['span_id']}): {error}") from None
+            raise FillError(f"{spans.path} line {record.line} ({row.get('span_id')!r}): {error}") from None
         row.update(start_char=str(anchor.start), end_char=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
         rows.append(row)
-    return write_atomically(spans_path, render_csv(spans.header, rows).encode("utf-8"))
+    return render_csv(spans.table.header, rows)
 
 
-def fill_sourcing(sources_path: Path, claims_path: Path, documents_path: Path) -> list[Path]:
-    """Recompute each sourcing row's `document_status` and each claim's `sourcing_level`; return the files rewritten."""
-    documents = {r.cells.get("document_id", ""): r.cells for r in parse_csv(documents_path.read_text(encoding="utf-8")).records}
-    sources = parse_csv(sources_path.read_text(encoding="utf-8"))
-    source_rows = [{**r.cells, "document_status": document_status(r.cells.get("document_id", ""), r.cells.get("copy_document_id", ""), documents)}
-                   for r in sources.records]
-    claims = parse_csv(claims_path.read_text(encoding="utf-8"))
-    if "sourcing_level" not in claims.header:
-        raise FillError(f"{claims_path.name}: the header has no sourcing_level column; add it where the schema puts it")
-    levels = levels_by_claim([r.cells.get("claim_id", "") for r in claims.records], source_rows)
-    claim_rows = [{**r.cells, "sourcing_level": levels[r.cells.get("claim_id", "")]} for r in claims.records]
-    written = []
-    for path, table, rows in ((sources_path, sources, source_rows), (claims_path, claims, claim_rows)):
-        if write_atomically(path, render_csv(table.header, rows).encode("utf-8")):
-            written.append(path)
-    return written
+def _filled_sourcing(package: Package) -> list:
+    """`claim_sources` with each row's `document_status`, and `claims` with each claim's `sourcing_level`.
+
+    Returns (resource, new text) pairs; nothing when the package has no claim_sources table.
+    """
+    sources, claims, documents = package.resource("claim_sources"), package.resource("claims"), package.table("documents")
+    if sources is None or claims is None:
+        return []
+    if sources.table is None or claims.table is None or documents is None:
+        raise FillError("the claims, claim_sources or documents table cannot be read, so sourcing levels cannot be derived. Nothing was written.")
+    if "sourcing_level" not in claims.table.header:
+        raise FillError(f"{claims.path}: the header has no sourcing_level column; add it where the schema puts it. Nothing was written.")
+    by_id = {r.cells.get("document_id", ""): r.cells for r in documents.records}
+    source_rows = [{**r.cells, "document_status": document_status(r.cells.get("document_id", ""), r.cells.get("copy_document_id", ""), by_id)}
+                   for r in sources.table.records]
+    levels = levels_by_claim([r.cells.get("claim_id", "") for r in claims.table.records], source_rows)
+    claim_rows = [{**r.cells, "sourcing_level": levels[r.cells.get("claim_id", "")]} for r in claims.table.records]
+    return [(sources, render_csv(sources.table.header, source_rows)), (claims, render_csv(claims.table.header, claim_rows))]
 
 
-def fill_descriptor(descriptor_path: Path) -> bool:
-    """Set `bytes` and `hash` of every resource from its file; return True if changed."""
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list) or not all(isinstance(r, dict) and isinstance(r.get("path"), str) for r in resources):
-        raise FillError(f"{descriptor_path.name}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong")
-    for resource in resources:
-        data = _inside(descriptor_path.parent, resource["path"], f"resource {resource.get('name')!r}").read_bytes()
-        resource["bytes"] = len(data)
-        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    return write_atomically(descriptor_path, text.encode("utf-8"))
-
-
-def _inside(package_dir: Path, relative: str, what: str) -> Path:
-    root = package_dir.resolve()
-    file = (root / relative).resolve()
-    if not file.is_relative_to(root) or not file.is_file():
-        raise FillError(f"{what}: {relative} is not a file inside the package")
-    return file
-
-
-def fill(descriptor_path: Path) -> list[str]:
-    """Fill every derived column of the package; return the files that were rewritten."""
-    if descriptor_path.is_dir():
-        descriptor_path = descriptor_path / "datapackage.json"
-    package_dir = descriptor_path.parent
-    changed = []
-    spans, documents = package_dir / "data" / "spans.csv", package_dir / "data" / "documents.csv"
-    if spans.exists() and fill_spans(package_dir, spans, documents):
-        changed.append(str(spans.relative_to(package_dir)))
-    sources, claims = package_dir / "data" / "claim_sources.csv", package_dir / "data" / "claims.csv"
-    if sources.exists() and claims.exists():
-        changed += [str(path.relative_to(package_dir)) for path in fill_sourcing(sources, claims, documents)]
-    if fill_descriptor(descriptor_path):
-        changed.append(descriptor_path.name)
-    return changed
+def _filled_descriptor(package: Package) -> bytes:
+    """The descriptor with `bytes` and `hash` set from every resource's (new) content."""
+    descriptor = package.descriptor
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources) or len(package.resources) != len(resources):
+        raise FillError(f"{package.descriptor_file}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong")
+    for resource in package.resources:
+        resource.descriptor["bytes"] = len(resource.data)
+        resource.descriptor["hash"] = "sha256:" + hashlib.sha256(resource.data).hexdigest()
+    try:
+        return (json.dumps(descriptor, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    except (UnicodeEncodeError, ValueError, LimitExceeded) as error:
+        raise FillError(f"{package.descriptor_file} cannot be written back as UTF-8 JSON: {error}") from None

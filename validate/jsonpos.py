@@ -8,26 +8,22 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SCALAR = re.compile(r"-?[0-9][0-9.eE+-]*|true|false|null")
 _SPACE = re.compile(r"[ \t\r\n]*")
 
 
 def value_lines(text: str) -> dict[str, int]:
-    """Return {json_path: line} for every value in `text`; paths look like `$.resources[2].hash`."""
+    """Return {json_path: line} for every value in `text`; paths look like `$.resources[2].hash`.
+
+    Linear in the text; recursion is as deep as the JSON, which the loader bounds (`json-depth`)
+    before calling this."""
     lines: dict[str, int] = {}
-    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    newlines = [match.start() for match in re.finditer("\n", text)]
 
     def line_at(pos: int) -> int:
-        low, high = 0, len(newlines)
-        while low < high:  # bisect: how many newlines stand before pos
-            mid = (low + high) // 2
-            if newlines[mid] < pos:
-                low = mid + 1
-            else:
-                high = mid
-        return low + 1
+        return bisect_left(newlines, pos) + 1  # how many newlines stand before pos
 
     def skip(pos: int) -> int:
         return _SPACE.match(text, pos).end()
@@ -41,9 +37,10 @@ def value_lines(text: str) -> dict[str, int]:
             if text[pos] == "}":
                 return pos + 1
             while True:
-                key_match = _STRING.match(text, skip(pos))
-                key = _decode(key_match.group())
-                pos = skip(key_match.end()) + 1  # past the colon
+                start = skip(pos)
+                end = _string_end(text, start)
+                key = _decode(text[start:end])
+                pos = skip(end) + 1  # past the colon
                 pos = skip(value(pos, f"{path}.{key}"))
                 if text[pos] == "}":
                     return pos + 1
@@ -58,12 +55,11 @@ def value_lines(text: str) -> dict[str, int]:
                 if text[pos] == "]":
                     return pos + 1
                 pos, index = pos + 1, index + 1
-        match = _STRING.match(text, pos) if char == '"' else _SCALAR.match(text, pos)
-        return match.end()
+        return _string_end(text, pos) if char == '"' else _SCALAR.match(text, pos).end()
 
     try:
         value(0, "$")
-    except (AttributeError, IndexError):
+    except (AttributeError, IndexError, RecursionError, ValueError):
         pass  # not valid JSON: positions are best effort, the parse error is reported elsewhere
     return lines
 
@@ -76,6 +72,23 @@ def line_for(lines: dict[str, int], path: str) -> int | None:
         cut = max(path.rfind("."), path.rfind("["))
         path = path[:cut] if cut > 0 else ""
     return None
+
+
+def _string_end(text: str, start: int) -> int:
+    """Return the position after the JSON string that opens at `start`.
+
+    A quote closes the string when an even number of backslashes precede it. Each run of
+    backslashes is looked at once, so this is linear (a regex would keep a backtracking
+    frame per escape: gigabytes for a long string of escapes)."""
+    if text[start] != '"':
+        raise ValueError("not a string")
+    at = start + 1
+    while True:
+        quote = text.index('"', at)
+        run = text[at:quote]
+        if (len(run) - len(run.rstrip("\\"))) % 2 == 0:
+            return quote + 1
+        at = quote + 1
 
 
 def _decode(token: str) -> str:

@@ -1,21 +1,53 @@
-"""Load a package once, safely, for every check to read.
+"""Load a package once, safely, for every check and every helper command to read.
+
+This module holds the one path rule of the project (`Package.open_inside`): a path the
+package names is relative, not a URL, free of NUL and control characters, inside the
+package folder after every symbolic link is resolved, a regular file (not a folder,
+FIFO or device) and within the size limit. Nothing else opens a file the package names.
 
 Loading never raises for a problem in the data: a file that cannot be read or parsed
 is recorded as a load problem (reported by the `resource-files` check) and the checks
 that need it skip it. Only a descriptor that cannot be read at all stops the run
-(CannotRun, exit 2). Nothing here writes, and no file outside the package folder is read.
+(CannotRun, exit 2). Nothing here writes, nothing is fetched.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csvio import MAX_CELL, Table, parse_csv
+from .csvio import Table, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
+from .limits import DEFAULT, LimitExceeded, Limits
+
+# A URL or another scheme (`http:`, `file:`, `c:` on Windows): never a package path.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MAX_COMPONENT, _MAX_PATH = 255, 4096
+_STANDARD_PROFILE = re.compile(r"https://datapackage\.org/profiles/\d+\.\d+/[a-z]+\.json")
+_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
+class UnsafePath(Exception):
+    """A path the package names breaks the path rule; `code` says which part."""
+
+    def __init__(self, code: str, message: str, hint: str = ""):
+        super().__init__(message)
+        self.code, self.hint = code, hint
+
+
+class JSONProblem(Exception):
+    """A JSON document cannot be used: not JSON, or past a limit; `line` when known."""
+
+    def __init__(self, message: str, line: int | None = None, limit: LimitExceeded | None = None):
+        super().__init__(message)
+        self.line, self.limit = line, limit
 
 
 @dataclass
@@ -51,11 +83,19 @@ class Package:
     schema_texts: dict[str, str] = field(default_factory=dict)
     load_errors: list[Error] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # results shared between checks (the frictionless run)
+    limits: Limits = DEFAULT
+    unsafe_references: list[Error] = field(default_factory=list)  # frictionless is not run when any is set
+    total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)
 
     @property
     def descriptor_file(self) -> str:
         """The descriptor's file name, as errors name it."""
         return self.descriptor_path.name
+
+    @property
+    def over_limit(self) -> bool:
+        """True when some input was past a limit, so the package was not fully judged (exit 2)."""
+        return any(e.code == "limit-exceeded" for e in self.load_errors)
 
     def descriptor_line(self, json_path: str) -> int | None:
         """Return the line of `json_path` (e.g. `$.resources[1].hash`) in the descriptor."""
@@ -70,48 +110,169 @@ class Package:
         resource = self.resource(name)
         return resource.table if resource else None
 
+    def inside(self, relative: object) -> Path:
+        """Apply the path rule to a path the package names; return the resolved file.
+
+        Raises UnsafePath (code `unsafe-path`, `remote-reference`, `missing-file` or
+        `not-a-file`). The file is not opened here: `open_inside` reads it.
+        """
+        return resolve_inside(self.root, relative)
+
+    def read_inside(self, relative: object, limit: str = "file-bytes") -> bytes:
+        """Read a file the package names, after the path rule; raise UnsafePath or LimitExceeded."""
+        return read_regular(self.inside(relative), self.limits, limit, str(relative))
+
     def safe_file(self, relative: str) -> Path | None:
-        """Return the file for a package-relative path, or None if it would leave the package."""
-        if not relative or relative.startswith(("/", "\\")) or "://" in relative:
+        """Return the regular file for a package-relative path, or None if it breaks the path rule."""
+        try:
+            return self.inside(relative)
+        except UnsafePath:
             return None
-        candidate = (self.root / relative).resolve()
-        return candidate if candidate.is_relative_to(self.root) else None
 
 
-def load(path: str | Path) -> Package:
+def resolve_inside(root: Path, relative: object) -> Path:
+    """The path rule: `relative` names a regular file inside `root` (links resolved)."""
+    if not isinstance(relative, str) or not relative:
+        raise UnsafePath("unsafe-path", "the path is empty or not a string", "Give a relative path such as data/claims.csv.")
+    shown = repr(relative[:200])
+    if _SCHEME.match(relative) or relative.startswith("//"):
+        raise UnsafePath("remote-reference", f"{shown} is a URL or remote reference; nothing is fetched",
+                         "Put the file in the package and give its relative path.")
+    if _CONTROL.search(relative) or relative.startswith(("/", "\\")) or "\\" in relative or len(relative) > _MAX_PATH \
+            or any(len(part.encode("utf-8", "surrogatepass")) > _MAX_COMPONENT for part in relative.split("/")):
+        raise UnsafePath("unsafe-path", f"{shown} is not a plain relative path inside the package",
+                         "Use a relative path with `/`, no control characters, no leading `/`, at most 255 bytes per name.")
+    try:
+        resolved = (root / relative).resolve()
+        inside = resolved.is_relative_to(root)
+        status = os.stat(resolved) if inside else None
+    except FileNotFoundError:
+        raise UnsafePath("missing-file", f"{shown} does not exist", "Add the file, or correct the path.") from None
+    except (OSError, RuntimeError, ValueError, UnicodeError) as error:  # a link loop, a name the system refuses
+        raise UnsafePath("unsafe-path", f"{shown} cannot be resolved ({type(error).__name__})",
+                         "Use a plain relative path to a file inside the package, without links.") from None
+    if not inside:
+        raise UnsafePath("unsafe-path", f"{shown} leaves the package", "Use a relative path inside the package folder, without `..`, links or URLs.")
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file (a FIFO, socket or device)"
+        raise UnsafePath("not-a-file", f"{shown} is {kind}", "Point the path at a regular file.")
+    return resolved
+
+
+def read_regular(path: Path, limits: Limits, limit: str, shown: str) -> bytes:
+    """Read a regular file without blocking on a FIFO and without reading past limit `limit`."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError as error:
+        raise UnsafePath("unreadable-file", f"cannot open {shown!r} ({error.strerror})") from None
+    with os.fdopen(handle, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise UnsafePath("not-a-file", f"{shown!r} is not a regular file", "Point the path at a regular file.")
+        limits.check(limit, status.st_size, f"{shown} ({limit})")
+        data = file.read(limits[limit] + 1)
+    limits.check(limit, len(data), f"{shown} ({limit})")
+    return data
+
+
+def parse_json(text: str, limits: Limits) -> object:
+    """Parse untrusted JSON within the limits: depth, number length, members per object; no NaN.
+
+    Raises JSONProblem with a message for a contributor (and the line when known)."""
+
+    def number(kind):
+        def parse(token: str):
+            limits.check("number-chars", len(token), f"a number of {len(token):,} characters")
+            value = kind(token)
+            if value in (float("inf"), float("-inf")):
+                raise ValueError(f"the number {token[:20]}… is too large to represent")
+            return value
+        return parse
+
+    def members(pairs: list) -> dict:
+        limits.check("json-keys", len(pairs), f"an object with {len(pairs):,} members")
+        return dict(pairs)
+
+    def constant(name: str):
+        raise ValueError(f"{name} is not a JSON value")
+
+    try:
+        value = json.loads(text, parse_int=number(int), parse_float=number(float), parse_constant=constant, object_pairs_hook=members)
+    except LimitExceeded as error:
+        raise JSONProblem(str(error), limit=error) from None
+    except RecursionError:
+        error = LimitExceeded("json-depth", "the nesting depth", None, limits["json-depth"])
+        raise JSONProblem(str(error), limit=error) from None
+    except json.JSONDecodeError as error:
+        raise JSONProblem(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}", error.lineno) from None
+    except ValueError as error:
+        raise JSONProblem(f"not valid JSON: {error}") from None
+    depth = json_depth(value)
+    if depth > limits["json-depth"]:
+        error = LimitExceeded("json-depth", "the nesting depth", depth, limits["json-depth"])
+        raise JSONProblem(str(error), limit=error)
+    return value
+
+
+def json_depth(value: object) -> int:
+    """The nesting depth of a parsed JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
+    return deepest
+
+
+def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
     """Load the package whose descriptor is `path` (a datapackage.json or its folder)."""
     path = Path(path)
-    if path.is_dir() and path.suffix == ".json":
-        raise CannotRun(f"{path} is a folder, not a file. Give the path of a datapackage.json or of its folder.")
-    if path.is_dir():
-        path = path / "datapackage.json"
-    if not path.exists():
-        raise CannotRun(f"{path} does not exist. Give the path of a datapackage.json or of its folder.")
-    if not path.is_file():
-        raise CannotRun(f"{path} is not a file. Give the path of a datapackage.json or of its folder.")
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CannotRun(f"cannot read {path}: {error.strerror}") from None
+        if path.is_dir() and path.suffix == ".json":
+            raise CannotRun(f"{path} is a folder, not a file. Give the path of a datapackage.json or of its folder.")
+        if path.is_dir():
+            path = path / "datapackage.json"
+        if not path.exists():
+            raise CannotRun(f"{path} does not exist. Give the path of a datapackage.json or of its folder.")
+        if not path.is_file():
+            raise CannotRun(f"{path} is not a file. Give the path of a datapackage.json or of its folder.")
+        raw = read_regular(path, limits, "descriptor-bytes", path.name)
+    except (OSError, ValueError) as error:  # a name the system refuses (NUL, too long)
+        if isinstance(error, LimitExceeded):
+            raise CannotRun(f"{path}: {error}") from None
+        raise CannotRun(f"cannot read {path}: {error}") from None
+    except UnsafePath as error:
+        raise CannotRun(f"cannot read {path}: {error}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise CannotRun(f"{path} is not UTF-8 text (bad byte at position {error.start}). Save it as UTF-8.") from None
     try:
-        descriptor = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CannotRun(
-            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}. "
-            "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)."
-        ) from None
+        descriptor = parse_json(text, limits)
+    except JSONProblem as problem:
+        hint = "" if problem.limit else " Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)."
+        raise CannotRun(f"{path} is {problem}.{hint}" if not problem.limit else f"{path}: {problem}") from None
     if not isinstance(descriptor, dict):
         raise CannotRun(f"{path} must hold a JSON object ({{...}}), not a {type(descriptor).__name__}.")
-    package = Package(path.parent.resolve(), path.resolve(), text, descriptor, value_lines(text))
+    package = Package(path.parent.resolve(), path.resolve(), text, descriptor, value_lines(text), limits=limits)
     resources = descriptor.get("resources")
     if isinstance(resources, list):
+        try:
+            limits.check("resources", len(resources), "the number of resources")
+        except LimitExceeded as error:
+            package.load_errors.append(Error("resource-files", "limit-exceeded", str(error), package.descriptor_file,
+                                             package.descriptor_line("$.resources"), field="$.resources"))
+            return package
         for index, item in enumerate(resources):
             if isinstance(item, dict):
                 package.resources.append(_load_resource(package, index, item))
+    package.unsafe_references = frictionless_references(package)
+    package.load_errors.extend(package.unsafe_references)
     return package
 
 
@@ -128,18 +289,17 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
 
     if not relative:
         return problem("missing-path", f"Resource {name!r} has no `path`.", "Add the relative path of its file, e.g. data/claims.csv.")
-    file = package.safe_file(relative)
-    if file is None:
-        return problem("unsafe-path", f"Resource {name!r} points outside the package ({relative!r}).",
-                       "Use a relative path inside the package folder, without `..`, links or URLs.")
-    if not file.exists():
-        return problem("missing-file", f"Resource {name!r}: the file {relative} does not exist.", "Add the file, or correct `path`.")
-    if not file.is_file():
-        return problem("not-a-file", f"Resource {name!r}: {relative} is a folder, not a file.", "Point `path` at a file.")
     try:
-        resource.data = file.read_bytes()
-    except OSError as error:
-        return problem("unreadable-file", f"Resource {name!r}: cannot read {relative} ({error.strerror}).")
+        resource.data = package.read_inside(relative)
+        package.total_bytes += len(resource.data)
+        package.limits.check("package-bytes", package.total_bytes, f"the resource files up to {relative!r} (package-bytes)")
+    except UnsafePath as error:
+        if error.code == "unsafe-path":
+            return problem("unsafe-path", f"Resource {name!r} points outside the package ({relative!r}): {error}.", error.hint)
+        return problem(error.code, f"Resource {name!r}: {error}.", error.hint)
+    except LimitExceeded as error:
+        resource.data = None
+        return problem("limit-exceeded", f"Resource {name!r}: {error}")
     try:
         resource.text = resource.data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -148,17 +308,27 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
                        "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').", relative, line)
     if resource.is_table:
         _load_table(package, resource)
+    else:
+        try:
+            package.limits.check("snapshot-chars", len(resource.text), f"{relative} (snapshot-chars)")
+        except LimitExceeded as error:
+            resource.text = None
+            return problem("limit-exceeded", str(error), file=relative, line=1)
     return resource
 
 
 def _load_table(package: Package, resource: Resource) -> None:
     text = resource.text.removeprefix("\ufeff")  # a BOM is reported by the canonical-form check
+    limits = package.limits
     try:
-        resource.table = parse_csv(text)
+        resource.table = parse_csv(text, max_cell=limits["cell-chars"], max_columns=limits["csv-columns"])
+    except LimitExceeded as error:
+        package.load_errors.append(Error("resource-files", "limit-exceeded", f"{resource.path}: {error}", resource.path, error.line or 1))
+        return
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:
-            message = f"a cell is larger than {MAX_CELL:,} characters"
+            message = f"a cell is larger than {limits['cell-chars']:,} characters (limit `cell-chars`; raise it with `--limit cell-chars=N`)"
         package.load_errors.append(Error("resource-files", "unparsable-csv", f"{resource.path} cannot be read as CSV: {message}.",
                                          resource.path, hint="Check for an unclosed quotation mark or a stray quote inside a cell."))
         return
@@ -171,6 +341,8 @@ def _load_table(package: Package, resource: Resource) -> None:
     elif isinstance(schema_ref, str):
         resource.schema_path = schema_ref
         _load_schema(package, resource, schema_ref)
+    if isinstance(resource.schema, dict):
+        _check_schema_limits(package, resource)
 
 
 def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
@@ -181,23 +353,110 @@ def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
         line = package.descriptor_line(where) if file == package.descriptor_file else line
         package.load_errors.append(Error("resource-files", code, message, file, line, field=field, hint=hint))
 
-    schema_file = package.safe_file(schema_ref)
-    if schema_file is None:
-        return problem("unsafe-path", f"Resource {resource.name!r}: schema path {schema_ref!r} leaves the package.",
-                       "Use a relative path inside the package folder, e.g. schemas/claims.schema.json.")
-    if not schema_file.is_file():
-        return problem("missing-schema", f"Resource {resource.name!r}: the schema file {schema_ref} does not exist.",
-                       "Add the schema file, or correct `schema`.")
     try:
-        text = schema_file.read_text(encoding="utf-8")
-        schema = json.loads(text)
-    except (OSError, UnicodeDecodeError) as error:
+        raw = package.read_inside(schema_ref, "descriptor-bytes")
+    except UnsafePath as error:
+        if error.code == "missing-file":
+            return problem("missing-schema", f"Resource {resource.name!r}: the schema file {schema_ref} does not exist.",
+                           "Add the schema file, or correct `schema`.")
+        if error.code == "not-a-file":
+            return problem("missing-schema", f"Resource {resource.name!r}: the schema {error}.", error.hint)
+        return problem(error.code if error.code == "remote-reference" else "unsafe-path",
+                       f"Resource {resource.name!r}: schema path {error}.", "Use a relative path inside the package folder, e.g. schemas/claims.schema.json.")
+    except LimitExceeded as error:
+        return problem("limit-exceeded", f"Resource {resource.name!r}: schema {error}", "")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
         return problem("unreadable-schema", f"Resource {resource.name!r}: the schema file {schema_ref} cannot be read as UTF-8 text ({type(error).__name__}).",
                        "Save the schema as UTF-8 JSON.", schema_ref)
-    except json.JSONDecodeError as error:
-        return problem("unreadable-schema", f"{schema_ref} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
-                       "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause).", schema_ref, error.lineno)
+    try:
+        schema = parse_json(text, package.limits)
+    except JSONProblem as error:
+        if error.limit:
+            return problem("limit-exceeded", f"{schema_ref}: {error}", "", schema_ref, error.line)
+        return problem("unreadable-schema", f"{schema_ref} is {error}.",
+                       "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause).", schema_ref, error.line)
     if not isinstance(schema, dict):
         return problem("unreadable-schema", f"{schema_ref} must hold a JSON object ({{...}}).", "Make the schema a JSON object with `fields`.", schema_ref, 1)
     resource.schema = schema
     package.schema_texts[schema_ref] = text
+
+
+def _check_schema_limits(package: Package, resource: Resource) -> None:
+    """Columns and enum sizes are bounded before any check walks them."""
+    fields = resource.schema.get("fields")
+    file = resource.schema_path or package.descriptor_file
+    try:
+        if isinstance(fields, list):
+            package.limits.check("csv-columns", len(fields), f"the number of fields of {resource.name!r}")
+            for item in fields:
+                constraints = item.get("constraints") if isinstance(item, dict) else None
+                enum = constraints.get("enum") if isinstance(constraints, dict) else None
+                if isinstance(enum, list):
+                    package.limits.check("enum-values", len(enum), f"the enum of field {str(item.get('name'))[:80]!r} in {resource.name!r}")
+    except LimitExceeded as error:
+        resource.schema = None  # no check may walk it
+        package.load_errors.append(Error("resource-files", "limit-exceeded", str(error), file, None))
+
+
+def frictionless_references(package: Package) -> list[Error]:
+    """Every path and profile in the descriptor that frictionless would open or fetch, checked by the path rule.
+
+    frictionless reads a resource's `path` (and `extrapaths`), a `schema` or `dialect` given as a
+    path, and any `profile` that is not one of its built-in names (locally or over the network).
+    It is only run when this returns no error."""
+    problems: list[Error] = []
+
+    def refuse(where: str, code: str, message: str, hint: str) -> None:
+        problems.append(Error("resource-files", code, message, package.descriptor_file, package.descriptor_line(where), field=where, hint=hint))
+
+    def check_profile(where: str, value: object, builtin: tuple[str, ...]) -> None:
+        if value is not None and value not in builtin:
+            refuse(where, "remote-reference", f"{where} is {str(value)[:200]!r}: only the built-in profiles {', '.join(builtin)} are allowed; "
+                   "a profile path or URL would be read or fetched.", "Remove the profile or use a built-in name.")
+
+    def check_schema_url(where: str, value: object) -> None:
+        if value is not None and not (isinstance(value, str) and _STANDARD_PROFILE.fullmatch(value)):
+            refuse(where, "remote-reference", f"{where} is {str(value)[:200]!r}, not a datapackage.org standard profile.",
+                   "Use https://datapackage.org/profiles/2.0/datapackage.json (or remove `$schema`).")
+
+    descriptor = package.descriptor
+    check_profile("$.profile", descriptor.get("profile"), ("data-package", "tabular-data-package"))
+    check_schema_url("$.$schema", descriptor.get("$schema"))
+    if "profiles" in descriptor:
+        refuse("$.profiles", "remote-reference", "`profiles` is not supported: frictionless would read the first as a profile.", "Remove `profiles`.")
+    for resource in package.resources:
+        item, at = resource.descriptor, f"$.resources[{resource.index}]"
+        check_profile(f"{at}.profile", item.get("profile"), ("data-resource", "tabular-data-resource"))
+        check_schema_url(f"{at}.$schema", item.get("$schema"))
+        for key in ("profiles", "extrapaths", "data"):
+            if key in item:
+                refuse(f"{at}.{key}", "unsafe-path", f"{at}.{key} is not allowed in this package.", f"Remove `{key}`: every resource is one file named by `path`.")
+        for key in ("schema", "dialect"):
+            value = item.get(key)
+            if isinstance(value, (dict, list)):
+                if _holds_reference(value):
+                    refuse(f"{at}.{key}", "remote-reference", f"{at}.{key} holds a `$ref`, `profile` or non-standard `$schema`.", "Write the object out in full.")
+            elif value is not None and not (key == "schema" and resource.is_table):  # the loader has read a table's schema
+                try:
+                    package.inside(value)
+                except UnsafePath as error:
+                    refuse(f"{at}.{key}", error.code, f"{at}.{key}: {error}.", error.hint)
+        if resource.schema_path and isinstance(resource.schema, dict) and _holds_reference(resource.schema):
+            problems.append(Error("resource-files", "remote-reference", f"{resource.schema_path} holds a `$ref`, `profile` or non-standard `$schema`.",
+                                  resource.schema_path, hint="Write the schema out in full, without references."))
+    return problems
+
+
+def _holds_reference(value: object) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any(key in item for key in ("$ref", "profile", "profiles")) or not _STANDARD_PROFILE.fullmatch(str(item.get("$schema", _V2))):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

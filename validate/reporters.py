@@ -6,6 +6,7 @@ import json
 import os
 
 from .runner import Result
+from .safetext import annotation_data, annotation_property, json_safe, markdown_cell, text_report, visible
 
 # GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
 GITHUB_ANNOTATION_LIMIT = 10
@@ -15,20 +16,21 @@ JSON_FORMAT_VERSION = 1
 def render_text(result: Result) -> str:
     """A report for people: what was checked, rows per table, every error with its fix."""
     package = result.package
-    lines = [f"Validating {package.descriptor_path} ({package.descriptor.get('name', '?')} {package.descriptor.get('version', '?')})", ""]
-    lines.append("Tables: " + ", ".join(f"{name} {rows}" for name, rows in result.table_rows().items()))
+    lines = [f"Validating {visible(package.descriptor_path)} ({visible(package.descriptor.get('name', '?'))} {visible(package.descriptor.get('version', '?'))})", ""]
+    lines.append("Tables: " + ", ".join(f"{visible(name)} {rows}" for name, rows in result.table_rows().items()))
     lines.append("Checks: " + ", ".join(f"{check} {'ok' if count == 0 else count}" for check, count in result.counts_by_check().items()))
     if result.errors:
         lines.append("")
     for error in result.errors:
-        place = ":".join(str(p) for p in (error.file, error.line) if p not in ("", None)) or "package"
-        where = f" (row {error.row}, {error.field})" if error.row and error.field else (f" ({error.field})" if error.field else "")
-        lines.append(f"{place}: {error.severity}: {error.message}{where} [{error.check}/{error.code}]")
+        place = ":".join(visible(p) for p in (error.file, error.line) if p not in ("", None)) or "package"
+        field = visible(error.field)
+        where = f" (row {error.row}, {field})" if error.row and field else (f" ({field})" if field else "")
+        lines.append(f"{place}: {error.severity}: {visible(error.message)}{where} [{error.check}/{visible(error.code)}]")
         if error.hint:
-            lines.append(f"    fix: {error.hint}")
+            lines.append(f"    fix: {visible(error.hint)}")
     lines.append("")
     lines.append(_verdict(result))
-    return "\n".join(lines) + "\n"
+    return text_report("\n".join(lines) + "\n")
 
 
 def render_json(result: Result) -> str:
@@ -43,7 +45,7 @@ def render_json(result: Result) -> str:
         "checks": result.checks,
         "errors": [error.to_dict() for error in result.errors],
     }
-    return json.dumps(envelope, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_safe(envelope), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def render_github(result: Result) -> str:
@@ -57,9 +59,9 @@ def render_github(result: Result) -> str:
             continue
         shown[error.severity] += 1
         properties = {"file": error.file, "line": error.line, "title": f"{error.check}/{error.code}"}
-        rendered = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items() if value not in ("", None))
+        rendered = ",".join(f"{key}={annotation_property(value)}" for key, value in properties.items() if value not in ("", None))
         message = error.message + (f" Fix: {error.hint}" if error.hint else "")
-        lines.append(f"::{error.severity} {rendered}::{_escape_data(message)}")
+        lines.append(f"::{error.severity} {rendered}::{annotation_data(message)}")
     hidden = len(result.errors) - sum(shown.values())
     if hidden:
         lines.append(f"{hidden} more problem(s) not shown as annotations (GitHub keeps {GITHUB_ANNOTATION_LIMIT} per kind); "
@@ -79,23 +81,17 @@ def render_markdown(result: Result) -> str:
         out += ["| file | line | field | check | message | fix |", "| --- | --- | --- | --- | --- | --- |"]
         for e in result.errors:
             cells = [e.file, str(e.line or ""), e.field, f"{e.check}/{e.code}", e.message, e.hint]
-            out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+            out.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
     return "\n".join(out) + "\n\n"
 
 
 def _verdict(result: Result) -> str:
     if result.crashed:
         return f"Could not finish: the check(s) {', '.join(result.crashed)} failed to run."
+    if not result.finished:
+        return "Could not finish: an input is past a limit (see the limit-exceeded errors above and docs/limits.md)."
     state = "valid" if result.valid else "INVALID"
     return f"{state}: {result.error_count} error(s), {result.warning_count} warning(s) from {len(result.checks)} checks."
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 REPORTERS = {"text": render_text, "json": render_json, "github": render_github}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .checks import CHECKS
 from .errors import Error
+from .limits import DEFAULT, Limits, capped
 from .package import Package, load
 
 
@@ -35,6 +36,11 @@ class Result:
         """True when no error was found and every check ran."""
         return self.error_count == 0 and not self.crashed
 
+    @property
+    def finished(self) -> bool:
+        """False when a check crashed or an input was past a limit: the package was not fully judged (exit 2)."""
+        return not self.crashed and not self.package.over_limit and not any(e.code == "limit-exceeded" for e in self.errors)
+
     def table_rows(self) -> dict[str, int]:
         """Rows per table resource, for the report."""
         return {r.name: len(r.table.records) for r in self.package.resources if r.table is not None}
@@ -45,7 +51,7 @@ class Result:
         return {check: counts[check] for check in self.checks}
 
 
-def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None) -> Result:
+def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None, limits: Limits = DEFAULT) -> Result:
     """Load the package at `path` and run the selected checks (all by default).
 
     Raises CannotRun when the package cannot be loaded, and KeyError for an unknown check id.
@@ -53,12 +59,12 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     for check_id in (select or []) + (ignore or []):
         if check_id not in CHECKS:
             raise KeyError(check_id)
-    package = load(path)
+    package = load(path, limits)
     chosen = [c for c in CHECKS if (not select or c in select) and c not in (ignore or [])]
     result = Result(package, chosen)
     for check_id in chosen:
         try:
-            result.errors.extend(CHECKS[check_id].check(package))
+            result.errors.extend(capped(CHECKS[check_id].check(package), package.limits))
         except Exception as exception:  # a bug in a check must not hide the other checks' findings
             result.crashed.append(check_id)
             result.errors.append(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "

@@ -12,20 +12,26 @@ from .anchor import AnchorError, line_of, locate
 from .csvio import write_atomically
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK
 from .fill import FillError, fill
+from .limits import DEFAULT, Limits, add_option
+from .package import UnsafePath, read_regular
+from .safetext import json_safe, text_report, visible
 from .sentences import split_sentences
 
 
 
 def _read_snapshot(path: str) -> str | None:
+    """Read a file named on the command line: a regular file (a FIFO would hang), within the limits."""
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_regular(Path(path).resolve(), DEFAULT, "file-bytes", path).decode("utf-8")  # a link named on the command line is the user's choice
+        DEFAULT.check("snapshot-chars", len(text), f"{path} (snapshot-chars)")
+        return text
+    except (OSError, RuntimeError, ValueError, UnsafePath) as error:  # a link loop; LimitExceeded and UnicodeDecodeError are ValueErrors
         _fail(f"cannot read snapshot {path}: {error}")
         return None
 
 
 def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {visible(message)}", file=sys.stderr)
     return EXIT_CANNOT_RUN
 
 
@@ -50,10 +56,13 @@ def anchor_main(argv: list[str]) -> int:
     if args.text is not None:
         wanted = [args.text]
     else:
-        try:
-            lines = sys.stdin.readlines() if args.file == "-" else Path(args.file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            return _fail(f"cannot read {args.file}: {error}")
+        if args.file == "-":
+            lines = sys.stdin.readlines()
+        else:
+            listed = _read_snapshot(args.file)
+            if listed is None:
+                return EXIT_CANNOT_RUN
+            lines = listed.splitlines()
         wanted = [line.rstrip("\n") for line in lines if line.strip()]
     code = EXIT_OK
     results = []
@@ -66,11 +75,11 @@ def anchor_main(argv: list[str]) -> int:
             continue
         results.append({"exact": a.exact, "start_char": a.start, "end_char": a.end, "line": line_of(text, a.start), "prefix": a.prefix, "suffix": a.suffix})
     if args.format == "json":
-        print(json.dumps(results, ensure_ascii=False, indent=2))
+        print(json.dumps(json_safe(results), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         for r in results:
             if "error" in r:
-                print(f"error: {r['error']}")
+                print(text_report(f"error: {visible(r['error'])}"))
             else:
                 print(f"start_char={r['start_char']} end_char={r['end_char']} line={r['line']} prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
     return code
@@ -85,7 +94,7 @@ def sentences_main(argv: list[str]) -> int:
     if text is None:
         return EXIT_CANNOT_RUN
     for number, s in enumerate(split_sentences(text), start=1):
-        print(f"{number:>3}  line {s.line:>3}  [{s.start}, {s.end})  {s.text}")
+        print(text_report(f"{number:>3}  line {s.line:>3}  [{s.start}, {s.end})  {visible(s.text)}"))
     return EXIT_OK
 
 
@@ -97,14 +106,15 @@ def fill_main(argv: list[str]) -> int:
         "Rewrites only files whose content changes, atomically.",
     )
     parser.add_argument("path", nargs="?", default="datapackage.json")
+    add_option(parser)
     args = parser.parse_args(argv)
     try:
-        changed = fill(Path(args.path))
+        changed = fill(Path(args.path), Limits.parse(args.limit))
     except FillError as error:
         return _fail(str(error))
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as error:
-        return _fail(f"cannot fill {args.path}: {error}")
-    print("rewrote: " + ", ".join(changed) if changed else "nothing to change")
+    except (OSError, ValueError) as error:
+        return _fail(f"cannot fill {args.path}: {error}; nothing was written")
+    print(visible("rewrote: " + ", ".join(changed)) if changed else "nothing to change")
     return EXIT_OK
 
 
@@ -115,15 +125,15 @@ def dictionary_main(argv: list[str]) -> int:
     parser.add_argument("--update", metavar="FILE", help="rewrite the block between the data-dictionary markers of this file")
     args = parser.parse_args(argv)
     try:
-        text = datadict.render(Path(args.path))
+        text = datadict.render(Path(args.path))  # through the validator's loader: path rule and limits
         if args.update is None:
             sys.stdout.write(text)
             return EXIT_OK
-        readme = Path(args.update).read_text(encoding="utf-8")
+        readme = read_regular(Path(args.update).resolve(), DEFAULT, "file-bytes", args.update).decode("utf-8")
         if datadict.START not in readme or datadict.END not in readme:
             return _fail(f"{args.update} has no {datadict.START} ... {datadict.END} block")
         changed = write_atomically(Path(args.update), datadict.replace_block(readme, text).encode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as error:
+    except (OSError, ValueError, UnsafePath) as error:
         return _fail(f"cannot build the data dictionary: {error}")
     print(f"rewrote: {args.update}" if changed else "nothing to change")
     return EXIT_OK

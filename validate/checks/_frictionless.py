@@ -34,6 +34,12 @@ def unreadable_files(package: Package) -> list[str]:
             files.add(resource.path or resource.name)
         if resource.schema_path and usable_schema(package, resource) is None:
             files.add(resource.schema_path)  # frictionless may crash on a malformed schema
+        elif isinstance(resource.descriptor.get("schema"), dict) and usable_schema(package, resource) is None:
+            files.add(f"{resource.path or resource.name} (its inline schema)")  # nor may it hang on one (20,000 keywords)
+    # frictionless only ever gets a descriptor whose every path and profile passed the path rule
+    files.update(error.field or error.file for error in package.unsafe_references)
+    if package.over_limit:
+        files.add("(input past a limit)")
     return sorted(files)
 
 

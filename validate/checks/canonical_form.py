@@ -58,7 +58,7 @@ def check(package: Package) -> Iterator[Error]:
         numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("number", "integer")}
         for record in table.records:
             for name, value in record.cells.items():
-                if value.startswith(FORMULA_START) and name not in numeric:  # "-5" in a number column is a number
+                if value.startswith(FORMULA_START) and not (name in numeric and value[:1] in "+-"):  # "-5" in a number column is a number; "\t5" is not
                     yield Error(ID, "formula", f"{name} starts with {value[:1]!r}: a spreadsheet would run this cell as a formula.",
                                 path, record.line, record.row, name,
                                 "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
@@ -68,8 +68,9 @@ def check(package: Package) -> Iterator[Error]:
 
 
 def _header_difference(header: list[str], expected: list[str]) -> str:
-    missing = [name for name in expected if name not in header]
-    extra = [name for name in header if name not in expected]
+    present, wanted = set(header), set(expected)  # sets: linear in the number of columns, not quadratic
+    missing = [name for name in expected if name not in present]
+    extra = [name for name in header if name not in wanted]
     if missing or extra:
         parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + ([f"unknown column(s) {', '.join(extra)}"] if extra else [])
         return "the header has " + " and ".join(parts) + "."

@@ -13,12 +13,12 @@ FAIL: a paragraph no claim, quote or quantity comes from  ->  uncovered-sentence
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
-from ..sentences import split_sentences
+from ..sentences import Sentence, split_sentences
 from ._rows import unreadable, records, snapshot_texts
 
 ID = "coverage"
@@ -39,10 +39,23 @@ def check(package: Package) -> Iterator[Error]:
             intervals[cells.get("document_id", "")].append((start, end))
     paths = {r.cells.get("document_id"): r.cells.get("snapshot_path", "") for r in records(package, "documents")}
     for document, text in snapshot_texts(package).items():
-        spans = intervals[document]
-        for sentence in split_sentences(text):
-            if not any(start < sentence.end and sentence.start < end for start, end in spans):
-                shown = sentence.text if len(sentence.text) <= 80 else sentence.text[:79] + "…"
-                yield Error(ID, "uncovered-sentence", f"No record covers the sentence at [{sentence.start}, {sentence.end}): {shown!r}.",
-                            paths.get(document, document), sentence.line, field="",
-                            hint="Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it is not content.")
+        for sentence in _uncovered(split_sentences(text), intervals[document]):
+            shown = sentence.text if len(sentence.text) <= 80 else sentence.text[:79] + "…"
+            yield Error(ID, "uncovered-sentence", f"No record covers the sentence at [{sentence.start}, {sentence.end}): {shown!r}.",
+                        paths.get(document, document), sentence.line, field="",
+                        hint="Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it is not content.")
+
+
+def _uncovered(sentences: Iterable[Sentence], spans: list[tuple[int, int]]) -> Iterator[Sentence]:
+    """Yield the sentences no span overlaps: spans sorted once, then one sweep (n log n, not n × m).
+
+    Sentences come in text order and do not overlap, so a span that ends before one sentence
+    starts cannot cover any later one either."""
+    spans = sorted(spans)
+    index, reach = 0, -1  # reach: the furthest end among spans that start before the sentence ends
+    for sentence in sentences:
+        while index < len(spans) and spans[index][0] < sentence.end:
+            reach = max(reach, spans[index][1])
+            index += 1
+        if reach <= sentence.start:
+            yield sentence

@@ -38,7 +38,10 @@ def check(package: Package) -> Iterator[Error]:
         document = documents.get(claim.cells.get("document_id", "")) if claim else None
         published = _date(document.cells.get("date_published", "")) if document else None
         try:
-            reading = read(cells.get("surface", ""), published)
+            try:
+                reading = read(cells.get("surface", ""), published)
+            except OverflowError:  # "last week" in year 1: before the first date Python can hold
+                raise Unreadable(f"the date {cells.get('surface', '')!r} resolves outside the years 1 to 9999") from None
         except Unreadable as error:
             yield Error(ID, "unreadable", f"{quantity_id}: {error}.", file, record.line, record.row, "surface",
                         "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').")

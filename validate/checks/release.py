@@ -17,12 +17,14 @@ FAIL: no `## [Unreleased]` heading in CHANGELOG.md  ->  no-unreleased
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import yaml
 
+from .. import yamlsafe
 from ..errors import Error
-from ..package import Package
+from ..limits import LimitExceeded
+from ..package import Package, UnsafePath
 from ..versioning import changelog as changelog_sections
 from ..versioning import zenodo
 
@@ -39,38 +41,35 @@ def check(package: Package) -> Iterator[Error]:
     if not isinstance(version, str):
         return  # descriptor-profile reports a missing or malformed version
     citation, citation_text = yield from _citation(package, version)
-    changelog_file = package.safe_file("CHANGELOG.md")
-    if changelog_file is None or not changelog_file.is_file():
-        yield Error(ID, "missing-changelog", "CHANGELOG.md is missing (or is not a file).", "CHANGELOG.md", hint="Add CHANGELOG.md with a section for this version.")
-    else:
-        yield from _changelog(changelog_file.read_text(encoding="utf-8", errors="replace"), version, citation, citation_text)
+    changelog = yield from _read(package, "CHANGELOG.md", "missing-changelog", "unreadable-changelog",
+                                 "Add CHANGELOG.md with a section for this version.")
+    if changelog is not None:
+        yield from _changelog(changelog, version, citation, citation_text)
     yield from _readme(package, version)
     yield from _zenodo(package, citation_text)
 
 
 def _citation(package: Package, version: str):
-    citation_file = package.safe_file("CITATION.cff")
-    if citation_file is None or not citation_file.is_file():
-        yield Error(ID, "missing-citation", "CITATION.cff is missing (or is not a file).", "CITATION.cff",
-                    hint="Add CITATION.cff (type: dataset) with the package's version.")
+    text = yield from _read(package, "CITATION.cff", "missing-citation", "unreadable-citation",
+                            "Add CITATION.cff (type: dataset) with the package's version.")
+    if text is None:
         return None, None
     try:
-        text = citation_file.read_text(encoding="utf-8")
-        citation = yaml.safe_load(text)
-    except UnicodeDecodeError:
-        yield Error(ID, "unreadable-citation", "CITATION.cff is not UTF-8 text.", "CITATION.cff", hint="Save it as UTF-8.")
+        citation = yamlsafe.safe_load(text, package.limits)
+    except LimitExceeded as error:
+        yield Error(ID, "limit-exceeded", f"CITATION.cff: {error}", "CITATION.cff")
         return None, None
-    except yaml.YAMLError as error:
-        yield Error(ID, "unreadable-citation", f"CITATION.cff is not valid YAML: {error}", "CITATION.cff")
+    except (yaml.YAMLError, ValueError, OverflowError) as error:  # PyYAML raises ValueError for a 5,000-digit int or day 0
+        yield Error(ID, "unreadable-citation", f"CITATION.cff is not valid YAML: {str(error)[:300]}", "CITATION.cff")
         return None, None
     if not isinstance(citation, dict):
         yield Error(ID, "unreadable-citation", "CITATION.cff must be a YAML mapping.", "CITATION.cff")
         return None, None
     if citation.get("type") != "dataset":
-        yield Error(ID, "citation-type", f"CITATION.cff has type {citation.get('type')!r}; it must be 'dataset'.", "CITATION.cff",
+        yield Error(ID, "citation-type", f"CITATION.cff has type {_short(citation.get('type'))}; it must be 'dataset'.", "CITATION.cff",
                     _line_of(text, "type:"), field="type", hint="Set `type: dataset`.")
-    if str(citation.get("version")) != str(version):
-        yield Error(ID, "version-mismatch", f"CITATION.cff has version {citation.get('version')!r} but datapackage.json has {version!r}.",
+    if str(citation.get("version"))[:200] != str(version):
+        yield Error(ID, "version-mismatch", f"CITATION.cff has version {_short(citation.get('version'))} but datapackage.json has {version!r}.",
                     "CITATION.cff", _line_of(text, "version:"), field="version",
                     hint="Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md.")
     return citation, text
@@ -88,16 +87,15 @@ def _changelog(text: str, version: str, citation: dict | None, citation_text: st
         yield Error(ID, "version-mismatch", f"The top release of CHANGELOG.md is {top.title} but datapackage.json has {version!r}.",
                     "CHANGELOG.md", top.line, hint="Add a section for the new version at the top of CHANGELOG.md.")
     elif citation is not None and top.date and str(citation.get("date-released")) != top.date:
-        yield Error(ID, "date-mismatch", f"CITATION.cff has date-released {str(citation.get('date-released'))!r} but CHANGELOG.md "
+        yield Error(ID, "date-mismatch", f"CITATION.cff has date-released {_short(str(citation.get('date-released')))} but CHANGELOG.md "
                     f"dates {top.title} {top.date}.", "CITATION.cff", _line_of(citation_text or "", "date-released:"), field="date-released",
                     hint="Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading.")
 
 
 def _readme(package: Package, version: str) -> Iterator[Error]:
-    readme = package.safe_file("README.md")
-    if readme is None or not readme.is_file():
+    text = _optional(package, "README.md")
+    if text is None:
         return
-    text = readme.read_text(encoding="utf-8", errors="replace")
     for match in _README_VERSION.finditer(text):
         stated = match[1] or match[2]
         if stated != version:
@@ -106,16 +104,43 @@ def _readme(package: Package, version: str) -> Iterator[Error]:
 
 
 def _zenodo(package: Package, citation_text: str | None) -> Iterator[Error]:
-    file = package.safe_file(zenodo.ZENODO_FILE)
-    if file is None or not file.is_file() or citation_text is None:
+    held = _optional(package, zenodo.ZENODO_FILE)
+    if held is None or citation_text is None:
         return
     try:
         expected = zenodo.render_from_files(package.descriptor_text, citation_text)
     except (ValueError, AttributeError, TypeError):
         return  # the descriptor or the citation is malformed: reported above or by descriptor-profile
-    if file.read_text(encoding="utf-8", errors="replace") != expected:
+    if held != expected:
         yield Error(ID, "zenodo-stale", ".zenodo.json differs from what datapackage.json and CITATION.cff give.", zenodo.ZENODO_FILE,
                     hint="Run `python -m validate release --metadata` and commit the result.")
+
+
+def _read(package: Package, name: str, missing: str, unreadable: str, hint: str) -> Generator[Error, None, str | None]:
+    """Read a release file through the package's path rule; yield why it cannot be read."""
+    try:
+        return package.read_inside(name, "descriptor-bytes").decode("utf-8")
+    except UnsafePath as error:
+        code = missing if error.code in ("missing-file", "not-a-file") else unreadable
+        yield Error(ID, code, f"{name} is missing or cannot be read safely: {error}.", name, hint=hint)
+    except LimitExceeded as error:
+        yield Error(ID, "limit-exceeded", f"{name}: {error}", name)
+    except UnicodeDecodeError:
+        yield Error(ID, unreadable, f"{name} is not UTF-8 text.", name, hint="Save it as UTF-8.")
+    return None
+
+
+def _optional(package: Package, name: str) -> str | None:
+    """The text of a file that may be absent (README.md, .zenodo.json); None when absent or unsafe to read."""
+    try:
+        return package.read_inside(name, "descriptor-bytes").decode("utf-8", errors="replace")
+    except (UnsafePath, LimitExceeded):
+        return None
+
+
+def _short(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
 def _line_of(text: str, start: str) -> int | None:

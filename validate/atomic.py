@@ -1,0 +1,55 @@
+"""Write several files all or nothing: temporary files beside the targets, renamed when all are ready.
+
+A helper that changes several files (spans.csv and datapackage.json, say) must never leave
+the package half-updated: every new content is written and flushed to a temporary file in
+the target's own folder first (so the rename stays on one file system), and only when all
+are ready are they renamed over their targets. If a rename fails, the files already
+replaced get their old bytes back.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_all(files: dict[Path, bytes]) -> list[Path]:
+    """Write every changed file of `files` ({target: new bytes}); return the targets rewritten, in order."""
+    old = {path: (path.read_bytes() if path.exists() else None) for path in files}
+    changed = [path for path, data in files.items() if old[path] != data]
+    temporaries: dict[Path, str] = {}
+    try:
+        for path in changed:
+            temporaries[path] = _temporary_copy(path, files[path])
+        replaced: list[Path] = []
+        try:
+            for path in changed:
+                os.replace(temporaries.pop(path), path)
+                replaced.append(path)
+        except BaseException:
+            for path in replaced:  # put back what was there: all or nothing
+                if old[path] is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    os.replace(_temporary_copy(path, old[path]), path)
+            raise
+    finally:
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
+    return changed
+
+
+def _temporary_copy(path: Path, data: bytes) -> str:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
