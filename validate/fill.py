@@ -15,7 +15,10 @@ import json
 from pathlib import Path
 
 from .anchor import AnchorError, locate
+from .canonical import NotCSV, normalize_csv
 from .csvio import parse_csv, render_csv, whole_number, write_atomically
+from .errors import CannotRun
+from .package import load
 
 
 class FillError(Exception):
@@ -36,7 +39,9 @@ def fill_spans(package_dir: Path, spans_path: Path, documents_path: Path) -> boo
         row = dict(record.cells)
         text = snapshots.get(row["document_id"])
         if text is None:
-            raise FillError(f"{spans_path.name} line {record.line}: document {row['document_id']!r} has no snapshot")
+            known = any(d.cells.get("document_id") == row["document_id"] for d in documents.records)
+            problem = "has no snapshot" if known else f"does not exist in {documents_path.name}"
+            raise FillError(f"{spans_path.name} line {record.line}: document {row['document_id']!r} {problem}")
         near = whole_number(row.get("start_char"))
         try:
             anchor = locate(text, row["exact"], near=near)
@@ -73,6 +78,7 @@ def fill(descriptor_path: Path) -> list[str]:
     """Fill every derived column of the package; return the files that were rewritten."""
     if descriptor_path.is_dir():
         descriptor_path = descriptor_path / "datapackage.json"
+    refuse_non_canonical(descriptor_path)
     package_dir = descriptor_path.parent
     changed = []
     spans, documents = package_dir / "data" / "spans.csv", package_dir / "data" / "documents.csv"
@@ -81,3 +87,22 @@ def fill(descriptor_path: Path) -> list[str]:
     if fill_descriptor(descriptor_path):
         changed.append(descriptor_path.name)
     return changed
+
+
+def refuse_non_canonical(descriptor_path: Path) -> None:
+    """Raise FillError when a CSV is not in canonical form: its hash would record a broken file."""
+    try:
+        package = load(descriptor_path)
+    except CannotRun as error:
+        raise FillError(str(error)) from None
+    for resource in package.resources:
+        if not resource.is_table or resource.data is None:
+            continue
+        fields = resource.schema.get("fields") if isinstance(resource.schema, dict) else None
+        try:
+            normalized = normalize_csv(resource.data, fields if isinstance(fields, list) else [])
+        except NotCSV as error:
+            raise FillError(f"{resource.path}: {error}") from None
+        if normalized.data != resource.data:
+            raise FillError(f"{resource.path} is not in canonical form ({'; '.join(normalized.changes)}), so its hash would record a broken file; "
+                            "run `python -m validate normalize` (it fixes the form, then fills)")

@@ -52,7 +52,7 @@ def render_github(result: Result) -> str:
     Also appends the full error table to $GITHUB_STEP_SUMMARY when that is set.
     """
     lines, shown = [], {"error": 0, "warning": 0}
-    for error in result.errors:
+    for error in distinct_codes_first(result.errors):
         if shown[error.severity] >= GITHUB_ANNOTATION_LIMIT:
             continue
         shown[error.severity] += 1
@@ -70,6 +70,21 @@ def render_github(result: Result) -> str:
         with open(summary_path, "a", encoding="utf-8") as summary:
             summary.write(render_markdown(result))
     return "\n".join(lines) + "\n"
+
+
+def distinct_codes_first(errors: list) -> list:
+    """Reorder errors so that each distinct check/code comes before a second of the same code.
+
+    GitHub keeps only a few annotations: one mistyped ID repeated eight times must not hide
+    a quote typo. Within each round, the report's order (file, line) is kept.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    rounds = []
+    for index, error in enumerate(errors):
+        key = (error.check, error.code)
+        rounds.append((seen.get(key, 0), index))
+        seen[key] = seen.get(key, 0) + 1
+    return [errors[index] for _, index in sorted(rounds)]
 
 
 def render_markdown(result: Result) -> str:

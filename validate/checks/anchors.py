@@ -18,6 +18,8 @@ import regex
 
 from ..errors import Error
 from ..package import Package
+from ..anchor import occurrences
+from ..textdiff import explain
 from ._rows import known_ids, path_of, records, snapshot_texts
 
 ID = "anchors"
@@ -76,7 +78,8 @@ def check(package: Package) -> Iterator[Error]:
             yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start_char" if not 0 <= start < len(text) else "end_char")
             continue
         if text[start:end] != exact:
-            yield error("exact-mismatch", f"the snapshot has {text[start:end]!r} at [{start}, {end}), not {exact!r}.", "exact")
+            yield error("exact-mismatch", f"the snapshot's text at [{start}, {end}) is not `exact`; "
+                        + explain(text[start:end], exact, expected_label="snapshot", actual_label="exact") + _where_it_is(text, exact), "exact")
             continue
         prefix, suffix = cells.get("prefix", ""), cells.get("suffix", "")
         if prefix and text[max(0, start - len(prefix)):start] != prefix:
@@ -91,3 +94,8 @@ def check(package: Package) -> Iterator[Error]:
             if offset not in boundaries[document]:
                 yield error("splits-grapheme", f"{name} {offset} falls inside a character made of several code points.", name,
                             "Move the boundary so that it does not split an accented letter or emoji.")
+
+
+def _where_it_is(text: str, exact: str) -> str:
+    starts = occurrences(text, exact)
+    return f"\n    `exact` occurs at start_char {', '.join(map(str, starts[:5]))}" if starts else ""

@@ -35,11 +35,11 @@ def check(package: Package) -> Iterator[Error]:
         data, path = resource.data, resource.path
         if data.startswith(b"\xef\xbb\xbf"):
             yield Error(ID, "bom", f"{path} starts with a byte order mark (BOM).", path, 1,
-                        hint="Save as UTF-8 without BOM (in Excel choose 'CSV UTF-8' then remove the BOM, or re-save with a text editor).")
+                        hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
         if b"\r" in data:
             line = data.count(b"\n", 0, data.index(b"\r")) + 1
             yield Error(ID, "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", path, line,
-                        hint="Save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
+                        hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
         if b"\x00" in data:
             line = data.count(b"\n", 0, data.index(b"\x00")) + 1
             yield Error(ID, "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", path, line,
