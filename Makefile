@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test fill benchmark clean
+.PHONY: validate test fill normalize benchmark clean
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(BIN)/validate-dataset
 
 fill: $(BIN)/validate-dataset
 	$(BIN)/python -m validate fill datapackage.json
+
+normalize: $(BIN)/validate-dataset
+	$(BIN)/python -m validate normalize datapackage.json
 
 benchmark: $(BIN)/validate-dataset
 	$(BIN)/python benchmarks/validate_speed.py

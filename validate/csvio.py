@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .filesets import write_all_or_nothing
 
 
 @dataclass(frozen=True)
@@ -95,18 +95,4 @@ def write_atomically(path: Path, data: bytes) -> bool:
 
     Returns True when the file was written.
     """
-    if path.exists() and path.read_bytes() == data:
-        return False
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+    return bool(write_all_or_nothing({path: data}))
