@@ -40,7 +40,8 @@ def test_an_entity_used_in_four_tables_is_renamed_everywhere(repository_copy, ca
                                                                "data/spans.csv", "schemas/quantities.schema.json"]
     assert main(["rename-id", "ent-cecot", "ent-cecot-prison", str(repository_copy / "datapackage.json")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("renamed ent-cecot to ent-cecot-prison in 24 place(s):\n  data/entities.csv: line 16 (entity_id)\n")
+    assert out.startswith("renamed ent-cecot to ent-cecot-prison in 24 place(s):\n  data/entities.csv: entity_id on line 16\n")
+    assert "  data/quantities.csv: about_entity_id on lines 6, 7, 8, 10, 11, 12\n" in out
     assert "  schemas/quantities.schema.json: example\n" in out and "fill: rewrote datapackage.json" in out
     assert mentions(repository_copy, "ent-cecot") == []
     result = run(repository_copy)

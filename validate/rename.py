@@ -15,6 +15,7 @@ import argparse
 import json
 import re
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Plan:
     """The new content of every file to change, and where OLD was found."""
 
     contents: dict[Path, bytes] = field(default_factory=dict)
-    places: dict[str, list[str]] = field(default_factory=dict)  # file -> ["line 4 (claim_id)", ...]
+    places: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # file -> {column: [lines]}
 
 
 def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
@@ -73,7 +74,7 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
     for resource in package.resources:
         if not resource.table:
             continue
-        rows, places = [], []
+        rows, places = [], defaultdict(list)
         for record in resource.table.records:
             row = dict(record.cells)
             for name, value in row.items():
@@ -81,18 +82,18 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
                     name == "target_id" and row.get("target_table") == owner.name)
                 if is_reference and value == old:
                     row[name] = new
-                    places.append(f"line {record.line} ({name})")
+                    places[name].append(record.line)
                 elif token.search(value):
                     row[name] = token.sub(new, value)
-                    places.append(f"line {record.line} ({name}, in the text)")
+                    places[f"{name} (in the text)"].append(record.line)
             rows.append(row)
         if places:
             plan.contents[package.root / resource.path] = render_csv(resource.table.header, rows).encode("utf-8")
-            plan.places[resource.path] = places
+            plan.places[resource.path] = dict(places)
     for schema_path, text in package.schema_texts.items():
         if token.search(text):
             plan.contents[package.root / schema_path] = _rename_in_json(text, token, new).encode("utf-8")
-            plan.places[schema_path] = ["example"]
+            plan.places[schema_path] = {"example": []}
     return plan
 
 
@@ -119,10 +120,11 @@ def main(argv: list[str]) -> int:
         filled = fill(package.descriptor_path)
     except (OSError, FillError, ValueError, KeyError) as error:
         return _fail(f"renamed, but could not refresh the derived files: {error}")
-    total = sum(map(len, plan.places.values()))
+    total = sum(max(1, len(lines)) for columns in plan.places.values() for lines in columns.values())
     print(f"renamed {args.old} to {args.new} in {total} place(s):")
-    for file, places in plan.places.items():
-        print(f"  {file}: {', '.join(places)}")
+    for file, columns in plan.places.items():
+        print(f"  {file}: " + "; ".join(f"{column} on line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}" if lines else column
+                                        for column, lines in columns.items()))
     if filled:
         print("fill: rewrote " + ", ".join(filled))
     if not changed:

@@ -43,11 +43,10 @@ def check(package: Package) -> Iterator[Error]:
             if value and value not in names:
                 unknown[value].append(record)
         for value, found in unknown.items():
-            lines = ", ".join(str(r.line) for r in found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+            lines = ", ".join(str(r.line) for r in found[:11]) + (f" and {len(found) - 11} more" if len(found) > 11 else "")
             close = difflib.get_close_matches(value, sorted(names), n=1)
-            hint = f"Did you mean {close[0]!r}? " if close else ""
-            hint += (f"Otherwise add {{\"title\": \"{value}\", \"roles\": [\"contributor\"]}} to `contributors` in {package.descriptor_file}."
-                     if names else f"Add yourself to `contributors` in {package.descriptor_file}.")
-            yield Error(ID, "unknown-contributor",
-                        f"created_by {value!r} is not a contributor listed in {package.descriptor_file} (line{'s' if len(found) > 1 else ''} {lines}).",
+            add = f"add {{\"title\": \"{value}\", \"roles\": [\"contributor\"]}} to `contributors` in {package.descriptor_file}."
+            hint = f"Did you mean {close[0]!r}? If not, {add}" if close else add[0].upper() + add[1:]
+            also = f" (also on line{'s' if len(found) > 2 else ''} {lines.split(', ', 1)[1]})" if len(found) > 1 else ""
+            yield Error(ID, "unknown-contributor", f"created_by {value!r} is not a contributor listed in {package.descriptor_file}{also}.",
                         resource.path, found[0].line, found[0].row, COLUMN, hint)
