@@ -75,3 +75,11 @@ def test_a_closed_pipe_ends_quietly():
 
 def test_the_tests_do_not_write_to_a_job_summary():
     assert "GITHUB_STEP_SUMMARY" not in os.environ and "GITHUB_ACTIONS" not in os.environ
+
+
+def test_sentences_as_json(capsys):
+    assert main(["sentences", str(REPO / "sources" / "article-2025-02-04-bukele-cecot.txt"), "--format", "json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert listing[0]["number"] == 1 and set(listing[0]) == {"number", "line", "start_char", "end_char", "text"}
+    text = (REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8")
+    assert all(text[s["start_char"]:s["end_char"]] == s["text"] for s in listing)

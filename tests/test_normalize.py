@@ -106,3 +106,14 @@ def test_fixture_bases_are_canonical():
     for base in VALID.iterdir():
         for table in (base / "data").glob("*.csv"):
             assert b"\r" not in table.read_bytes() and not table.read_bytes().startswith(b"\xef\xbb\xbf"), table
+
+
+def test_a_file_that_cannot_be_normalised_stops_everything(minimal_package, capsys):
+    saved_over(minimal_package, "spreadsheet-saved")
+    entities = minimal_package.parent / "data" / "entities.csv"
+    entities.write_bytes(entities.read_bytes() + b"ent-x,\xff\n")
+    before = {p: p.read_bytes() for p in minimal_package.parent.rglob("*") if p.is_file()}
+    assert main(["normalize", str(minimal_package)]) == 2
+    err = capsys.readouterr().err
+    assert "error: data/entities.csv: not UTF-8 (bad byte at position 487); save it as UTF-8 first" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in minimal_package.parent.rglob("*") if p.is_file()} == before  # claims.csv not half-repaired

@@ -63,7 +63,7 @@ def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel
                            check=True, capture_output=True, text=True).stdout
     assert where.startswith(site), where
     done = subprocess.run([str(venv / "bin" / "validate-dataset"), str(REPO / "datapackage.json"), "--format", "json"],
-                          cwd=elsewhere, capture_output=True, text=True)
+                          cwd=elsewhere, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert report["valid"] is True and len(report["checks"]) >= 17

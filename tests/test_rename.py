@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from validate import run
+from validate import datadict, run
 from validate.cli import main
 
 from .conftest import REPO
@@ -40,10 +40,12 @@ def test_an_entity_used_in_four_tables_is_renamed_everywhere(repository_copy, ca
                                                                "data/spans.csv", "schemas/quantities.schema.json"]
     assert main(["rename-id", "ent-cecot", "ent-cecot-prison", str(repository_copy / "datapackage.json")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("renamed ent-cecot to ent-cecot-prison in 24 place(s):\n  data/entities.csv: entity_id on line 16\n")
+    assert out.startswith("renamed ent-cecot to ent-cecot-prison in 25 place(s):\n  data/entities.csv: entity_id on line 16\n")
     assert "  data/quantities.csv: about_entity_id on lines 6, 7, 8, 10, 11, 12\n" in out
-    assert "  schemas/quantities.schema.json: example\n" in out and "fill: rewrote datapackage.json" in out
+    assert "  schemas/quantities.schema.json: example\n  README.md: data dictionary\n" in out and "fill: rewrote datapackage.json" in out
     assert mentions(repository_copy, "ent-cecot") == []
+    readme = (repository_copy / "README.md").read_text(encoding="utf-8")
+    assert readme.split(datadict.START)[1].split(datadict.END)[0] == "\n" + datadict.render(repository_copy / "datapackage.json")
     result = run(repository_copy)
     assert result.valid, [e.message for e in result.errors]
 
@@ -69,3 +71,13 @@ def test_a_document_id_follows_its_self_reference(repository_copy, capsys):
     assert main(["rename-id", "doc-article", "doc-telegraph-article", str(repository_copy)]) == 0
     assert mentions(repository_copy, "doc-article") == []
     assert run(repository_copy).valid
+
+
+def test_a_malformed_schema_is_no_traceback(repository_copy, capsys):
+    schema = repository_copy / "schemas" / "entities.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"fields": [', '"fields": 7, "x": [', 1), encoding="utf-8")
+    before = digest(repository_copy)
+    code = main(["rename-id", "ent-cecot", "ent-cecot-prison", str(repository_copy)])
+    captured = capsys.readouterr()
+    assert code == 2 and "Traceback" not in captured.err and captured.err.startswith("error: ")
+    assert digest(repository_copy) == before

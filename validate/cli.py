@@ -10,6 +10,7 @@ closed pipe (`... | head`) ends the output quietly.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -140,7 +141,7 @@ def _cannot_run(message: str, kind: str, wants_json: bool) -> int:
 
 def _wants_json(argv: list[str]) -> bool:
     # read before parsing, because parsing is what may fail
-    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
+    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in itertools.pairwise(argv))
 
 
 def _summary(handler: Callable) -> str:

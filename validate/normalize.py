@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from pathlib import Path
 
 from .canonical import NotCSV, normalize_csv
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun

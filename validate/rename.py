@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import datadict
-from .csvio import parse_csv, render_csv
+from .checks._jsonschema import usable_schema
+from .csvio import render_csv
 from .errors import EXIT_CANNOT_RUN, EXIT_OK, CannotRun
 from .filesets import write_all_or_nothing
 from .fill import FillError, fill
@@ -60,6 +61,10 @@ def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
 
 def plan_rename(package: Package, old: str, new: str) -> Plan:
     """Work out every change of the rename without writing; raise RenameError to refuse it."""
+    broken = [r.schema_path or r.name for r in package.resources if r.is_table and usable_schema(package, r) is None]
+    if broken:
+        raise RenameError(f"the schema of {', '.join(broken)} is missing or malformed, so where IDs are used cannot be known; "
+                          "run `python -m validate` and fix it first")
     owners = [r for r in package.resources if r.table and old in _primary_ids(r)]
     if not owners:
         raise RenameError(f"{old!r} is not the ID of any record (no table's primary key holds it)")
@@ -94,6 +99,15 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
         if token.search(text):
             plan.contents[package.root / schema_path] = _rename_in_json(text, token, new).encode("utf-8")
             plan.places[schema_path] = {"example": []}
+    for name in GENERATED_DOCS:  # the data dictionary is generated from the schemas: the same words change in it
+        doc = package.root / name
+        text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+        if datadict.START in text and datadict.END in text:
+            before, rest = text.split(datadict.START, 1)
+            block, after = rest.split(datadict.END, 1)
+            if token.search(block):
+                plan.contents[doc] = (before + datadict.START + token.sub(new, block) + datadict.END + after).encode("utf-8")
+                plan.places[name] = {"data dictionary": []}
     return plan
 
 
@@ -116,7 +130,6 @@ def main(argv: list[str]) -> int:
         return _fail(str(error))
     try:
         changed = write_all_or_nothing(plan.contents)
-        _refresh_generated_docs(package)
         filled = fill(package.descriptor_path)
     except (OSError, FillError, ValueError, KeyError) as error:
         return _fail(f"renamed, but could not refresh the derived files: {error}")
@@ -130,15 +143,6 @@ def main(argv: list[str]) -> int:
     if not changed:
         print("nothing to change")
     return EXIT_OK
-
-
-def _refresh_generated_docs(package: Package) -> None:
-    for name in GENERATED_DOCS:
-        doc = package.root / name
-        if doc.is_file():
-            text = doc.read_text(encoding="utf-8")
-            if datadict.START in text and datadict.END in text:
-                write_all_or_nothing({doc: datadict.replace_block(text, datadict.render(package.descriptor_path)).encode("utf-8")})
 
 
 def _rename_in_json(text: str, token: re.Pattern, new: str) -> str:
@@ -162,7 +166,8 @@ def _primary_ids(resource: Resource) -> set[str]:
 
 def _check_form(owner: Resource, new: str) -> None:
     key = _as_list(owner.schema.get("primaryKey"))[0]
-    spec = next((f for f in owner.schema.get("fields", []) if isinstance(f, dict) and f.get("name") == key), {})
+    fields = owner.schema.get("fields") if isinstance(owner.schema.get("fields"), list) else []
+    spec = next((f for f in fields if isinstance(f, dict) and f.get("name") == key), {})
     pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
     if pattern and not re.fullmatch(pattern, new):
         raise RenameError(f"{new!r} is not a valid {key}: it must match {pattern}")

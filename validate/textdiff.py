@@ -43,8 +43,8 @@ def explain(expected: str, actual: str, *, expected_label: str = "expected", act
     PASS: explain("Mr Bukele’s", "Mr Bukele's") names ’ and ' at character 10.
     """
     if unicodedata.normalize("NFC", expected) == unicodedata.normalize("NFC", actual):
-        return (f"the texts are the same letters in different Unicode forms (one is NFC, the other NFD: an accent stored "
-                f"as a separate character); normalise to NFC")
+        return ("the texts are the same letters in different Unicode forms (one is NFC, the other NFD: an accent stored "
+                "as a separate character); normalise to NFC")
     at = first_difference(expected, actual)
     start = max(0, at - WINDOW)
     left = "…" if start else ""

@@ -80,11 +80,17 @@ def sentences_main(argv: list[str]) -> int:
     """Print the sentences of a snapshot as the coverage check splits them."""
     parser = argparse.ArgumentParser(prog="python -m validate sentences", description="List the sentences of a snapshot with their line and offsets.")
     parser.add_argument("snapshot")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args(argv)
     text = _read_snapshot(args.snapshot)
     if text is None:
         return EXIT_CANNOT_RUN
-    for number, s in enumerate(split_sentences(text), start=1):
+    sentences = split_sentences(text)
+    if args.format == "json":
+        listing = [{"number": n, "line": s.line, "start_char": s.start, "end_char": s.end, "text": s.text} for n, s in enumerate(sentences, start=1)]
+        print(json.dumps(listing, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for number, s in enumerate(sentences, start=1):
         print(f"{number:>3}  line {s.line:>3}  [{s.start}, {s.end})  {s.text}")
     return EXIT_OK
 

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 
 import regex
 
+from ..anchor import occurrences
 from ..errors import Error
 from ..package import Package
-from ..anchor import occurrences
 from ..textdiff import explain
 from ._rows import known_ids, path_of, records, snapshot_texts
 

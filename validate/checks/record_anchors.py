@@ -21,7 +21,7 @@ from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ..textdiff import explain
-from ._rows import unreadable, KEYS, path_of, records
+from ._rows import KEYS, path_of, records, unreadable
 
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
