@@ -117,3 +117,10 @@ def test_a_file_that_cannot_be_normalised_stops_everything(minimal_package, caps
     err = capsys.readouterr().err
     assert "error: data/entities.csv: not UTF-8 (bad byte at position 487); save it as UTF-8 first" in err and "Traceback" not in err
     assert {p: p.read_bytes() for p in minimal_package.parent.rglob("*") if p.is_file()} == before  # claims.csv not half-repaired
+
+
+def test_the_header_error_shows_the_unnamed_column_and_names_normalize(minimal_package):
+    saved_over(minimal_package, "pandas-round-trip")
+    (header,) = [e for e in run(minimal_package).errors if (e.check, e.code, e.file) == ("canonical-form", "header", "data/claims.csv")]
+    assert header.message == "data/claims.csv: the header has unknown column(s) '' (a column without a name: a dataframe's index?)."
+    assert header.hint.startswith("Run `python -m validate normalize` (it drops an unnamed index column")

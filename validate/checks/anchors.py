@@ -83,9 +83,11 @@ def check(package: Package) -> Iterator[Error]:
             continue
         prefix, suffix = cells.get("prefix", ""), cells.get("suffix", "")
         if prefix and text[max(0, start - len(prefix)):start] != prefix:
-            yield error("prefix-mismatch", f"prefix {prefix!r} is not the text right before the span.", "prefix")
+            yield error("prefix-mismatch", "`prefix` is not the text right before the span; "
+                        + explain(text[max(0, start - len(prefix)):start], prefix, expected_label="snapshot", actual_label="prefix"), "prefix")
         if suffix and text[end:end + len(suffix)] != suffix:
-            yield error("suffix-mismatch", f"suffix {suffix!r} is not the text right after the span.", "suffix")
+            yield error("suffix-mismatch", "`suffix` is not the text right after the span; "
+                        + explain(text[end:end + len(suffix)], suffix, expected_label="snapshot", actual_label="suffix"), "suffix")
         if exact != exact.strip():
             yield error("padded", "exact text starts or ends with white space.", "exact", "Move start_char or end_char so the span starts and ends on a visible character.")
         if document not in boundaries:
