@@ -83,3 +83,15 @@ def test_annotations_show_each_code_before_a_second_of_the_same_code():
     annotations = [line for line in render_github(stub).splitlines() if line.startswith("::error ")]
     assert len(annotations) == GITHUB_ANNOTATION_LIMIT
     assert any("quote typo" in line for line in annotations)
+
+
+def test_fill_names_the_look_alike_that_stops_it(minimal_package, capsys):
+    spans = minimal_package.parent / "data" / "spans.csv"
+    spans.write_text(spans.read_text(encoding="utf-8").replace("spn-0005,doc-sample,27,35,Mr Rubio,", "spn-0005,doc-sample,,,Mr\u00a0Rubio,"),
+                     encoding="utf-8")
+    before = spans.read_bytes()
+    assert main(["fill", str(minimal_package)]) == 2
+    err = capsys.readouterr().err
+    assert "spans.csv line 18 (spn-0005): the text 'Mr\\xa0Rubio' does not occur in the snapshot; the nearest text is 'Mr Rubio' at start_char 27" in err
+    assert "snapshot has U+0020 (SPACE), yours has U+00A0 (NO-BREAK SPACE): look-alike characters" in err
+    assert spans.read_bytes() == before
