@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test fill benchmark clean exports serve benchmark-exports diff release
+.PHONY: validate test fill normalize benchmark clean exports serve benchmark-exports diff release
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(BIN)/validate-dataset $(CFF_VENV)/bin/cffconvert
 
 fill: $(BIN)/validate-dataset
 	$(BIN)/python -m validate fill datapackage.json
+
+normalize: $(BIN)/validate-dataset
+	$(BIN)/python -m validate normalize datapackage.json
 
 benchmark: $(BIN)/validate-dataset
 	$(BIN)/python benchmarks/validate_speed.py

@@ -46,3 +46,10 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
 def minimal_package(tmp_path: Path) -> Path:
     """The descriptor of a fresh copy of the minimal valid package."""
     return build_package(tmp_path / "package")
+
+
+@pytest.fixture(autouse=True)
+def no_github_environment(monkeypatch):
+    """Tests never write to a real job summary, nor switch to GitHub annotations, when run under GitHub Actions."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

@@ -63,10 +63,9 @@ def test_descriptor_that_is_a_directory_exits_2(tmp_path, capsys):
 
 
 def test_usage_error_exits_2(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--format", "yaml"])
-    assert exit_info.value.code == 2
-    assert "invalid choice: 'yaml'" in capsys.readouterr().err
+    code, out, err = run_cli(capsys, "--format", "yaml")
+    assert (code, out) == (2, "")
+    assert "invalid choice: 'yaml'" in err and "python -m validate --help" in err
 
 
 def test_unknown_check_id_exits_2(minimal_package, capsys):

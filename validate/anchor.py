@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .textdiff import explain, nearest
+
 CONTEXT_LENGTH = 32
 # A cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -67,7 +69,7 @@ def locate(text: str, exact: str, *, near: int | None = None, prefix: str | None
     if prefix:
         starts = [s for s in starts if text[:s].endswith(prefix)]
     if not starts:
-        raise AnchorError(f"the text {_show(exact)} does not occur in the snapshot")
+        raise AnchorError(f"the text {_show(exact)} does not occur in the snapshot" + _suggestion(text, exact))
     if len(starts) > 1:
         if near is None:
             raise AnchorError(
@@ -78,6 +80,14 @@ def locate(text: str, exact: str, *, near: int | None = None, prefix: str | None
     start = starts[0]
     end = start + len(exact)
     return Anchor(start, end, exact, context_before(text, start), context_after(text, end))
+
+
+def _suggestion(text: str, exact: str) -> str:
+    found = nearest(text, exact)
+    if found is None:
+        return ""
+    start, candidate = found
+    return f"; the nearest text is {_show(candidate)} at start_char {start} (line {line_of(text, start)}): " + explain(candidate, exact, expected_label="snapshot", actual_label="yours")
 
 
 def line_of(text: str, offset: int) -> int:

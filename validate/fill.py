@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .anchor import AnchorError, locate
 from .atomic import write_all
+from .canonical import NotCSV, normalize_csv
 from .csvio import render_csv, whole_number
 from .errors import CannotRun
 from .limits import DEFAULT, LimitExceeded, Limits
@@ -43,6 +44,8 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
         if resource.data is None:
             why = next((e.message for e in package.load_errors if e.field == f"$.resources[{resource.index}].path" or e.file == resource.path), "")
             raise FillError(f"resource {resource.name!r} cannot be hashed: {why or 'its file could not be read.'} Nothing was written.")
+    if spans:  # `fill_descriptor` (spans=False) only hashes; the `fill` command first refuses a broken form
+        _refuse_non_canonical(package)
     planned: dict[Path, bytes] = {}
     spans_resource = package.resource("spans")
     if spans and spans_resource is not None and spans_resource.table is None:
@@ -96,7 +99,9 @@ def _filled_spans(package: Package) -> str:
         row = dict(record.cells)
         text = snapshots.get(row.get("document_id", ""))
         if text is None:
-            raise FillError(f"{spans.path} line {record.line}: document {row.get('document_id')!r} has no snapshot")
+            known = any(d.cells.get("document_id") == row.get("document_id") for d in documents.records)
+            problem = "has no snapshot" if known else f"does not exist in {package.resource('documents').path}"
+            raise FillError(f"{spans.path} line {record.line}: document {row.get('document_id')!r} {problem}")
         try:
             anchor = locate(text, row.get("exact", ""), near=whole_number(row.get("start_char")))
         except AnchorError as error:
@@ -139,3 +144,18 @@ def _filled_descriptor(package: Package) -> bytes:
         return (json.dumps(descriptor, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
     except (UnicodeEncodeError, ValueError, LimitExceeded) as error:
         raise FillError(f"{package.descriptor_file} cannot be written back as UTF-8 JSON: {error}") from None
+
+
+def _refuse_non_canonical(package: Package) -> None:
+    """Raise FillError when a CSV is not in canonical form: its hash would record a broken file."""
+    for resource in package.resources:
+        if not resource.is_table or resource.data is None:
+            continue
+        fields = resource.schema.get("fields") if isinstance(resource.schema, dict) else None
+        try:
+            normalized = normalize_csv(resource.data, fields if isinstance(fields, list) else [])
+        except NotCSV as error:
+            raise FillError(f"{resource.path}: {error}") from None
+        if normalized.data != resource.data:
+            raise FillError(f"{resource.path} is not in canonical form ({'; '.join(normalized.changes)}), so its hash would record a broken file; "
+                            "run `python -m validate normalize` (it fixes the form, then fills)")

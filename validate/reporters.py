@@ -6,7 +6,7 @@ import json
 import os
 
 from .runner import Result
-from .safetext import annotation_data, annotation_property, json_safe, markdown_cell, text_report, visible
+from .safetext import annotation_data, annotation_property, json_safe, markdown_cell, text_report, visible, visible_lines
 
 # GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
 GITHUB_ANNOTATION_LIMIT = 10
@@ -25,9 +25,9 @@ def render_text(result: Result) -> str:
         place = ":".join(visible(p) for p in (error.file, error.line) if p not in ("", None)) or "package"
         field = visible(error.field)
         where = f" (row {error.row}, {field})" if error.row and field else (f" ({field})" if field else "")
-        lines.append(f"{place}: {error.severity}: {visible(error.message)}{where} [{error.check}/{visible(error.code)}]")
+        lines.append(f"{place}: {error.severity}: {visible_lines(error.message)}{where} [{error.check}/{visible(error.code)}]")
         if error.hint:
-            lines.append(f"    fix: {visible(error.hint)}")
+            lines.append(f"    fix: {visible_lines(error.hint)}")
     lines.append("")
     lines.append(_verdict(result))
     return text_report("\n".join(lines) + "\n")
@@ -54,7 +54,7 @@ def render_github(result: Result) -> str:
     Also appends the full error table to $GITHUB_STEP_SUMMARY when that is set.
     """
     lines, shown = [], {"error": 0, "warning": 0}
-    for error in result.errors:
+    for error in distinct_codes_first(result.errors):
         if shown[error.severity] >= GITHUB_ANNOTATION_LIMIT:
             continue
         shown[error.severity] += 1
@@ -72,6 +72,21 @@ def render_github(result: Result) -> str:
         with open(summary_path, "a", encoding="utf-8") as summary:
             summary.write(render_markdown(result))
     return "\n".join(lines) + "\n"
+
+
+def distinct_codes_first(errors: list) -> list:
+    """Reorder errors so that each distinct check/code comes before a second of the same code.
+
+    GitHub keeps only a few annotations: one mistyped ID repeated eight times must not hide
+    a quote typo. Within each round, the report's order (file, line) is kept.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    rounds = []
+    for index, error in enumerate(errors):
+        key = (error.check, error.code)
+        rounds.append((seen.get(key, 0), index))
+        seen[key] = seen.get(key, 0) + 1
+    return [errors[index] for _, index in sorted(rounds)]
 
 
 def render_markdown(result: Result) -> str:

@@ -33,6 +33,16 @@ def visible(text: object) -> str:
     return _UNSAFE.sub(_escape, str(text))
 
 
+def visible_lines(text: object) -> str:
+    """Like `visible`, but keep line breaks, with every line after the first indented.
+
+    For messages the validator lays out on several lines (a caret under the first difference):
+    a line break that came from the package can then only start an indented line, never a
+    report line of its own (a forged `valid: 0 error(s)`)."""
+    lines = [visible(line) for line in str(text).split("\n")]
+    return "\n".join(lines[:1] + [line if line[:1].isspace() else "    " + line for line in lines[1:]])
+
+
 def no_command(line: str) -> str:
     """Make sure no line of `line` can be read as a GitHub workflow command."""
     return _COMMAND_START.sub(lambda m: m.group(1) + ("\\x3a:" if m.group(2) == "::" else "\\x23#["), line)

@@ -14,7 +14,7 @@ from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK
 from .fill import FillError, fill
 from .limits import DEFAULT, Limits, add_option
 from .package import UnsafePath, read_regular
-from .safetext import json_safe, text_report, visible
+from .safetext import json_safe, text_report, visible, visible_lines
 from .sentences import split_sentences
 
 
@@ -31,12 +31,12 @@ def _read_snapshot(path: str) -> str | None:
 
 
 def _fail(message: str) -> int:
-    print(f"error: {visible(message)}", file=sys.stderr)
+    print(f"error: {visible_lines(message)}", file=sys.stderr)
     return EXIT_CANNOT_RUN
 
 
 def anchor_main(argv: list[str]) -> int:
-    """Print start, end, prefix and suffix of exact texts in a snapshot. Read-only."""
+    """Print start_char, end_char, prefix and suffix of exact texts in a snapshot. Read-only."""
     parser = argparse.ArgumentParser(
         prog="python -m validate anchor",
         description="Locate exact texts in a snapshot and print their anchors (code points, end exclusive). "
@@ -79,7 +79,7 @@ def anchor_main(argv: list[str]) -> int:
     else:
         for r in results:
             if "error" in r:
-                print(text_report(f"error: {visible(r['error'])}"))
+                print(text_report(f"error: {visible_lines(r['error'])}"))
             else:
                 print(f"start_char={r['start_char']} end_char={r['end_char']} line={r['line']} prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
     return code
@@ -89,11 +89,17 @@ def sentences_main(argv: list[str]) -> int:
     """Print the sentences of a snapshot as the coverage check splits them."""
     parser = argparse.ArgumentParser(prog="python -m validate sentences", description="List the sentences of a snapshot with their line and offsets.")
     parser.add_argument("snapshot")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args(argv)
     text = _read_snapshot(args.snapshot)
     if text is None:
         return EXIT_CANNOT_RUN
-    for number, s in enumerate(split_sentences(text), start=1):
+    sentences = split_sentences(text)
+    if args.format == "json":
+        listing = [{"number": n, "line": s.line, "start_char": s.start, "end_char": s.end, "text": s.text} for n, s in enumerate(sentences, start=1)]
+        print(json.dumps(listing, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for number, s in enumerate(sentences, start=1):
         print(text_report(f"{number:>3}  line {s.line:>3}  [{s.start}, {s.end})  {visible(s.text)}"))
     return EXIT_OK
 

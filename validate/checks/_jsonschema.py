@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..errors import Error
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+# The profiles ship inside the package (validate/profiles/), so an installed validator finds them from any folder.
+PROFILES = resources.files("validate") / "profiles"
 
 _HINTS = {
     "required": "Add the missing property.",
@@ -29,8 +30,8 @@ _HINTS = {
 
 @cache
 def validator(profile_name: str) -> Draft202012Validator:
-    """Return a validator for a profile in schemas/ (read from disk, never fetched)."""
-    profile = json.loads((SCHEMAS_DIR / profile_name).read_text(encoding="utf-8"))
+    """Return a validator for a profile in validate/profiles/ (package data, never fetched)."""
+    profile = json.loads(PROFILES.joinpath(profile_name).read_text(encoding="utf-8"))
     return Draft202012Validator(profile, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 

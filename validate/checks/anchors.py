@@ -16,9 +16,11 @@ from collections.abc import Iterator
 
 import regex
 
+from ..anchor import occurrences
 from ..errors import Error
 from ..package import Package
 from ..csvio import whole_number
+from ..textdiff import explain
 from ._rows import known_ids, path_of, records, snapshot_texts
 
 ID = "anchors"
@@ -77,13 +79,16 @@ def check(package: Package) -> Iterator[Error]:
             yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start_char" if not 0 <= start < len(text) else "end_char")
             continue
         if text[start:end] != exact:
-            yield error("exact-mismatch", f"the snapshot has {text[start:end]!r} at [{start}, {end}), not {exact!r}.", "exact")
+            yield error("exact-mismatch", f"the snapshot's text at [{start}, {end}) is not `exact`; "
+                        + explain(text[start:end], exact, expected_label="snapshot", actual_label="exact") + _where_it_is(text, exact), "exact")
             continue
         prefix, suffix = cells.get("prefix", ""), cells.get("suffix", "")
         if prefix and text[max(0, start - len(prefix)):start] != prefix:
-            yield error("prefix-mismatch", f"prefix {prefix!r} is not the text right before the span.", "prefix")
+            yield error("prefix-mismatch", "`prefix` is not the text right before the span; "
+                        + explain(text[max(0, start - len(prefix)):start], prefix, expected_label="snapshot", actual_label="prefix"), "prefix")
         if suffix and text[end:end + len(suffix)] != suffix:
-            yield error("suffix-mismatch", f"suffix {suffix!r} is not the text right after the span.", "suffix")
+            yield error("suffix-mismatch", "`suffix` is not the text right after the span; "
+                        + explain(text[end:end + len(suffix)], suffix, expected_label="snapshot", actual_label="suffix"), "suffix")
         if exact != exact.strip():
             yield error("padded", "exact text starts or ends with white space.", "exact", "Move start_char or end_char so the span starts and ends on a visible character.")
         for name, offset in (("start_char", start), ("end_char", end)):
@@ -117,3 +122,8 @@ def _splitting_offsets(package: Package, texts: dict[str, str]) -> dict[str, set
                 break
         found[document] = inside
     return found
+
+
+def _where_it_is(text: str, exact: str) -> str:
+    starts = occurrences(text, exact)
+    return f"\n    `exact` occurs at start_char {', '.join(map(str, starts[:5]))}" if starts else ""

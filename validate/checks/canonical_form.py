@@ -35,11 +35,11 @@ def check(package: Package) -> Iterator[Error]:
         data, path = resource.data, resource.path
         if data.startswith(b"\xef\xbb\xbf"):
             yield Error(ID, "bom", f"{path} starts with a byte order mark (BOM).", path, 1,
-                        hint="Save as UTF-8 without BOM (in Excel choose 'CSV UTF-8' then remove the BOM, or re-save with a text editor).")
+                        hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
         if b"\r" in data:
             line = data.count(b"\n", 0, data.index(b"\r")) + 1
             yield Error(ID, "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", path, line,
-                        hint="Save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
+                        hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
         if b"\x00" in data:
             line = data.count(b"\n", 0, data.index(b"\x00")) + 1
             yield Error(ID, "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", path, line,
@@ -53,8 +53,11 @@ def check(package: Package) -> Iterator[Error]:
         schema = usable_schema(package, resource) or {"fields": []}
         expected = [f["name"] for f in schema["fields"]]
         if expected and table.header and table.header != expected:
+            repairable = not [name for name in expected if name not in [h.strip() for h in table.header]]
             yield Error(ID, "header", f"{path}: {_header_difference(table.header, expected)}", path, 1,
-                        hint=f"Make line 1 list exactly the schema's fields, in order: {','.join(expected)}.")
+                        hint=("Run `python -m validate normalize` (it drops an unnamed index column, trims the names and puts the columns "
+                              "in the schema's order); or make" if repairable else "Make")
+                        + f" line 1 list exactly the schema's fields, in order: {','.join(expected)}.")
         numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("number", "integer")}
         for record in table.records:
             for name, value in record.cells.items():
@@ -64,7 +67,7 @@ def check(package: Package) -> Iterator[Error]:
                                 "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
                 if not unicodedata.is_normalized("NFC", value):
                     yield Error(ID, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", path, record.line, record.row, name,
-                                "Re-type the accented characters, or normalise the text to NFC.")
+                                "Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
 
 
 def _header_difference(header: list[str], expected: list[str]) -> str:
@@ -72,6 +75,13 @@ def _header_difference(header: list[str], expected: list[str]) -> str:
     missing = [name for name in expected if name not in present]
     extra = [name for name in header if name not in wanted]
     if missing or extra:
-        parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + ([f"unknown column(s) {', '.join(extra)}"] if extra else [])
+        parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + ([f"unknown column(s) {', '.join(map(_shown, extra))}"] if extra else [])
         return "the header has " + " and ".join(parts) + "."
     return "the header has the schema's columns in another order."
+
+
+def _shown(name: str) -> str:
+    # an empty or padded name is invisible unless quoted; pandas writes its index column with an empty name
+    if name == "":
+        return "'' (a column without a name: a dataframe's index?)"
+    return repr(name) if name != name.strip() else name

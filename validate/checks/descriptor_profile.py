@@ -1,6 +1,6 @@
 """descriptor-profile: datapackage.json against the project's JSON Schema profile.
 
-The profile (schemas/datapackage.profile.json) is written from the Data Package v2
+The profile (validate/profiles/datapackage.profile.json) is written from the Data Package v2
 specification and is stricter than it: SemVer `version`, RFC 3339 `created`, licences,
 contributors with roles, sources, and on every resource a safe relative `path`, `encoding`
 utf-8, `bytes` and a lowercase `sha256:` hash. It is read from disk; nothing is fetched.
@@ -22,5 +22,5 @@ SUMMARY = "datapackage.json follows the project's strict Data Package v2 profile
 
 
 def check(package: Package) -> Iterator[Error]:
-    """Yield every way the descriptor departs from schemas/datapackage.profile.json."""
+    """Yield every way the descriptor departs from validate/profiles/datapackage.profile.json."""
     yield from iter_profile_errors(ID, package.descriptor, "datapackage.profile.json", package.descriptor_file, package.descriptor_line)

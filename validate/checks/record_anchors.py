@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
-from ._rows import unreadable, KEYS, path_of, records
+from ..textdiff import explain
+from ._rows import KEYS, path_of, records, unreadable
 
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
@@ -57,5 +58,7 @@ def check(package: Package) -> Iterator[Error]:
                 value = record.cells.get(column, "")
                 # a record anchored twice (the same words printed twice) matches each span; a split quotation matches them joined
                 if not all(exact == value for exact in exacts) and value != " ".join(exacts):
-                    yield Error(ID, "verbatim-mismatch", f"{record_id}: {column} {value!r} is not the exact text of its {role} span ({' / '.join(map(repr, exacts))}).",
+                    spanned = exacts[0] if len(exacts) == 1 else " ".join(exacts)
+                    yield Error(ID, "verbatim-mismatch", f"{record_id}: {column} is not the exact text of its {role} span; "
+                                + explain(spanned, value, expected_label="span", actual_label=column),
                                 file, record.line, record.row, column, f"Copy the {column} character for character from the article (curly quotes and dashes included).")

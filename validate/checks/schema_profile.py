@@ -1,7 +1,7 @@
 """schema-profile: every Table Schema against the project's Table Schema profile.
 
 frictionless 5.21 rejects some typos (an unknown constraint or type) but silently ignores
-others: a misspelt `"primaryKeys"` or `"descripton"` would switch a rule off unseen. The profile (schemas/tableschema.profile.json) lists the
+others: a misspelt `"primaryKeys"` or `"descripton"` would switch a rule off unseen. The profile (validate/profiles/tableschema.profile.json) lists the
 Table Schema v2 features this project uses and rejects anything else. Keys and
 foreign keys must also name real fields and resources, and `categories`, when
 given beside an `enum` constraint, must equal it.

@@ -53,7 +53,7 @@ def _unreleased_text(root: Path) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    """Run `diff`; return the exit code."""
+    """Compare two versions of the package (folder, release bundle or git revision): changes and the version bump they need."""
     args = build_parser().parse_args(argv)
     repo = Path(args.repo)
     notes: list[str] = []

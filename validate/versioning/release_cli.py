@@ -106,7 +106,7 @@ def _build(root: Path, out: Path, epoch: int, with_exports: bool, check: bool = 
 
 
 def main(argv: list[str]) -> int:
-    """Run `release`; return the exit code."""
+    """Build the reproducible release bundle dist/<name>-<version>.zip with SHA256SUMS; prepare or record a release."""
     args = build_parser().parse_args(argv)
     repo = Path(args.path).resolve()
     out = repo / args.out

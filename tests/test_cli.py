@@ -1,0 +1,85 @@
+"""The command line follows the ecosystem's conventions (check-jsonschema, frictionless, ruff)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from validate.checks import CHECKS
+from validate.cli import SUBCOMMANDS, main
+
+from .conftest import REPO
+
+
+def test_help_lists_every_command_in_the_usage(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    usage = out.split("\n\n")[0] + out.split("\n\n")[1]
+    for name in SUBCOMMANDS:
+        assert f"\n  {name} " in usage, name
+    assert "epilog" not in out and "python -m validate COMMAND [-h] ..." in out
+
+
+@pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
+def test_every_command_has_its_own_help(name, capsys):
+    assert main([name, "--help"]) == 0
+    assert capsys.readouterr().out.startswith(f"usage: python -m validate {name}")
+
+
+def test_select_takes_one_value_so_the_path_can_follow(minimal_package, capsys):
+    assert main(["--select", "anchors", str(minimal_package), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["checks"] == ["anchors"]
+
+
+def test_select_and_ignore_take_comma_lists(minimal_package, capsys):
+    assert main([str(minimal_package), "--select", "anchors,usage", "--select", "release", "--ignore", "usage", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["checks"] == ["anchors", "release"]
+
+
+def test_list_checks_as_json(capsys):
+    assert main(["--list-checks", "--format", "json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert [item["id"] for item in listing] == list(CHECKS)
+    assert all(item["summary"] == CHECKS[item["id"]].SUMMARY for item in listing)
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind", "message"),
+    [
+        (["--format", "json", "--bogus"], "usage", "unrecognized arguments: --bogus"),
+        (["--format=json", "--select", "no-such-check"], "usage", "unknown check id 'no-such-check'"),
+        (["--format", "json", "nowhere/datapackage.json"], "cannot-run", "does not exist"),
+    ],
+)
+def test_json_even_when_the_validator_cannot_run(argv, kind, message, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["valid"] is None and report["error"]["kind"] == kind and message in report["error"]["message"]
+    assert message in captured.err
+
+
+def test_a_closed_pipe_ends_quietly():
+    # the reader closes its end at once, as `python -m validate --list-checks | head -0` does
+    process = subprocess.Popen([sys.executable, "-m", "validate", "--list-checks"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait() == 0
+    assert stderr == ""
+
+
+def test_the_tests_do_not_write_to_a_job_summary():
+    assert "GITHUB_STEP_SUMMARY" not in os.environ and "GITHUB_ACTIONS" not in os.environ
+
+
+def test_sentences_as_json(capsys):
+    assert main(["sentences", str(REPO / "sources" / "article-2025-02-04-bukele-cecot.txt"), "--format", "json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert listing[0]["number"] == 1 and set(listing[0]) == {"number", "line", "start_char", "end_char", "text"}
+    text = (REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8")
+    assert all(text[s["start_char"]:s["end_char"]] == s["text"] for s in listing)

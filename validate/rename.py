@@ -1,0 +1,184 @@
+"""`python -m validate rename-id OLD NEW`: rename an ID everywhere it is used, in one change.
+
+Where an ID is used is read from the schemas, never listed by hand: the table whose
+primary key holds OLD owns it; every foreign key that references that table, and every
+`target_id` whose row's `target_table` names it, uses it. Schema examples and the data
+dictionary generated from them are updated too, and any other whole-word mention of OLD
+in a cell (a note saying "see ent-x") follows. Refuses an OLD that is no record's ID, a
+NEW that is already an ID, and a NEW that breaks the key's pattern. All files or none;
+then the derived fields are refreshed (fill).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import datadict
+from .checks._jsonschema import usable_schema
+from .csvio import render_csv
+from .errors import EXIT_CANNOT_RUN, EXIT_OK, CannotRun
+from .atomic import write_all
+from .fill import FillError, fill
+from .package import Package, Resource, load
+
+# The generated documents that may quote schema examples: the data dictionary (docs/data-dictionary.md).
+GENERATED_DOCS = ("docs/data-dictionary.md",)
+
+
+class RenameError(Exception):
+    """The rename is refused; the message says why and changes nothing."""
+
+
+@dataclass
+class Plan:
+    """The new content of every file to change, and where OLD was found."""
+
+    contents: dict[Path, bytes] = field(default_factory=dict)
+    places: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # file -> {column: [lines]}
+
+
+def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
+    """Return {resource name: [columns holding IDs of table `owner`]}, from keys and foreign keys."""
+    columns: dict[str, list[str]] = {}
+    for resource in package.resources:
+        schema = resource.schema if isinstance(resource.schema, dict) else {}
+        found = []
+        if resource.name == owner:
+            found += _as_list(schema.get("primaryKey"))
+        for foreign_key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+            reference = foreign_key.get("reference", {}) if isinstance(foreign_key, dict) else {}
+            if (reference.get("resource") or resource.name) == owner:  # no resource (or "") means the table itself
+                found += _as_list(foreign_key.get("fields"))
+        columns[resource.name] = found
+    return columns
+
+
+def plan_rename(package: Package, old: str, new: str) -> Plan:
+    """Work out every change of the rename without writing; raise RenameError to refuse it."""
+    broken = [r.schema_path or r.name for r in package.resources if r.is_table and usable_schema(package, r) is None]
+    if broken:
+        raise RenameError(f"the schema of {', '.join(broken)} is missing or malformed, so where IDs are used cannot be known; "
+                          "run `python -m validate` and fix it first")
+    owners = [r for r in package.resources if r.table and old in _primary_ids(r)]
+    if not owners:
+        raise RenameError(f"{old!r} is not the ID of any record (no table's primary key holds it)")
+    owner = owners[0]
+    taken = [r.name for r in package.resources if r.table and new in _primary_ids(r)]
+    if taken:
+        raise RenameError(f"{new!r} is already an ID in {', '.join(taken)}; renaming onto it would merge two records")
+    _check_form(owner, new)
+    columns = id_columns(package, owner.name)
+    token = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(old)}(?![A-Za-z0-9_-])")
+    plan = Plan()
+    for resource in package.resources:
+        if not resource.table:
+            continue
+        rows, places = [], defaultdict(list)
+        for record in resource.table.records:
+            row = dict(record.cells)
+            for name, value in row.items():
+                is_reference = name in columns.get(resource.name, []) or (
+                    name == "target_id" and row.get("target_table") == owner.name)
+                if is_reference and value == old:
+                    row[name] = new
+                    places[name].append(record.line)
+                elif token.search(value):
+                    row[name] = token.sub(new, value)
+                    places[f"{name} (in the text)"].append(record.line)
+            rows.append(row)
+        if places:
+            plan.contents[package.root / resource.path] = render_csv(resource.table.header, rows).encode("utf-8")
+            plan.places[resource.path] = dict(places)
+    for schema_path, text in package.schema_texts.items():
+        if token.search(text):
+            plan.contents[package.root / schema_path] = _rename_in_json(text, token, new).encode("utf-8")
+            plan.places[schema_path] = {"example": []}
+    for name in GENERATED_DOCS:  # the data dictionary is generated from the schemas: the same words change in it
+        doc = package.root / name
+        text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+        if datadict.START in text and datadict.END in text:
+            before, rest = text.split(datadict.START, 1)
+            block, after = rest.split(datadict.END, 1)
+            if token.search(block):
+                plan.contents[doc] = (before + datadict.START + token.sub(new, block) + datadict.END + after).encode("utf-8")
+                plan.places[name] = {"data dictionary": []}
+    return plan
+
+
+def main(argv: list[str]) -> int:
+    """Rename an ID in every table, schema example and generated doc that uses it (all files or none)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m validate rename-id",
+        description="Rename an ID everywhere it is used: the record that owns it, every foreign key and target_table/target_id "
+        "pair that points at it (found from the schemas), schema examples and the generated data dictionary. "
+        "Refuses a collision or a malformed ID. Writes all files or none, then fills.",
+    )
+    parser.add_argument("old", help="the ID to rename, e.g. ent-cecot")
+    parser.add_argument("new", help="the new ID, e.g. ent-cecot-prison")
+    parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")
+    args = parser.parse_args(argv)
+    try:
+        package = load(args.path)
+        plan = plan_rename(package, args.old, args.new)
+    except (CannotRun, RenameError) as error:
+        return _fail(str(error))
+    try:
+        changed = write_all(plan.contents)
+        filled = fill(package.descriptor_path)
+    except (OSError, FillError, ValueError, KeyError) as error:
+        return _fail(f"renamed, but could not refresh the derived files: {error}")
+    total = sum(max(1, len(lines)) for columns in plan.places.values() for lines in columns.values())
+    print(f"renamed {args.old} to {args.new} in {total} place(s):")
+    for file, columns in plan.places.items():
+        print(f"  {file}: " + "; ".join(f"{column} on line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}" if lines else column
+                                        for column, lines in columns.items()))
+    if filled:
+        print("fill: rewrote " + ", ".join(filled))
+    if not changed:
+        print("nothing to change")
+    return EXIT_OK
+
+
+def _rename_in_json(text: str, token: re.Pattern, new: str) -> str:
+    # through the JSON values, not the raw text, so that only string values change
+    def rename(value):
+        if isinstance(value, str):
+            return token.sub(new, value)
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(rename(json.loads(text)), indent=2, ensure_ascii=False) + "\n"
+
+
+def _primary_ids(resource: Resource) -> set[str]:
+    keys = _as_list(resource.schema.get("primaryKey")) if isinstance(resource.schema, dict) else []
+    return {record.cells.get(keys[0], "") for record in resource.table.records} if len(keys) == 1 else set()
+
+
+def _check_form(owner: Resource, new: str) -> None:
+    key = _as_list(owner.schema.get("primaryKey"))[0]
+    fields = owner.schema.get("fields") if isinstance(owner.schema.get("fields"), list) else []
+    spec = next((f for f in fields if isinstance(f, dict) and f.get("name") == key), {})
+    pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
+    if pattern and not re.fullmatch(pattern, new):
+        raise RenameError(f"{new!r} is not a valid {key}: it must match {pattern}")
+    if not pattern and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", new):
+        raise RenameError(f"{new!r} is not a valid {key}: use lowercase letters, digits and hyphens")
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_CANNOT_RUN
