@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-checks", action="store_true", help="list every check id with what it guards, and exit")
     parser.add_argument("--select", nargs="+", metavar="CHECK", help="run only these checks")
     parser.add_argument("--ignore", nargs="+", metavar="CHECK", help="skip these checks")
+    parser.add_argument("--engine", choices=["duckdb", "frictionless"], default="duckdb",
+                        help="what checks the tables' rows: compiled DuckDB queries (default) or frictionless's row loop (the reference)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     report_format = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
-        result = run(args.path, select=args.select, ignore=args.ignore)
+        result = run(args.path, select=args.select, ignore=args.ignore, engine=args.engine)
     except CannotRun as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN

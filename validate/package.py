@@ -51,6 +51,7 @@ class Package:
     schema_texts: dict[str, str] = field(default_factory=dict)
     load_errors: list[Error] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # results shared between checks (the frictionless run)
+    engine: str = "duckdb"  # what checks the tables' rows: "duckdb" (compiled queries) or "frictionless" (the reference)
 
     @property
     def descriptor_file(self) -> str:

@@ -45,7 +45,7 @@ class Result:
         return {check: counts[check] for check in self.checks}
 
 
-def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None) -> Result:
+def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None, engine: str = "duckdb") -> Result:
     """Load the package at `path` and run the selected checks (all by default).
 
     Raises CannotRun when the package cannot be loaded, and KeyError for an unknown check id.
@@ -54,6 +54,7 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
         if check_id not in CHECKS:
             raise KeyError(check_id)
     package = load(path)
+    package.engine = engine
     chosen = [c for c in CHECKS if (not select or c in select) and c not in (ignore or [])]
     result = Result(package, chosen)
     for check_id in chosen:
