@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test fill benchmark clean
+.PHONY: validate test oracle lint fill benchmark clean
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,15 @@ validate: $(BIN)/validate-dataset
 	$(BIN)/python -m validate datapackage.json
 
 test: $(BIN)/validate-dataset
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto -m "not oracle"
+
+# The differential tests: the DuckDB engine against frictionless, on every fixture and on mutations.
+oracle: $(BIN)/validate-dataset
+	$(BIN)/python -m pytest -n auto -m oracle
+
+lint: $(BIN)/validate-dataset
+	$(BIN)/ruff check validate tests benchmarks
+	$(BIN)/mypy validate
 
 fill: $(BIN)/validate-dataset
 	$(BIN)/python -m validate fill datapackage.json

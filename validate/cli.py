@@ -13,10 +13,16 @@ from . import __version__
 from .checks import CHECKS
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from .reporters import REPORTERS
-from .runner import run
+from .runner import DEFAULT_MAX_ERRORS, run
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
 
 SUBCOMMANDS = {"anchor": anchor_main, "dictionary": dictionary_main, "fill": fill_main, "sentences": sentences_main}
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", nargs="+", metavar="CHECK", help="skip these checks")
     parser.add_argument("--engine", choices=["duckdb", "frictionless"], default="duckdb",
                         help="what checks the tables' rows: compiled DuckDB queries (default) or frictionless's row loop (the reference)")
+    parser.add_argument("--max-errors", type=_count, default=DEFAULT_MAX_ERRORS, metavar="N",
+                        help=f"list at most N errors per check and code, and count the rest (0: list all; default {DEFAULT_MAX_ERRORS})")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -55,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     report_format = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
-        result = run(args.path, select=args.select, ignore=args.ignore, engine=args.engine)
+        result = run(args.path, select=args.select, ignore=args.ignore, engine=args.engine, max_errors=args.max_errors)
     except CannotRun as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN

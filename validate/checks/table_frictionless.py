@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from ..csvio import Table
 from ..engine.cells import full_pattern
-from ..engine.compiler import Finding, TableProblem
+from ..engine.compiler import Finding, TableProblem, pattern_problem
 from ..errors import Error
 from ..model import FILLED_BY_TOOL, Model, from_package
 from ..package import Package
@@ -98,10 +98,7 @@ def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables
     for task in report.tasks:  # type: ignore[attr-defined]
         table = tables.get(task.name)
         if table is None:
-            if any(e.type not in _LEFT_TO_OTHER_CHECKS for e in task.errors) and task.name in model.tables:
-                first = next(e for e in task.errors if e.type not in _LEFT_TO_OTHER_CHECKS)
-                yield TableProblem(task.name, first.type, first.note or first.message)
-            continue
+            continue  # not checked: its header or schema is reported elsewhere
         for problem in task.errors:
             if problem.type in _LEFT_TO_OTHER_CHECKS:
                 continue
@@ -119,6 +116,10 @@ def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables
             reference = next((fk for fk in model.tables[task.name].foreign_keys if ", ".join(fk.fields) == field), None) if problem.type == "foreign-key" else None
             yield Finding(task.name, index, row, table.line_of_row(row) or 0, problem.type, field,
                           values if problem.type == "foreign-key" else str(getattr(problem, "cell", "") or ""), getattr(problem, "note", ""), reference)
+        refused = pattern_problem(model.tables[task.name])
+        if refused:
+            yield refused
+            continue
         yield from _patterns_in_re2(model, task.name, table, {(e.row_number, e.field_name) for e in task.errors if e.type == "type-error"})
 
 

@@ -83,6 +83,11 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
         for position, name in enumerate(tables):
             _load(connection, position, model.tables[name], tables[name])
         refused = set()
+        for name in tables:
+            problem = pattern_problem(model.tables[name])
+            if problem:
+                refused.add(name)
+                yield problem
         for phase in (_check_cells, _check_keys):  # keys compare typed values: every table's type errors first
             for position, name in enumerate(tables):
                 if name in refused:
@@ -97,10 +102,23 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
 
 
 def _explain(error: Exception) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if "regex" in text.lower() or "regular expression" in text.lower():
-        return f"a pattern cannot be compiled to RE2 (linear-time regular expressions: no look-around, no back-references): {text}"
-    return text
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def pattern_problem(table: TableModel) -> TableProblem | None:
+    """Refuse, with the reason, a pattern that RE2 (linear time: no look-around, no back-references) cannot run."""
+    import re2
+
+    for field in table.fields:
+        pattern = table.pattern(field.get("name", ""))
+        if pattern is None:
+            continue
+        try:
+            cells.full_pattern(pattern)
+        except re2.error as error:
+            return TableProblem(table.name, "engine-refused", f"the pattern {pattern!r} of field {field.get('name')!r} cannot run in RE2, the linear-time "
+                                f"regular expressions the validator uses (no look-around, no back-references): {error}")
+    return None
 
 
 def _view(position: int) -> str:
