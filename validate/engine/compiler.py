@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from ..csvio import Table
@@ -128,17 +129,16 @@ def _view(position: int) -> str:
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
     import pyarrow as pa
 
-    missing = set(model.missing_values)
-    columns: dict[str, Any] = {"_ord": pa.array(range(len(table.records)), pa.int64()),
-                               "_width": pa.array([r.width for r in table.records], pa.int32())}
+    rows = [r.cells for r in table.records]
+    columns: dict[str, Any] = {"_ord": pa.array(range(len(rows)), pa.int64()), "_width": pa.array([r.width for r in table.records], pa.int32())}
     for index, field in enumerate(model.fields):
-        name = field.get("name")
-        values = [r.cells.get(name, "") for r in table.records]
-        columns[f"c{index}"] = pa.array([None if v in missing else v for v in values], pa.string())
+        columns[f"c{index}"] = pa.array(list(map(itemgetter(field.get("name")), rows)), pa.string())
     connection.register(f"arrow{position}", pa.table(columns))
+    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
+    nulled = ", ".join(f"CASE WHEN list_contains($missing, c{i}) THEN NULL ELSE c{i} END AS c{i}" for i in range(len(model.fields)))
     every_null = " AND ".join(f"c{i} IS NULL" for i in range(len(model.fields))) or "FALSE"
     connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, (_width >= {len(model.fields)} AND {every_null}) AS _blank "
-                       f"FROM arrow{position}")
+                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM arrow{position})", {"missing": list(model.missing_values)})
     connection.unregister(f"arrow{position}")
 
 
@@ -197,15 +197,17 @@ def _slow_cells(connection, view: str, model: TableModel, table: Table, number: 
         return
     read = cells.reader(field)
     kind = f"{field.get('type', 'string')}/{field.get('format', 'default')}"
-    rows = connection.execute(f"SELECT _ord, c{number} FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL AND NOT ({fast}) ORDER BY _ord").fetchall()
-    for index, raw in rows:
+    # each distinct value is read once: a corpus repeats its URLs and its odd spellings
+    distinct = connection.execute(f"SELECT c{number}, list(_ord ORDER BY _ord) FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL "
+                                  f"AND NOT ({fast}) GROUP BY c{number}").fetchall()
+    for raw, indexes in distinct:
         value = read(raw) if read else None
         if value is None:
-            type_errors.setdefault(number, set()).add(index)
-            yield _finding(model, table, index, "type-error", field["name"], raw, f'type is "{kind}"')
+            type_errors.setdefault(number, set()).update(indexes)
+            yield from (_finding(model, table, index, "type-error", field["name"], raw, f'type is "{kind}"') for index in indexes)
             continue
         for name in cells.constraint_failures(field, value, raw):
-            yield _finding(model, table, index, "constraint-error", field["name"], raw, _note(field, name))
+            yield from (_finding(model, table, index, "constraint-error", field["name"], raw, _note(field, name)) for index in indexes)
 
 
 def _note(field: dict, name: str) -> str:
