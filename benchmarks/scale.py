@@ -127,6 +127,11 @@ def measure(command: list[str]) -> tuple[float, float, float, int]:
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
+def ratio(results: dict, a: str, b: str) -> str:
+    """Wall-time ratio a/b, with the CPU-time ratio in brackets."""
+    return f"{results[a][0] / results[b][0]:.1f}x ({results[a][1] / results[b][1]:.1f}x)" if a in results and b in results else "skipped"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -135,7 +140,8 @@ def main() -> int:
     args = parser.parse_args()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores")
     print("each cell: wall time, CPU time (user + system), peak memory, exit code; ratios of wall times (CPU times)")
-    print(f"{'package':<16}{'validate tables (engine)':>36}{'frictionless validate':>36}{'plain DuckDB SQL':>36}{'engine/DuckDB':>18}{'frictionless/engine':>22}")
+    print(f"{'package':<16}{'validate tables (engine)':>36}{'frictionless validate':>36}{'plain DuckDB SQL':>36}"
+          f"{'engine/DuckDB':>18}{'frictionless/engine':>22}")
     for rows in args.rows:
         for broken in (False, True):
             descriptor = generate(rows, broken, args.out)
@@ -149,12 +155,9 @@ def main() -> int:
             results = {name: measure(command) for name, command in commands.items()}
             cell = {name: f"{t:7.2f} s {cpu:6.2f} s {m:5.0f} MB ({code})" for name, (t, cpu, m, code) in results.items()}
 
-            def ratio(a: str, b: str) -> str:
-                return f"{results[a][0] / results[b][0]:.1f}x ({results[a][1] / results[b][1]:.1f}x)" if a in results and b in results else "skipped"
-
             label = f"{rows:,} {'broken' if broken else 'valid'}"
             print(f"{label:<16}{cell['engine']:>36}{cell.get('frictionless', 'skipped'):>36}{cell['duckdb']:>36}"
-                  f"{ratio('engine', 'duckdb'):>18}{ratio('frictionless', 'engine'):>22}", flush=True)
+                  f"{ratio(results, 'engine', 'duckdb'):>18}{ratio(results, 'frictionless', 'engine'):>22}", flush=True)
     return 0
 
 

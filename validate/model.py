@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from .package import Package
 
-
 # The columns that `python -m validate fill` computes from the others (see validate/fill.py):
 # an empty one is not a mistake to correct by hand but a step not yet run.
 FILLED_BY_TOOL: dict[str, tuple[str, ...]] = {"spans": ("start_char", "end_char", "prefix", "suffix")}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..package import Package
 from ._jsonschema import usable_schema
@@ -29,7 +30,7 @@ class Outcome:
     """What frictionless said: descriptor problems that stopped it, or its validation report."""
 
     metadata_errors: list = field(default_factory=list)
-    report: object | None = None
+    report: Any = None  # a frictionless Report (imported lazily, so not named here)
     skipped_because: list[str] = field(default_factory=list)  # files that kept frictionless from running
     resource_warnings: dict[str, list[str]] = field(default_factory=dict)  # inspect(): warnings by resource name
     rows_checked: bool = False

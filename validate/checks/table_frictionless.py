@@ -113,7 +113,8 @@ def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables
             if problem.type == "primary-key" and (record is None or not any(record.cells.get(k) for k in model.tables[task.name].primary_key)):
                 continue  # the blank-row or required error says it; an all-empty key is only its echo
             values = ", ".join(map(str, getattr(problem, "field_cells", []) or []))
-            reference = next((fk for fk in model.tables[task.name].foreign_keys if ", ".join(fk.fields) == field), None) if problem.type == "foreign-key" else None
+            keys = model.tables[task.name].foreign_keys if problem.type == "foreign-key" else ()
+            reference = next((fk for fk in keys if ", ".join(fk.fields) == field), None)
             yield Finding(task.name, index, row, table.line_of_row(row) or 0, problem.type, field,
                           values if problem.type == "foreign-key" else str(getattr(problem, "cell", "") or ""), getattr(problem, "note", ""), reference)
         refused = pattern_problem(model.tables[task.name])
@@ -195,7 +196,8 @@ def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table]
         first = items[0]
         target = f"{first.reference.target}.{', '.join(first.reference.target_fields)}" if first.reference else "the referenced table"
         lines = [str(i.line) for i in items]
-        places = f"{model.tables[name].path} line{'s' if len(lines) > 1 else ''} {', '.join(lines[:10])}" + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+        places = f"{model.tables[name].path} line{'s' if len(lines) > 1 else ''} {', '.join(lines[:10])}"
+        places += f" and {len(lines) - 10} more" if len(lines) > 10 else ""
         message = f"{field} = {value!r} is not an ID of {target}"
         message += f"; it is referenced {len(items)} times: {places}." if len(items) > 1 else "."
         suggestion_key = (name, field)

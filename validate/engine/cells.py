@@ -89,18 +89,20 @@ def constraint_failures(field: dict, value: Any, raw: str) -> list[str]:
     """The names of the field's constraints that the typed `value` (read from `raw`) breaks."""
     constraints = field.get("constraints") or {}
     read = reader(field) or (lambda cell: cell)
+    is_string = field.get("type", "string") == "string"
     failed = []
     for name, limit in constraints.items():
-        if name in _BOUNDS and field.get("type") != "string":
+        if name in _BOUNDS and not is_string:
             bound = limit if isinstance(limit, int | float) else read(str(limit))
-            if value != value or (bound is not None and not _BOUNDS[name](value, bound)):  # NaN compares with nothing: it fails
-                failed.append(name)
-        elif name == "pattern" and field.get("type", "string") == "string" and not full_pattern(limit).search(raw):
-            failed.append(name)
-        elif name == "enum" and isinstance(limit, list) and value not in [read(str(v)) if not isinstance(v, str) else read(v) for v in limit]:
-            failed.append(name)
-        elif name == "minLength" and field.get("type", "string") == "string" and len(value) < limit:
-            failed.append(name)
-        elif name == "maxLength" and field.get("type", "string") == "string" and len(value) > limit:
+            broken = value != value or (bound is not None and not _BOUNDS[name](value, bound))  # NaN compares with nothing: it fails
+        elif name == "pattern" and is_string:
+            broken = not full_pattern(limit).search(raw)
+        elif name == "enum" and isinstance(limit, list):
+            broken = value not in [read(v if isinstance(v, str) else str(v)) for v in limit]
+        elif name in ("minLength", "maxLength") and is_string:
+            broken = len(value) < limit if name == "minLength" else len(value) > limit
+        else:
+            broken = False
+        if broken:
             failed.append(name)
     return failed

@@ -262,7 +262,8 @@ def _uniques(connection, view: str, model: TableModel, table: Table) -> Iterator
     names = [f.get("name") for f in model.fields]
     for number, field in enumerate(model.fields):
         if (field.get("constraints") or {}).get("unique") is True:
-            query = (f"SELECT _ord, c{number} FROM (SELECT _ord, c{number}, row_number() OVER (PARTITION BY {_typed(field, f'c{number}')} ORDER BY _ord) AS seen "
+            window = f"row_number() OVER (PARTITION BY {_typed(field, f'c{number}')} ORDER BY _ord)"
+            query = (f"SELECT _ord, c{number} FROM (SELECT _ord, c{number}, {window} AS seen "
                      f"FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL) WHERE seen > 1 ORDER BY _ord")
             for index, cell in connection.execute(query).fetchall():
                 yield _finding(model, table, index, "unique-error", field["name"], cell)
@@ -280,7 +281,8 @@ def _foreign_key(connection, position: int, model: TableModel, table: Table, fk:
                  whole: Model) -> Iterator[Finding | TableProblem]:
     target = whole.tables.get(fk.target)
     if target is None:
-        yield TableProblem(model.name, "resource-error", f"the foreign key {', '.join(fk.fields)} refers to the resource {fk.target!r}, which the package does not have")
+        yield TableProblem(model.name, "resource-error",
+                           f"the foreign key {', '.join(fk.fields)} refers to the resource {fk.target!r}, which the package does not have")
         return
     if fk.target not in tables:
         return  # the referenced table is not checked (unreadable, or its header is wrong): nothing sound to compare with
