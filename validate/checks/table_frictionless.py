@@ -34,7 +34,8 @@ SUMMARY = "Every table meets its schema as frictionless judges it: types, format
 _LEFT_TO_OTHER_CHECKS = {"hash-count", "byte-count"}
 # Cells that someone (or a spreadsheet) wrote for "no value": named in the message.
 _NO_VALUE_WORDS = {"nan", "none", "null", "na", "n/a", "nil", "undefined", "-"}
-_SUGGESTED_IDS = 20  # "did you mean" for at most this many distinct missing IDs per table and key (difflib is not free)
+# "did you mean" for at most this many distinct missing IDs a run, each among at most so many candidates: difflib is not free
+_SUGGESTED_IDS, _SUGGESTION_CANDIDATES = 20, 2000
 
 _HINTS = {
     "type-error": "Write the value in the column's type (see the data dictionary in README.md).",
@@ -191,7 +192,8 @@ def _repeated_key(model: Model, table: Table, item: Finding) -> str:
 
 
 def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table], by_key: dict[tuple, list[Finding]]) -> Iterator[Error]:
-    suggested: dict[tuple, int] = defaultdict(int)
+    suggestions_left = _SUGGESTED_IDS
+    known: dict[tuple, list[str]] = {}
     for (name, field, value), items in by_key.items():
         first = items[0]
         target = f"{first.reference.target}.{', '.join(first.reference.target_fields)}" if first.reference else "the referenced table"
@@ -200,20 +202,22 @@ def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table]
         places += f" and {len(lines) - 10} more" if len(lines) > 10 else ""
         message = f"{field} = {value!r} is not an ID of {target}"
         message += f"; it is referenced {len(items)} times: {places}." if len(items) > 1 else "."
-        suggestion_key = (name, field)
-        if first.reference and suggested[suggestion_key] < _SUGGESTED_IDS:
-            suggested[suggestion_key] += 1
-            close = _closest(tables.get(first.reference.target), first.reference.target_fields, value)
+        if first.reference and len(first.reference.target_fields) == 1 and suggestions_left > 0:
+            suggestions_left -= 1
+            ids_key = (first.reference.target, first.reference.target_fields[0])
+            if ids_key not in known:
+                table = tables.get(ids_key[0])
+                known[ids_key] = sorted({r.cells.get(ids_key[1], "") for r in table.records} - {""}) if table else []
+            close = _closest(known[ids_key], value)
             if close:
                 message += f" Did you mean {close!r}?"
         for item in items:
             yield Error(ID, "foreign-key", message, model.tables[name].path, item.line or None, item.row, item.field, _HINTS["foreign-key"])
 
 
-def _closest(table: Table | None, fields: tuple[str, ...], value: str) -> str | None:
-    if table is None or len(fields) != 1:
-        return None
-    prefix = value.split("-", 1)[0]
-    candidates = [c for r in table.records if (c := r.cells.get(fields[0], "")).startswith(prefix)][:5000]
+def _closest(ids: list[str], value: str) -> str | None:
+    """The existing ID closest to `value`, among those that begin as it does (a typo seldom changes the start)."""
+    start = value[: value.find("-") + 3] if "-" in value else value[:2]
+    candidates = [i for i in ids if i.startswith(start)][:_SUGGESTION_CANDIDATES]
     found = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
     return found[0] if found else None
