@@ -29,8 +29,11 @@ lint: $(BIN)/validate-dataset
 fill: $(BIN)/validate-dataset
 	$(BIN)/python -m validate fill datapackage.json
 
+# The shipped package against bare frictionless, then scaled packages (10k, 100k, 1M rows, valid
+# and with broken foreign keys, written under /tmp) against frictionless and plain DuckDB SQL.
 benchmark: $(BIN)/validate-dataset
 	$(BIN)/python benchmarks/validate_speed.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import Error
-from ..package import Package
 from ..model import Model, from_package
+from ..package import Package
 from ._rows import key_of, path_of, records, unreadable
 
 ID = "usage"
