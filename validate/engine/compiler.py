@@ -149,34 +149,43 @@ def _finding(model: TableModel, table: Table, index: int, code: str, field: str 
 
 
 def _check_cells(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding]:
-    """Rows and cells: blank rows, extra and missing cells, types, constraints."""
+    """Rows and cells: blank rows, extra and missing cells, types, constraints (one query)."""
     view = _view(position)
     width = len(model.fields)
     for row in sorted(table.blank_rows):
         yield Finding(model.name, -1, row, table.line_of_row(row) or 0, "blank-row")
-    for (index,) in connection.execute(f"SELECT _ord FROM {view} WHERE _blank ORDER BY _ord").fetchall():
-        yield _finding(model, table, index, "blank-row")
     for index, record in enumerate(table.records):
         if record.width > width:
-            cells_in_file = record.width - width
-            yield from (_finding(model, table, index, "extra-cell") for _ in range(cells_in_file))
+            yield from (_finding(model, table, index, "extra-cell") for _ in range(record.width - width))
         elif 0 <= record.width < width:
             yield from (_finding(model, table, index, "missing-cell", f.get("name", "")) for f in model.fields[record.width:])
-    type_errors: dict[int, set[int]] = {}
+    parts, parameters = [f"SELECT _ord, -1 AS field, 'blank' AS rule, NULL AS cell FROM {view} WHERE _blank"], []
     for number, field in enumerate(model.fields):
-        yield from _slow_cells(connection, view, model, table, number, field, type_errors)
-    yield from _constraints(connection, view, model, table)
-    if any(type_errors.values()):
-        for number, indexes in type_errors.items():
-            # frictionless gives a cell with a type error no value: it takes no part in keys
-            connection.execute(f"UPDATE {view} SET c{number} = NULL WHERE list_contains(?, _ord)", [sorted(indexes)])
+        fast = _fast_condition(field, f"c{number}")
+        if fast != "TRUE":  # the cells outside the fast path, read in Python below
+            parts.append(f"SELECT _ord, {number}, 'slow', c{number} FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL AND NOT ({fast})")
+    _constraint_parts(view, model, parts, parameters)
+    slow: dict[tuple[int, str], list[int]] = {}
+    for index, number, rule, cell in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters).fetchall():
+        if rule == "blank":
+            yield _finding(model, table, index, "blank-row")
+        elif rule == "slow":
+            slow.setdefault((number, cell), []).append(index)
+        else:
+            field = model.fields[number]
+            yield _finding(model, table, index, "constraint-error", field["name"], cell or "", _note(field, rule))
+    type_errors: dict[int, list[int]] = {}
+    for (number, raw), indexes in slow.items():  # each distinct value is read once: a corpus repeats its URLs and its odd spellings
+        yield from _slow_cells(model, table, number, raw, indexes, type_errors)
+    for number, invalid in type_errors.items():
+        # frictionless gives a cell with a type error no value: it takes no part in keys
+        connection.execute(f"UPDATE {view} SET c{number} = NULL WHERE list_contains(?, _ord)", [sorted(invalid)])
 
 
 def _check_keys(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding | TableProblem]:
     """Unique fields, the primary key and the foreign keys."""
     yield from _uniques(connection, _view(position), model, table)
-    for fk in model.foreign_keys:
-        yield from _foreign_key(connection, position, model, table, fk, tables, whole)
+    yield from _foreign_keys(connection, position, model, table, tables, whole)
 
 
 def _fast_condition(field: dict, column: str) -> str:
@@ -191,33 +200,26 @@ def _typed(field: dict, column: str) -> str:
     return column if kind == "string" else f"CAST({column} AS {_FAST[kind][1]})"
 
 
-def _slow_cells(connection, view: str, model: TableModel, table: Table, number: int, field: dict, type_errors: dict[int, set[int]]) -> Iterator[Finding]:
-    fast = _fast_condition(field, f"c{number}")
-    if fast == "TRUE":
-        return
+def _slow_cells(model: TableModel, table: Table, number: int, raw: str, indexes: list[int], type_errors: dict[int, list[int]]) -> Iterator[Finding]:
+    """Read one distinct value outside the fast path as frictionless would; its errors at every row that holds it."""
+    field = model.fields[number]
     read = cells.reader(field)
-    kind = f"{field.get('type', 'string')}/{field.get('format', 'default')}"
-    # each distinct value is read once: a corpus repeats its URLs and its odd spellings
-    distinct = connection.execute(f"SELECT c{number}, list(_ord ORDER BY _ord) FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL "
-                                  f"AND NOT ({fast}) GROUP BY c{number}").fetchall()
-    for raw, indexes in distinct:
-        value = read(raw) if read else None
-        if value is None:
-            type_errors.setdefault(number, set()).update(indexes)
-            yield from (_finding(model, table, index, "type-error", field["name"], raw, f'type is "{kind}"') for index in indexes)
-            continue
-        for name in cells.constraint_failures(field, value, raw):
-            yield from (_finding(model, table, index, "constraint-error", field["name"], raw, _note(field, name)) for index in indexes)
+    value = read(raw) if read else None
+    if value is None:
+        type_errors.setdefault(number, []).extend(indexes)
+        kind = f"{field.get('type', 'string')}/{field.get('format', 'default')}"
+        yield from (_finding(model, table, index, "type-error", field["name"], raw, f'type is "{kind}"') for index in indexes)
+        return
+    for name in cells.constraint_failures(field, value, raw):
+        yield from (_finding(model, table, index, "constraint-error", field["name"], raw, _note(field, name)) for index in indexes)
 
 
 def _note(field: dict, name: str) -> str:
     return f'constraint "{name}" is "{field["constraints"][name]}"'
 
 
-def _constraints(connection, view: str, model: TableModel, table: Table) -> Iterator[Finding]:
-    """One UNION ALL query for every constraint of every field, on the cells of the fast path."""
-    parts: list[str] = []
-    parameters: list[Any] = []
+def _constraint_parts(view: str, model: TableModel, parts: list[str], parameters: list[Any]) -> None:
+    """Add one SELECT per constraint of every field, on the cells of the fast path."""
     for number, field in enumerate(model.fields):
         column, constraints = f"c{number}", field.get("constraints") or {}
         kind, fast, typed = field.get("type", "string"), _fast_condition(field, f"c{number}"), _typed(field, f"c{number}")
@@ -242,11 +244,6 @@ def _constraints(connection, view: str, model: TableModel, table: Table) -> Iter
             guard = "" if name == "required" else f"{column} IS NOT NULL AND ({fast}) AND "
             parts.append(f"SELECT _ord, {number} AS field, '{name}' AS rule, {column} AS cell FROM {view} WHERE NOT _blank AND {guard}({condition})")
             parameters += values
-    if not parts:
-        return
-    for index, number, rule, cell in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters).fetchall():
-        field = model.fields[number]
-        yield _finding(model, table, index, "constraint-error", field["name"], cell or "", _note(field, rule))
 
 
 def _typed_values(field: dict, values: list) -> list:
@@ -259,47 +256,55 @@ def _typed_values(field: dict, values: list) -> list:
 
 
 def _uniques(connection, view: str, model: TableModel, table: Table) -> Iterator[Finding]:
+    """Every later repeat of a `unique` field's value, and of the primary key, in one query."""
     names = [f.get("name") for f in model.fields]
+    parts = []
     for number, field in enumerate(model.fields):
         if (field.get("constraints") or {}).get("unique") is True:
             window = f"row_number() OVER (PARTITION BY {_typed(field, f'c{number}')} ORDER BY _ord)"
-            query = (f"SELECT _ord, c{number} FROM (SELECT _ord, c{number}, {window} AS seen "
-                     f"FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL) WHERE seen > 1 ORDER BY _ord")
-            for index, cell in connection.execute(query).fetchall():
-                yield _finding(model, table, index, "unique-error", field["name"], cell)
+            parts.append(f"SELECT _ord, {number} AS field, c{number} AS cell FROM (SELECT _ord, c{number}, {window} AS seen "
+                         f"FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL) WHERE seen > 1")
     key = [names.index(k) for k in model.primary_key if k in names]
     if key and len(key) == len(model.primary_key):
         columns = ", ".join(_typed(model.fields[k], f"c{k}") for k in key)
         some_value = " OR ".join(f"c{k} IS NOT NULL" for k in key)
-        query = (f"SELECT _ord FROM (SELECT _ord, row_number() OVER (PARTITION BY {columns} ORDER BY _ord) AS seen FROM {view} "
-                 f"WHERE NOT _blank AND ({some_value})) WHERE seen > 1 ORDER BY _ord")
-        for (index,) in connection.execute(query).fetchall():
-            yield _finding(model, table, index, "primary-key", ", ".join(model.primary_key))
-
-
-def _foreign_key(connection, position: int, model: TableModel, table: Table, fk: ForeignKey, tables: dict[str, Table],
-                 whole: Model) -> Iterator[Finding | TableProblem]:
-    target = whole.tables.get(fk.target)
-    if target is None:
-        yield TableProblem(model.name, "resource-error",
-                           f"the foreign key {', '.join(fk.fields)} refers to the resource {fk.target!r}, which the package does not have")
+        parts.append(f"SELECT _ord, -1, NULL FROM (SELECT _ord, row_number() OVER (PARTITION BY {columns} ORDER BY _ord) AS seen FROM {view} "
+                     f"WHERE NOT _blank AND ({some_value})) WHERE seen > 1")
+    if not parts:
         return
-    if fk.target not in tables:
-        return  # the referenced table is not checked (unreadable, or its header is wrong): nothing sound to compare with
-    mine, theirs = [f.get("name") for f in model.fields], [f.get("name") for f in target.fields]
-    if not set(fk.fields) <= set(mine) or not set(fk.target_fields) <= set(theirs):
-        return  # frictionless skips such a key; schema-profile reports it
-    source = [mine.index(name) for name in fk.fields]
-    referenced = [theirs.index(name) for name in fk.target_fields]
-    target_view = _view(list(tables).index(fk.target))
-    matches = " AND ".join(f"{_typed(target.fields[r], f'g.c{r}')} IS NOT DISTINCT FROM {_typed(model.fields[s], f's.c{s}')}"
-                           for s, r in zip(source, referenced, strict=True))
-    some_value = " OR ".join(f"s.c{s} IS NOT NULL" for s in source)
-    some_target = " OR ".join(f"g.c{r} IS NOT NULL" for r in referenced)
-    cells_sql = ", ".join(f"s.c{s}" for s in source)
-    query = (f"SELECT s._ord, {cells_sql} FROM {_view(position)} s WHERE NOT s._blank AND ({some_value}) "
-             f"AND NOT EXISTS (SELECT 1 FROM {target_view} g WHERE ({some_target}) AND {matches}) ORDER BY s._ord")
-    for index, *values in connection.execute(query).fetchall():
-        shown = ", ".join("" if v is None else str(v) for v in values)
-        yield _finding(model, table, index, "foreign-key", ", ".join(fk.fields), shown, reference=fk)
+    for index, number, cell in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2").fetchall():
+        if number < 0:
+            yield _finding(model, table, index, "primary-key", ", ".join(model.primary_key))
+        else:
+            yield _finding(model, table, index, "unique-error", model.fields[number]["name"], cell)
 
+
+def _foreign_keys(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding | TableProblem]:
+    """Every row whose foreign key matches no row of the referenced table: one anti-join per key, in one query."""
+    parts, checked = [], []
+    for fk in model.foreign_keys:
+        target = whole.tables.get(fk.target)
+        if target is None:
+            yield TableProblem(model.name, "resource-error",
+                               f"the foreign key {', '.join(fk.fields)} refers to the resource {fk.target!r}, which the package does not have")
+            continue
+        if fk.target not in tables:
+            continue  # the referenced table is not checked (unreadable, or its header is wrong): nothing sound to compare with
+        mine, theirs = [f.get("name") for f in model.fields], [f.get("name") for f in target.fields]
+        if not set(fk.fields) <= set(mine) or not set(fk.target_fields) <= set(theirs):
+            continue  # frictionless skips such a key; schema-profile reports it
+        source = [mine.index(name) for name in fk.fields]
+        referenced = [theirs.index(name) for name in fk.target_fields]
+        matches = " AND ".join(f"{_typed(target.fields[r], f'g.c{r}')} IS NOT DISTINCT FROM {_typed(model.fields[s], f's.c{s}')}"
+                               for s, r in zip(source, referenced, strict=True))
+        some_value = " OR ".join(f"s.c{s} IS NOT NULL" for s in source)
+        some_target = " OR ".join(f"g.c{r} IS NOT NULL" for r in referenced)
+        shown = "concat_ws(', ', " + ", ".join(f"coalesce(s.c{s}, '')" for s in source) + ")"
+        parts.append(f"SELECT s._ord, {len(checked)} AS fk, {shown} AS cells FROM {_view(position)} s WHERE NOT s._blank AND ({some_value}) "
+                     f"AND NOT EXISTS (SELECT 1 FROM {_view(list(tables).index(fk.target))} g WHERE ({some_target}) AND {matches})")
+        checked.append(fk)
+    if not parts:
+        return
+    for index, number, shown in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2").fetchall():
+        fk = checked[number]
+        yield _finding(model, table, index, "foreign-key", ", ".join(fk.fields), shown, reference=fk)
