@@ -106,3 +106,32 @@ def test_a_run_imports_only_what_it_uses():
              "print(sorted(m for m in ('duckdb', 'pyarrow', 'frictionless') if m in sys.modules))")
     finished = subprocess.run([sys.executable, "-c", probe, str(REPO / "datapackage.json")], capture_output=True, text=True, timeout=60)
     assert finished.stdout.strip() == "[]", finished.stderr
+
+
+def test_schema_values_never_reach_sql_as_text(minimal_package):
+    # enum values made of SQL syntax are bound parameters (and columns are renamed c0..): no injection, exact comparison
+    _set_constraint(minimal_package, "entities", "notes", "enum", ["it's", "x' OR '1'='1"])
+    _edit(minimal_package, "entities", {(0, "notes"): "it's", (1, "notes"): "x"})
+    errors = _table_errors(minimal_package)
+    assert [(e.code, e.line, e.field) for e in errors] == [("constraint-error", 3, "notes")]
+
+
+def test_documented_difference_top_level_alternation():
+    # docs/engine.md, difference 1: frictionless builds ^a|b$ (so "ab" passes: it starts with a); RE2 here anchors the whole
+    from frictionless import fields
+
+    assert fields.StringField(name="x", constraints={"pattern": "a|b"}).read_cell("ab")[1] is None
+    from validate.engine.cells import full_pattern
+
+    assert full_pattern("a|b").search("ab") is None and full_pattern("a|b").search("b")
+
+
+def test_every_compiled_rule_and_code_is_documented():
+    from validate.checks.table_frictionless import _HINTS
+    from validate.engine.compiler import _SUPPORTED
+
+    guide = (REPO / "docs" / "engine.md").read_text(encoding="utf-8")
+    for rule in set().union(*_SUPPORTED.values()):
+        assert f"`{rule}`" in guide, rule
+    for code in ("engine-refused", "more-errors", "resource-error"):
+        assert f"`{code}`" in guide or code in _HINTS, code
