@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -71,31 +72,49 @@ CELLS = st.sampled_from(["", " ", "NaN", "nan", "NULL", "None", "Infinity", "-1"
 
 @st.composite
 def mutations(draw):
-    """(table file, data row index, column, new value): one cell of the real package changed."""
+    """(kind, table file, data row index, column, new value): one edit of the real package.
+
+    kinds: `cell` (a cell changed), `repeat` (a row written twice), `drop` (a row deleted, so
+    references to it dangle), `short` (the row loses its last cells), `long` (it gains one),
+    `blank` (an empty line after the row)."""
     table = draw(st.sampled_from(sorted(p.name for p in (REPO / "data").glob("*.csv"))))
     with open(REPO / "data" / table, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    row = draw(st.integers(0, len(rows) - 2))
-    column = draw(st.sampled_from(rows[0]))
-    return table, row, column, draw(CELLS)
+    kind = draw(st.sampled_from(["cell", "cell", "cell", "repeat", "drop", "short", "long", "blank"]))
+    return kind, table, draw(st.integers(0, len(rows) - 2)), draw(st.sampled_from(rows[0])), draw(CELLS)
 
 
-def _write_cell(root: Path, table: str, row: int, column: str, value: str) -> None:
+def _apply(root: Path, kind: str, table: str, row: int, column: str, value: str) -> None:
     path = root / "data" / table
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    rows[row + 1][rows[0].index(column)] = value
+    row = min(row, len(rows) - 2)
+    if row < 0:
+        return  # an earlier edit dropped every row
+    edited = rows[row + 1]
+    if kind == "cell":
+        edited[rows[0].index(column)] = value
+    elif kind == "repeat":
+        rows.insert(row + 1, list(edited))
+    elif kind == "drop":
+        del rows[row + 1]
+    elif kind == "short":
+        del edited[rows[0].index(column):]
+    elif kind == "long":
+        edited.append(value)
+    elif kind == "blank":
+        rows.insert(row + 2, [])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "12")), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(mutations(), min_size=1, max_size=3))
 def test_engine_matches_frictionless_on_mutations_of_the_real_package(changes, real_package, tmp_path_factory):
     root = tmp_path_factory.mktemp("mutated")
     shutil.copytree(real_package, root, dirs_exist_ok=True)
     for change in changes:
-        _write_cell(root, *change)
+        _apply(root, *change)
     fill_descriptor(root / "datapackage.json")
     engine, oracle = _both(root / "datapackage.json", select=["descriptor-frictionless", "table-frictionless"])
     assert engine == oracle, changes

@@ -30,7 +30,7 @@ from . import cells
 # The SQL fast path per type: a cell matching it is valid, and CAST gives its typed value.
 _FAST = {
     "integer": ("regexp_full_match({c}, '-?[0-9]{{1,18}}')", "BIGINT"),
-    "number": ("regexp_full_match({c}, '-?([0-9]{{1,15}}(\\.[0-9]{{0,15}})?|\\.[0-9]{{1,15}})([eE][+-]?[0-9]{{1,3}})?')", "DOUBLE"),
+    "number": ("regexp_full_match({c}, '-?([0-9]{{1,15}}(\\.[0-9]{{0,15}})?|\\.[0-9]{{1,15}})([eE][+-]?[0-9]{{1,2}})?')", "DOUBLE"),
     "date": ("(regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {c} >= '0001' AND try_strptime({c}, '%Y-%m-%d') IS NOT NULL)", "DATE"),
     "year": ("regexp_full_match({c}, '[0-9]{{4}}')", "INTEGER"),
 }
@@ -136,8 +136,9 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
     connection.register(f"arrow{position}", pa.table(columns))
     # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
     nulled = ", ".join(f"CASE WHEN list_contains($missing, c{i}) THEN NULL ELSE c{i} END AS c{i}" for i in range(len(model.fields)))
+    # frictionless calls a row blank when every cell it has is empty, however many it has
     every_null = " AND ".join(f"c{i} IS NULL" for i in range(len(model.fields))) or "FALSE"
-    connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, (_width >= {len(model.fields)} AND {every_null}) AS _blank "
+    connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
                        f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM arrow{position})", {"missing": list(model.missing_values)})
     connection.unregister(f"arrow{position}")
 
@@ -154,7 +155,10 @@ def _check_cells(connection, position: int, model: TableModel, table: Table, tab
     width = len(model.fields)
     for row in sorted(table.blank_rows):
         yield Finding(model.name, -1, row, table.line_of_row(row) or 0, "blank-row")
+    missing = set(model.missing_values)
     for index, record in enumerate(table.records):
+        if record.width != width and all(cell in missing for cell in record.cells.values()):
+            continue  # a blank row (the query below reports it), whatever its width
         if record.width > width:
             yield from (_finding(model, table, index, "extra-cell") for _ in range(record.width - width))
         elif 0 <= record.width < width:
@@ -225,7 +229,7 @@ def _constraint_parts(view: str, model: TableModel, parts: list[str], parameters
         kind, fast, typed = field.get("type", "string"), _fast_condition(field, f"c{number}"), _typed(field, f"c{number}")
         checks: list[tuple[str, str, list[Any]]] = []
         if constraints.get("required") is True:
-            checks.append(("required", f"{column} IS NULL AND _width > {number}", []))
+            checks.append(("required", f"{column} IS NULL", []))  # a missing cell too: frictionless reads it as None
         if kind == "string" and isinstance(constraints.get("pattern"), str):
             checks.append(("pattern", f"NOT regexp_full_match({column}, ?)", [f"^(?:{constraints['pattern']})$"]))
         if kind == "string":
