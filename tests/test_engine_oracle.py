@@ -108,7 +108,8 @@ def _apply(root: Path, kind: str, table: str, row: int, column: str, value: str)
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-@settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "12")), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "12")), deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(mutations(), min_size=1, max_size=3))
 def test_engine_matches_frictionless_on_mutations_of_the_real_package(changes, real_package, tmp_path_factory):
     root = tmp_path_factory.mktemp("mutated")
