@@ -163,7 +163,8 @@ def _check_cells(connection, position: int, model: TableModel, table: Table, tab
             yield from (_finding(model, table, index, "extra-cell") for _ in range(record.width - width))
         elif 0 <= record.width < width:
             yield from (_finding(model, table, index, "missing-cell", f.get("name", "")) for f in model.fields[record.width:])
-    parts, parameters = [f"SELECT _ord, -1 AS field, 'blank' AS rule, NULL AS cell FROM {view} WHERE _blank"], []
+    parts: list[str] = [f"SELECT _ord, -1 AS field, 'blank' AS rule, NULL AS cell FROM {view} WHERE _blank"]
+    parameters: list[Any] = []
     for number, field in enumerate(model.fields):
         fast = _fast_condition(field, f"c{number}")
         if fast != "TRUE":  # the cells outside the fast path, read in Python below
@@ -285,7 +286,8 @@ def _uniques(connection, view: str, model: TableModel, table: Table) -> Iterator
 
 def _foreign_keys(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding | TableProblem]:
     """Every row whose foreign key matches no row of the referenced table: one anti-join per key, in one query."""
-    parts, checked = [], []
+    parts: list[str] = []
+    checked: list[ForeignKey] = []
     for fk in model.foreign_keys:
         target = whole.tables.get(fk.target)
         if target is None:
