@@ -100,6 +100,7 @@ def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables
         table = tables.get(task.name)
         if table is None:
             continue  # not checked: its header or schema is reported elsewhere
+        index_of_row = {record.row: index for index, record in enumerate(table.records)}
         for problem in task.errors:
             if problem.type in _LEFT_TO_OTHER_CHECKS:
                 continue
@@ -107,8 +108,8 @@ def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables
             if row is None:
                 yield TableProblem(task.name, problem.type, problem.note or problem.message)
                 continue
-            record = table.record_at(row)
-            index = table.records.index(record) if record is not None else -1
+            index = index_of_row.get(row, -1)
+            record = table.records[index] if index >= 0 else None
             field = getattr(problem, "field_name", "") or ", ".join(getattr(problem, "field_names", []) or
                                                                   (model.tables[task.name].primary_key if problem.type == "primary-key" else []))
             if problem.type == "primary-key" and (record is None or not any(record.cells.get(k) for k in model.tables[task.name].primary_key)):
