@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test fill normalize benchmark clean exports serve benchmark-exports diff release
+.PHONY: validate test oracle lint fill normalize benchmark clean exports serve benchmark-exports diff release
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,15 @@ $(CFF_VENV)/bin/cffconvert: requirements-cffconvert.lock
 	touch $@
 
 test: $(BIN)/validate-dataset $(CFF_VENV)/bin/cffconvert
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto -m "not oracle"
+
+# The differential tests: the DuckDB engine against frictionless, on every fixture and on mutations.
+oracle: $(BIN)/validate-dataset
+	$(BIN)/python -m pytest -n auto -m oracle
+
+lint: $(BIN)/validate-dataset
+	$(BIN)/ruff check validate tests benchmarks
+	$(BIN)/mypy validate
 
 fill: $(BIN)/validate-dataset
 	$(BIN)/python -m validate fill datapackage.json
@@ -32,8 +40,11 @@ fill: $(BIN)/validate-dataset
 normalize: $(BIN)/validate-dataset
 	$(BIN)/python -m validate normalize datapackage.json
 
+# The shipped package against bare frictionless, then scaled packages (10k, 100k, 1M rows, valid
+# and with broken foreign keys, written to the temporary folder) against frictionless and plain DuckDB SQL.
 benchmark: $(BIN)/validate-dataset
 	$(BIN)/python benchmarks/validate_speed.py
+	$(BIN)/python benchmarks/scale.py
 
 exports: $(BIN)/validate-dataset
 	$(BIN)/python -m validate exports datapackage.json --dist dist

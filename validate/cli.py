@@ -25,7 +25,7 @@ from .limits import Limits, add_option
 from .normalize import main as normalize_main
 from .rename import main as rename_main
 from .reporters import JSON_FORMAT_VERSION, REPORTERS
-from .runner import run
+from .runner import DEFAULT_MAX_ERRORS, run
 from .safetext import visible_lines
 from .sourcing_cli import main as claim_sources_main
 from .tools_cli import anchor_main, dictionary_main, fill_main, sentences_main
@@ -63,13 +63,19 @@ def comma_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the main command (its help text is quoted in README.md)."""
     width = max(map(len, SUBCOMMANDS))
     commands = "\n".join(f"  {name:<{width}}  {_summary(handler)}" for name, handler in SUBCOMMANDS.items())
     parser = _Parser(
         prog="python -m validate",
-        usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--limit NAME=N] [--list-checks] [PATH]\n"
+        usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] [--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
         f"       %(prog)s COMMAND [-h] ...\n\ncommands (each has its own --help):\n{commands}",
         description="Check every layer of the data package: descriptor, schemas, tables, canonical form, "
         "provenance and release. Exit 0 valid, 1 invalid, 2 could not run.",
@@ -82,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--select", type=comma_list, action="extend", metavar="CHECKS", help="run only these checks (comma-separated; repeatable)")
     parser.add_argument("--ignore", type=comma_list, action="extend", metavar="CHECKS", help="skip these checks (comma-separated; repeatable)")
     add_option(parser)
+    parser.add_argument("--engine", choices=["duckdb", "frictionless"], default="duckdb",
+                        help="what checks the tables' rows: compiled DuckDB queries (default) or frictionless's row loop (the reference)")
+    parser.add_argument("--max-errors", type=_count, default=DEFAULT_MAX_ERRORS, metavar="N",
+                        help=f"list at most N errors per check and code, and count the rest (0: list all; default {DEFAULT_MAX_ERRORS})")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -127,7 +137,7 @@ def _validate(argv: list[str]) -> int:
     except ValueError as error:
         return _cannot_run(str(error), "usage", wants_json)
     try:
-        result = run(args.path, select=args.select, ignore=args.ignore, limits=limits)
+        result = run(args.path, select=args.select, ignore=args.ignore, limits=limits, engine=args.engine, max_errors=args.max_errors)
     except CannotRun as error:
         return _cannot_run(str(error), "cannot-run", wants_json)
     except KeyError as error:

@@ -22,6 +22,7 @@ class Record:
     cells: dict[str, str]
     line: int  # physical line of the file where the record starts (header = line 1)
     row: int  # record number as frictionless counts it (header = 1, first record = 2)
+    width: int = -1  # cells actually present in the file (-1: unknown); cells are padded to the header
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _parse(reader, max_columns: int | None) -> Table:
             table.blank_rows.add(row)
             continue
         padded = cells + [""] * (len(header) - len(cells))
-        table.records.append(Record(dict(zip(header, padded)), line, row))
+        table.records.append(Record(dict(zip(header, padded)), line, row, len(cells)))
     return table
 
 

@@ -14,11 +14,8 @@ tests/test_limits.py keeps the two equal.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .errors import Error
 
 
 @dataclass(frozen=True)
@@ -54,8 +51,6 @@ LIMITS: tuple[Limit, ...] = (
     Limit("yaml-nodes", 100_000, "YAML nodes of CITATION.cff, counting each alias as a full copy",
           "ours has 60; bounds 'billion laughs' alias expansion"),
     Limit("yaml-depth", 64, "nesting depth of CITATION.cff", "ours nests 3 deep; deeper input exhausts recursion"),
-    Limit("errors-per-code", 1_000, "errors listed per check and code; the rest are counted in one summary error",
-          "a broken 16-million-character snapshot would otherwise list a million uncovered sentences (gigabytes of report)"),
 )
 
 _BY_NAME = {limit.name: limit for limit in LIMITS}
@@ -102,23 +97,6 @@ class Limits:
 DEFAULT = Limits()
 
 
-def capped(errors: Iterable[Error], limits: Limits) -> Iterator[Error]:
-    """Pass errors through, at most `errors-per-code` per (check, code), then one error counting the rest.
-
-    Memory then grows with the number of distinct problems, not with the size of the input."""
-    cap, seen, hidden = limits["errors-per-code"], Counter(), Counter()
-    for error in errors:
-        key = (error.check, error.code)
-        seen[key] += 1
-        if seen[key] <= cap:
-            yield error
-        else:
-            hidden[key] += 1
-    for (check, code), count in hidden.items():
-        yield Error(check, "more-errors", f"{count:,} more {code} error(s) of this check are not listed (limit `errors-per-code`, {cap:,}). "
-                    f"Fix the ones above, or list them all with `--limit errors-per-code=N`.", severity="error")
-
-
 def add_option(parser) -> None:
     """Add `--limit NAME=N` to an argparse parser."""
     parser.add_argument("--limit", action="append", metavar="NAME=N", default=[],
@@ -160,7 +138,9 @@ def markdown() -> str:
         "  JSON is strict (no NaN; values JSON cannot hold are written as visible text).",
         "- **Time and memory**: sentence splitting, coverage (one sweep over sorted spans), the grapheme check (one",
         "  pass per snapshot), the JSON line mapper and the YAML alias count are linear in their input; at most",
-        "  `errors-per-code` errors are kept per check and code. Table typing is frictionless's, and sets `file-bytes`.",
+        "  `--max-errors` errors (default 100) are kept per check and code, the rest counted (a broken 16-million-",
+        "  character snapshot would otherwise list a million uncovered sentences). Table rows are checked by",
+        "  compiled DuckDB queries (validate/engine/), frictionless only with `--engine frictionless`.",
         "  `benchmarks/hostile_scale.py` measures time and peak memory from 1x to 1000x and on the hostile cases.",
     ]
     return "\n".join(lines) + "\n"

@@ -86,6 +86,7 @@ class Package:
     limits: Limits = DEFAULT
     unsafe_references: list[Error] = field(default_factory=list)  # frictionless is not run when any is set
     total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)
+    engine: str = "duckdb"  # what checks the tables' rows: "duckdb" (compiled queries) or "frictionless" (the reference)
 
     @property
     def descriptor_file(self) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CHECKS
 from .errors import Error
-from .limits import DEFAULT, Limits, capped
+from .limits import DEFAULT, Limits
 from .package import Package, load
 
 
@@ -51,8 +52,16 @@ class Result:
         return {check: counts[check] for check in self.checks}
 
 
-def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None, limits: Limits = DEFAULT) -> Result:
+# Errors kept per check and code; the rest are counted in one `more-errors` error (0: keep all).
+DEFAULT_MAX_ERRORS = 100
+
+
+def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None, limits: Limits = DEFAULT,
+        engine: str = "duckdb", max_errors: int = DEFAULT_MAX_ERRORS) -> Result:
     """Load the package at `path` and run the selected checks (all by default).
+
+    Each check's errors are kept up to `max_errors` per code (0 keeps all), so that memory
+    and the report stay bounded however broken the package is; the rest are counted.
 
     Raises CannotRun when the package cannot be loaded, and KeyError for an unknown check id.
     """
@@ -60,11 +69,12 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
         if check_id not in CHECKS:
             raise KeyError(check_id)
     package = load(path, limits)
+    package.engine = engine
     chosen = [c for c in CHECKS if (not select or c in select) and c not in (ignore or [])]
     result = Result(package, chosen)
     for check_id in chosen:
         try:
-            result.errors.extend(capped(CHECKS[check_id].check(package), package.limits))
+            result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
         except Exception as exception:  # a bug in a check must not hide the other checks' findings
             result.crashed.append(check_id)
             result.errors.append(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
@@ -72,3 +82,19 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     rank = {check_id: index for index, check_id in enumerate(CHECKS)}
     result.errors.sort(key=lambda error: error.sort_key(rank))
     return result
+
+
+def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str) -> Iterator[Error]:
+    """The first `max_errors` errors of each code, then one error per code counting the rest."""
+    counts: Counter[str] = Counter()
+    severities: dict[str, str] = {}
+    for error in errors:
+        counts[error.code] += 1
+        severities[error.code] = error.severity
+        if not max_errors or counts[error.code] <= max_errors:
+            yield error
+    for code, count in counts.items():
+        if max_errors and count > max_errors:
+            yield Error(check_id, "more-errors", f"{count - max_errors} more {check_id}/{code} problem(s) not listed: {count} in all, the first {max_errors} "
+                        "are listed.", descriptor_file, hint="Fix the listed ones first, or run with `--max-errors 0` to list every one.",
+                        severity=severities[code])  # type: ignore[arg-type]

@@ -1,8 +1,17 @@
-"""Run frictionless once per package and share its report between the checks that use it."""
+"""Run frictionless once per package and share what it said between the checks that use it.
+
+With the default engine only the descriptor is read by frictionless (`inspect`): it opens
+the package and validates each resource's metadata, without reading a row. With
+`--engine frictionless`, `run` also validates every row, as the reference path; patterns are
+then taken out of the schemas it is given (Python's `re` can backtrack for ever on a hostile
+pattern) and checked by the engine's RE2 instead.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..package import Package
 from ._jsonschema import usable_schema
@@ -21,8 +30,10 @@ class Outcome:
     """What frictionless said: descriptor problems that stopped it, or its validation report."""
 
     metadata_errors: list = field(default_factory=list)
-    report: object | None = None
+    report: Any = None  # a frictionless Report (imported lazily, so not named here)
     skipped_because: list[str] = field(default_factory=list)  # files that kept frictionless from running
+    resource_warnings: dict[str, list[str]] = field(default_factory=dict)  # inspect(): warnings by resource name
+    rows_checked: bool = False
 
 
 def unreadable_files(package: Package) -> list[str]:
@@ -43,6 +54,36 @@ def unreadable_files(package: Package) -> list[str]:
     return sorted(files)
 
 
+def outcome(package: Package) -> Outcome:
+    """What frictionless said, by the package's engine: the rows too only with the frictionless engine."""
+    return run(package) if package.engine == "frictionless" else inspect(package)
+
+
+def inspect(package: Package) -> Outcome:
+    """Open the package with frictionless and validate each resource's metadata, without its rows."""
+    blocking = unreadable_files(package)
+    if blocking:
+        return Outcome(skipped_because=blocking)
+    if "frictionless-descriptor" not in package.cache:
+        from frictionless import FrictionlessException, helpers
+        from frictionless import Package as FrictionlessPackage
+
+        result = Outcome()
+        try:
+            loaded = FrictionlessPackage(str(package.descriptor_path))
+            for resource in loaded.resources:
+                resource.to_descriptor(validate=True)
+                # the warning that Resource.validate gives before it reads any data
+                if resource.hash and helpers.parse_resource_hash_v1(resource.hash)[0] not in ("md5", "sha256"):
+                    result.resource_warnings.setdefault(resource.name, []).append("hash is ignored; supported algorithms: md5/sha256")
+        except FrictionlessException as exception:
+            result = Outcome(metadata_errors=list(exception.reasons) or [exception.error])
+        except Exception as exception:  # frictionless itself failed on input it did not expect
+            result = Outcome(metadata_errors=[Failure(f"{type(exception).__name__}: {exception}")])
+        package.cache["frictionless-descriptor"] = result
+    return package.cache["frictionless-descriptor"]
+
+
 def run(package: Package) -> Outcome:
     """Validate the package with frictionless (descriptor, types, constraints, keys), once."""
     blocking = unreadable_files(package)
@@ -53,11 +94,28 @@ def run(package: Package) -> Outcome:
         from frictionless import Package as FrictionlessPackage
 
         try:
-            loaded = FrictionlessPackage(str(package.descriptor_path))
-            outcome = Outcome(report=loaded.validate())
+            loaded = FrictionlessPackage(without_patterns(package), basepath=str(package.root))
+            report = loaded.validate()
+            result = Outcome(report=report, rows_checked=True,
+                             resource_warnings={task.name: list(task.warnings) for task in report.tasks})
         except FrictionlessException as exception:
-            outcome = Outcome(metadata_errors=list(exception.reasons) or [exception.error])
+            result = Outcome(metadata_errors=list(exception.reasons) or [exception.error])
         except Exception as exception:  # frictionless itself failed on input it did not expect
-            outcome = Outcome(metadata_errors=[Failure(f"{type(exception).__name__}: {exception}")])
-        package.cache["frictionless"] = outcome
+            result = Outcome(metadata_errors=[Failure(f"{type(exception).__name__}: {exception}")])
+        package.cache["frictionless"] = result
     return package.cache["frictionless"]
+
+
+def without_patterns(package: Package) -> dict:
+    """The descriptor with each table's (usable) schema inlined and its `pattern` constraints removed."""
+    descriptor = json.loads(package.descriptor_text)
+    for resource in package.resources:
+        schema = usable_schema(package, resource)
+        if schema is None or resource.index >= len(descriptor.get("resources", [])):
+            continue
+        stripped = json.loads(json.dumps(schema))
+        for item in stripped.get("fields", []):
+            if isinstance(item.get("constraints"), dict):
+                item["constraints"].pop("pattern", None)
+        descriptor["resources"][resource.index]["schema"] = stripped
+    return descriptor

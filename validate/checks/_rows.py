@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..csvio import Record
+from ..model import from_package
 from ..package import Package
 
-# The primary key of each table of the data model.
-KEYS = {"documents": "document_id", "entities": "entity_id", "claims": "claim_id", "quotes": "quote_id",
-        "quantities": "quantity_id", "images": "image_id", "spans": "span_id", "lineage": "lineage_id",
-        "quote_wordings": "wording_id", "corroborations": "corroboration_id", "findings": "finding_id"}
+
+def key_of(package: Package, name: str) -> str:
+    """Return the primary-key column of table `name` as its schema declares it, or "" when it has none."""
+    return from_package(package).key(name) or ""
 
 
 def records(package: Package, name: str) -> list[Record]:
@@ -18,17 +19,20 @@ def records(package: Package, name: str) -> list[Record]:
 
 
 def by_id(package: Package, name: str) -> dict[str, Record]:
-    """Return the records of table `name` keyed by their ID."""
-    return {r.cells[KEYS[name]]: r for r in records(package, name) if r.cells.get(KEYS[name])}
+    """Return the records of table `name` keyed by their ID ({} when the table has no single-column key)."""
+    key = key_of(package, name)
+    return {r.cells[key]: r for r in records(package, name) if key and r.cells.get(key)}
 
 
 def known_ids(package: Package, name: str) -> set[str] | None:
     """Return the IDs of table `name`: empty when the package has no such table, None when
-    the table exists but cannot be read (then nothing can be said about references to it)."""
+    the table exists but cannot be read or its schema declares no key (then nothing can be said about references to it)."""
     resource = package.resource(name)
     if resource is None:
         return set()
-    return set(by_id(package, name)) if resource.table is not None else None
+    if resource.table is None or not key_of(package, name):
+        return None  # unreadable, or no declared key (schema-profile or resource-files says why)
+    return set(by_id(package, name))
 
 
 def unreadable(package: Package, *names: str) -> bool:

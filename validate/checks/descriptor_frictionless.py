@@ -21,22 +21,21 @@ SUMMARY = "frictionless 5.21 can open the descriptor and raises no descriptor er
 
 
 def check(package: Package) -> Iterator[Error]:
-    """Yield frictionless's descriptor errors and every warning of its report."""
-    outcome = _frictionless.run(package)
+    """Yield frictionless's descriptor errors and every warning it gives."""
+    outcome = _frictionless.outcome(package)
     for problem in outcome.metadata_errors:
         yield Error(ID, problem.type, f"frictionless cannot open the package: {problem.message}", package.descriptor_file,
                     hint="Fix the descriptor as the message says; the descriptor-profile errors usually point at the same place.")
     report = outcome.report
-    if report is None:
-        return
-    for problem in report.errors:
-        yield Error(ID, problem.type, f"frictionless: {problem.message}", package.descriptor_file)
-    for warning in report.warnings:
-        yield Error(ID, "warning", f"frictionless warns: {warning}", package.descriptor_file, severity="warning")
-    for task in report.tasks:
-        resource = package.resource(task.name)
+    if report is not None:
+        for problem in report.errors:
+            yield Error(ID, problem.type, f"frictionless: {problem.message}", package.descriptor_file)
+        for warning in report.warnings:
+            yield Error(ID, "warning", f"frictionless warns: {warning}", package.descriptor_file, severity="warning")
+    for name, warnings in outcome.resource_warnings.items():
+        resource = package.resource(name)
         where = f"$.resources[{resource.index}]" if resource else "$"
-        for warning in task.warnings:
+        for warning in warnings:
             place = f"{where}.hash" if resource and "hash" in warning else where
-            yield Error(ID, "warning", f"frictionless warns about resource {task.name!r}: {warning}", package.descriptor_file,
+            yield Error(ID, "warning", f"frictionless warns about resource {name!r}: {warning}", package.descriptor_file,
                         package.descriptor_line(place), field=place, severity="warning")

@@ -1,10 +1,12 @@
-"""table-frictionless: the tables as frictionless validates them, with physical line numbers.
+"""table-frictionless: every row of every table meets its Table Schema, as frictionless judges it.
 
-frictionless 5.21 checks types, formats, `required`, `unique`, `pattern`, `enum`,
-`minimum`, primary keys and foreign keys (across tables). Its row numbers count records;
-a quoted cell with a line break makes the record start on a later line, so each error
-is given the physical line computed while reading the file. Hash and byte counts are
-left to the resource-files check, which verifies them even when frictionless skips them.
+Types, formats, `required`, `unique`, `pattern`, `enum`, lengths, bounds, primary keys and
+foreign keys (across tables). By default the schemas are compiled to DuckDB queries
+(validate/engine), which report what frictionless 5.21 reports, at the same rows and fields
+(docs/engine.md lists the few differences); `--engine frictionless` runs frictionless's own
+row loop instead, as the reference. Either way each error is placed at the physical line
+where its record starts (a quoted cell with a line break moves the next records down), and
+hash and byte counts are left to the resource-files check.
 
 PASS: claims.csv row with "quote_id" = "qot-004", and qot-004 exists in quotes.csv
 FAIL: "quote_id" = "qot-999"  ->  foreign-key error at the physical line of that row
@@ -12,18 +14,28 @@ FAIL: "quote_id" = "qot-999"  ->  foreign-key error at the physical line of that
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
+from ..csvio import Table
+from ..engine.cells import full_pattern
+from ..engine.compiler import Finding, TableProblem, pattern_problem
 from ..errors import Error
+from ..model import FILLED_BY_TOOL, Model, from_package
 from ..package import Package
 from . import _frictionless
 from ._jsonschema import usable_schema
 
 ID = "table-frictionless"
-SUMMARY = "Every table passes frictionless: types, formats, constraints, primary and foreign keys."
+SUMMARY = "Every table meets its schema as frictionless judges it: types, formats, constraints, primary and foreign keys."
 
 # Reported better elsewhere: resource-files verifies bytes and hashes itself.
 _LEFT_TO_OTHER_CHECKS = {"hash-count", "byte-count"}
+# Cells that someone (or a spreadsheet) wrote for "no value": named in the message.
+_NO_VALUE_WORDS = {"nan", "none", "null", "na", "n/a", "nil", "undefined", "-"}
+# "did you mean" for at most this many distinct missing IDs a run, each among at most so many candidates: difflib is not free
+_SUGGESTED_IDS, _SUGGESTION_CANDIDATES = 20, 2000
 
 _HINTS = {
     "type-error": "Write the value in the column's type (see docs/data-dictionary.md).",
@@ -34,73 +46,179 @@ _HINTS = {
     "missing-cell": "The row has fewer cells than the header: add the missing commas or values.",
     "extra-cell": "The row has more cells than the header: a comma inside a value needs the value in double quotes.",
     "blank-row": "Delete the empty row.",
-    "incorrect-label": "The header must list the schema's fields in order.",
-    "missing-label": "The header must list the schema's fields in order.",
-    "extra-label": "The header must list the schema's fields in order.",
-    "duplicate-label": "Each column name must appear once in the header.",
+    "resource-error": "Correct the foreign key's `reference.resource` to the name of a resource of the package.",
+    "engine-refused": "Rewrite the schema as the message says, or run with `--engine frictionless`.",
 }
 
 
 def check(package: Package) -> Iterator[Error]:
-    """Yield every frictionless error in the tables, placed at its physical line."""
-    outcome = _frictionless.run(package)
+    """Yield every row-level error of the tables, placed at its physical line."""
+    outcome = _frictionless.outcome(package)
     if outcome.skipped_because:
         yield Error(ID, "not-run", "The tables were not checked by frictionless because these files cannot be read safely or have errors: "
                     f"{', '.join(outcome.skipped_because)}.", package.descriptor_file,
                     hint="Fix the resource-files and schema-profile errors first, then run the validator again.")
+        return
     if outcome.metadata_errors:
         yield Error(ID, "not-run", "The tables were not checked by frictionless because it could not open the package.", package.descriptor_file,
                     hint="Fix the descriptor-frictionless errors first, then run the validator again.")
+        return
+    tables: dict[str, Table] = {}
+    for resource in package.resources:
+        schema = usable_schema(package, resource)
+        if resource.table is None or schema is None:
+            continue
+        if resource.table.header != [f["name"] for f in schema["fields"]]:
+            # every row would be misread column by column: canonical-form names the header problem once
+            yield Error(ID, "not-run", f"The rows of {resource.path} were not checked because its header does not match its schema.", resource.path, 1,
+                        hint="Fix the header (see the canonical-form error), then run the validator again.")
+            continue
+        tables[resource.name] = resource.table
+    model = from_package(package)
+    if outcome.rows_checked or any(_engine_refuses(model, name) for name in tables):
+        found: Iterable[Finding | TableProblem] = _reference_findings(package, _frictionless.run(package), tables)
+    else:
+        from ..engine import findings
+
+        found = findings(model, tables)
+    yield from _errors(package, model, tables, found)
+
+
+def _engine_refuses(model: Model, name: str) -> bool:
+    from ..engine.compiler import unsupported
+
+    return unsupported(model.tables[name]) is not None
+
+
+def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables: dict[str, Table]) -> Iterator[Finding | TableProblem]:
+    """frictionless's errors (patterns taken out) as Findings, and the patterns checked in RE2."""
     report = outcome.report
     if report is None:
         return
-    for task in report.tasks:
-        table = package.table(task.name)
-        resource = package.resource(task.name)
-        schema = usable_schema(package, resource) if resource else None
-        if table is not None and schema is not None and table.header != [f["name"] for f in schema["fields"]]:
-            # every row would be misread column by column: canonical-form names the header problem once
-            yield Error(ID, "not-run", f"The rows of {task.place} were not checked because its header does not match its schema.", task.place, 1,
-                        hint="Fix the header (see the canonical-form error), then run the validator again.")
-            continue
+    model = from_package(package)
+    for task in report.tasks:  # type: ignore[attr-defined]
+        table = tables.get(task.name)
+        if table is None:
+            continue  # not checked: its header or schema is reported elsewhere
+        index_of_row = {record.row: index for index, record in enumerate(table.records)}
         for problem in task.errors:
             if problem.type in _LEFT_TO_OTHER_CHECKS:
                 continue
             row = getattr(problem, "row_number", None)
-            record = table.record_at(row) if table and row else None
-            key = _key_fields(problem, resource)
-            if problem.type == "primary-key" and (row in table.blank_rows or (record and not any(record.cells.get(k) for k in key))):
+            if row is None:
+                yield TableProblem(task.name, problem.type, problem.note or problem.message)
+                continue
+            index = index_of_row.get(row, -1)
+            record = table.records[index] if index >= 0 else None
+            field = getattr(problem, "field_name", "") or ", ".join(getattr(problem, "field_names", []) or
+                                                                  (model.tables[task.name].primary_key if problem.type == "primary-key" else []))
+            if problem.type == "primary-key" and (record is None or not any(record.cells.get(k) for k in model.tables[task.name].primary_key)):
                 continue  # the blank-row or required error says it; an all-empty key is only its echo
-            line = table.line_of_row(row) if table and row else (1 if "label" in problem.type else None)
-            field = getattr(problem, "field_name", "") or ", ".join(key)
-            yield Error(ID, problem.type, _message(problem, field, key, record, table, task.name), task.place, line, row, field, _HINTS.get(problem.type, ""))
+            values = ", ".join(map(str, getattr(problem, "field_cells", []) or []))
+            keys = model.tables[task.name].foreign_keys if problem.type == "foreign-key" else ()
+            reference = next((fk for fk in keys if ", ".join(fk.fields) == field), None)
+            yield Finding(task.name, index, row, table.line_of_row(row) or 0, problem.type, field,
+                          values if problem.type == "foreign-key" else str(getattr(problem, "cell", "") or ""), getattr(problem, "note", ""), reference)
+        refused = pattern_problem(model.tables[task.name])
+        if refused:
+            yield refused
+            continue
+        yield from _patterns_in_re2(model, task.name, table, {(e.row_number, e.field_name) for e in task.errors if e.type == "type-error"})
 
 
-def _key_fields(problem, resource) -> list[str]:
-    if getattr(problem, "field_names", None):
-        return list(problem.field_names)
-    if problem.type == "primary-key" and resource is not None and resource.schema:
-        key = resource.schema.get("primaryKey", [])
-        return [key] if isinstance(key, str) else list(key)
-    return []
+def _patterns_in_re2(model: Model, name: str, table: Table, type_errors: set) -> Iterator[Finding]:
+    schema = model.tables[name]
+    for field in schema.fields:
+        pattern = schema.pattern(field.get("name", ""))
+        if pattern is None or field.get("type", "string") != "string":
+            continue
+        compiled = full_pattern(pattern)
+        for index, record in enumerate(table.records):
+            cell = record.cells.get(field["name"], "")
+            if cell not in schema.missing_values and (record.row, field["name"]) not in type_errors and not compiled.search(cell):
+                if 0 <= record.width <= schema.fields.index(field):
+                    continue  # a missing cell: frictionless checks nothing in it
+                yield Finding(name, index, record.row, record.line, "constraint-error", field["name"], cell, f'constraint "pattern" is "{pattern}"')
 
 
-def _message(problem, field: str, key: list[str], record, table, table_name: str) -> str:
-    cell = getattr(problem, "cell", None)
-    if problem.type == "foreign-key":
-        values = ", ".join(repr(v) for v in getattr(problem, "field_cells", []))
-        return f"{field} = {values} is not an ID of {problem.reference_name or table_name}.{', '.join(problem.reference_field_names)}."
-    if problem.type == "primary-key" and record is not None:
-        values = ", ".join(repr(record.cells.get(name, "")) for name in key)
-        earlier = next((r.line for r in table.records if r.row < record.row and all(r.cells.get(n) == record.cells.get(n) for n in key)), None)
-        return f"{field} = {values} is already used" + (f" on line {earlier}." if earlier else ".")
-    if problem.type == "unique-error":
-        return f"{field} = {cell!r} is already used in another row; this column must not repeat a value."
-    if problem.type in ("extra-cell", "missing-cell"):
-        more = "more" if problem.type == "extra-cell" else "fewer"
-        return f"The row has {more} cells than the header has columns ({field or 'unnamed column'})."
-    if problem.type == "constraint-error" and 'constraint "required"' in problem.note:
-        return f"{field} is required but empty."
-    if cell is not None and field:
-        return f"{field} = {cell!r}: {problem.title.lower()}: {problem.note}."
-    return problem.message
+def _errors(package: Package, model: Model, tables: dict[str, Table], found: Iterable[Finding | TableProblem]) -> Iterator[Error]:
+    """Turn findings into Errors with messages that say what to do."""
+    by_key: dict[tuple, list[Finding]] = defaultdict(list)  # foreign-key findings, grouped to be reported with every place they occur
+    for item in found:
+        if isinstance(item, TableProblem):
+            resource = package.resource(item.table)
+            yield Error(ID, item.code, f"{item.table}: {item.message}.", resource.path if resource else package.descriptor_file, hint=_HINTS.get(item.code, ""))
+        elif item.code == "foreign-key":
+            by_key[item.table, item.field, item.cell].append(item)
+        else:
+            yield _error(package, model, tables, item)
+    yield from _foreign_key_errors(package, model, tables, by_key)
+
+
+def _error(package: Package, model: Model, tables: dict[str, Table], item: Finding) -> Error:
+    path = model.tables[item.table].path
+    hint = _HINTS.get(item.code, "")
+    if item.code == "type-error":
+        message = f"{item.field} = {item.cell!r}: type error: {item.note}."
+    elif item.code == "constraint-error" and '"required"' in item.note:
+        message = f"{item.field} is required but empty."
+        if item.field in FILLED_BY_TOOL.get(item.table, ()):
+            message = f"{item.field} is empty: it is derived from the other columns, not typed in."
+            hint = "Run `python -m validate fill` to compute it, then commit the result."
+    elif item.code == "constraint-error":
+        message = f"{item.field} = {item.cell!r}: constraint error: {item.note}."
+    elif item.code == "primary-key":
+        message = _repeated_key(model, tables[item.table], item)
+    elif item.code == "unique-error":
+        message = f"{item.field} = {item.cell!r} is already used in another row; this column must not repeat a value."
+    elif item.code in ("extra-cell", "missing-cell"):
+        more = "more" if item.code == "extra-cell" else "fewer"
+        message = f"The row has {more} cells than the header has columns ({item.field or 'unnamed column'})."
+    elif item.code == "blank-row":
+        message = "The row is empty."
+    else:
+        message = f"{item.field}: {item.code}: {item.note}."
+    if item.cell.strip().lower() in _NO_VALUE_WORDS and item.code in ("type-error", "constraint-error"):
+        message += f" {item.cell!r} is a placeholder for 'no value', not a value."
+        hint = "Leave the cell empty when there is no value (if the column is required, find the value)."
+    return Error(ID, item.code, message, path, item.line or None, item.row, item.field, hint)
+
+
+def _repeated_key(model: Model, table: Table, item: Finding) -> str:
+    key = model.tables[item.table].primary_key
+    record = table.records[item.index]
+    values = tuple(record.cells.get(name, "") for name in key)
+    earlier = next((r.line for r in table.records[: item.index] if tuple(r.cells.get(n, "") for n in key) == values), None)
+    return f"{item.field} = {', '.join(map(repr, values))} is already used" + (f" on line {earlier}." if earlier else ".")
+
+
+def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table], by_key: dict[tuple, list[Finding]]) -> Iterator[Error]:
+    suggestions_left = _SUGGESTED_IDS
+    known: dict[tuple, list[str]] = {}
+    for (name, field, value), items in by_key.items():
+        first = items[0]
+        target = f"{first.reference.target}.{', '.join(first.reference.target_fields)}" if first.reference else "the referenced table"
+        lines = [str(i.line) for i in items]
+        places = f"{model.tables[name].path} line{'s' if len(lines) > 1 else ''} {', '.join(lines[:10])}"
+        places += f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+        message = f"{field} = {value!r} is not an ID of {target}"
+        message += f"; it is referenced {len(items)} times: {places}." if len(items) > 1 else "."
+        if first.reference and len(first.reference.target_fields) == 1 and suggestions_left > 0:
+            suggestions_left -= 1
+            ids_key = (first.reference.target, first.reference.target_fields[0])
+            if ids_key not in known:
+                table = tables.get(ids_key[0])
+                known[ids_key] = sorted({r.cells.get(ids_key[1], "") for r in table.records} - {""}) if table else []
+            close = _closest(known[ids_key], value)
+            if close:
+                message += f" Did you mean {close!r}?"
+        for item in items:
+            yield Error(ID, "foreign-key", message, model.tables[name].path, item.line or None, item.row, item.field, _HINTS["foreign-key"])
+
+
+def _closest(ids: list[str], value: str) -> str | None:
+    """The existing ID closest to `value`, among those that begin as it does (a typo seldom changes the start)."""
+    start = value[: value.find("-") + 3] if "-" in value else value[:2]
+    candidates = [i for i in ids if i.startswith(start)][:_SUGGESTION_CANDIDATES]
+    found = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
+    return found[0] if found else None

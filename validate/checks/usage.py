@@ -15,33 +15,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import Error
+from ..model import Model, from_package
 from ..package import Package
-from ._rows import unreadable, path_of, records
+from ._rows import key_of, path_of, records, unreadable
 
 ID = "usage"
 SUMMARY = "Every entity and every document is used by some record or span."
 
-ENTITY_REFERENCES = {"claims": ["attributed_to_entity_id", "subject_entity_id"], "quotes": ["speaker_entity_id"],
-                     "quantities": ["about_entity_id"], "images": ["creator_entity_id", "agency_entity_id"],
-                     "documents": ["publisher_entity_id"]}
-DOCUMENT_REFERENCES = {"claims": ["document_id"], "quotes": ["document_id", "origin_document_id"], "images": ["document_id"],
-                       "spans": ["document_id"], "documents": ["derived_from_document_id"],
-                       "lineage": ["document_id", "source_document_id", "evidence_document_id"],
-                       "quote_wordings": ["primary_document_id", "seen_in_document_id"], "corroborations": ["document_id"],
-                       "findings": ["evidence_document_id"]}
-
-
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per unused entity or document."""
-    if unreadable(package, "spans", *ENTITY_REFERENCES, *DOCUMENT_REFERENCES):
+    model = from_package(package)
+    referencing = {"entities": model.referencing("entities"), "documents": model.referencing("documents")}
+    if unreadable(package, *{p.table for p in model.polymorphic}, *referencing["entities"], *referencing["documents"]):
         return  # resource-files reports the unreadable table; nothing sound can be said here
-    yield from _unused(package, "entities", "entity_id", ENTITY_REFERENCES, "unused-entity")
-    yield from _unused(package, "documents", "document_id", DOCUMENT_REFERENCES, "unused-document")
+    yield from _unused(package, model, "entities", referencing["entities"], "unused-entity")
+    yield from _unused(package, model, "documents", referencing["documents"], "unused-document")
 
 
-def _unused(package: Package, table: str, key: str, references: dict[str, list[str]], code: str) -> Iterator[Error]:
+def _unused(package: Package, model: Model, table: str, references: dict[str, list[str]], code: str) -> Iterator[Error]:
+    key = key_of(package, table)
+    if not key:
+        return  # no declared key: schema-profile reports the schema
     used = {r.cells.get(column, "") for name, columns in references.items() for r in records(package, name) for column in columns}
-    used |= {r.cells.get("target_id", "") for r in records(package, "spans") if r.cells.get("target_table") == table}
+    for reference in model.polymorphic:
+        if table in reference.targets:
+            used |= {r.cells.get(reference.id_field, "") for r in records(package, reference.table) if r.cells.get(reference.table_field) == table}
     for record in records(package, table):
         if record.cells.get(key) not in used:
             yield Error(ID, code, f"{record.cells.get(key)} is not used by any record or span.", path_of(package, table), record.line, record.row, key,

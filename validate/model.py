@@ -1,0 +1,159 @@
+"""The package's data model, read from its Table Schemas: keys, references, enums, patterns.
+
+Every check that needs to know which column is a table's ID, which columns point at
+entities or documents, or which tables a span may target asks this module; nothing is
+copied by hand. The model is read leniently (a malformed schema gives a table with fewer
+facts, never an exception): schema-profile reports what is wrong with the schema itself.
+
+    >>> model = from_package(package)
+    >>> model.key("claims")
+    'claim_id'
+    >>> model.referencing("entities")["quotes"]
+    ['speaker_entity_id']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .package import Package
+
+# The columns that `python -m validate fill` computes from the others (see validate/fill.py):
+# an empty one is not a mistake to correct by hand but a step not yet run.
+FILLED_BY_TOOL: dict[str, tuple[str, ...]] = {"spans": ("start_char", "end_char", "prefix", "suffix")}
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """`table.fields` must hold values of `target.target_fields` (a declared foreignKey)."""
+
+    table: str
+    fields: tuple[str, ...]
+    target: str
+    target_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolymorphicReference:
+    """`table.id_field` names a row of the table that `table.table_field` names (e.g. spans
+    target_table/target_id). Read from the schema: a `<x>_table` field whose enum lists table
+    names, beside an `<x>_id` field."""
+
+    table: str
+    table_field: str
+    id_field: str
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableModel:
+    """One table resource as its schema describes it."""
+
+    name: str
+    path: str
+    fields: tuple[dict, ...]
+    primary_key: tuple[str, ...] = ()
+    unique_keys: tuple[tuple[str, ...], ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    missing_values: tuple[str, ...] = ("",)
+
+    def field(self, name: str) -> dict | None:
+        """The field descriptor called `name`, or None."""
+        return next((f for f in self.fields if f.get("name") == name), None)
+
+    def enum(self, name: str) -> list | None:
+        """The `enum` constraint of field `name`, or None."""
+        found = self.field(name)
+        constraints = found.get("constraints") if found else None
+        value = constraints.get("enum") if isinstance(constraints, dict) else None
+        return value if isinstance(value, list) else None
+
+    def pattern(self, name: str) -> str | None:
+        """The `pattern` constraint of field `name`, or None."""
+        found = self.field(name)
+        constraints = found.get("constraints") if found else None
+        value = constraints.get("pattern") if isinstance(constraints, dict) else None
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Model:
+    """Every table of the package, and the references between them."""
+
+    tables: dict[str, TableModel] = field(default_factory=dict)
+    polymorphic: tuple[PolymorphicReference, ...] = ()
+
+    def key(self, table: str) -> str | None:
+        """The single-column primary key of `table`, or None (no table, no key, or a composite key)."""
+        found = self.tables.get(table)
+        return found.primary_key[0] if found and len(found.primary_key) == 1 else None
+
+    def keys(self) -> dict[str, str]:
+        """{table: its single-column primary key}, for every table that has one."""
+        return {name: key for name in self.tables if (key := self.key(name))}
+
+    def referencing(self, target: str) -> dict[str, list[str]]:
+        """{table: [columns]} of every declared single-column foreign key that points at `target`."""
+        found: dict[str, list[str]] = {}
+        for table in self.tables.values():
+            for fk in table.foreign_keys:
+                if fk.target == target and len(fk.fields) == 1:
+                    found.setdefault(table.name, []).append(fk.fields[0])
+        return found
+
+    def foreign_keys(self) -> list[ForeignKey]:
+        """Every declared foreign key, table by table."""
+        return [fk for table in self.tables.values() for fk in table.foreign_keys]
+
+
+def from_package(package: Package) -> Model:
+    """Read (once per package) the model that the package's Table Schemas declare."""
+    cached = package.cache.get("model")
+    if isinstance(cached, Model):
+        return cached
+    tables = {}
+    for resource in package.resources:
+        if isinstance(resource.schema, dict) and resource.is_table:
+            tables[resource.name] = _table(resource.name, resource.path, resource.schema)
+    model = Model(tables, tuple(_polymorphic(tables)))
+    package.cache["model"] = model
+    return model
+
+
+def _names(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()
+
+
+def _table(name: str, path: str, schema: dict) -> TableModel:
+    fields = tuple(f for f in schema.get("fields", []) if isinstance(f, dict)) if isinstance(schema.get("fields"), list) else ()
+    foreign_keys = []
+    for fk in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+        reference = fk.get("reference") if isinstance(fk, dict) else None
+        if not isinstance(reference, dict):
+            continue
+        target = reference.get("resource") or name  # "" or absent: a reference to the table itself
+        mine, theirs = _names(fk.get("fields")), _names(reference.get("fields"))
+        if mine and len(mine) == len(theirs) and isinstance(target, str):
+            foreign_keys.append(ForeignKey(name, mine, target, theirs))
+    unique_keys = tuple(k for k in (_names(u) for u in schema.get("uniqueKeys", []) or []) if k) if isinstance(schema.get("uniqueKeys"), list) else ()
+    missing = schema.get("missingValues", [""])
+    missing_values = tuple(missing) if isinstance(missing, list) and all(isinstance(v, str) for v in missing) else ("",)
+    return TableModel(name, path, fields, _names(schema.get("primaryKey")), unique_keys, tuple(foreign_keys), missing_values)
+
+
+def _polymorphic(tables: dict[str, TableModel]) -> list[PolymorphicReference]:
+    found = []
+    for table in tables.values():
+        for candidate in table.fields:
+            name = candidate.get("name")
+            if not isinstance(name, str) or not name.endswith("_table"):
+                continue
+            id_field = name.removesuffix("_table") + "_id"
+            enum = table.enum(name)
+            if table.field(id_field) and enum and all(isinstance(v, str) for v in enum):
+                found.append(PolymorphicReference(table.name, name, id_field, tuple(enum)))
+    return found
