@@ -15,7 +15,6 @@ Packages are written under --out (default: validate-scale in the system's tempor
 from __future__ import annotations
 
 import argparse
-import tempfile
 import csv
 import io
 import json
@@ -24,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
