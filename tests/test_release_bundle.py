@@ -25,8 +25,10 @@ def git(folder: Path, *args: str) -> str:
 def package_with_release_files(folder: Path) -> Path:
     """The minimal package plus the files a bundle needs, in a git repository with one commit."""
     build_package(folder)
-    for name in ("README.md", "LICENSE"):
-        shutil.copyfile(REPO / name, folder / name)
+    shutil.copyfile(REPO / "LICENSE", folder / "LICENSE")
+    # a README of its own: the repository's states the repository's version, not the fixture's
+    version = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    (folder / "README.md").write_text(f"# The minimal fixture package\n\nCurrent version: **{version}**\n", encoding="utf-8")
     git(folder, "init", "-q")
     git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "package")
