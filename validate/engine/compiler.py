@@ -126,21 +126,49 @@ def _view(position: int) -> str:
     return f"t{position}"
 
 
+# Up to this many rows a table goes into DuckDB as query parameters; above it, as Arrow columns.
+# pyarrow's hand-over makes DuckDB import pandas (0.15 s), which a package of this size never repays.
+ARROW_ABOVE_ROWS = 20_000
+_ROWS_PER_INSERT = 500  # bounds the parameters of one INSERT
+
+
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
+    raw = f"raw{position}"
+    names = [f"c{index}" for index in range(len(model.fields))]
+    if len(table.records) > ARROW_ABOVE_ROWS:
+        _load_arrow(connection, raw, model, table)
+    else:
+        columns = ", ".join(["_ord BIGINT", "_width INTEGER"] + [f"{name} VARCHAR" for name in names])
+        connection.execute(f"CREATE TEMP TABLE {raw} ({columns})")
+        getters = [itemgetter(field.get("name")) for field in model.fields]
+        rows = [[index, record.width, *(get(record.cells) for get in getters)] for index, record in enumerate(table.records)]
+        placeholders = "(" + ", ".join("?" * (len(names) + 2)) + ")"
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start:start + _ROWS_PER_INSERT]
+            connection.execute(f"INSERT INTO {raw} VALUES " + ", ".join([placeholders] * len(chunk)), [cell for row in chunk for cell in row])
+    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
+    nulled = ", ".join(f"CASE WHEN list_contains($missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
+    # frictionless calls a row blank when every cell it has is empty, however many it has
+    every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
+    connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
+                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {raw})", {"missing": list(model.missing_values)})
+    if len(table.records) > ARROW_ABOVE_ROWS:
+        connection.execute(f"DROP VIEW {raw}")
+        connection.unregister(f"arrow_{raw}")
+    else:
+        connection.execute(f"DROP TABLE {raw}")
+
+
+def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> None:
+    """Hand a large table to DuckDB as Arrow columns (fast for millions of rows)."""
     import pyarrow as pa
 
     rows = [r.cells for r in table.records]
     columns: dict[str, Any] = {"_ord": pa.array(range(len(rows)), pa.int64()), "_width": pa.array([r.width for r in table.records], pa.int32())}
     for index, field in enumerate(model.fields):
         columns[f"c{index}"] = pa.array(list(map(itemgetter(field.get("name")), rows)), pa.string())
-    connection.register(f"arrow{position}", pa.table(columns))
-    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
-    nulled = ", ".join(f"CASE WHEN list_contains($missing, c{i}) THEN NULL ELSE c{i} END AS c{i}" for i in range(len(model.fields)))
-    # frictionless calls a row blank when every cell it has is empty, however many it has
-    every_null = " AND ".join(f"c{i} IS NULL" for i in range(len(model.fields))) or "FALSE"
-    connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
-                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM arrow{position})", {"missing": list(model.missing_values)})
-    connection.unregister(f"arrow{position}")
+    connection.register(f"arrow_{raw}", pa.table(columns))
+    connection.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM arrow_{raw}")
 
 
 def _finding(model: TableModel, table: Table, index: int, code: str, field: str = "", cell: str = "", note: str = "",
