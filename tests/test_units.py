@@ -133,3 +133,11 @@ def test_fill_refuses_a_resource_outside_the_package(minimal_package, capsys):
     assert main(["fill", str(minimal_package)]) == 2
     assert "error: resource 'documents' cannot be hashed: Resource 'documents' points outside the package ('../outside.csv')" in capsys.readouterr().err
     assert minimal_package.read_bytes() == before
+
+
+def test_visible_lines_keeps_the_validators_layout_and_escapes_any_other_line_break():
+    from validate.safetext import visible_lines
+
+    assert visible_lines("they differ at character 3:\n    snapshot: ab’c\n      ^") == "they differ at character 3:\n    snapshot: ab’c\n      ^"
+    assert visible_lines("clm-001\nvalid: 0 error(s)") == "clm-001\\x0avalid: 0 error(s)"  # a forged report line stays on its line
+    assert visible_lines("x\x1b[2J\u202e") == "x\\x1b[2J\\u202e"

@@ -34,13 +34,17 @@ def visible(text: object) -> str:
 
 
 def visible_lines(text: object) -> str:
-    """Like `visible`, but keep line breaks, with every line after the first indented.
+    """Like `visible`, but keep the line breaks of a message laid out on several lines.
 
-    For messages the validator lays out on several lines (a caret under the first difference):
-    a line break that came from the package can then only start an indented line, never a
+    The validator lays out a long message (a caret under the first difference) on lines
+    indented by four spaces; only such a break is kept. Any other line break (one that came
+    from the package, in an ID, say) is escaped like every control, so it can never start a
     report line of its own (a forged `valid: 0 error(s)`)."""
-    lines = [visible(line) for line in str(text).split("\n")]
-    return "\n".join(lines[:1] + [line if line[:1].isspace() else "    " + line for line in lines[1:]])
+    lines = str(text).split("\n")
+    shown = visible(lines[0])
+    for line in lines[1:]:
+        shown += ("\n" if line.startswith("    ") else "\\x0a") + visible(line)
+    return shown
 
 
 def no_command(line: str) -> str:
