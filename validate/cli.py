@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = "\n".join(f"  {name:<{width}}  {_summary(handler)}" for name, handler in SUBCOMMANDS.items())
     parser = _Parser(
         prog="python -m validate",
-        usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] [--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
+        usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] "
+              "[--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
         f"       %(prog)s COMMAND [-h] ...\n\ncommands (each has its own --help):\n{commands}",
         description="Check every layer of the data package: descriptor, schemas, tables, canonical form, "
         "provenance and release. Exit 0 valid, 1 invalid, 2 could not run.",

@@ -6,6 +6,7 @@ text with a small scanner and records the line on which each value starts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from bisect import bisect_left
@@ -57,10 +58,9 @@ def value_lines(text: str) -> dict[str, int]:
                 pos, index = pos + 1, index + 1
         return _string_end(text, pos) if char == '"' else _SCALAR.match(text, pos).end()
 
-    try:
+    # Not valid JSON: positions are best effort, the parse error is reported elsewhere.
+    with contextlib.suppress(AttributeError, IndexError, RecursionError, ValueError):
         value(0, "$")
-    except (AttributeError, IndexError, RecursionError, ValueError):
-        pass  # not valid JSON: positions are best effort, the parse error is reported elsewhere
     return lines
 
 

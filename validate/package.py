@@ -433,12 +433,14 @@ def frictionless_references(package: Package) -> list[Error]:
         check_schema_url(f"{at}.$schema", item.get("$schema"))
         for key in ("profiles", "extrapaths", "data"):
             if key in item:
-                refuse(f"{at}.{key}", "unsafe-path", f"{at}.{key} is not allowed in this package.", f"Remove `{key}`: every resource is one file named by `path`.")
+                refuse(f"{at}.{key}", "unsafe-path", f"{at}.{key} is not allowed in this package.",
+                       f"Remove `{key}`: every resource is one file named by `path`.")
         for key in ("schema", "dialect"):
             value = item.get(key)
             if isinstance(value, (dict, list)):
                 if _holds_reference(value):
-                    refuse(f"{at}.{key}", "remote-reference", f"{at}.{key} holds a `$ref`, `profile` or non-standard `$schema`.", "Write the object out in full.")
+                    refuse(f"{at}.{key}", "remote-reference", f"{at}.{key} holds a `$ref`, `profile` or non-standard `$schema`.",
+                           "Write the object out in full.")
             elif value is not None and not (key == "schema" and resource.is_table):  # the loader has read a table's schema
                 try:
                     package.inside(value)

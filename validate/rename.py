@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import datadict
+from .atomic import write_all
 from .checks._jsonschema import usable_schema
 from .csvio import render_csv
 from .errors import EXIT_CANNOT_RUN, EXIT_OK, CannotRun
-from .atomic import write_all
 from .fill import FillError, fill
 from .package import Package, Resource, load
 

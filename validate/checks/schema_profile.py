@@ -54,7 +54,8 @@ def check(package: Package) -> Iterator[Error]:
             path = f"$.foreignKeys[{index}]"
             for name in _as_list(fk.get("fields")):
                 if name not in fields:
-                    yield Error(ID, "unknown-key-field", f"{path}: the foreign key uses a field {name!r} that the schema does not have.", file, line_of(path), field=path)
+                    yield Error(ID, "unknown-key-field", f"{path}: the foreign key uses a field {name!r} that the schema does not have.",
+                                file, line_of(path), field=path)
             reference = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
             target_name = reference.get("resource", resource.name) or resource.name
             target = names.get(target_name)

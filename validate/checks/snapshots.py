@@ -48,7 +48,8 @@ def check(package: Package) -> Iterator[Error]:
         actual = hashlib.sha256(resource.data).hexdigest()
         if cells.get("snapshot_sha256") and actual != cells["snapshot_sha256"]:
             yield Error(ID, "snapshot-hash", f"{path} has sha256 {actual}, but documents.csv records {cells['snapshot_sha256']}.",
-                        file, record.line, record.row, "snapshot_sha256", "Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it.")
+                        file, record.line, record.row, "snapshot_sha256",
+                        "Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it.")
         if resource.data.startswith(b"\xef\xbb\xbf"):
             yield Error(ID, "snapshot-bom", f"{path} starts with a byte order mark, which shifts every offset.", path, 1)
         recorded = cells.get("snapshot_code_points", "")

@@ -51,7 +51,8 @@ def check(package: Package) -> Iterator[Error]:
                     continue
                 if values in seen:
                     yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {seen[values].line}.",
-                                resource.path, record.line, record.row, key[0], "Each combination of these fields may appear only once: remove the duplicate row.")
+                                resource.path, record.line, record.row, key[0],
+                                "Each combination of these fields may appear only once: remove the duplicate row.")
                 else:
                     seen[values] = record
         yield from _foreign_key_types(package, resource, fields)
@@ -67,7 +68,8 @@ def _foreign_key_types(package: Package, resource, fields: list[dict]) -> Iterat
         if target_schema is None:
             continue
         target_types = {f.get("name"): f.get("type", "any") for f in target_schema["fields"]}
-        for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", [])):
+        # Lists of unequal length are a stranger's error to report elsewhere, not a reason to crash here.
+        for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", []), strict=False):
             if mine in types and theirs in target_types and types[mine] != target_types[theirs]:
                 yield Error(ID, "foreign-key-type", f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "
                             "frictionless compares typed values, so no value can ever match.", resource.schema_path or package.descriptor_file,
