@@ -48,6 +48,7 @@ def explain(expected: str, actual: str, *, expected_label: str = "expected", act
         return ("the texts are the same letters in different Unicode forms (one is NFC, the other NFD: an accent stored "
                 "as a separate character); normalise to NFC")
     at = first_difference(expected, actual)
+    assert at is not None  # equal texts are equal in NFC too, and returned above
     start = max(0, at - WINDOW)
     left = "…" if start else ""
     width = max(len(expected_label), len(actual_label))

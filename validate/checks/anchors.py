@@ -54,7 +54,7 @@ def check(package: Package) -> Iterator[Error]:
             return Error(ID, code, f"{record.cells.get('span_id', 'span')}: {message}", file, record.line, record.row, field, hint)
 
         table, target, role = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("role", "")
-        if ids.get(table) is not None and target not in ids[table]:
+        if (known := ids.get(table)) is not None and target not in known:
             yield error("unknown-target", f"target {target!r} does not exist in {table}.", "target_id",
                         f"Use an ID that exists in data/{table}.csv, or add that row first.")
         if table in ROLES_BY_TABLE and role and role not in ROLES_BY_TABLE[table]:

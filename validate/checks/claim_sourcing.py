@@ -44,7 +44,7 @@ def check(package: Package) -> Iterator[Error]:
     documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents").items()}
     evidence_tables = {"quotes": by_id(package, "quotes"), "lineage": by_id(package, "lineage")}
     wordings = [r.cells for r in records(package, "quote_wordings")]
-    ranges = sourcing.content_ranges(r.cells for r in records(package, "spans"))
+    ranges = sourcing.content_ranges([r.cells for r in records(package, "spans")])
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
     for record in records(package, "claim_sources"):

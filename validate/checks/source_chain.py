@@ -46,7 +46,7 @@ def check(package: Package) -> Iterator[Error]:
             return Error(ID, code, f"{record.cells.get('corroboration_id')}: {message}", file, record.line, record.row, field, hint)
 
         table, target, relation = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("relation", "")
-        if ids.get(table) is not None and target not in ids[table]:
+        if (known := ids.get(table)) is not None and target not in known:
             yield error("unknown-target", f"{target!r} does not exist in {table}.", "target_id")
         if table == "quantities":
             corroborated_quantities.add(target)
@@ -93,7 +93,7 @@ def check(package: Package) -> Iterator[Error]:
     for record in records(package, "findings"):
         cells = record.cells
         table, target = cells.get("target_table", ""), cells.get("target_id", "")
-        if ids.get(table) is not None and target not in ids[table]:
+        if (known := ids.get(table)) is not None and target not in known:
             yield Error(ID, "unknown-target", f"{cells.get('finding_id')}: {target!r} does not exist in {table}.", file, record.line, record.row, "target_id")
         evidence = cells.get("evidence_document_id", "")
         if evidence in documents and evidence not in seen:
@@ -104,11 +104,12 @@ def check(package: Package) -> Iterator[Error]:
     file = path_of(package, "lineage")
     for record in records(package, "lineage"):
         cells = record.cells
-        relation, source = cells.get("relation"), cells.get("source_document_id", "")
+        lineage_relation, source = cells.get("relation"), cells.get("source_document_id", "")
         name = cells.get("lineage_id")
-        if relation in ("nearly_verbatim", "rewritten") and not source:
-            yield Error(ID, "no-source", f"{name}: relation {relation!r} needs source_document_id.", file, record.line, record.row, "source_document_id")
-        if relation == "publisher_addition" and source:
+        if lineage_relation in ("nearly_verbatim", "rewritten") and not source:
+            yield Error(ID, "no-source", f"{name}: relation {lineage_relation!r} needs source_document_id.", file, record.line, record.row,
+                        "source_document_id")
+        if lineage_relation == "publisher_addition" and source:
             yield Error(ID, "addition-with-source", f"{name}: a publisher_addition has no source_document_id.",
                         file, record.line, record.row, "source_document_id")
         evidence = cells.get("evidence_document_id", "")
