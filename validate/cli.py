@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from . import __version__
 from .checks import CHECKS
@@ -54,7 +55,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that raises UsageError instead of printing and exiting, so that
     the error can be reported in the requested format."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
