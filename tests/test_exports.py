@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from validate.exports import build as exports_build
-from validate.exports import command, queries, sqlite as sqlite_export, xlsx as xlsx_export
+from validate.exports import command, queries
+from validate.exports import sqlite as sqlite_export
+from validate.exports import xlsx as xlsx_export
 from validate.exports.model import Column, Table
 
 from .conftest import FIXTURES, REPO, build_package
@@ -108,7 +110,7 @@ def test_sqlite_table_matches_csv_and_schema(db, resource):
     rows = [dict(r) for r in db.execute(f'SELECT * FROM "{name}" ORDER BY rowid')]
     source = csv_rows(name)
     assert len(rows) == len(source)
-    for got, want in zip(rows, source):
+    for got, want in zip(rows, source, strict=True):
         for field in schema["fields"]:
             cell = want[field["name"]]
             value = got[field["name"]]
@@ -163,12 +165,13 @@ def by(rows: list[dict], key: str) -> dict[str, dict]:
 
 
 def expected_claim_overview() -> list[dict]:
-    claims, quotes, entities, documents = csv_rows("claims"), by(csv_rows("quotes"), "quote_id"), by(csv_rows("entities"), "entity_id"), by(csv_rows("documents"), "document_id")
+    claims, quotes = csv_rows("claims"), by(csv_rows("quotes"), "quote_id")
+    entities, documents = by(csv_rows("entities"), "entity_id"), by(csv_rows("documents"), "document_id")
     spans, corroborations, findings = csv_rows("spans"), csv_rows("corroborations"), csv_rows("findings")
     result = []
     for c in claims:
-        words = sorted(((int(s["start_char"]), s["span_id"], s["exact"]) for s in spans
-                        if s["target_table"] == "claims" and s["target_id"] == c["claim_id"] and s["role"] == "content"))
+        words = sorted((int(s["start_char"]), s["span_id"], s["exact"]) for s in spans
+                       if s["target_table"] == "claims" and s["target_id"] == c["claim_id"] and s["role"] == "content")
         quote = quotes.get(c["quote_id"], {})
         speaker = quote.get("speaker_entity_id") or c["attributed_to_entity_id"]
         origin = documents.get(quote.get("origin_document_id", ""), {})
@@ -187,7 +190,8 @@ def expected_quote_overview() -> list[dict]:
     wordings, entities, documents = csv_rows("quote_wordings"), by(csv_rows("entities"), "entity_id"), by(csv_rows("documents"), "document_id")
     result = []
     for q in csv_rows("quotes"):
-        differences = [w["difference_kind"] + (f': "{w["article_fragment"]}" → "{w["primary_fragment"]}"' if w["article_fragment"] or w["primary_fragment"] else "")
+        differences = [w["difference_kind"]
+                       + (f': "{w["article_fragment"]}" → "{w["primary_fragment"]}"' if w["article_fragment"] or w["primary_fragment"] else "")
                        for w in sorted(wordings, key=lambda w: w["wording_id"]) if w["quote_id"] == q["quote_id"]]
         result.append({"quote_id": q["quote_id"], "speaker_name": entities[q["speaker_entity_id"]]["name"], "cue": q["cue"], "channel": q["channel"],
                        "origin_url_status": documents.get(q["origin_document_id"], {}).get("url_status"),
@@ -340,8 +344,8 @@ def test_xlsx_sheet_matches_csv_cell_by_cell(workbook, resource):
     assert [c.value for c in rows[0]] == [f["name"] for f in fields]
     source = csv_rows(resource["name"])
     assert len(rows) - 1 == len(source)
-    for cells, want in zip(rows[1:], source):
-        for cell, field in zip(cells, fields):
+    for cells, want in zip(rows[1:], source, strict=True):
+        for cell, field in zip(cells, fields, strict=True):
             text = want[field["name"]]
             if text == "":
                 assert cell.value is None
@@ -399,8 +403,8 @@ def test_parquet_reads_in_duckdb_typed(dist, resource):
     rows = relation.fetchall()
     source = csv_rows(resource["name"])
     assert len(rows) == len(source)
-    for got, want in zip(rows, source):
-        for value, field in zip(got, fields):
+    for got, want in zip(rows, source, strict=True):
+        for value, field in zip(got, fields, strict=True):
             text = want[field["name"]]
             assert (value is None) == (text == ""), field["name"]
             if text and field["type"] in ("string",):
@@ -426,7 +430,8 @@ def test_parquet_in_pandas_keeps_integers_with_gaps_as_integers(dist):
     frame = pandas.read_parquet(dist / "parquet" / "documents.parquet")
     source = csv_rows("documents")
     assert str(frame["snapshot_code_points"].dtype) == "Int64"
-    assert [None if pandas.isna(v) else int(v) for v in frame["snapshot_code_points"]] == [int(r["snapshot_code_points"]) if r["snapshot_code_points"] else None for r in source]
+    expected = [int(r["snapshot_code_points"]) if r["snapshot_code_points"] else None for r in source]
+    assert [None if pandas.isna(v) else int(v) for v in frame["snapshot_code_points"]] == expected
     quantities = pandas.read_parquet(dist / "parquet" / "quantities.parquet")
     assert quantities["value_number"].dropna().is_monotonic_increasing is False  # numbers, not text: compare numerically
     assert sorted(quantities["value_number"].dropna()) == sorted(float(r["value_number"]) for r in csv_rows("quantities") if r["value_number"])

@@ -33,7 +33,7 @@ def test_invalid_case_yields_exactly_its_errors(case, tmp_path):
     # `message_includes` / `hint_includes`, where given, pin the words a contributor reads
     located = [{k: v for k, v in e.items() if not k.endswith("_includes")} for e in expected["errors"]]
     assert _errors(result) == located
-    for want, error in zip(expected["errors"], result.errors):
+    for want, error in zip(expected["errors"], result.errors, strict=True):
         assert want.get("message_includes", "") in error.message
         assert want.get("hint_includes", "") in error.hint
     assert not result.valid

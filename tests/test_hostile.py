@@ -222,7 +222,8 @@ def test_long_line_for_sentences_and_coverage(minimal_package):
     [
         (lambda d: resource_named(d, "claims").update(dialect="data/passwd.json"), ("resource-files", "unsafe-path", "datapackage.json", 106)),
         (lambda d: resource_named(d, "sample-snapshot").update(schema="data/passwd.json"), ("resource-files", "unsafe-path", "datapackage.json", 60)),
-        (lambda d: resource_named(d, "claims").update(dialect="http://127.0.0.1:9/dialect.json"), ("resource-files", "remote-reference", "datapackage.json", 106)),
+        (lambda d: resource_named(d, "claims").update(dialect="http://127.0.0.1:9/dialect.json"),
+         ("resource-files", "remote-reference", "datapackage.json", 106)),
         (lambda d: d.update(profile="http://127.0.0.1:9/profile.json"), ("resource-files", "remote-reference", "datapackage.json", "profile")),
         (lambda d: resource_named(d, "claims").update(profile="https://127.0.0.1:9/p.json"), ("resource-files", "remote-reference", "datapackage.json", 114)),
         (lambda d: d.update({"$schema": "http://127.0.0.1:9/p.json"}), ("resource-files", "remote-reference", "datapackage.json", 2)),

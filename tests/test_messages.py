@@ -30,7 +30,8 @@ def test_explain_names_curly_and_straight_apostrophes():
 def test_explain_lists_every_look_alike_pair():
     message = explain("“Great idea”", '"Great idea"')
     assert "“ (LEFT DOUBLE QUOTATION MARK)" in message
-    assert "all look-alikes that differ: “ (LEFT DOUBLE QUOTATION MARK) vs \" (QUOTATION MARK); ” (RIGHT DOUBLE QUOTATION MARK) vs \" (QUOTATION MARK)" in message
+    assert ("all look-alikes that differ: “ (LEFT DOUBLE QUOTATION MARK) vs \" (QUOTATION MARK); "
+            "” (RIGHT DOUBLE QUOTATION MARK) vs \" (QUOTATION MARK)") in message
 
 
 def test_explain_recognises_nfc_and_nfd():

@@ -87,7 +87,8 @@ def _suggestion(text: str, exact: str) -> str:
     if found is None:
         return ""
     start, candidate = found
-    return f"; the nearest text is {_show(candidate)} at start_char {start} (line {line_of(text, start)}): " + explain(candidate, exact, expected_label="snapshot", actual_label="yours")
+    return (f"; the nearest text is {_show(candidate)} at start_char {start} (line {line_of(text, start)}): "
+            + explain(candidate, exact, expected_label="snapshot", actual_label="yours"))
 
 
 def line_of(text: str, offset: int) -> int:

@@ -29,10 +29,11 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
                 replaced.append(path)
         except BaseException:
             for path in replaced:  # put back what was there: all or nothing
-                if old[path] is None:
+                previous = old[path]
+                if previous is None:
                     path.unlink(missing_ok=True)
                 else:
-                    os.replace(_temporary_copy(path, old[path]), path)
+                    os.replace(_temporary_copy(path, previous), path)
             raise
     finally:
         for temporary in temporaries.values():

@@ -62,7 +62,7 @@ def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
     header, body = rows[0], rows[1:]
     stripped = [name.strip() for name in header]
     if stripped != header:
-        changes.append("removed white space around header names: " + ", ".join(repr(n) for n, s in zip(header, stripped) if n != s))
+        changes.append("removed white space around header names: " + ", ".join(repr(n) for n, s in zip(header, stripped, strict=True) if n != s))
     header = stripped
     schema_names = [f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
     dropped = [i for i, name in enumerate(header) if name not in schema_names and UNNAMED_COLUMN.fullmatch(name)]

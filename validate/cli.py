@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from . import __version__
 from .checks import CHECKS
@@ -54,7 +55,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that raises UsageError instead of printing and exiting, so that
     the error can be reported in the requested format."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -75,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = "\n".join(f"  {name:<{width}}  {_summary(handler)}" for name, handler in SUBCOMMANDS.items())
     parser = _Parser(
         prog="python -m validate",
-        usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] [--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
+        usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] "
+              "[--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
         f"       %(prog)s COMMAND [-h] ...\n\ncommands (each has its own --help):\n{commands}",
         description="Check every layer of the data package: descriptor, schemas, tables, canonical form, "
         "provenance and release. Exit 0 valid, 1 invalid, 2 could not run.",

@@ -86,7 +86,8 @@ def _parse(reader, max_columns: int | None) -> Table:
             table.blank_rows.add(row)
             continue
         padded = cells + [""] * (len(header) - len(cells))
-        table.records.append(Record(dict(zip(header, padded)), line, row, len(cells)))
+        # Cells beyond the header have no name to go under; len(cells) keeps their count for the checks.
+        table.records.append(Record(dict(zip(header, padded, strict=False)), line, row, len(cells)))
     return table
 
 

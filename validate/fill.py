@@ -23,7 +23,7 @@ from pathlib import Path
 from .anchor import AnchorError, locate
 from .atomic import write_all
 from .canonical import NotCSV, normalize_csv
-from .csvio import render_csv, whole_number
+from .csvio import Table, render_csv, whole_number
 from .errors import CannotRun
 from .limits import DEFAULT, LimitExceeded, Limits
 from .package import Package, UnsafePath, load
@@ -48,11 +48,11 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
         _refuse_non_canonical(package)
     planned: dict[Path, bytes] = {}
     spans_resource = package.resource("spans")
-    if spans and spans_resource is not None and spans_resource.table is None:
-        why = next((e.message for e in package.load_errors if e.file == spans_resource.path), "it cannot be parsed.")
-        raise FillError(f"the spans table cannot be read: {why} Nothing was written.")
     if spans and spans_resource is not None:
-        data = _filled_spans(package).encode("utf-8")
+        if spans_resource.table is None:
+            why = next((e.message for e in package.load_errors if e.file == spans_resource.path), "it cannot be parsed.")
+            raise FillError(f"the spans table cannot be read: {why} Nothing was written.")
+        data = _filled_spans(package, spans_resource.path, spans_resource.table).encode("utf-8")
         planned[_target(package, spans_resource.path)] = data
         spans_resource.data = data  # hashed below as it will be written
     if spans:
@@ -77,11 +77,11 @@ def _target(package: Package, relative: str) -> Path:
         raise FillError(f"{relative}: {error}") from None
 
 
-def _filled_spans(package: Package) -> str:
-    """The spans table with offsets and context recomputed from `exact`."""
-    spans = package.resource("spans")
-    documents = package.table("documents")
-    if documents is None:
+def _filled_spans(package: Package, spans_path: str, spans: Table) -> str:
+    """The spans table (read from `spans_path`) with offsets and context recomputed from `exact`."""
+    documents_resource = package.resource("documents")
+    documents = documents_resource.table if documents_resource else None
+    if documents_resource is None or documents is None:
         raise FillError("the package has no readable `documents` table, so the spans' snapshots are unknown")
     by_path = {r.path: r for r in package.resources}
     snapshots: dict[str, str] = {}
@@ -91,24 +91,24 @@ def _filled_spans(package: Package) -> str:
             continue
         resource = by_path.get(relative)
         if resource is None or resource.text is None:
-            raise FillError(f"{package.resource('documents').path} line {record.line}: the snapshot {relative!r} of document "
+            raise FillError(f"{documents_resource.path} line {record.line}: the snapshot {relative!r} of document "
                             f"{record.cells.get('document_id')!r} is not a readable resource of the package")
         snapshots[record.cells.get("document_id", "")] = resource.text
     rows = []
-    for record in spans.table.records:
+    for record in spans.records:
         row = dict(record.cells)
         text = snapshots.get(row.get("document_id", ""))
         if text is None:
             known = any(d.cells.get("document_id") == row.get("document_id") for d in documents.records)
-            problem = "has no snapshot" if known else f"does not exist in {package.resource('documents').path}"
-            raise FillError(f"{spans.path} line {record.line}: document {row.get('document_id')!r} {problem}")
+            problem = "has no snapshot" if known else f"does not exist in {documents_resource.path}"
+            raise FillError(f"{spans_path} line {record.line}: document {row.get('document_id')!r} {problem}")
         try:
             anchor = locate(text, row.get("exact", ""), near=whole_number(row.get("start_char")))
         except AnchorError as error:
-            raise FillError(f"{spans.path} line {record.line} ({row.get('span_id')!r}): {error}") from None
+            raise FillError(f"{spans_path} line {record.line} ({row.get('span_id')!r}): {error}") from None
         row.update(start_char=str(anchor.start), end_char=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
         rows.append(row)
-    return render_csv(spans.table.header, rows)
+    return render_csv(spans.header, rows)
 
 
 def _filled_sourcing(package: Package) -> list:
@@ -138,8 +138,11 @@ def _filled_descriptor(package: Package) -> bytes:
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources) or len(package.resources) != len(resources):
         raise FillError(f"{package.descriptor_file}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong")
     for resource in package.resources:
-        resource.descriptor["bytes"] = len(resource.data)
-        resource.descriptor["hash"] = "sha256:" + hashlib.sha256(resource.data).hexdigest()
+        data = resource.data
+        if data is None:  # `fill` refused unreadable files before computing anything
+            raise FillError(f"resource {resource.name!r} cannot be hashed: its file could not be read. Nothing was written.")
+        resource.descriptor["bytes"] = len(data)
+        resource.descriptor["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     try:
         return (json.dumps(descriptor, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
     except (UnicodeEncodeError, ValueError, LimitExceeded) as error:

@@ -6,6 +6,7 @@ never a traceback, and never 1 (which would say "invalid" about a package we fai
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 
@@ -25,9 +26,7 @@ def guarded(command: str, argv: list[str], run: Callable[[list[str]], int]) -> i
     except BaseException as exception:  # noqa: BLE001 - MemoryError and RecursionError are bugs to report too
         detail = visible(f"{type(exception).__name__}: {exception}")[:500]
         where = visible(" ".join(argv))[:300]
-        try:
+        with contextlib.suppress(Exception):  # stderr itself may be gone
             print(f"error: a bug in the validator: `{command}` failed on {where or 'its default input'} with {detail}. "
                   "The input was not judged; please report this message.", file=sys.stderr)
-        except Exception:  # noqa: BLE001 - stderr itself may be gone
-            pass
         return EXIT_CANNOT_RUN

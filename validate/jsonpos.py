@@ -6,6 +6,7 @@ text with a small scanner and records the line on which each value starts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from bisect import bisect_left
@@ -26,7 +27,7 @@ def value_lines(text: str) -> dict[str, int]:
         return bisect_left(newlines, pos) + 1  # how many newlines stand before pos
 
     def skip(pos: int) -> int:
-        return _SPACE.match(text, pos).end()
+        return _match_end(_SPACE, text, pos)
 
     def value(pos: int, path: str) -> int:
         pos = skip(pos)
@@ -55,12 +56,11 @@ def value_lines(text: str) -> dict[str, int]:
                 if text[pos] == "]":
                     return pos + 1
                 pos, index = pos + 1, index + 1
-        return _string_end(text, pos) if char == '"' else _SCALAR.match(text, pos).end()
+        return _string_end(text, pos) if char == '"' else _match_end(_SCALAR, text, pos)
 
-    try:
+    # Not valid JSON: positions are best effort, the parse error is reported elsewhere.
+    with contextlib.suppress(AttributeError, IndexError, RecursionError, ValueError):
         value(0, "$")
-    except (AttributeError, IndexError, RecursionError, ValueError):
-        pass  # not valid JSON: positions are best effort, the parse error is reported elsewhere
     return lines
 
 
@@ -72,6 +72,14 @@ def line_for(lines: dict[str, int], path: str) -> int | None:
         cut = max(path.rfind("."), path.rfind("["))
         path = path[:cut] if cut > 0 else ""
     return None
+
+
+def _match_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Return the position after `pattern` matched at `pos`; raise ValueError where it does not match."""
+    match = pattern.match(text, pos)
+    if match is None:
+        raise ValueError(f"no {pattern.pattern!r} at {pos}")
+    return match.end()
 
 
 def _string_end(text: str, start: int) -> int:

@@ -17,7 +17,6 @@ import dataclasses
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class Limit:
     """One ceiling: its name (as `--limit` spells it), default, what it counts and why."""

@@ -12,9 +12,9 @@ import argparse
 import hashlib
 import sys
 
+from .atomic import write_all
 from .canonical import NotCSV, normalize_csv
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
-from .atomic import write_all
 from .fill import FillError, fill
 from .package import Package, load
 

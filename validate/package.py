@@ -152,7 +152,7 @@ def resolve_inside(root: Path, relative: object) -> Path:
     except (OSError, RuntimeError, ValueError, UnicodeError) as error:  # a link loop, a name the system refuses
         raise UnsafePath("unsafe-path", f"{shown} cannot be resolved ({type(error).__name__})",
                          "Use a plain relative path to a file inside the package, without links.") from None
-    if not inside:
+    if not inside or status is None:
         raise UnsafePath("unsafe-path", f"{shown} leaves the package", "Use a relative path inside the package folder, without `..`, links or URLs.")
     if not stat.S_ISREG(status.st_mode):
         kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file (a FIFO, socket or device)"
@@ -203,16 +203,16 @@ def parse_json(text: str, limits: Limits) -> object:
     except LimitExceeded as error:
         raise JSONProblem(str(error), limit=error) from None
     except RecursionError:
-        error = LimitExceeded("json-depth", "the nesting depth", None, limits["json-depth"])
-        raise JSONProblem(str(error), limit=error) from None
+        too_deep = LimitExceeded("json-depth", "the nesting depth", None, limits["json-depth"])
+        raise JSONProblem(str(too_deep), limit=too_deep) from None
     except json.JSONDecodeError as error:
         raise JSONProblem(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}", error.lineno) from None
     except ValueError as error:
         raise JSONProblem(f"not valid JSON: {error}") from None
     depth = json_depth(value)
     if depth > limits["json-depth"]:
-        error = LimitExceeded("json-depth", "the nesting depth", depth, limits["json-depth"])
-        raise JSONProblem(str(error), limit=error)
+        too_deep = LimitExceeded("json-depth", "the nesting depth", depth, limits["json-depth"])
+        raise JSONProblem(str(too_deep), limit=too_deep)
     return value
 
 
@@ -278,8 +278,8 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
 
 
 def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
-    name = descriptor.get("name") if isinstance(descriptor.get("name"), str) else f"resources[{index}]"
-    relative = descriptor.get("path") if isinstance(descriptor.get("path"), str) else ""
+    name = given if isinstance(given := descriptor.get("name"), str) else f"resources[{index}]"
+    relative = path if isinstance(path := descriptor.get("path"), str) else ""
     resource = Resource(index, descriptor, name, relative)
     where = f"$.resources[{index}].path"
 
@@ -308,7 +308,7 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
         return problem("not-utf8", f"{relative} is not UTF-8: the byte at position {error.start} (line {line}) cannot be decoded.",
                        "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').", relative, line)
     if resource.is_table:
-        _load_table(package, resource)
+        _load_table(package, resource, resource.text)
     else:
         try:
             package.limits.check("snapshot-chars", len(resource.text), f"{relative} (snapshot-chars)")
@@ -318,8 +318,8 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
     return resource
 
 
-def _load_table(package: Package, resource: Resource) -> None:
-    text = resource.text.removeprefix("\ufeff")  # a BOM is reported by the canonical-form check
+def _load_table(package: Package, resource: Resource, text: str) -> None:
+    text = text.removeprefix("\ufeff")  # a BOM is reported by the canonical-form check
     limits = package.limits
     try:
         resource.table = parse_csv(text, max_cell=limits["cell-chars"], max_columns=limits["csv-columns"])
@@ -343,7 +343,7 @@ def _load_table(package: Package, resource: Resource) -> None:
         resource.schema_path = schema_ref
         _load_schema(package, resource, schema_ref)
     if isinstance(resource.schema, dict):
-        _check_schema_limits(package, resource)
+        _check_schema_limits(package, resource, resource.schema)
 
 
 def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
@@ -384,9 +384,9 @@ def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
     package.schema_texts[schema_ref] = text
 
 
-def _check_schema_limits(package: Package, resource: Resource) -> None:
+def _check_schema_limits(package: Package, resource: Resource, schema: dict) -> None:
     """Columns and enum sizes are bounded before any check walks them."""
-    fields = resource.schema.get("fields")
+    fields = schema.get("fields")
     file = resource.schema_path or package.descriptor_file
     try:
         if isinstance(fields, list):
@@ -433,12 +433,14 @@ def frictionless_references(package: Package) -> list[Error]:
         check_schema_url(f"{at}.$schema", item.get("$schema"))
         for key in ("profiles", "extrapaths", "data"):
             if key in item:
-                refuse(f"{at}.{key}", "unsafe-path", f"{at}.{key} is not allowed in this package.", f"Remove `{key}`: every resource is one file named by `path`.")
+                refuse(f"{at}.{key}", "unsafe-path", f"{at}.{key} is not allowed in this package.",
+                       f"Remove `{key}`: every resource is one file named by `path`.")
         for key in ("schema", "dialect"):
             value = item.get(key)
             if isinstance(value, (dict, list)):
                 if _holds_reference(value):
-                    refuse(f"{at}.{key}", "remote-reference", f"{at}.{key} holds a `$ref`, `profile` or non-standard `$schema`.", "Write the object out in full.")
+                    refuse(f"{at}.{key}", "remote-reference", f"{at}.{key} holds a `$ref`, `profile` or non-standard `$schema`.",
+                           "Write the object out in full.")
             elif value is not None and not (key == "schema" and resource.is_table):  # the loader has read a table's schema
                 try:
                     package.inside(value)

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import datadict
+from .atomic import write_all
 from .checks._jsonschema import usable_schema
 from .csvio import render_csv
 from .errors import EXIT_CANNOT_RUN, EXIT_OK, CannotRun
-from .atomic import write_all
 from .fill import FillError, fill
 from .package import Package, Resource, load
 
@@ -161,12 +161,15 @@ def _rename_in_json(text: str, token: re.Pattern, new: str) -> str:
 
 def _primary_ids(resource: Resource) -> set[str]:
     keys = _as_list(resource.schema.get("primaryKey")) if isinstance(resource.schema, dict) else []
-    return {record.cells.get(keys[0], "") for record in resource.table.records} if len(keys) == 1 else set()
+    if resource.table is None or len(keys) != 1:
+        return set()
+    return {record.cells.get(keys[0], "") for record in resource.table.records}
 
 
 def _check_form(owner: Resource, new: str) -> None:
-    key = _as_list(owner.schema.get("primaryKey"))[0]
-    fields = owner.schema.get("fields") if isinstance(owner.schema.get("fields"), list) else []
+    schema = owner.schema if isinstance(owner.schema, dict) else {}  # the owner was found by its one-field primary key
+    key = _as_list(schema.get("primaryKey"))[0]
+    fields = listed if isinstance(listed := schema.get("fields"), list) else []
     spec = next((f for f in fields if isinstance(f, dict) and f.get("name") == key), {})
     pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
     if pattern and not re.fullmatch(pattern, new):

@@ -16,7 +16,8 @@ JSON_FORMAT_VERSION = 1
 def render_text(result: Result) -> str:
     """A report for people: what was checked, rows per table, every error with its fix."""
     package = result.package
-    lines = [f"Validating {visible(package.descriptor_path)} ({visible(package.descriptor.get('name', '?'))} {visible(package.descriptor.get('version', '?'))})", ""]
+    package_name, version = visible(package.descriptor.get("name", "?")), visible(package.descriptor.get("version", "?"))
+    lines = [f"Validating {visible(package.descriptor_path)} ({package_name} {version})", ""]
     lines.append("Tables: " + ", ".join(f"{visible(name)} {rows}" for name, rows in result.table_rows().items()))
     lines.append("Checks: " + ", ".join(f"{check} {'ok' if count == 0 else count}" for check, count in result.counts_by_check().items()))
     if result.errors:

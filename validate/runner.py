@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CHECKS
-from .errors import Error
+from .errors import Error, Severity
 from .limits import DEFAULT, Limits
 from .package import Package, load
 
@@ -87,7 +87,7 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
 def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str) -> Iterator[Error]:
     """The first `max_errors` errors of each code, then one error per code counting the rest."""
     counts: Counter[str] = Counter()
-    severities: dict[str, str] = {}
+    severities: dict[str, Severity] = {}
     for error in errors:
         counts[error.code] += 1
         severities[error.code] = error.severity
@@ -97,4 +97,4 @@ def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_
         if max_errors and count > max_errors:
             yield Error(check_id, "more-errors", f"{count - max_errors} more {check_id}/{code} problem(s) not listed: {count} in all, the first {max_errors} "
                         "are listed.", descriptor_file, hint="Fix the listed ones first, or run with `--max-errors 0` to list every one.",
-                        severity=severities[code])  # type: ignore[arg-type]
+                        severity=severities[code])

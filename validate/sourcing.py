@@ -88,7 +88,7 @@ def level_of(rows: Rows) -> str:
     for row in rows:
         basis, status = row.get("basis"), row.get("document_status")
         if basis == "origin":
-            reached.add({"seen": "origin_seen", "seen_in_copy": "origin_seen_in_copy"}.get(status, "origin_known_not_seen"))
+            reached.add({"seen": "origin_seen", "seen_in_copy": "origin_seen_in_copy"}.get(status or "", "origin_known_not_seen"))
         elif basis == "wire":
             reached.add("wire_only")
         elif basis == "publication":

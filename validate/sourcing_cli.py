@@ -80,5 +80,5 @@ def main(argv: list[str]) -> int:
     for mark, keys in (("+", [sourcing.key(r) for r in proposed if sourcing.key(r) not in have]),
                        ("-", [sourcing.key(r) for r in existing if sourcing.key(r) not in wanted])):
         for k in keys:
-            print(mark, " ".join(f"{name}={value!r}" for name, value in zip(sourcing.KEY_FIELDS, k)))
+            print(mark, " ".join(f"{name}={value!r}" for name, value in zip(sourcing.KEY_FIELDS, k, strict=True)))
     return EXIT_OK if wanted == have else EXIT_INVALID

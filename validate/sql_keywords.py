@@ -13,30 +13,32 @@ from functools import cache
 # Every keyword of SQLite, which asks applications to quote them when used as names.
 # Source: https://www.sqlite.org/lang_keywords.html (147 keywords).
 SQLITE_SOURCE = "https://www.sqlite.org/lang_keywords.html"
-SQLITE_KEYWORDS = frozenset("""
-abort action add after all alter always analyze and as asc attach autoincrement before begin between by cascade case cast
-check collate column commit conflict constraint create cross current current_date current_time current_timestamp database
-default deferrable deferred delete desc detach distinct do drop each else end escape except exclude exclusive exists explain
-fail filter first following for foreign from full generated glob group groups having if ignore immediate in index indexed
-initially inner insert instead intersect into is isnull join key last left like limit match materialized natural no not
-nothing notnull null nulls of offset on or order others outer over partition plan pragma preceding primary query raise range
-recursive references regexp reindex release rename replace restrict returning right rollback row rows savepoint select set
-table temp temporary then ties to transaction trigger unbounded union unique update using vacuum values view virtual when
-where window with without
-""".split())
+SQLITE_KEYWORDS = frozenset({
+    "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc", "attach", "autoincrement", "before", "begin", "between",
+    "by", "cascade", "case", "cast", "check", "collate", "column", "commit", "conflict", "constraint", "create", "cross", "current", "current_date",
+    "current_time", "current_timestamp", "database", "default", "deferrable", "deferred", "delete", "desc", "detach", "distinct", "do", "drop", "each",
+    "else", "end", "escape", "except", "exclude", "exclusive", "exists", "explain", "fail", "filter", "first", "following", "for", "foreign", "from",
+    "full", "generated", "glob", "group", "groups", "having", "if", "ignore", "immediate", "in", "index", "indexed", "initially", "inner", "insert",
+    "instead", "intersect", "into", "is", "isnull", "join", "key", "last", "left", "like", "limit", "match", "materialized", "natural", "no", "not",
+    "nothing", "notnull", "null", "nulls", "of", "offset", "on", "or", "order", "others", "outer", "over", "partition", "plan", "pragma", "preceding",
+    "primary", "query", "raise", "range", "recursive", "references", "regexp", "reindex", "release", "rename", "replace", "restrict", "returning",
+    "right", "rollback", "row", "rows", "savepoint", "select", "set", "table", "temp", "temporary", "then", "ties", "to", "transaction", "trigger",
+    "unbounded", "union", "unique", "update", "using", "vacuum", "values", "view", "virtual", "when", "where", "window", "with", "without",
+})
 
 # PostgreSQL's key words classed "reserved" and "reserved (can be function or type)": neither may name a column unquoted.
 # Source: https://www.postgresql.org/docs/17/sql-keywords-appendix.html (Table C.1, column PostgreSQL).
 POSTGRESQL_SOURCE = "https://www.postgresql.org/docs/17/sql-keywords-appendix.html"
-POSTGRESQL_RESERVED = frozenset("""
-all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog
-current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except
-false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp
-not null offset on only or order placing primary references returning select session_user some symmetric system_user table
-then to trailing true union unique user using variadic when where window with
-authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural
-notnull outer overlaps right similar tablesample verbose
-""".split())
+POSTGRESQL_RESERVED = frozenset({
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint",
+    "create", "current_catalog", "current_date", "current_role", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc",
+    "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially", "intersect",
+    "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary",
+    "references", "returning", "select", "session_user", "some", "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union", "unique",
+    "user", "using", "variadic", "when", "where", "window", "with", "authorization", "binary", "collation", "concurrently", "cross", "current_schema",
+    "freeze", "full", "ilike", "inner", "is", "isnull", "join", "left", "like", "natural", "notnull", "outer", "overlaps", "right", "similar",
+    "tablesample", "verbose",
+})
 
 # duckdb_keywords() categories that cannot name a column unquoted (a `type_function` word such as `columns` can).
 DUCKDB_RESERVED_CATEGORIES = ("reserved",)

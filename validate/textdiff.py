@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from .safetext import visible
-
 import regex
+
+from .safetext import visible
 
 # Characters that look alike in most fonts; each maps to the one a keyboard types.
 LOOK_ALIKES = {
@@ -36,7 +36,7 @@ def first_difference(expected: str, actual: str) -> int | None:
     """Index of the first character where the texts differ (the shorter length if one extends the other), or None."""
     if expected == actual:
         return None
-    return next((i for i, (a, b) in enumerate(zip(expected, actual)) if a != b), min(len(expected), len(actual)))
+    return next((i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual)))
 
 
 def explain(expected: str, actual: str, *, expected_label: str = "expected", actual_label: str = "found") -> str:
@@ -48,6 +48,7 @@ def explain(expected: str, actual: str, *, expected_label: str = "expected", act
         return ("the texts are the same letters in different Unicode forms (one is NFC, the other NFD: an accent stored "
                 "as a separate character); normalise to NFC")
     at = first_difference(expected, actual)
+    assert at is not None  # equal texts are equal in NFC too, and returned above
     start = max(0, at - WINDOW)
     left = "…" if start else ""
     width = max(len(expected_label), len(actual_label))
@@ -79,7 +80,7 @@ def look_alikes_between(expected: str, actual: str) -> list[str]:
     """Name every look-alike pair (’ vs ', NBSP vs space, ...) where the texts differ only by such pairs, position by position."""
     if len(expected) != len(actual):
         return []
-    pairs = dict.fromkeys((a, b) for a, b in zip(expected, actual) if a != b and _fold(a) == _fold(b))
+    pairs = dict.fromkeys((a, b) for a, b in zip(expected, actual, strict=True) if a != b and _fold(a) == _fold(b))
     return [f"{name_of(a)} vs {name_of(b)}" for a, b in pairs]
 
 

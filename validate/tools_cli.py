@@ -18,7 +18,6 @@ from .safetext import json_safe, text_report, visible, visible_lines
 from .sentences import split_sentences
 
 
-
 def _read_snapshot(path: str) -> str | None:
     """Read a file named on the command line: a regular file (a FIFO would hang), within the limits."""
     try:
@@ -81,7 +80,8 @@ def anchor_main(argv: list[str]) -> int:
             if "error" in r:
                 print(text_report(f"error: {visible_lines(r['error'])}"))
             else:
-                print(f"start_char={r['start_char']} end_char={r['end_char']} line={r['line']} prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
+                print(f"start_char={r['start_char']} end_char={r['end_char']} line={r['line']} "
+                      f"prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
     return code
 
 

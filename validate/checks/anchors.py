@@ -17,14 +17,15 @@ from collections.abc import Iterator
 import regex
 
 from ..anchor import occurrences
+from ..csvio import Record, whole_number
 from ..errors import Error
 from ..package import Package
-from ..csvio import whole_number
 from ..textdiff import explain
 from ._rows import known_ids, path_of, records, snapshot_texts
 
 ID = "anchors"
-SUMMARY = "Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, for an existing record and a fitting role."
+SUMMARY = ("Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, "
+           "for an existing record and a fitting role.")
 
 ROLES_BY_TABLE = {
     "claims": {"content"},
@@ -49,11 +50,11 @@ def check(package: Package) -> Iterator[Error]:
     for record in records(package, "spans"):
         cells = record.cells
 
-        def error(code: str, message: str, field: str, hint: str = _FIX) -> Error:
-            return Error(ID, code, f"{cells.get('span_id', 'span')}: {message}", file, record.line, record.row, field, hint)
+        def error(code: str, message: str, field: str, hint: str = _FIX, *, record: Record = record) -> Error:
+            return Error(ID, code, f"{record.cells.get('span_id', 'span')}: {message}", file, record.line, record.row, field, hint)
 
         table, target, role = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("role", "")
-        if ids.get(table) is not None and target not in ids[table]:
+        if (known := ids.get(table)) is not None and target not in known:
             yield error("unknown-target", f"target {target!r} does not exist in {table}.", "target_id",
                         f"Use an ID that exists in data/{table}.csv, or add that row first.")
         if table in ROLES_BY_TABLE and role and role not in ROLES_BY_TABLE[table]:
@@ -76,7 +77,8 @@ def check(package: Package) -> Iterator[Error]:
             yield error("empty-span", f"end_char {end} is not after start_char {start}: the span holds no text.", "end_char")
             continue
         if not 0 <= start < end <= len(text):
-            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).", "start_char" if not 0 <= start < len(text) else "end_char")
+            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).",
+                        "start_char" if not 0 <= start < len(text) else "end_char")
             continue
         if text[start:end] != exact:
             yield error("exact-mismatch", f"the snapshot's text at [{start}, {end}) is not `exact`; "
@@ -90,7 +92,8 @@ def check(package: Package) -> Iterator[Error]:
             yield error("suffix-mismatch", "`suffix` is not the text right after the span; "
                         + explain(text[end:end + len(suffix)], suffix, expected_label="snapshot", actual_label="suffix"), "suffix")
         if exact != exact.strip():
-            yield error("padded", "exact text starts or ends with white space.", "exact", "Move start_char or end_char so the span starts and ends on a visible character.")
+            yield error("padded", "exact text starts or ends with white space.", "exact",
+                        "Move start_char or end_char so the span starts and ends on a visible character.")
         for name, offset in (("start_char", start), ("end_char", end)):
             if offset in splitting.get(document, ()):
                 yield error("splits-grapheme", f"{name} {offset} falls inside a character made of several code points.", name,

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
-from ._rows import unreadable, by_id, path_of, records, snapshot_texts
+from ._rows import by_id, path_of, records, snapshot_texts, unreadable
 
 ID = "attribution"
 SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are attributed to the quote's speaker; quotation marks match the quote type."
@@ -44,7 +44,8 @@ def check(package: Package) -> Iterator[Error]:
         cells = record.cells
         anchored = spans_by_quote.get(quote_id, {})
         if cells.get("speaker_status") in ("named", "described") and not anchored.get("speaker"):
-            yield Error(ID, "speaker-unanchored", f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.",
+            yield Error(ID, "speaker-unanchored",
+                        f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.",
                         file, record.line, record.row, "speaker_entity_id", f"Add a spans.csv row with target_id {quote_id} and role speaker.")
         text = texts.get(cells.get("document_id", ""))
         if text is None:
@@ -74,6 +75,7 @@ def check(package: Package) -> Iterator[Error]:
         if cells.get("voice") != "attributed" or cells.get("attributed_to_entity_id") != speaker:
             said = (f"attributed to {cells.get('attributed_to_entity_id')}" if cells.get("voice") == "attributed" and cells.get("attributed_to_entity_id")
                     else f"in the {cells.get('voice') or 'unknown'} voice")
-            yield Error(ID, "speaker-mismatch", f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.",
+            yield Error(ID, "speaker-mismatch",
+                        f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.",
                         claims_file, record.line, record.row, "attributed_to_entity_id",
                         f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.")

@@ -50,11 +50,11 @@ def id_kinds(package: Package) -> dict[str, tuple[regex.Pattern[str], set[str] |
         schema = resource.schema if isinstance(resource.schema, dict) else {}
         key = schema.get("primaryKey")
         key = key[0] if isinstance(key, list) and len(key) == 1 else key
-        fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+        fields = listed if isinstance(listed := schema.get("fields"), list) else []
         field = next((f for f in fields if isinstance(f, dict) and f.get("name") == key), None)
         pattern = (field or {}).get("constraints", {}).get("pattern") if isinstance((field or {}).get("constraints"), dict) else None
         match = ID_PATTERN.match(pattern) if isinstance(pattern, str) else None
-        if match is None:
+        if match is None or not isinstance(key, str):
             continue
         try:
             mention = regex.compile(rf"(?<![\w/.-])(?:{match.group(1)})(?!\w)")
@@ -65,7 +65,7 @@ def id_kinds(package: Package) -> dict[str, tuple[regex.Pattern[str], set[str] |
     return kinds
 
 
-def package_folders(package: Package) -> set[str]:
+def package_folders(package: Package) -> frozenset[str] | set[str]:
     """The top-level folders of the package (hidden ones excepted) and of its layout: where its files live."""
     try:
         return LAYOUT_FOLDERS | {entry.name for entry in package.root.iterdir() if entry.is_dir() and not entry.name.startswith(".")}

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from .. import sourcing
+from ..csvio import Record
 from ..errors import Error
 from ..package import Package
 from ._rows import by_id, path_of, records, unreadable
@@ -43,14 +44,14 @@ def check(package: Package) -> Iterator[Error]:
     documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents").items()}
     evidence_tables = {"quotes": by_id(package, "quotes"), "lineage": by_id(package, "lineage")}
     wordings = [r.cells for r in records(package, "quote_wordings")]
-    ranges = sourcing.content_ranges(r.cells for r in records(package, "spans"))
+    ranges = sourcing.content_ranges([r.cells for r in records(package, "spans")])
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
     for record in records(package, "claim_sources"):
-        cells, name = record.cells, record.cells.get("claim_source_id", "")
+        cells = record.cells
 
-        def error(code: str, message: str, field: str, hint: str = "") -> Error:
-            return Error(ID, code, f"{name}: {message}", file, record.line, record.row, field, hint)
+        def error(code: str, message: str, field: str, hint: str = "", *, record: Record = record) -> Error:
+            return Error(ID, code, f"{record.cells.get('claim_source_id', '')}: {message}", file, record.line, record.row, field, hint)
 
         claim_id = cells.get("claim_id", "")
         rows_of_claim[claim_id].append(cells)

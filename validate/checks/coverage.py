@@ -19,7 +19,7 @@ from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ..sentences import Sentence, split_sentences
-from ._rows import unreadable, records, snapshot_texts
+from ._rows import records, snapshot_texts, unreadable
 
 ID = "coverage"
 SUMMARY = "Every sentence of every snapshot is covered by a record's span or excluded as non-content with a reason."

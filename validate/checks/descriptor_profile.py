@@ -18,7 +18,8 @@ from ..package import Package
 from ._jsonschema import iter_profile_errors
 
 ID = "descriptor-profile"
-SUMMARY = "datapackage.json follows the project's strict Data Package v2 profile (version, licences, contributors, sources, safe paths, bytes and sha256 on every resource)."
+SUMMARY = ("datapackage.json follows the project's strict Data Package v2 profile "
+           "(version, licences, contributors, sources, safe paths, bytes and sha256 on every resource).")
 
 
 def check(package: Package) -> Iterator[Error]:

@@ -49,7 +49,8 @@ def check(package: Package) -> Iterator[Error]:
                         "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').")
             continue
         typed = VALUE_COLUMNS.get(reading.value_type, "value_number")
-        expected = {column: ((reading.value or None) if column == typed else None) for column in dict.fromkeys(VALUE_COLUMNS.values())}
+        expected: dict[str, str | float | None] = {column: ((reading.value or None) if column == typed else None)
+                                                   for column in dict.fromkeys(VALUE_COLUMNS.values())}
         expected |= {"value_type": reading.value_type, "bound": reading.bound, "lower_bound": reading.lower, "upper_bound": reading.upper}
         for column, want in expected.items():
             have = cells.get(column, "")

@@ -63,4 +63,5 @@ def check(package: Package) -> Iterator[Error]:
                     spanned = exacts[0] if len(exacts) == 1 else " ".join(exacts)
                     yield Error(ID, "verbatim-mismatch", f"{record_id}: {column} is not the exact text of its {role} span; "
                                 + explain(spanned, value, expected_label="span", actual_label=column),
-                                file, record.line, record.row, column, f"Copy the {column} character for character from the article (curly quotes and dashes included).")
+                                file, record.line, record.row, column,
+                                f"Copy the {column} character for character from the article (curly quotes and dashes included).")

@@ -15,7 +15,8 @@ FAIL: url_status = unknown, url = "https://example.org/story"
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from ..errors import Error
 from ..package import Package
@@ -25,25 +26,31 @@ ID = "row-consistency"
 SUMMARY = "Within each row, values agree with their status columns (unknown means empty; known means filled and sourced)."
 
 
-def _paired(value_field: str, status_field: str, empty_statuses: set[str]):
-    def rule(cells: dict) -> str | None:
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a row: `problem(cells)` says what is wrong (or None); the error points at `field`."""
+
+    field: str
+    problem: Callable[[dict], str | None]
+
+
+def _paired(value_field: str, status_field: str, empty_statuses: set[str]) -> Rule:
+    def problem(cells: dict) -> str | None:
         value, status = cells.get(value_field, ""), cells.get(status_field, "")
         if status in empty_statuses and value:
             return f"{value_field} must be empty when {status_field} is {status!r}"
         if status and status not in empty_statuses and not value:
             return f"{value_field} is empty but {status_field} is {status!r}: fill it in, or set {status_field} to {'/'.join(sorted(empty_statuses))}"
         return None
-    rule.field = value_field
-    return rule
+    return Rule(value_field, problem)
 
 
-def _needs(value_field: str, when_field: str, when_values: set[str]):
-    def rule(cells: dict) -> str | None:
+def _needs(value_field: str, when_field: str, when_values: set[str]) -> Rule:
+    def problem(cells: dict) -> str | None:
         if cells.get(when_field) in when_values and not cells.get(value_field):
             return f"{value_field} is required when {when_field} is {cells[when_field]!r}"
         return None
-    rule.field = value_field
-    return rule
+    return Rule(value_field, problem)
 
 
 def _snapshot_pair(cells: dict) -> str | None:
@@ -53,8 +60,6 @@ def _snapshot_pair(cells: dict) -> str | None:
     return None
 
 
-_snapshot_pair.field = "snapshot_sha256"
-
 RULES = {
     "documents": [
         _paired("title", "title_status", {"unknown"}),
@@ -62,7 +67,7 @@ RULES = {
         _paired("url", "url_status", {"unknown"}),
         _paired("date_published", "date_status", {"unknown"}),
         _paired("publisher_entity_id", "publisher_status", {"unknown"}),
-        _snapshot_pair,
+        Rule("snapshot_sha256", _snapshot_pair),
     ],
     "entities": [
         _paired("wikidata_qid", "qid_status", {"candidate_unverified", "not_found", "not_checked", "not_applicable"}),
@@ -88,6 +93,6 @@ def check(package: Package) -> Iterator[Error]:
     for table, rules in RULES.items():
         for record in records(package, table):
             for rule in rules:
-                problem = rule(record.cells)
+                problem = rule.problem(record.cells)
                 if problem:
                     yield Error(ID, "status-mismatch", f"{problem}.", path_of(package, table), record.line, record.row, rule.field)

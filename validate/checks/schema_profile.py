@@ -54,15 +54,16 @@ def check(package: Package) -> Iterator[Error]:
             path = f"$.foreignKeys[{index}]"
             for name in _as_list(fk.get("fields")):
                 if name not in fields:
-                    yield Error(ID, "unknown-key-field", f"{path}: the foreign key uses a field {name!r} that the schema does not have.", file, line_of(path), field=path)
-            reference = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
+                    yield Error(ID, "unknown-key-field", f"{path}: the foreign key uses a field {name!r} that the schema does not have.",
+                                file, line_of(path), field=path)
+            reference = given if isinstance(given := fk.get("reference"), dict) else {}
             target_name = reference.get("resource", resource.name) or resource.name
             target = names.get(target_name)
             if target is None:
                 yield Error(ID, "unknown-resource", f"{path}: the foreign key refers to a resource {target_name!r} that the package does not have.",
                             file, line_of(path), field=path, hint=f"Use one of: {', '.join(names)}.")
-            elif usable_schema(package, target) is not None:
-                target_fields = [f.get("name") for f in target.schema.get("fields", []) if isinstance(f, dict)]
+            elif (target_schema := usable_schema(package, target)) is not None:
+                target_fields = [f.get("name") for f in target_schema.get("fields", []) if isinstance(f, dict)]
                 for name in _as_list(reference.get("fields")):
                     if name not in target_fields:
                         yield Error(ID, "unknown-key-field", f"{path}: resource {target_name!r} has no field {name!r}.", file, line_of(path), field=path)

@@ -38,20 +38,21 @@ def check(package: Package) -> Iterator[Error]:
         path = cells.get("snapshot_path", "")
         if not path:
             continue
-        resource = resources.get(path)
-        if resource is None:
+        snapshot = resources.get(path)
+        if snapshot is None:
             yield Error(ID, "snapshot-not-a-resource", f"{path} is not a resource of the package, so its hash is not recorded.", file, record.line,
                         record.row, "snapshot_path", "Add the snapshot to `resources` in datapackage.json, or correct the path.")
             continue
-        if resource.data is None:
+        if snapshot.data is None:
             continue  # resource-files reports why it cannot be read
-        actual = hashlib.sha256(resource.data).hexdigest()
+        actual = hashlib.sha256(snapshot.data).hexdigest()
         if cells.get("snapshot_sha256") and actual != cells["snapshot_sha256"]:
             yield Error(ID, "snapshot-hash", f"{path} has sha256 {actual}, but documents.csv records {cells['snapshot_sha256']}.",
-                        file, record.line, record.row, "snapshot_sha256", "Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it.")
-        if resource.data.startswith(b"\xef\xbb\xbf"):
+                        file, record.line, record.row, "snapshot_sha256",
+                        "Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it.")
+        if snapshot.data.startswith(b"\xef\xbb\xbf"):
             yield Error(ID, "snapshot-bom", f"{path} starts with a byte order mark, which shifts every offset.", path, 1)
         recorded = cells.get("snapshot_code_points", "")
-        if resource.text is not None and whole_number(recorded) is not None and whole_number(recorded) != len(resource.text):
-            yield Error(ID, "snapshot-length", f"{path} has {len(resource.text)} code points, not the recorded {recorded}.", file, record.line,
+        if snapshot.text is not None and whole_number(recorded) is not None and whole_number(recorded) != len(snapshot.text):
+            yield Error(ID, "snapshot-length", f"{path} has {len(snapshot.text)} code points, not the recorded {recorded}.", file, record.line,
                         record.row, "snapshot_code_points", "Snapshots are never edited: restore the original bytes from git.")

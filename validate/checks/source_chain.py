@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..csvio import Record
 from ..errors import Error
 from ..package import Package
 from ._rows import by_id, known_ids, path_of, records
@@ -39,13 +40,13 @@ def check(package: Package) -> Iterator[Error]:
     file = path_of(package, "corroborations")
     corroborated_quantities = set()
     for record in records(package, "corroborations"):
-        cells, row = record.cells, record.row
+        cells = record.cells
 
-        def error(code: str, message: str, field: str, hint: str = "") -> Error:
-            return Error(ID, code, f"{cells.get('corroboration_id')}: {message}", file, record.line, row, field, hint)
+        def error(code: str, message: str, field: str, hint: str = "", *, record: Record = record) -> Error:
+            return Error(ID, code, f"{record.cells.get('corroboration_id')}: {message}", file, record.line, record.row, field, hint)
 
         table, target, relation = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("relation", "")
-        if ids.get(table) is not None and target not in ids[table]:
+        if (known := ids.get(table)) is not None and target not in known:
             yield error("unknown-target", f"{target!r} does not exist in {table}.", "target_id")
         if table == "quantities":
             corroborated_quantities.add(target)
@@ -57,7 +58,8 @@ def check(package: Package) -> Iterator[Error]:
             if not document:
                 yield error("no-source", f"relation {relation!r} needs the document that says it.", "document_id")
             elif document in documents and document not in seen:
-                yield error("source-not-seen", f"{document} is not a public copy that was seen (url_status is {documents[document].cells.get('url_status')!r}).",
+                status = documents[document].cells.get("url_status")
+                yield error("source-not-seen", f"{document} is not a public copy that was seen (url_status is {status!r}).",
                             "document_id", "Corroborate only from a public copy that was read, with its url.")
             if not cells.get("excerpt"):
                 yield error("no-excerpt", f"relation {relation!r} needs a short verbatim excerpt of the source.", "excerpt")
@@ -78,7 +80,8 @@ def check(package: Package) -> Iterator[Error]:
         kind, article, primary = cells.get("difference_kind"), cells.get("article_fragment", ""), cells.get("primary_fragment", "")
         name = cells.get("wording_id")
         if kind == "identical" and (article or primary):
-            yield Error(ID, "identical-with-fragments", f"{name}: an identical wording has no differing fragments.", file, record.line, record.row, "article_fragment")
+            yield Error(ID, "identical-with-fragments", f"{name}: an identical wording has no differing fragments.",
+                        file, record.line, record.row, "article_fragment")
         if article and quote and article not in quote.cells.get("text", ""):
             yield Error(ID, "fragment-not-in-quote", f"{name}: article_fragment {article!r} is not in the text of {quote.cells.get('quote_id')}.",
                         file, record.line, record.row, "article_fragment", "Copy the fragment character for character from the quote's text.")
@@ -90,22 +93,25 @@ def check(package: Package) -> Iterator[Error]:
     for record in records(package, "findings"):
         cells = record.cells
         table, target = cells.get("target_table", ""), cells.get("target_id", "")
-        if ids.get(table) is not None and target not in ids[table]:
+        if (known := ids.get(table)) is not None and target not in known:
             yield Error(ID, "unknown-target", f"{cells.get('finding_id')}: {target!r} does not exist in {table}.", file, record.line, record.row, "target_id")
         evidence = cells.get("evidence_document_id", "")
         if evidence in documents and evidence not in seen:
-            yield Error(ID, "source-not-seen", f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.", file, record.line, record.row,
+            yield Error(ID, "source-not-seen", f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.",
+                        file, record.line, record.row,
                         "evidence_document_id")
 
     file = path_of(package, "lineage")
     for record in records(package, "lineage"):
         cells = record.cells
-        relation, source = cells.get("relation"), cells.get("source_document_id", "")
+        lineage_relation, source = cells.get("relation"), cells.get("source_document_id", "")
         name = cells.get("lineage_id")
-        if relation in ("nearly_verbatim", "rewritten") and not source:
-            yield Error(ID, "no-source", f"{name}: relation {relation!r} needs source_document_id.", file, record.line, record.row, "source_document_id")
-        if relation == "publisher_addition" and source:
-            yield Error(ID, "addition-with-source", f"{name}: a publisher_addition has no source_document_id.", file, record.line, record.row, "source_document_id")
+        if lineage_relation in ("nearly_verbatim", "rewritten") and not source:
+            yield Error(ID, "no-source", f"{name}: relation {lineage_relation!r} needs source_document_id.", file, record.line, record.row,
+                        "source_document_id")
+        if lineage_relation == "publisher_addition" and source:
+            yield Error(ID, "addition-with-source", f"{name}: a publisher_addition has no source_document_id.",
+                        file, record.line, record.row, "source_document_id")
         evidence = cells.get("evidence_document_id", "")
         if evidence in documents and evidence not in seen:
             yield Error(ID, "source-not-seen", f"{name}: evidence {evidence} is not a public copy that was seen.", file, record.line, record.row,

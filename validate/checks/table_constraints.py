@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..csvio import Record
 from ..errors import Error
 from ..package import Package
 from ._jsonschema import usable_schema
@@ -44,14 +45,15 @@ def check(package: Package) -> Iterator[Error]:
         for key in schema.get("uniqueKeys", []):
             if not isinstance(key, list) or not all(name in table.header for name in key):
                 continue
-            seen: dict[tuple, object] = {}
+            seen: dict[tuple, Record] = {}
             for record in table.records:
                 values = tuple(record.cells.get(name, "") for name in key)
                 if "" in values:
                     continue
                 if values in seen:
                     yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {seen[values].line}.",
-                                resource.path, record.line, record.row, key[0], "Each combination of these fields may appear only once: remove the duplicate row.")
+                                resource.path, record.line, record.row, key[0],
+                                "Each combination of these fields may appear only once: remove the duplicate row.")
                 else:
                     seen[values] = record
         yield from _foreign_key_types(package, resource, fields)
@@ -59,15 +61,19 @@ def check(package: Package) -> Iterator[Error]:
 
 def _foreign_key_types(package: Package, resource, fields: list[dict]) -> Iterator[Error]:
     types = {f.get("name"): f.get("type", "any") for f in fields}
-    for fk in usable_schema(package, resource).get("foreignKeys", []):
+    schema = usable_schema(package, resource)
+    if schema is None:
+        return
+    for fk in schema.get("foreignKeys", []):
         if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
             continue
         target = package.resource(fk["reference"].get("resource") or resource.name)
         target_schema = usable_schema(package, target) if target else None
-        if target_schema is None:
+        if target is None or target_schema is None:
             continue
         target_types = {f.get("name"): f.get("type", "any") for f in target_schema["fields"]}
-        for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", [])):
+        # Lists of unequal length are a stranger's error to report elsewhere, not a reason to crash here.
+        for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", []), strict=False):
             if mine in types and theirs in target_types and types[mine] != target_types[theirs]:
                 yield Error(ID, "foreign-key-type", f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "
                             "frictionless compares typed values, so no value can ever match.", resource.schema_path or package.descriptor_file,

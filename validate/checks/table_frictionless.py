@@ -96,7 +96,7 @@ def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables
     if report is None:
         return
     model = from_package(package)
-    for task in report.tasks:  # type: ignore[attr-defined]
+    for task in report.tasks:
         table = tables.get(task.name)
         if table is None:
             continue  # not checked: its header or schema is reported elsewhere

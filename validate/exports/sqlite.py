@@ -36,7 +36,7 @@ def sentence_table(package: Package, tables: list[Table]) -> Table | None:
     if documents is None:
         return None
     by_snapshot = {row.get("snapshot_path"): row["document_id"] for row in documents.rows if row.get("snapshot_path")}
-    rows = []
+    rows: list[dict] = []
     for resource in package.resources:
         if resource.is_table or resource.text is None or resource.path not in by_snapshot:
             continue
@@ -89,20 +89,20 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
     db = sqlite_utils.Database(path)
     db.conn.execute("PRAGMA foreign_keys = ON")
     for table in _creation_order(tables):
-        db[table.name].create(
+        db.table(table.name).create(
             {c.name: SQL_TYPES.get(c.type, str) for c in table.columns},
             pk=table.primary_key[0] if len(table.primary_key) == 1 else tuple(table.primary_key),
             not_null={c.name for c in table.columns if c.required},
             foreign_keys=[(fk.columns[0], fk.table_referenced, fk.columns_referenced[0]) for fk in table.foreign_keys if len(fk.columns) == 1],
         )
-        db[table.name].insert_all(({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500)
+        db.table(table.name).insert_all(({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500)
         for fk in table.foreign_keys:
             if list(fk.columns) != table.primary_key:
-                db[table.name].create_index(list(fk.columns), if_not_exists=True)
+                db.table(table.name).create_index(list(fk.columns), if_not_exists=True)
     for name, columns in FTS_COLUMNS.items():
         present = [c for c in columns if name in db.table_names() and c in db[name].columns_dict]
         if present:
-            db[name].enable_fts(present, create_triggers=False)
+            db.table(name).enable_fts(present, create_triggers=False)
     for query in QUERIES:
         if query.view:
             db.create_view(query.name, query.sql)

@@ -62,7 +62,7 @@ def package_files(root: Path, descriptor: dict) -> list[str]:
             raise CannotRun(f"{name} is missing; a release bundle must hold it.")
         files.add(name)
     files.update(name for name in OPTIONAL_FILES if (root / name).is_file())
-    resources = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
+    resources = listed if isinstance(listed := descriptor.get("resources"), list) else []
     for resource in resources:
         for key in ("path", "schema"):
             value = resource.get(key) if isinstance(resource, dict) else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
 from ..package import Package
 
@@ -167,7 +168,7 @@ def _guess_renames(old_fields: list[dict], new_fields: list[dict], removed: list
     new_position = {item["name"]: index for index, item in enumerate(new_fields)}
     by_name_old = {item["name"]: item for item in old_fields}
     by_name_new = {item["name"]: item for item in new_fields}
-    renames = {}
+    renames: dict[str, tuple[str, float]] = {}
     for old_name in removed:
         for new_name in added:
             before, after = by_name_old[old_name], by_name_new[new_name]
@@ -264,7 +265,7 @@ def _value_set_changes(table: str, name: str, what: str, old: list | None, new: 
     return changes
 
 
-def _direction(key: str, old: object, new: object) -> str:
+def _direction(key: str, old: Any, new: Any) -> str:
     """'tightened', 'loosened' or 'changed' for one constraint going from `old` to `new` (None = absent)."""
     if key in ("required", "unique"):
         return "tightened" if new is True else "loosened"
@@ -289,9 +290,9 @@ def _bound(value: object) -> str:
     return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _constraint_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
-    old = old if isinstance(old, dict) else {}
-    new = new if isinstance(new, dict) else {}
+def _constraint_changes(table: str, name: str, old_constraints: object, new_constraints: object) -> list[Change]:
+    old = old_constraints if isinstance(old_constraints, dict) else {}
+    new = new_constraints if isinstance(new_constraints, dict) else {}
     changes = _value_set_changes(table, name, "enum", _listed(old.get("enum")), _listed(new.get("enum")))
     for key in sorted((set(old) | set(new)) - {"enum"}):
         before, after = old.get(key), new.get(key)

@@ -12,15 +12,16 @@ RECORDS = "releases"
 
 def records(repo: Path) -> list[dict]:
     """Every readable release record, oldest version first."""
-    found = []
+    found: list[tuple[Version, dict]] = []
     for path in (repo / RECORDS).glob("*.json"):
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError):
             continue
-        if isinstance(record, dict) and Version.parse(record.get("version")) is not None:
-            found.append(record)
-    return sorted(found, key=lambda record: Version.parse(record["version"]))
+        version = Version.parse(record.get("version")) if isinstance(record, dict) else None
+        if version is not None:
+            found.append((version, record))
+    return [record for _, record in sorted(found, key=lambda pair: pair[0])]
 
 
 def latest(repo: Path) -> dict | None:

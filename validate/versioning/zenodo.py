@@ -26,7 +26,7 @@ def zenodo_metadata(descriptor: dict, citation: dict) -> dict:
     """The Zenodo deposit metadata for this version of the package."""
     keywords = list(dict.fromkeys([*descriptor.get("keywords", []), *citation.get("keywords", [])]))
     paragraphs = [part.strip() for part in str(descriptor.get("description", "")).split("\n\n") if part.strip()]
-    licences = [licence.get("name") for licence in descriptor.get("licenses", []) if isinstance(licence, dict) and licence.get("name")]
+    licences = [name for licence in descriptor.get("licenses", []) if isinstance(licence, dict) and isinstance(name := licence.get("name"), str) and name]
     return {
         "upload_type": "dataset",
         "title": descriptor.get("title"),

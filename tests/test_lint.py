@@ -1,0 +1,42 @@
+"""`make lint` stays clean: ruff and mypy, run from the venv as `make lint` runs them, exit 0.
+
+Both write no cache into the working tree: ruff runs with --no-cache, mypy with its cache in
+pytest's temporary folder.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from .conftest import REPO
+
+BIN = Path(sys.executable).parent
+RULES = {"E", "F", "B", "UP", "SIM", "I"}  # issue 11's acceptance: these rule sets, no fewer
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def test_the_configuration_hides_nothing():
+    tools = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    lint = tools["ruff"]["lint"]
+    assert set(lint["select"]) >= RULES
+    for loosening in ("ignore", "extend-ignore", "per-file-ignores"):
+        assert not lint.get(loosening), loosening
+    for loosening in ("disable_error_code", "ignore_errors", "exclude"):
+        assert not tools["mypy"].get(loosening), loosening
+
+
+def test_ruff_finds_nothing():
+    result = _run([str(BIN / "ruff"), "check", "--no-cache", "validate", "tests", "benchmarks"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing(tmp_path):
+    result = _run([str(BIN / "mypy"), "--cache-dir", str(tmp_path / "mypy-cache"), "validate"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
