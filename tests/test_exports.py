@@ -379,6 +379,15 @@ def test_xlsx_never_stores_a_formula(tmp_path):
     assert [(c.value, c.data_type) for c in cells] == [(v, "s") for v in tricky]
 
 
+def test_xlsx_shows_control_characters_instead_of_failing(tmp_path):
+    from openpyxl import load_workbook
+
+    table = Table("t", "T", "", "", [Column("notes", "string", False, "", "", {})], ["notes"], [], [{"notes": "a\x1b]0;x\x07b\nc"}])
+    xlsx_export.build(tmp_path / "t.xlsx", [table], [])
+    cell = load_workbook(tmp_path / "t.xlsx")[load_workbook(tmp_path / "t.xlsx").sheetnames[2]]["A2"]
+    assert cell.value == "a\\x1b]0;x\\x07b\nc"  # XML cannot hold ESC or BEL; a line break stays
+
+
 def test_xlsx_codebook_sheet_matches_codebook_csv(workbook, dist):
     with (dist / "codebook.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))

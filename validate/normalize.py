@@ -17,6 +17,7 @@ from .canonical import NotCSV, normalize_csv
 from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from .fill import FillError, fill
 from .package import Package, load
+from .safetext import text_report, visible, visible_lines
 
 
 def plan(package: Package) -> tuple[dict[str, tuple[bytes, list[str]]], list[str]]:
@@ -69,15 +70,15 @@ def main(argv: list[str]) -> int:
         return _fail(str(error))
     planned, problems = plan(package)
     for path, (_, changes) in planned.items():
-        print(f"{path}: " + "; ".join(changes))
+        print(text_report(visible(f"{path}: " + "; ".join(changes))))
     if problems:
         for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(f"error: {visible_lines(problem)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     if args.check:
         stale = stale_hashes(package, planned)
         for path in stale:
-            print(f"{package.descriptor_file}: the bytes or hash of {path} would be refreshed")
+            print(text_report(visible(f"{package.descriptor_file}: the bytes or hash of {path} would be refreshed")))
         if planned or stale:
             print("would change the files above; run `python -m validate normalize` (or `make normalize`)")
             return EXIT_INVALID
@@ -91,12 +92,12 @@ def main(argv: list[str]) -> int:
     except OSError as error:
         return _fail(f"cannot write: {error}")
     if filled:
-        print("fill: rewrote " + ", ".join(filled))
+        print(text_report(visible("fill: rewrote " + ", ".join(filled))))
     if not planned and not filled:
         print("nothing to change")
     return EXIT_OK
 
 
 def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {visible_lines(message)}", file=sys.stderr)
     return EXIT_CANNOT_RUN

@@ -25,7 +25,8 @@ from .checks._jsonschema import usable_schema
 from .csvio import render_csv
 from .errors import EXIT_CANNOT_RUN, EXIT_OK, CannotRun
 from .fill import FillError, fill
-from .package import Package, Resource, load
+from .package import Package, Resource, UnsafePath, load
+from .safetext import text_report, visible, visible_lines
 
 # The generated documents that may quote schema examples: the data dictionary (docs/data-dictionary.md).
 GENERATED_DOCS = ("docs/data-dictionary.md",)
@@ -93,15 +94,18 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
                     places[f"{name} (in the text)"].append(record.line)
             rows.append(row)
         if places:
-            plan.contents[package.root / resource.path] = render_csv(resource.table.header, rows).encode("utf-8")
+            plan.contents[_inside(package, resource.path)] = render_csv(resource.table.header, rows).encode("utf-8")
             plan.places[resource.path] = dict(places)
     for schema_path, text in package.schema_texts.items():
         if token.search(text):
-            plan.contents[package.root / schema_path] = _rename_in_json(text, token, new).encode("utf-8")
+            plan.contents[_inside(package, schema_path)] = _rename_in_json(text, token, new).encode("utf-8")
             plan.places[schema_path] = {"example": []}
     for name in GENERATED_DOCS:  # the data dictionary is generated from the schemas: the same words change in it
-        doc = package.root / name
-        text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+        try:  # the same path rule as every file of the package: a linked docs/ folder is not followed
+            doc = package.inside(name)
+            text = package.read_inside(name).decode("utf-8")
+        except (UnsafePath, ValueError):  # absent, unsafe or not UTF-8: nothing to rename in it
+            continue
         if datadict.START in text and datadict.END in text:
             before, rest = text.split(datadict.START, 1)
             block, after = rest.split(datadict.END, 1)
@@ -134,12 +138,13 @@ def main(argv: list[str]) -> int:
     except (OSError, FillError, ValueError, KeyError) as error:
         return _fail(f"renamed, but could not refresh the derived files: {error}")
     total = sum(max(1, len(lines)) for columns in plan.places.values() for lines in columns.values())
-    print(f"renamed {args.old} to {args.new} in {total} place(s):")
+    lines = [f"renamed {args.old} to {args.new} in {total} place(s):"]
     for file, columns in plan.places.items():
-        print(f"  {file}: " + "; ".join(f"{column} on line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}" if lines else column
-                                        for column, lines in columns.items()))
+        lines.append(f"  {file}: " + "; ".join(f"{column} on line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))}" if at else column
+                                               for column, at in columns.items()))
     if filled:
-        print("fill: rewrote " + ", ".join(filled))
+        lines.append("fill: rewrote " + ", ".join(filled))
+    print(text_report("\n".join(visible(line) for line in lines)))
     if not changed:
         print("nothing to change")
     return EXIT_OK
@@ -182,6 +187,13 @@ def _as_list(value) -> list[str]:
     return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
+def _inside(package: Package, relative: str) -> Path:
+    try:
+        return package.inside(relative)
+    except UnsafePath as error:  # changed since loading, or never safe: refuse the whole rename
+        raise RenameError(f"{relative}: {error}") from None
+
+
 def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {visible_lines(message)}", file=sys.stderr)
     return EXIT_CANNOT_RUN

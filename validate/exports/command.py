@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..reporters import REPORTERS
+from ..safetext import visible_lines
 
 
 def main(argv: list[str]) -> int:
@@ -27,7 +28,7 @@ def main(argv: list[str]) -> int:
         print("exports: not built, because the package is invalid (see above).", file=sys.stderr)
         return EXIT_INVALID
     except CannotRun as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {visible_lines(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except (OSError, ValueError) as error:
         print(f"error: cannot build the exports: {error}", file=sys.stderr)

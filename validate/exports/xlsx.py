@@ -12,6 +12,7 @@ import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -49,7 +50,13 @@ def build(path: Path, tables: list[Table], about_lines: list[tuple[str, str]]) -
     book.save(path)
 
 
+def _cell_text(text: str) -> str:
+    """XML 1.0 cannot hold most C0 controls (an ESC in a notes cell): show them as `\\x1b`, as the validator does."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _write(sheet, header: list[str], rows: list[list]) -> None:
+    header = [_cell_text(h) for h in header]
     widths = [len(h) for h in header]
     sheet.append(header)
     for values in rows:
@@ -59,6 +66,8 @@ def _write(sheet, header: list[str], rows: list[list]) -> None:
             cell = sheet.cell(row=row_number, column=index + 1)
             if value is None:
                 continue
+            if isinstance(value, str):
+                value = _cell_text(value)
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # a string starting with =, +, - or @ stays a string

@@ -109,6 +109,8 @@ def build(root: Path, out_dir: Path, epoch: int, with_exports: bool = True) -> B
         descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CannotRun(f"cannot read datapackage.json: {error}") from None
+    if not isinstance(descriptor, dict):
+        raise CannotRun("datapackage.json must hold a JSON object to name the bundle.")
     name, version = descriptor.get("name"), descriptor.get("version")
     if not isinstance(name, str) or not isinstance(version, str) or not name or "/" in name + version:
         raise CannotRun("datapackage.json needs a `name` and a `version` to name the bundle.")

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..csvio import write_atomically
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..package import load
+from ..safetext import visible_lines
 from .bumps import highest, judge
 from .changelog import unreleased
 from .changes import compare
@@ -73,7 +74,7 @@ def main(argv: list[str]) -> int:
                     notes.append(f"the {side} side has {len(package.load_errors)} unreadable file(s); they were not compared "
                                  "(`python -m validate` says which)")
     except CannotRun as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {visible_lines(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     level = highest(change.level for change in comparison.changes)
     verdict = judge(level, comparison.old_version, comparison.new_version)

@@ -26,6 +26,7 @@ from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..package import load
 from ..reporters import render_text
 from ..runner import run
+from ..safetext import visible_lines
 from . import bundle, prepare, zenodo
 from .bumps import Version, highest, judge
 from .changes import compare
@@ -83,10 +84,10 @@ def _prepare(repo: Path, version: str, date: str) -> int:
                 return EXIT_INVALID
         changed = prepare.write_all(prepare.new_texts(repo, version, date))
     except CannotRun as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {visible_lines(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except (OSError, ValueError) as error:
-        print(f"error: nothing written: {error}", file=sys.stderr)
+        print(f"error: nothing written: {visible_lines(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     for path in changed:
         print(f"wrote {path.relative_to(repo)}")
@@ -117,7 +118,7 @@ def main(argv: list[str]) -> int:
             text = zenodo.render_from_files((repo / "datapackage.json").read_text(encoding="utf-8"),
                                             (repo / "CITATION.cff").read_text(encoding="utf-8"))
         except (OSError, ValueError, AttributeError, yaml.YAMLError) as error:
-            print(f"error: cannot read datapackage.json or CITATION.cff: {error}", file=sys.stderr)
+            print(f"error: cannot read datapackage.json or CITATION.cff: {visible_lines(error)}", file=sys.stderr)
             return EXIT_CANNOT_RUN
         changed = write_atomically(repo / zenodo.ZENODO_FILE, text.encode("utf-8"))
         print(f"{'wrote' if changed else 'unchanged:'} {zenodo.ZENODO_FILE}")
@@ -137,7 +138,7 @@ def main(argv: list[str]) -> int:
             epoch = bundle.source_date_epoch(repo)
             built = _build(repo, out, epoch, with_exports=not args.no_exports)
     except CannotRun as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {visible_lines(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     if built is None:
         return EXIT_INVALID

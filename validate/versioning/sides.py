@@ -71,9 +71,9 @@ def _unzip(bundle: Path, target: Path) -> None:
             for info in members:
                 member = _safe_member(info.filename)
                 if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise CannotRun(f"{bundle}: {info.filename} is a symbolic link; bundles hold regular files only.")
+                    raise CannotRun(f"{bundle}: {info.filename!r} is a symbolic link; bundles hold regular files only.")
                 if info.file_size > MAX_MEMBER_BYTES:
-                    raise CannotRun(f"{bundle}: {info.filename} is larger than {MAX_MEMBER_BYTES:,} bytes.")
+                    raise CannotRun(f"{bundle}: {info.filename!r} is larger than {MAX_MEMBER_BYTES:,} bytes.")
                 destination = target.joinpath(*member.parts)
                 if info.is_dir():
                     destination.mkdir(parents=True, exist_ok=True)
