@@ -81,3 +81,13 @@ def test_a_malformed_schema_is_no_traceback(repository_copy, capsys):
     captured = capsys.readouterr()
     assert code == 2 and "Traceback" not in captured.err and captured.err.startswith("error: ")
     assert digest(repository_copy) == before
+
+
+def test_a_generated_doc_linked_out_of_the_package_is_not_rewritten(repository_copy, tmp_path, capsys):
+    outside = tmp_path.parent / f"{tmp_path.name}-outside-docs"
+    (repository_copy / "docs").rename(outside)
+    (repository_copy / "docs").symlink_to(outside, target_is_directory=True)
+    before = (outside / "data-dictionary.md").read_bytes()
+    main(["rename-id", "ent-cecot", "ent-cecot-prison", str(repository_copy / "datapackage.json")])
+    assert (outside / "data-dictionary.md").read_bytes() == before
+    assert "docs/data-dictionary.md" not in capsys.readouterr().out

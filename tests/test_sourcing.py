@@ -174,3 +174,14 @@ def test_numbers_in_docs_sourcing_match_the_data():
     stated = {level: int(n) for level, n in re.findall(r"\(`([a-z_]+)`, (\d+)(?: claims)?\)", text)}
     assert stated and stated == {level: sum(1 for c in claims if c["sourcing_level"] == level) for level in stated}
     assert ("`origin_seen` is 0" in text) == (not any(c["sourcing_level"] == "origin_seen" for c in claims))
+
+
+def test_claim_sources_reads_through_the_loader_and_never_writes_outside(tmp_path, capsys):
+    root = build_package(tmp_path / "package", base="source-chain").parent
+    outside = tmp_path / "outside"
+    (root / "data").rename(outside)
+    (root / "data").symlink_to(outside, target_is_directory=True)  # a pull request that links data/ out of the package
+    before = {p.name: p.read_bytes() for p in outside.iterdir()}
+    assert claim_sources_main([str(root), "--write", "--created-at", "2026-11-28"]) == 2
+    assert "error: the claims table cannot be read" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == before

@@ -82,7 +82,7 @@ class Package:
     resources: list[Resource] = field(default_factory=list)
     schema_texts: dict[str, str] = field(default_factory=dict)
     load_errors: list[Error] = field(default_factory=list)
-    cache: dict = field(default_factory=dict)  # results shared between checks (the frictionless run)
+    cache: dict = field(default_factory=dict)  # results shared between checks: the data model, snapshots, usable schemas, the frictionless run
     limits: Limits = DEFAULT
     unsafe_references: list[Error] = field(default_factory=list)  # frictionless is not run when any is set
     total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)

@@ -105,10 +105,11 @@ def sentences_main(argv: list[str]) -> int:
 
 
 def fill_main(argv: list[str]) -> int:
-    """Fill derived columns (span offsets and context; resource bytes and hashes)."""
+    """Fill derived columns (span offsets and context, sourcing levels and statuses; resource bytes and hashes)."""
     parser = argparse.ArgumentParser(
         prog="python -m validate fill",
-        description="Compute span start/end/prefix/suffix from `exact`, and every resource's bytes and sha256 hash. "
+        description="Compute span start_char/end_char/prefix/suffix from `exact`, claims' sourcing_level and claim_sources' document_status, "
+        "and every resource's bytes and sha256 hash. "
         "Rewrites only files whose content changes, atomically.",
     )
     parser.add_argument("path", nargs="?", default="datapackage.json")

@@ -17,7 +17,8 @@ from ..package import Package
 
 # Columns that `python -m validate fill` recomputes from the others (see validate/fill.py),
 # under their names in 0.1.0 (start, end) and since (start_char, end_char).
-DERIVED_COLUMNS = {"spans": frozenset({"start", "end", "start_char", "end_char", "prefix", "suffix"})}
+DERIVED_COLUMNS = {"spans": frozenset({"start", "end", "start_char", "end_char", "prefix", "suffix"}),
+                   "claims": frozenset({"sourcing_level"}), "claim_sources": frozenset({"document_status"})}
 # Descriptor properties of a resource that fill derives from the file.
 DERIVED_RESOURCE_PROPERTIES = frozenset({"bytes", "hash"})
 # Release metadata: set by each release, not a change of the data.
