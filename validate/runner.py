@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import CHECKS
+from .checks import CHECKS, _frictionless
 from .errors import Error, Severity
 from .limits import DEFAULT, Limits
 from .package import Package, load
@@ -52,6 +52,9 @@ class Result:
         return {check: counts[check] for check in self.checks}
 
 
+# The checks that read what frictionless says of the descriptor.
+FRICTIONLESS_CHECKS = ("descriptor-frictionless", "table-frictionless")
+
 # Errors kept per check and code; the rest are counted in one `more-errors` error (0: keep all).
 DEFAULT_MAX_ERRORS = 100
 
@@ -72,7 +75,12 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     package.engine = engine
     chosen = [c for c in CHECKS if (not select or c in select) and c not in (ignore or [])]
     result = Result(package, chosen)
-    for check_id in chosen:
+    # frictionless reads the descriptor in a child process while the other checks run here; the
+    # two checks that use what it says run last (errors are sorted below, so the order is not seen)
+    uses_frictionless = [c for c in chosen if c in FRICTIONLESS_CHECKS]
+    if uses_frictionless and engine == "duckdb":
+        _frictionless.start_inspect(package)
+    for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
         try:
             result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
         except Exception as exception:  # a bug in a check must not hide the other checks' findings

@@ -53,6 +53,18 @@ _HINTS = {
 
 def check(package: Package) -> Iterator[Error]:
     """Yield every row-level error of the tables, placed at its physical line."""
+    tables, unchecked = _checkable(package)
+    model = from_package(package)
+    early = None
+    if package.engine == "duckdb" and not any(_engine_refuses(model, name) for name in tables):
+        # the engine runs while frictionless reads the descriptor in its child process (runner.py);
+        # what frictionless says decides below whether these findings are reported at all
+        try:
+            from ..engine import findings
+
+            early = list(findings(model, tables))
+        except Exception:  # noqa: BLE001 - computed again below, where a failure is reported as it always was
+            early = None
     outcome = _frictionless.outcome(package)
     if outcome.skipped_because:
         yield Error(ID, "not-run", "The tables were not checked by frictionless because these files cannot be read safely or have errors: "
@@ -63,25 +75,34 @@ def check(package: Package) -> Iterator[Error]:
         yield Error(ID, "not-run", "The tables were not checked by frictionless because it could not open the package.", package.descriptor_file,
                     hint="Fix the descriptor-frictionless errors first, then run the validator again.")
         return
+    yield from unchecked
+    found: Iterable[Finding | TableProblem]
+    if early is not None:
+        found = early
+    elif outcome.rows_checked or any(_engine_refuses(model, name) for name in tables):
+        found = _reference_findings(package, _frictionless.run(package), tables)
+    else:
+        from ..engine import findings
+
+        found = findings(model, tables)
+    yield from _errors(package, model, tables, found)
+
+
+def _checkable(package: Package) -> tuple[dict[str, Table], list[Error]]:
+    """The tables whose rows can be checked, and a `not-run` error for each whose header does not match its schema."""
     tables: dict[str, Table] = {}
+    unchecked = []
     for resource in package.resources:
         schema = usable_schema(package, resource)
         if resource.table is None or schema is None:
             continue
         if resource.table.header != [f["name"] for f in schema["fields"]]:
             # every row would be misread column by column: canonical-form names the header problem once
-            yield Error(ID, "not-run", f"The rows of {resource.path} were not checked because its header does not match its schema.", resource.path, 1,
-                        hint="Fix the header (see the canonical-form error), then run the validator again.")
+            unchecked.append(Error(ID, "not-run", f"The rows of {resource.path} were not checked because its header does not match its schema.",
+                                   resource.path, 1, hint="Fix the header (see the canonical-form error), then run the validator again."))
             continue
         tables[resource.name] = resource.table
-    model = from_package(package)
-    if outcome.rows_checked or any(_engine_refuses(model, name) for name in tables):
-        found: Iterable[Finding | TableProblem] = _reference_findings(package, _frictionless.run(package), tables)
-    else:
-        from ..engine import findings
-
-        found = findings(model, tables)
-    yield from _errors(package, model, tables, found)
+    return tables, unchecked
 
 
 def _engine_refuses(model: Model, name: str) -> bool:
