@@ -44,3 +44,12 @@ def test_every_check_has_an_invalid_case():
     for case in INVALID_CASES:
         covered |= {e["check"] for e in json.loads((case / "expected.json").read_text(encoding="utf-8"))["errors"]}
     assert set(CHECKS) - covered == set()
+
+
+@pytest.mark.parametrize("case", ["descriptor-duplicate-resource-name", "descriptor-hash-uppercase-prefix", "table-foreign-key-missing-id"])
+def test_frictionless_in_a_child_process_says_the_same(case, tmp_path):
+    """The command line has frictionless read the descriptor in a forked child; the errors are the same."""
+    descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / case)
+    in_process, in_child = run(descriptor), run(descriptor, parallel=True)
+    assert _errors(in_child) == _errors(in_process) and any(e["check"].endswith("frictionless") for e in _errors(in_process))
+    assert [e.message for e in in_child.errors] == [e.message for e in in_process.errors]

@@ -139,7 +139,8 @@ def _validate(argv: list[str]) -> int:
     except ValueError as error:
         return _cannot_run(str(error), "usage", wants_json)
     try:
-        result = run(args.path, select=args.select, ignore=args.ignore, limits=limits, engine=args.engine, max_errors=args.max_errors)
+        result = run(args.path, select=args.select, ignore=args.ignore, limits=limits, engine=args.engine, max_errors=args.max_errors,
+                     parallel=True)
     except CannotRun as error:
         return _cannot_run(str(error), "cannot-run", wants_json)
     except KeyError as error:

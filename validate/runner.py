@@ -60,11 +60,14 @@ DEFAULT_MAX_ERRORS = 100
 
 
 def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None, limits: Limits = DEFAULT,
-        engine: str = "duckdb", max_errors: int = DEFAULT_MAX_ERRORS) -> Result:
+        engine: str = "duckdb", max_errors: int = DEFAULT_MAX_ERRORS, parallel: bool = False) -> Result:
     """Load the package at `path` and run the selected checks (all by default).
 
     Each check's errors are kept up to `max_errors` per code (0 keeps all), so that memory
     and the report stay bounded however broken the package is; the rest are counted.
+    `parallel` (the command line's choice) has frictionless read the descriptor in a forked child:
+    a one-shot process gains a core, while a long-lived caller (the tests, `exports`) keeps the
+    frictionless it has already imported.
 
     Raises CannotRun when the package cannot be loaded, and KeyError for an unknown check id.
     """
@@ -78,7 +81,7 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     # frictionless reads the descriptor in a child process while the other checks run here; the
     # two checks that use what it says run last (errors are sorted below, so the order is not seen)
     uses_frictionless = [c for c in chosen if c in FRICTIONLESS_CHECKS]
-    if uses_frictionless and engine == "duckdb":
+    if parallel and uses_frictionless and engine == "duckdb":
         _frictionless.start_inspect(package)
     for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
         try:
