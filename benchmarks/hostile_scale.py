@@ -74,14 +74,14 @@ def yaml_count(scale: int):
     return lambda: measure(text, Limits())
 
 
-# The child reports its own peak: VmHWM of the process after exec. (ru_maxrss from wait4 would
-# include the parent's resident size at fork time, which Linux carries across exec.)
+# The child reports its own peak resident size (ru_maxrss, in kB on Linux). Linux carries the
+# forking process's peak across exec, so the figure is at least this benchmark's own size (tens of MB).
 _CHILD = """
-import contextlib, io, sys
+import contextlib, io, resource, sys
 from validate.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
-peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM"))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(code, peak, file=sys.__stderr__)
 """
 

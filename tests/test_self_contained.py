@@ -49,12 +49,7 @@ def outside_references(root: Path, files: list[Path]) -> list[str]:
 def test_no_tracked_file_cites_outside_material_or_a_workstation_path():
     files = tracked_files(REPO)
     assert len(files) > 20  # the listing worked
-    # A release's diff report (releases/X.Y.Z-diff.md) quotes the old cells it replaced, word for word:
-    # the 0.1.0 cells that cited the background file are quoted there as what was removed, not cited.
-    cited = [f for f in files if not (f.parts[0] == "releases" and f.name.endswith("-diff.md"))]
-    assert outside_references(REPO, cited) == []
-    diffs = [f for f in files if f not in cited]
-    assert all("an absolute path" not in problem and "relative path" not in problem for problem in outside_references(REPO, diffs))
+    assert outside_references(REPO, files) == []
 
 
 def test_the_search_names_file_and_line_of_each_kind_of_reference(tmp_path):
