@@ -55,8 +55,9 @@ class InvalidPackage(Exception):
 def about_lines(descriptor: dict, tables: list[model.Table]) -> list[tuple[str, str]]:
     """The workbook's about sheet: what it is, its version and licence, how to cite it, how the sheets join."""
     licence = (descriptor.get("licenses") or [{}])[0]
-    joins = [f"{t.name}.{', '.join(fk.columns)} → {fk.table_referenced}.{', '.join(fk.columns_referenced)}" for t in tables for fk in t.foreign_keys]
-    joins += [f"{t.name}.target_id → the table named in {t.name}.target_table ({', '.join(t.link.targets)})" for t in tables if t.link]
+    joins = [f"{t.name}.{', '.join(fk.fields)} → {fk.target}.{', '.join(fk.target_fields)}" for t in tables for fk in t.foreign_keys]
+    joins += [f"{t.name}.{t.link.id_field} → the table named in {t.name}.{t.link.table_field} ({', '.join(t.link.targets)})"
+              for t in tables if t.link]
     return [("title", descriptor.get("title", "")), ("name", descriptor.get("name", "")), ("version", descriptor.get("version", "")),
             ("description", descriptor.get("description", "")),
             ("licence", f"{licence.get('name', '')} {licence.get('path', '')} for the data tables and schemas; "

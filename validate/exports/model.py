@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from ..model import ForeignKey, PolymorphicReference, from_package
 from ..package import Package
 
 # A cell that is empty in the CSV is absent everywhere (NULL, NA, an empty spreadsheet cell).
@@ -33,24 +34,6 @@ class Column:
         return [str(value) for value in self.constraints.get("enum", [])]
 
 
-@dataclass(frozen=True)
-class ForeignKey:
-    """A foreign key: `columns` of this table refer to `columns_referenced` of `table_referenced`."""
-
-    columns: tuple[str, ...]
-    table_referenced: str
-    columns_referenced: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Link:
-    """A polymorphic reference: `target_table` names a table, `target_id` a row of it."""
-
-    table_column: str
-    id_column: str
-    targets: tuple[str, ...]
-
-
 @dataclass
 class Table:
     """A table resource: its schema's keys and its typed rows (None for an empty cell)."""
@@ -61,16 +44,9 @@ class Table:
     path: str
     columns: list[Column]
     primary_key: list[str]
-    foreign_keys: list[ForeignKey]
+    foreign_keys: list[ForeignKey]  # validate.model's: `fields` of this table refer to `target_fields` of `target`
     rows: list[dict]
-
-    @property
-    def link(self) -> Link | None:
-        """The polymorphic target of this table, when it has `target_table` and `target_id` columns."""
-        names = {c.name: c for c in self.columns}
-        if "target_table" in names and "target_id" in names:
-            return Link("target_table", "target_id", tuple(names["target_table"].allowed))
-        return None
+    link: PolymorphicReference | None = None  # a `<x>_table`/`<x>_id` pair, as validate.model reads it
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
@@ -79,6 +55,8 @@ class Table:
 
 def tables(package: Package) -> list[Table]:
     """Every table resource of a loaded (and valid) package, in descriptor order."""
+    model = from_package(package)  # keys and references: the one reading of the schemas
+    links = {reference.table: reference for reference in model.polymorphic}
     result = []
     for resource in package.resources:
         if not resource.is_table or resource.schema is None or resource.table is None:
@@ -86,12 +64,11 @@ def tables(package: Package) -> list[Table]:
         schema = resource.schema
         columns = [Column(f["name"], f.get("type", "string"), bool(f.get("constraints", {}).get("required")),
                           f.get("description", ""), str(f.get("example", "")), f.get("constraints", {})) for f in schema["fields"]]
-        keys = [ForeignKey(tuple(_list(fk["fields"])), fk["reference"].get("resource") or resource.name, tuple(_list(fk["reference"]["fields"])))
-                for fk in schema.get("foreignKeys", [])]
         rows = [{c.name: typed(c.type, record.cells.get(c.name, EMPTY)) for c in columns} for record in resource.table.records]
         result.append(Table(resource.name, resource.descriptor.get("title", schema.get("title", resource.name)),
                             resource.descriptor.get("description", schema.get("description", "")), resource.path,
-                            columns, _list(schema.get("primaryKey", [])), keys, rows))
+                            columns, list(model.tables[resource.name].primary_key), list(model.tables[resource.name].foreign_keys), rows,
+                            links.get(resource.name)))
     return result
 
 
@@ -109,6 +86,3 @@ def typed(kind: str, cell: str):
         return cell.lower() in ("true", "1", "yes")
     return cell
 
-
-def _list(value) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)

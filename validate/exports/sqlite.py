@@ -14,9 +14,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..model import ForeignKey
 from ..package import Package
 from ..sentences import split_sentences
-from .model import Column, ForeignKey, Table
+from .model import Column, Table
 from .queries import QUERIES, Query
 
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
@@ -53,7 +54,7 @@ def sentence_table(package: Package, tables: list[Table]) -> Table | None:
     ]
     return Table(SENTENCES, "Article sentences", "The article's text, one row per sentence with its offsets, so that a claim's spans "
                  "can be read in context. The text is the publisher's copyright and is not covered by the dataset's licence.",
-                 "", columns, ["sentence_id"], [ForeignKey(("document_id",), "documents", ("document_id",))], rows)
+                 "", columns, ["sentence_id"], [ForeignKey(SENTENCES, ("document_id",), "documents", ("document_id",))], rows)
 
 
 def link_tables(tables: list[Table]) -> list[Table]:
@@ -70,14 +71,14 @@ def link_tables(tables: list[Table]) -> list[Table]:
                 continue
             target_key = by_name[target].column(by_name[target].primary_key[0])
             target_name = target_key.name if target_key.name != source_key.name else f"target_{target_key.name}"
-            rows = [{source_key.name: row[source_key.name], target_name: row[link.id_column]} for row in table.rows if row[link.table_column] == target]
+            rows = [{source_key.name: row[source_key.name], target_name: row[link.id_field]} for row in table.rows if row[link.table_field] == target]
             columns = [Column(source_key.name, source_key.type, True, f"The `{table.name}` row.", source_key.example, {}),
                        Column(target_name, target_key.type, True, f"The `{target}` row it targets (its target_id).", target_key.example, {})]
             result.append(Table(link_table_name(table.name, target), f"{table.title} → {target}",
                                 f"Each `{table.name}` row whose target_table is `{target}`, with the row it targets: the polymorphic "
                                 "target_table/target_id pair as a declared foreign key.", "", columns, [source_key.name],
-                                [ForeignKey((source_key.name,), table.name, tuple(table.primary_key)),
-                                 ForeignKey((target_name,), target, tuple(by_name[target].primary_key))], rows))
+                                [ForeignKey(link_table_name(table.name, target), (source_key.name,), table.name, tuple(table.primary_key)),
+                                 ForeignKey(link_table_name(table.name, target), (target_name,), target, tuple(by_name[target].primary_key))], rows))
     return result
 
 
@@ -93,12 +94,12 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
             {c.name: SQL_TYPES.get(c.type, str) for c in table.columns},
             pk=table.primary_key[0] if len(table.primary_key) == 1 else tuple(table.primary_key),
             not_null={c.name for c in table.columns if c.required},
-            foreign_keys=[(fk.columns[0], fk.table_referenced, fk.columns_referenced[0]) for fk in table.foreign_keys if len(fk.columns) == 1],
+            foreign_keys=[(fk.fields[0], fk.target, fk.target_fields[0]) for fk in table.foreign_keys if len(fk.fields) == 1],
         )
         db.table(table.name).insert_all(({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500)
         for fk in table.foreign_keys:
-            if list(fk.columns) != table.primary_key:
-                db.table(table.name).create_index(list(fk.columns), if_not_exists=True)
+            if list(fk.fields) != table.primary_key:
+                db.table(table.name).create_index(list(fk.fields), if_not_exists=True)
     for name, columns in FTS_COLUMNS.items():
         present = [c for c in columns if name in db.table_names() and c in db[name].columns_dict]
         if present:
@@ -135,8 +136,8 @@ def _creation_order(tables: list[Table]) -> list[Table]:
     """Referenced tables first, so that every foreign key is declared when its table is created."""
     pending, done, order = {t.name: t for t in tables}, set(), []
     while pending:
-        ready = [t for t in pending.values() if all(fk.table_referenced in done or fk.table_referenced == t.name
-                                                    or fk.table_referenced not in pending for fk in t.foreign_keys)]
+        ready = [t for t in pending.values() if all(fk.target in done or fk.target == t.name
+                                                    or fk.target not in pending for fk in t.foreign_keys)]
         if not ready:
             raise ValueError(f"foreign keys form a cycle among {sorted(pending)}")
         for table in ready:
