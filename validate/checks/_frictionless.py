@@ -109,22 +109,7 @@ def inspect(package: Package) -> Outcome:
     if blocking:
         return Outcome(skipped_because=blocking)
     if "frictionless-descriptor" not in package.cache:
-        from frictionless import FrictionlessException, helpers
-        from frictionless import Package as FrictionlessPackage
-
-        result = Outcome()
-        try:
-            loaded = FrictionlessPackage(str(package.descriptor_path))
-            for resource in loaded.resources:
-                resource.to_descriptor(validate=True)
-                # the warning that Resource.validate gives before it reads any data
-                if resource.hash and helpers.parse_resource_hash_v1(resource.hash)[0] not in ("md5", "sha256"):
-                    result.resource_warnings.setdefault(resource.name, []).append("hash is ignored; supported algorithms: md5/sha256")
-        except FrictionlessException as exception:
-            result = Outcome(metadata_errors=list(exception.reasons) or [exception.error])
-        except Exception as exception:  # frictionless itself failed on input it did not expect
-            result = Outcome(metadata_errors=[Failure(f"{type(exception).__name__}: {exception}")])
-        package.cache["frictionless-descriptor"] = result
+        package.cache["frictionless-descriptor"] = _asked(lambda: _read_descriptor(package))
     return package.cache["frictionless-descriptor"]
 
 
@@ -134,20 +119,41 @@ def run(package: Package) -> Outcome:
     if blocking:
         package.cache["frictionless"] = Outcome(skipped_because=blocking)
     if "frictionless" not in package.cache:
-        from frictionless import FrictionlessException
-        from frictionless import Package as FrictionlessPackage
-
-        try:
-            loaded = FrictionlessPackage(without_patterns(package), basepath=str(package.root))
-            report = loaded.validate()
-            result = Outcome(report=report, rows_checked=True,
-                             resource_warnings={task.name: list(task.warnings) for task in report.tasks})
-        except FrictionlessException as exception:
-            result = Outcome(metadata_errors=list(exception.reasons) or [exception.error])
-        except Exception as exception:  # frictionless itself failed on input it did not expect
-            result = Outcome(metadata_errors=[Failure(f"{type(exception).__name__}: {exception}")])
-        package.cache["frictionless"] = result
+        package.cache["frictionless"] = _asked(lambda: _validate_rows(package))
     return package.cache["frictionless"]
+
+
+def _asked(question) -> Outcome:
+    """Ask frictionless; its own exception becomes metadata errors, any other a Failure (never a crash here)."""
+    from frictionless import FrictionlessException
+
+    try:
+        return question()
+    except FrictionlessException as exception:
+        return Outcome(metadata_errors=list(exception.reasons) or [exception.error])
+    except Exception as exception:  # frictionless itself failed on input it did not expect
+        return Outcome(metadata_errors=[Failure(f"{type(exception).__name__}: {exception}")])
+
+
+def _read_descriptor(package: Package) -> Outcome:
+    from frictionless import Package as FrictionlessPackage
+    from frictionless import helpers
+
+    result = Outcome()
+    loaded = FrictionlessPackage(str(package.descriptor_path))
+    for resource in loaded.resources:
+        resource.to_descriptor(validate=True)
+        # the warning that Resource.validate gives before it reads any data
+        if resource.hash and helpers.parse_resource_hash_v1(resource.hash)[0] not in ("md5", "sha256"):
+            result.resource_warnings.setdefault(resource.name, []).append("hash is ignored; supported algorithms: md5/sha256")
+    return result
+
+
+def _validate_rows(package: Package) -> Outcome:
+    from frictionless import Package as FrictionlessPackage
+
+    report = FrictionlessPackage(without_patterns(package), basepath=str(package.root)).validate()
+    return Outcome(report=report, rows_checked=True, resource_warnings={task.name: list(task.warnings) for task in report.tasks})
 
 
 def without_patterns(package: Package) -> dict:
