@@ -12,11 +12,10 @@ beside its target first and renamed only when all are ready: all of them change,
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from .. import atomic
 from ..errors import CannotRun
 from . import changelog, zenodo
 
@@ -56,21 +55,5 @@ def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
 
 
 def write_all(texts: dict[Path, str]) -> list[Path]:
-    """Write every text beside its file, then rename them all; return the files that changed."""
-    changed = {path: text for path, text in texts.items() if not path.is_file() or path.read_text(encoding="utf-8") != text}
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in changed.items():
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((temporary, path))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-            if path.exists():
-                os.chmod(temporary, path.stat().st_mode & 0o777)
-    except BaseException:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-    for temporary, path in staged:
-        os.replace(temporary, path)
-    return sorted(changed)
+    """Write every text (UTF-8), all or none (validate/atomic.py); return the files that changed, sorted."""
+    return sorted(atomic.write_all({path: text.encode("utf-8") for path, text in texts.items()}))
