@@ -29,7 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-NUMBERED_ID = re.compile(r"^(clm|qot|qty|img|lin|fnd|spn|wrd|cor)-([0-9]+)$")
+NUMBERED_ID = re.compile(r"^(?!doc-|ent-)([a-z]{3})-([0-9]+)$")  # clm-001, csr-0001, spn-0001: every numbered ID of the schemas
 SLUG_ID = re.compile(r"^(doc|ent)-[a-z0-9]+(-[a-z0-9]+)*$")
 QID = re.compile(r"^Q[1-9][0-9]*$")
 
