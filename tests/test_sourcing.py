@@ -113,7 +113,8 @@ def test_fill_rewrites_a_stale_level_and_status(tmp_path):
 
 def test_id_kinds_are_read_from_the_schemas():
     kinds = cell_references.id_kinds(load(REPO / "datapackage.json"))
-    mention, ids = kinds["claim_sources"]  # a table this check's code never names
+    prefix, mention, ids = kinds["claim_sources"]  # a table this check's code never names
+    assert prefix == "csr-"  # a cell without it is not searched
     assert mention.findall("see csr-0001, not csr-01 or xcsr-0002") == ["csr-0001"]
     assert "csr-0001" in ids
     assert set(kinds) >= {"claims", "documents", "entities", "quotes", "spans", "lineage"}

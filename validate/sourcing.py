@@ -104,14 +104,23 @@ def levels_by_claim(claim_ids: Iterable[str], sources: Rows) -> dict[str, str]:
     return {claim_id: level_of(grouped.get(claim_id, [])) for claim_id in claim_ids}
 
 
-def copies_for(evidence_table: str, evidence: dict[str, str], document_id: str, wordings: Rows) -> list[str]:
+def copies_by_quote(wordings: Rows) -> dict[tuple[str, str], list[str]]:
+    """Index quote_wordings: {(quote_id, primary_document_id): [seen_in_document_id, ...]} in file order, without repeats."""
+    index: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+    for wording in wordings:
+        if wording.get("seen_in_document_id"):
+            index[(wording.get("quote_id", ""), wording.get("primary_document_id", ""))][wording.get("seen_in_document_id", "")] = None
+    return {key: list(copies) for key, copies in index.items()}
+
+
+def copies_for(evidence_table: str, evidence: dict[str, str], document_id: str, copies: dict[tuple[str, str], list[str]]) -> list[str]:
     """The public copies in which the document's words were read, as the evidence names them:
-    a lineage passage's compared copy, or the `seen_in_document_id` of the quote's wordings of that document."""
+    a lineage passage's compared copy, or the `seen_in_document_id` of the quote's wordings of that
+    document (`copies` is `copies_by_quote(quote_wordings)`: one lookup, not a scan per row)."""
     if evidence_table == "lineage":
         copy = evidence.get("evidence_document_id", "")
         return [copy] if copy and copy != document_id else []
-    return list(dict.fromkeys(w.get("seen_in_document_id", "") for w in wordings if w.get("quote_id") == evidence.get("quote_id")
-                              and w.get("primary_document_id") == document_id and w.get("seen_in_document_id")))
+    return copies.get((evidence.get("quote_id", ""), document_id), [])
 
 
 def derive(tables: dict[str, Rows]) -> Rows:
@@ -123,7 +132,7 @@ def derive(tables: dict[str, Rows]) -> Rows:
     """
     documents = {d.get("document_id", ""): d for d in tables.get("documents", [])}
     ranges = content_ranges(tables.get("spans", []))
-    wordings = tables.get("quote_wordings", [])
+    copies = copies_by_quote(tables.get("quote_wordings", []))
     proposed: Rows = []
     for claim in tables.get("claims", []):
         claim_id = claim.get("claim_id", "")
@@ -136,7 +145,7 @@ def derive(tables: dict[str, Rows]) -> Rows:
             basis, document_id = evidence_says(table, record, claim, documents)
             row = {"claim_id": claim_id, "basis": basis, "document_id": document_id, "evidence_table": table,
                    "evidence_id": record.get("quote_id" if table == "quotes" else "lineage_id", "")}
-            row["copy_document_id"] = next(iter(copies_for(table, record, document_id, wordings)), "") if document_id else ""
+            row["copy_document_id"] = next(iter(copies_for(table, record, document_id, copies)), "") if document_id else ""
             row["document_status"] = document_status(document_id, row["copy_document_id"], documents)
             if all(key(row) != key(r) for r in rows):
                 rows.append(row)

@@ -43,8 +43,10 @@ ID_PATTERN = re.compile(r"^\^([a-z]+-.*)\$$")
 LAYOUT_FOLDERS = frozenset({"data", "docs", "schemas", "sources"})
 
 
-def id_kinds(package: Package) -> dict[str, tuple[regex.Pattern[str], set[str] | None]]:
-    """Return {table: (mention regex, its IDs or None when unreadable)} from the schemas' primary-key patterns."""
+def id_kinds(package: Package) -> dict[str, tuple[str, regex.Pattern[str], set[str] | None]]:
+    """Return {table: (literal prefix, mention regex, its IDs or None when unreadable)} from the schemas' primary-key patterns.
+
+    Every mention contains the prefix (`clm-`), so a cell without it is not searched."""
     kinds = {}
     for resource in package.resources:
         schema = resource.schema if isinstance(resource.schema, dict) else {}
@@ -61,7 +63,7 @@ def id_kinds(package: Package) -> dict[str, tuple[regex.Pattern[str], set[str] |
         except (regex.error, RecursionError, OverflowError):
             continue  # a broken pattern is reported by the schema checks
         ids = {r.cells.get(key, "") for r in resource.table.records} if resource.table is not None else None
-        kinds[resource.name] = (mention, ids)
+        kinds[resource.name] = (match.group(1).split("-", 1)[0] + "-", mention, ids)
     return kinds
 
 
@@ -78,6 +80,7 @@ def check(package: Package) -> Iterator[Error]:
     kinds = id_kinds(package)
     folders = package_folders(package)
     too_slow: set[str] = set()
+    resolved: dict[str, str | None] = {}  # cited path -> why it is not a package file (None: it is); a corpus cites the same files again and again
     for resource in package.resources:
         if resource.table is None:
             continue
@@ -87,8 +90,8 @@ def check(package: Package) -> Iterator[Error]:
                 if not cell or field == key_field:
                     continue
                 if field in NOTE_FIELDS:
-                    for table, (mention, ids) in kinds.items():
-                        if table in too_slow:
+                    for table, (prefix, mention, ids) in kinds.items():
+                        if table in too_slow or prefix not in cell:
                             continue
                         try:
                             mentions = [m.group(0) for m in mention.finditer(cell, timeout=PATTERN_SECONDS)]
@@ -102,12 +105,22 @@ def check(package: Package) -> Iterator[Error]:
                             if ids is not None and cited not in ids:
                                 yield Error(ID, "unknown-id", f"{field} names {cited}, which is not a row of {table}.", resource.path,
                                             record.line, record.row, field, f"Correct the ID, or add the {table} row it means.")
+                if "/" not in cell:
+                    continue  # every path PATH finds has a slash
                 for cited in dict.fromkeys(PATH.findall(cell)):
                     outside = cited.startswith(("/", "../"))
                     if not outside and cited.split("/", 1)[0] not in folders:
                         continue
-                    file = None if outside else package.safe_file(cited)
-                    if file is None or not file.is_file():
-                        where = "outside the package" if file is None else "not a file of the package"
-                        yield Error(ID, "missing-file", f"{field} cites {cited}, {where}.", resource.path, record.line, record.row, field,
+                    if cited not in resolved:
+                        resolved[cited] = _not_a_package_file(package, cited, outside)
+                    if resolved[cited]:
+                        yield Error(ID, "missing-file", f"{field} cites {cited}, {resolved[cited]}.", resource.path, record.line, record.row, field,
                                     "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")
+
+
+def _not_a_package_file(package: Package, cited: str, outside: bool) -> str | None:
+    """Why `cited` is not a file of the package, or None when it is one."""
+    file = None if outside else package.safe_file(cited)
+    if file is None:
+        return "outside the package"
+    return None if file.is_file() else "not a file of the package"

@@ -43,7 +43,7 @@ def check(package: Package) -> Iterator[Error]:
     claims = by_id(package, "claims")
     documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents").items()}
     evidence_tables = {"quotes": by_id(package, "quotes"), "lineage": by_id(package, "lineage")}
-    wordings = [r.cells for r in records(package, "quote_wordings")]
+    copies_of = sourcing.copies_by_quote([r.cells for r in records(package, "quote_wordings")])
     ranges = sourcing.content_ranges([r.cells for r in records(package, "spans")])
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -86,7 +86,7 @@ def check(package: Package) -> Iterator[Error]:
         if cells.get("document_id", "") != document_id:
             yield error("document-mismatch", f"document_id is {cells.get('document_id') or 'empty'}, but {evidence_id} names "
                         f"{document_id or 'no document'}.", "document_id")
-        copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, wordings)
+        copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, copies_of)
         if copy and copy not in copies:
             yield error("copy-mismatch", f"{copy} is not a copy that {evidence_id} names for {document_id or 'its document'} "
                         f"({', '.join(copies) or 'it names none'}).", "copy_document_id",
