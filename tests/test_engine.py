@@ -142,7 +142,7 @@ def test_large_tables_go_through_arrow_and_report_the_same_errors(minimal_packag
 
     _edit(minimal_package, "claims", {(0, "claim_id"): "claim 1", (1, "subject_entity_id"): "ent-nowhere", (1, "created_at"): "2026-13-01"})
     by_parameters = [(e.code, e.line, e.row, e.field) for e in _table_errors(minimal_package)]
-    monkeypatch.setattr(compiler, "ARROW_ABOVE_ROWS", 0)  # every table takes the path of tables over 20,000 rows
+    monkeypatch.setattr(compiler, "ARROW_ABOVE_ROWS", 0)  # every table takes the path of tables over 50,000 rows
     by_arrow = [(e.code, e.line, e.row, e.field) for e in _table_errors(minimal_package)]
     assert {code for code, *_ in by_parameters} >= {"constraint-error", "type-error", "foreign-key"}
     assert by_arrow == by_parameters

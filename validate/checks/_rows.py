@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from ..csvio import Record
 from ..model import from_package
 from ..package import Package
@@ -19,25 +21,35 @@ def records(package: Package, name: str) -> list[Record]:
 
 
 def by_id(package: Package, name: str) -> dict[str, Record]:
-    """Return the records of table `name` keyed by their ID ({} when the table has no single-column key)."""
-    key = key_of(package, name)
-    return {r.cells[key]: r for r in records(package, name) if key and r.cells.get(key)}
+    """Return the records of table `name` keyed by their ID ({} when the table has no single-column key).
+
+    Built once per run and shared by the checks (read-only): at a million rows each build costs a second."""
+    cached = package.cache.get(("by_id", name))
+    if cached is None:
+        key = key_of(package, name)
+        cached = package.cache[("by_id", name)] = {r.cells[key]: r for r in records(package, name) if key and r.cells.get(key)}
+    return cached
 
 
-def known_ids(package: Package, name: str) -> set[str] | None:
+def known_ids(package: Package, name: str) -> Set[str] | None:
     """Return the IDs of table `name`: empty when the package has no such table, None when
     the table exists but cannot be read or its schema declares no key (then nothing can be said about references to it)."""
     resource = package.resource(name)
     if resource is None:
         return set()
-    if resource.table is None or not key_of(package, name):
+    if _unusable(package, name):
         return None  # unreadable, or no declared key (schema-profile or resource-files says why)
-    return set(by_id(package, name))
+    return by_id(package, name).keys()
+
+
+def _unusable(package: Package, name: str) -> bool:
+    resource = package.resource(name)
+    return resource is not None and (resource.table is None or not key_of(package, name))
 
 
 def unreadable(package: Package, *names: str) -> bool:
-    """True when any of the tables `names` exists in the package but cannot be read."""
-    return any(known_ids(package, name) is None for name in names)
+    """True when any of the tables `names` exists in the package but cannot be read (or has no declared key)."""
+    return any(_unusable(package, name) for name in names)
 
 
 def path_of(package: Package, name: str) -> str:

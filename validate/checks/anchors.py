@@ -105,26 +105,32 @@ def _splitting_offsets(package: Package, texts: dict[str, str]) -> dict[str, set
 
     One pass over each snapshot's clusters with the offsets sorted beside it: time linear in
     the text, memory in the number of spans (never a set of every boundary of the text)."""
-    wanted: dict[str, list[int]] = {}
+    # documents that share one snapshot (a corpus's copies of one article) share one walk of it
+    text_of: dict[int, str] = {id(text): text for text in texts.values()}
+    wanted: dict[int, list[int]] = {}
     for record in records(package, "spans"):
         document = record.cells.get("document_id", "")
         if document in texts:
-            wanted.setdefault(document, []).extend(
+            wanted.setdefault(id(texts[document]), []).extend(
                 offset for offset in (whole_number(record.cells.get("start_char")), whole_number(record.cells.get("end_char"))) if offset is not None)
-    found: dict[str, set[int]] = {}
-    for document, offsets in wanted.items():
-        offsets = sorted(set(offsets))
-        inside, index = set(), 0
-        for cluster in regex.finditer(r"\X", texts[document]):
-            while index < len(offsets) and offsets[index] <= cluster.start():
-                index += 1
-            while index < len(offsets) and offsets[index] < cluster.end():
-                inside.add(offsets[index])
-                index += 1
-            if index == len(offsets):
-                break
-        found[document] = inside
-    return found
+    inside = {text_id: _inside_clusters(text_of[text_id], offsets) for text_id, offsets in wanted.items()}
+    return {document: inside[id(text)] for document, text in texts.items() if id(text) in inside}
+
+
+def _inside_clusters(text: str, offsets: list[int]) -> set[int]:
+    """The offsets that fall strictly inside a grapheme cluster of `text`."""
+    offsets = sorted(set(offsets))
+    inside: set[int] = set()
+    index = 0
+    for cluster in regex.finditer(r"\X", text):
+        while index < len(offsets) and offsets[index] <= cluster.start():
+            index += 1
+        while index < len(offsets) and offsets[index] < cluster.end():
+            inside.add(offsets[index])
+            index += 1
+        if index == len(offsets):
+            break
+    return inside
 
 
 def _where_it_is(text: str, exact: str) -> str:

@@ -128,8 +128,8 @@ def _view(position: int) -> str:
 
 # Up to this many rows a table goes into DuckDB as one list parameter per column; above it, as Arrow
 # columns. pyarrow's hand-over makes DuckDB import pandas (0.15 s), which a small package never repays,
-# while converting Python lists to DuckDB lists grows faster than Arrow past about 200,000 rows.
-ARROW_ABOVE_ROWS = 200_000
+# while converting Python lists to DuckDB lists costs twice as much a row as Arrow past about 50,000 rows.
+ARROW_ABOVE_ROWS = 50_000
 
 
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
