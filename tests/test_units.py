@@ -84,7 +84,8 @@ def test_json_positions():
 def test_csv_lines_count_quoted_line_breaks_and_blank_rows():
     table = parse_csv('id,notes\na,"two\nlines"\n\nb,x\n')
     assert [(r.cells["id"], r.line, r.row) for r in table.records] == [("a", 2, 2), ("b", 5, 4)]
-    assert table.line_of_row(3) == 4 and table.blank_rows == {3}
+    assert table.line_of_row(3) == 4 and table.blank_rows == [3]
+    assert table.line_of_row(4) == 5 and table.line_of_row(2) == 2 and table.line_of_row(9) is None
 
 
 def test_write_atomically_writes_only_changes(tmp_path):

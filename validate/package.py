@@ -59,7 +59,7 @@ class Resource:
     name: str
     path: str
     data: bytes | None = None
-    text: str | None = None
+    text: str | None = None  # a text resource's (snapshot's) decoded content; None for a table
     table: Table | None = None
     schema: dict | None = None
     schema_path: str = ""
@@ -302,19 +302,19 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
         resource.data = None
         return problem("limit-exceeded", f"Resource {name!r}: {error}")
     try:
-        resource.text = resource.data.decode("utf-8")
+        text = resource.data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = resource.data.count(b"\n", 0, error.start) + 1
         return problem("not-utf8", f"{relative} is not UTF-8: the byte at position {error.start} (line {line}) cannot be decoded.",
                        "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').", relative, line)
     if resource.is_table:
-        _load_table(package, resource, resource.text)
+        _load_table(package, resource, text)  # a table keeps its records, not its text (a third of the memory of a large one)
     else:
         try:
-            package.limits.check("snapshot-chars", len(resource.text), f"{relative} (snapshot-chars)")
+            package.limits.check("snapshot-chars", len(text), f"{relative} (snapshot-chars)")
         except LimitExceeded as error:
-            resource.text = None
             return problem("limit-exceeded", str(error), file=relative, line=1)
+        resource.text = text
     return resource
 
 

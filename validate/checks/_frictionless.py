@@ -43,7 +43,7 @@ def unreadable_files(package: Package) -> list[str]:
     report the same unreadable file again under other tables' names (foreign keys)."""
     files = set()
     for resource in package.resources:
-        if resource.text is None or (resource.is_table and resource.table is None):
+        if (resource.table is None) if resource.is_table else (resource.text is None):
             files.add(resource.path or resource.name)
         if resource.schema_path and usable_schema(package, resource) is None:
             files.add(resource.schema_path)  # frictionless may crash on a malformed schema
