@@ -19,6 +19,7 @@ from validate.versioning import citation as citation_fields
 from validate.versioning import zenodo
 
 from .conftest import REPO, build_package
+from .hostile import run_validator
 
 CFFCONVERT = REPO / ".venv-cffconvert" / "bin" / "cffconvert"
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
@@ -171,6 +172,15 @@ def test_release_check_reports_a_readme_reference_that_citation_cff_does_not_giv
     assert release_errors(descriptor) == []
     (descriptor.parent / "README.md").write_text(f"# Fixture\n\n{good.replace('(2026)', '(2025)')}\n", encoding="utf-8")
     assert release_errors(descriptor) == [("readme-reference", "README.md", 3, "")]
+
+
+def test_a_hostile_readme_line_is_judged_in_linear_time(minimal_package):
+    """Two `.+` on one 2 MB line would backtrack for minutes with `re`; RE2 answers at once (hostile.TIMEOUT bounds it)."""
+    line = "> " + "a (1234). " * 200_000 + "T (version 0.1.0)."
+    (minimal_package.parent / "README.md").write_text(line + "\n", encoding="utf-8")
+    result = run_validator(str(minimal_package), "--format", "json")
+    assert result.code == 1
+    assert result.errors() == [("release", "readme-reference", "README.md", 1)]
 
 
 # --- restate: the one writer of the version-bearing fields -----------------------------------------------------------

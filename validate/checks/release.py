@@ -124,9 +124,9 @@ def _readme(package: Package, version: str, citation: dict | None) -> Iterator[E
         return
     if citation is not None:
         expected = f"> {citation_fields.reference(citation)}"
-        for match in citation_fields.README_REFERENCE.finditer(text):
-            if match[0].rstrip() != expected:
-                yield Error(ID, "readme-reference", f"README.md quotes the reference {_short(match[0][2:])} but CITATION.cff gives "
+        for match in citation_fields.readme_reference().finditer(text):
+            if match.group(0).rstrip() != expected:
+                yield Error(ID, "readme-reference", f"README.md quotes the reference {_short(match.group(0)[2:])} but CITATION.cff gives "
                             f"{_short(expected[2:])}.", "README.md", text.count("\n", 0, match.start()) + 1,
                             hint="Run `python -m validate release --metadata`.")
     for match in _README_VERSION.finditer(text):
