@@ -199,6 +199,8 @@ def test_restate_keeps_every_other_byte_and_backslashes_literal():
     ('cff-version: 1.2.0\nversion: 0.1.0\n', "needs a `title:` line"),
     ("- a list\n", "must be a YAML mapping"),
     ("title: [unclosed\n", "not valid YAML"),
+    ("title: x\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
+                                                         for i in range(9)), "over the limit `yaml-nodes`"),  # a billion laughs
 ])
 def test_restate_refuses_what_it_cannot_rewrite_safely(text, message):
     with pytest.raises(CannotRun, match=re.escape(message)):
