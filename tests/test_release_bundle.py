@@ -10,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from validate.versioning import bundle, release_cli
+from validate.versioning import citation as citation_fields
 
 from .conftest import REPO, build_package
 
@@ -28,7 +30,8 @@ def package_with_release_files(folder: Path) -> Path:
     shutil.copyfile(REPO / "LICENSE", folder / "LICENSE")
     # a README of its own: the repository's states the repository's version, not the fixture's
     version = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    (folder / "README.md").write_text(f"# The minimal fixture package\n\nCurrent version: **{version}**\n", encoding="utf-8")
+    reference = citation_fields.reference(yaml.safe_load((folder / "CITATION.cff").read_text(encoding="utf-8")))
+    (folder / "README.md").write_text(f"# The minimal fixture package\n\nCurrent version: **{version}**\n\n> {reference}\n", encoding="utf-8")
     git(folder, "init", "-q")
     git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "package")
@@ -153,8 +156,34 @@ def test_prepare_refuses_a_too_small_bump_then_states_the_version_everywhere(tmp
     assert json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
     citation = (root / "CITATION.cff").read_text(encoding="utf-8")
     assert "\nversion: 0.2.0\n" in citation and '\ndate-released: "2026-12-01"\n' in citation
+    title = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["title"]
+    assert f'\ntitle: "{title} (version 0.2.0)"\n' in citation
+    assert f"\n> {citation_fields.reference(yaml.safe_load(citation))}\n" in (root / "README.md").read_text(encoding="utf-8")
     assert "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n" in (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "Current version: **0.2.0**" in (root / "README.md").read_text(encoding="utf-8")
     assert json.loads((root / ".zenodo.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
     release_errors = [e for e in run(str(root / "datapackage.json")).errors if e.check == "release"]
     assert release_errors == []
+
+
+def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_or_none(tmp_path, capsys):
+    from validate.runner import run
+
+    root = package_with_release_files(tmp_path / "p")
+    citation_path, readme_path = root / "CITATION.cff", root / "README.md"
+    fresh = {path: path.read_text(encoding="utf-8") for path in (citation_path, readme_path)}
+    citation_path.write_text(fresh[citation_path].replace("(version 0.1.0)", "(version 0.0.9)"), encoding="utf-8")
+    readme_path.write_text(fresh[readme_path].replace("(version 0.1.0)", "(version 0.0.9)").replace("(2026)", "(2019)"), encoding="utf-8")
+    codes = sorted(e.code for e in run(str(root / "datapackage.json")).errors if e.check == "release")
+    assert codes == ["citation-title", "readme-reference", "readme-version"]
+    assert release_cli.main([str(root), "--metadata"]) == 0
+    assert capsys.readouterr().out == "wrote .zenodo.json\nwrote CITATION.cff\nwrote README.md\n"  # the fixture had no .zenodo.json
+    assert {path: path.read_text(encoding="utf-8") for path in fresh} == fresh
+    assert [e for e in run(str(root / "datapackage.json")).errors if e.check == "release"] == []
+    # a title folded over two lines cannot be rewritten safely: exit 2 and no file changes, not even README.md
+    folded = fresh[citation_path].replace('title: "', 'title: >-\n  "', 1)
+    citation_path.write_text(folded, encoding="utf-8")
+    readme_path.write_text(fresh[readme_path].replace("(2026)", "(2019)"), encoding="utf-8")
+    assert release_cli.main([str(root), "--metadata"]) == 2
+    assert "could not be rewritten safely" in capsys.readouterr().err
+    assert citation_path.read_text(encoding="utf-8") == folded and "(2019)" in readme_path.read_text(encoding="utf-8")

@@ -3,13 +3,17 @@
 `version` in datapackage.json, `version` in CITATION.cff (whose `type` must be `dataset`)
 and the newest release section of CHANGELOG.md (`## [X.Y.Z] - YYYY-MM-DD`) agree, and so do
 CITATION.cff's `date-released` and that section's date. CHANGELOG.md keeps a
-`## [Unreleased]` section for changes not yet released. Where README.md states the current
-version ("Current version: **X.Y.Z**", "(Version X.Y.Z)") it states this one, and a
+`## [Unreleased]` section for changes not yet released. CITATION.cff's `title` is the
+package's title naming the version, `<title> (version X.Y.Z)`: of the fields cffconvert's BibTeX,
+RIS and EndNote carry, only the title can (validate/versioning/citation.py). Where README.md states the current
+version ("Current version: **X.Y.Z**", "(Version X.Y.Z)") it states this one, the reference it
+quotes (`> Authors (year). Title (version X.Y.Z).`) is the one CITATION.cff gives, and a
 `.zenodo.json`, when present, is exactly what `python -m validate release --metadata`
 generates from datapackage.json and CITATION.cff.
 
 PASS: 0.1.0 in all three, date-released 2026-11-27 and `## [0.1.0] - 2026-11-27`
 FAIL: datapackage.json 0.2.0, CITATION.cff 0.1.0  ->  version-mismatch
+FAIL: datapackage.json 0.1.0, CITATION.cff title "… article (version 0.0.9)"  ->  citation-title
 FAIL: date-released 2026-11-28, `## [0.1.0] - 2026-11-27`  ->  date-mismatch
 FAIL: no `## [Unreleased]` heading in CHANGELOG.md  ->  no-unreleased
 """
@@ -26,10 +30,12 @@ from ..errors import Error
 from ..limits import LimitExceeded
 from ..package import Package, UnsafePath
 from ..versioning import changelog as changelog_sections
+from ..versioning import citation as citation_fields
 from ..versioning import zenodo
 
 ID = "release"
-SUMMARY = ("The version in datapackage.json, CITATION.cff (type: dataset), the newest CHANGELOG.md release and README.md agree; "
+SUMMARY = ("The version in datapackage.json, CITATION.cff (type: dataset; version and title), the newest CHANGELOG.md release "
+           "and README.md agree; "
            "dates agree; CHANGELOG.md keeps an Unreleased section; .zenodo.json is up to date.")
 
 _README_VERSION = re.compile(r"Current version: \*\*([^*\s]+)\*\*|\([Vv]ersion (\d+\.\d+\.\d+[^)\s]*)\)")
@@ -45,7 +51,7 @@ def check(package: Package) -> Iterator[Error]:
                                  "Add CHANGELOG.md with a section for this version.")
     if changelog is not None:
         yield from _changelog(changelog, version, citation, citation_text)
-    yield from _readme(package, version)
+    yield from _readme(package, version, citation)
     yield from _zenodo(package, citation_text)
 
 
@@ -72,7 +78,27 @@ def _citation(package: Package, version: str):
         yield Error(ID, "version-mismatch", f"CITATION.cff has version {_short(citation.get('version'))} but datapackage.json has {version!r}.",
                     "CITATION.cff", _line_of(text, "version:"), field="version",
                     hint="Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md.")
+    yield from _citation_title(package, version, citation, text)
     return citation, text
+
+
+def _citation_title(package: Package, version: str, citation: dict, text: str) -> Iterator[Error]:
+    """CITATION.cff's title is the package's title naming the version (only the suffix when the package has no title)."""
+    title = citation.get("title")
+    package_title = package.descriptor.get("title")
+    if isinstance(package_title, str):
+        expected = citation_fields.cited_title(package_title, version)
+        if title == expected:
+            return
+        wanted = f"the package's title naming its version, {_short(expected)}"
+    else:
+        suffix = citation_fields.VERSION_SUFFIX.format(version=version)
+        if isinstance(title, str) and title.endswith(suffix):
+            return
+        wanted = f"a title ending {suffix.strip()!r}"
+    yield Error(ID, "citation-title", f"CITATION.cff has title {_short(title)}; it must be {wanted}: cffconvert's BibTeX, "
+                "RIS and EndNote carry the version only there.", "CITATION.cff", _line_of(text, "title:"), field="title",
+                hint="Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version).")
 
 
 def _changelog(text: str, version: str, citation: dict | None, citation_text: str | None) -> Iterator[Error]:
@@ -92,10 +118,17 @@ def _changelog(text: str, version: str, citation: dict | None, citation_text: st
                     hint="Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading.")
 
 
-def _readme(package: Package, version: str) -> Iterator[Error]:
+def _readme(package: Package, version: str, citation: dict | None) -> Iterator[Error]:
     text = _optional(package, "README.md")
     if text is None:
         return
+    if citation is not None:
+        expected = f"> {citation_fields.reference(citation)}"
+        for match in citation_fields.readme_reference().finditer(text):
+            if match.group(0).rstrip() != expected:
+                yield Error(ID, "readme-reference", f"README.md quotes the reference {_short(match.group(0)[2:])} but CITATION.cff gives "
+                            f"{_short(expected[2:])}.", "README.md", text.count("\n", 0, match.start()) + 1,
+                            hint="Run `python -m validate release --metadata`.")
     for match in _README_VERSION.finditer(text):
         stated = match[1] or match[2]
         if stated != version:

@@ -3,10 +3,14 @@
 `python -m validate release --prepare X.Y.Z [--date YYYY-MM-DD]` first compares the package
 with the newest recorded release (`diff`) and refuses a version that does not give the bump
 the changes need. It then sets `version` in datapackage.json; `version` and `date-released`
-in CITATION.cff; opens `## [X.Y.Z] - DATE` under `## [Unreleased]` in CHANGELOG.md (the
+in CITATION.cff (and its title); opens `## [X.Y.Z] - DATE` under `## [Unreleased]` in CHANGELOG.md (the
 notes gathered under Unreleased become the release's, and an empty Unreleased stays on
-top); the version README.md states; and regenerates .zenodo.json. Every file is written
+top); the version README.md states and the reference it quotes; and regenerates .zenodo.json. CITATION.cff's `title`
+names the version too (validate/versioning/citation.py says why). Every file is written
 beside its target first and renamed only when all are ready: all of them change, or none.
+
+`python -m validate release --metadata` rewrites only what derives from the files as they
+are: CITATION.cff's title, .zenodo.json and the reference README.md quotes under "How to cite".
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ import json
 import re
 from pathlib import Path
 
+import yaml
+
 from .. import atomic
 from ..errors import CannotRun
-from . import changelog, zenodo
+from . import changelog, citation, zenodo
 
-_CITATION_VERSION = re.compile(r"^version: .*$", re.MULTILINE)
-_CITATION_DATE = re.compile(r"^date-released: .*$", re.MULTILINE)
 _UNRELEASED = re.compile(r"^## \[Unreleased\][ \t]*$", re.MULTILINE | re.IGNORECASE)
 README_VERSION = re.compile(r"(Current version: \*\*)([^*\s]+)(\*\*)|(\([Vv]ersion )(\d+\.\d+\.\d+[^)\s]*)(\))")
 
@@ -36,10 +40,7 @@ def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
     descriptor = json.loads(descriptor_text)
     descriptor["version"] = version
     descriptor_text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    if not (_CITATION_VERSION.search(citation_text) and _CITATION_DATE.search(citation_text)):
-        raise CannotRun("CITATION.cff needs a `version:` and a `date-released:` line.")
-    citation_text = _CITATION_VERSION.sub(f"version: {version}", citation_text, count=1)
-    citation_text = _CITATION_DATE.sub(f'date-released: "{date}"', citation_text, count=1)
+    citation_text = citation.restate(citation_text, {"title": _cited_title(descriptor), "version": version, "date-released": date})
     if changelog.unreleased(changelog_text) is None:
         raise CannotRun("CHANGELOG.md has no `## [Unreleased]` section to release.")
     if any(section.title == version for section in changelog.sections(changelog_text)):
@@ -47,11 +48,49 @@ def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
     changelog_text = _UNRELEASED.sub(f"## [Unreleased]\n\n## [{version}] - {date}", changelog_text, count=1)
     texts = {root / "datapackage.json": descriptor_text, root / "CITATION.cff": citation_text, root / "CHANGELOG.md": changelog_text,
              root / zenodo.ZENODO_FILE: zenodo.render_from_files(descriptor_text, citation_text)}
-    readme = root / "README.md"
-    if readme.is_file():
-        texts[readme] = README_VERSION.sub(lambda m: f"{m[1]}{version}{m[3]}" if m[1] else f"{m[4]}{version}{m[6]}",
-                                           readme.read_text(encoding="utf-8"))
+    readme = _readme(root, citation_text)
+    if readme is not None:
+        texts[root / "README.md"] = README_VERSION.sub(lambda m: f"{m[1]}{version}{m[3]}" if m[1] else f"{m[4]}{version}{m[6]}", readme)
     return texts
+
+
+def metadata_texts(root: Path) -> dict[Path, str]:
+    """The new text of the files derived from datapackage.json as it is: CITATION.cff's title, .zenodo.json and README.md's reference."""
+    try:
+        descriptor_text = (root / "datapackage.json").read_text(encoding="utf-8")
+        citation_text = (root / "CITATION.cff").read_text(encoding="utf-8")
+        descriptor = json.loads(descriptor_text)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CannotRun(f"cannot read datapackage.json or CITATION.cff: {error}") from None
+    citation_text = citation.restate(citation_text, {"title": _cited_title(descriptor)})
+    try:
+        zenodo_text = zenodo.render_from_files(descriptor_text, citation_text)
+    except (ValueError, AttributeError, TypeError) as error:
+        raise CannotRun(f"cannot derive {zenodo.ZENODO_FILE}: {error}") from None
+    texts = {root / "CITATION.cff": citation_text, root / zenodo.ZENODO_FILE: zenodo_text}
+    readme = _readme(root, citation_text)
+    if readme is not None:
+        texts[root / "README.md"] = readme
+    return texts
+
+
+def _readme(root: Path, citation_text: str) -> str | None:
+    """README.md with its quoted reference made from the new CITATION.cff; None when there is no README.md."""
+    readme = root / "README.md"
+    if not readme.is_file():
+        return None
+    try:
+        return citation.restate_readme(readme.read_text(encoding="utf-8"), yaml.safe_load(citation_text))
+    except (OSError, UnicodeDecodeError) as error:
+        raise CannotRun(f"cannot read README.md: {error}") from None
+
+
+def _cited_title(descriptor: object) -> str:
+    title = descriptor.get("title") if isinstance(descriptor, dict) else None
+    version = descriptor.get("version") if isinstance(descriptor, dict) else None
+    if not (isinstance(title, str) and title.strip() and isinstance(version, str)):
+        raise CannotRun("datapackage.json needs a `title` and a `version`: CITATION.cff's title is the package's title naming its version.")
+    return citation.cited_title(title, version)
 
 
 def write_all(texts: dict[Path, str]) -> list[Path]:

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from datetime import date as calendar_date
 from pathlib import Path
 
-import yaml
-
 from ..csvio import write_atomically
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..package import load
@@ -46,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", default="dist", help="folder for the bundle (default: dist, relative to PATH)")
     parser.add_argument("--no-exports", action="store_true", help="leave out the exports in dist/ even when they exist")
     parser.add_argument("--metadata", action="store_true",
-                        help=f"only write {zenodo.ZENODO_FILE} from datapackage.json and CITATION.cff, then exit")
+                        help=f"only rewrite what derives from datapackage.json (CITATION.cff's title naming the version, "
+                        f"{zenodo.ZENODO_FILE}), then exit")
     parser.add_argument("--prepare", metavar="X.Y.Z",
                         help="set this version (and --date) in datapackage.json, CITATION.cff, CHANGELOG.md, README.md and .zenodo.json, "
                         "after checking with diff that it gives the bump the changes since the last release need; then exit")
@@ -115,13 +114,17 @@ def main(argv: list[str]) -> int:
         return _prepare(repo, args.prepare, args.date or datetime.now(UTC).date().isoformat())
     if args.metadata:
         try:
-            text = zenodo.render_from_files((repo / "datapackage.json").read_text(encoding="utf-8"),
-                                            (repo / "CITATION.cff").read_text(encoding="utf-8"))
-        except (OSError, ValueError, AttributeError, yaml.YAMLError) as error:
-            print(f"error: cannot read datapackage.json or CITATION.cff: {visible_lines(error)}", file=sys.stderr)
+            changed = prepare.write_all(prepare.metadata_texts(repo))
+        except CannotRun as error:
+            print(f"error: {visible_lines(error)}", file=sys.stderr)
             return EXIT_CANNOT_RUN
-        changed = write_atomically(repo / zenodo.ZENODO_FILE, text.encode("utf-8"))
-        print(f"{'wrote' if changed else 'unchanged:'} {zenodo.ZENODO_FILE}")
+        except OSError as error:
+            print(f"error: nothing written: {visible_lines(error)}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        for path in changed:
+            print(f"wrote {path.relative_to(repo)}")
+        if not changed:
+            print(f"unchanged: CITATION.cff, {zenodo.ZENODO_FILE}")
         return EXIT_OK
     try:
         if args.revision:

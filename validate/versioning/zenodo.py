@@ -13,13 +13,9 @@ import json
 
 import yaml
 
+from .citation import author_name
+
 ZENODO_FILE = ".zenodo.json"
-
-
-def _creator(author: dict) -> dict:
-    if "name" in author:  # an entity (the project's contributors), never split into invented names
-        return {"name": str(author["name"])}
-    return {"name": ", ".join(part for part in (author.get("family-names"), author.get("given-names")) if part)}
 
 
 def zenodo_metadata(descriptor: dict, citation: dict) -> dict:
@@ -32,7 +28,7 @@ def zenodo_metadata(descriptor: dict, citation: dict) -> dict:
         "title": descriptor.get("title"),
         "version": citation.get("version"),
         "publication_date": str(citation.get("date-released")),
-        "creators": [_creator(author) for author in citation.get("authors", []) if isinstance(author, dict)],
+        "creators": [{"name": author_name(author)} for author in citation.get("authors", []) if isinstance(author, dict)],
         "description": "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs),
         "keywords": keywords,
         "license": licences[0].lower() if licences else None,
