@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from validate import run
 from validate.model import from_package
@@ -137,12 +139,48 @@ def test_every_compiled_rule_and_code_is_documented():
         assert f"`{code}`" in guide or code in _HINTS, code
 
 
-def test_large_tables_go_through_arrow_and_report_the_same_errors(minimal_package, monkeypatch):
+@pytest.mark.parametrize("path", ["arrow", "file"])
+def test_large_tables_report_the_same_errors_by_every_path(minimal_package, monkeypatch, path):
+    """Tables over ARROW_ABOVE_ROWS reach DuckDB as Arrow columns, or as their own file read by DuckDB; both as the small-table path."""
     from validate.engine import compiler
 
     _edit(minimal_package, "claims", {(0, "claim_id"): "claim 1", (1, "subject_entity_id"): "ent-nowhere", (1, "created_at"): "2026-13-01"})
     by_parameters = [(e.code, e.line, e.row, e.field) for e in _table_errors(minimal_package)]
     monkeypatch.setattr(compiler, "ARROW_ABOVE_ROWS", 0)  # every table takes the path of tables over 50,000 rows
-    by_arrow = [(e.code, e.line, e.row, e.field) for e in _table_errors(minimal_package)]
+    read_files = []
+    if path == "arrow":
+        monkeypatch.setattr(compiler, "_direct", lambda table: False)
+    else:
+        load_file = compiler._load_file
+        monkeypatch.setattr(compiler, "_load_file", lambda *args: read_files.append(args[1]) or load_file(*args))
+    by_large = [(e.code, e.line, e.row, e.field) for e in _table_errors(minimal_package)]
     assert {code for code, *_ in by_parameters} >= {"constraint-error", "type-error", "foreign-key"}
-    assert by_arrow == by_parameters
+    assert by_large == by_parameters
+    assert bool(read_files) == (path == "file")
+
+
+_CELL = st.text(alphabet=st.sampled_from(['a', 'é', ' ', ',', '"', '\n', '\\', '\x01', '🇸']), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(_CELL, min_size=2, max_size=2), min_size=1, max_size=4), tail=st.sampled_from(["", "\n", '"', 'x"y\n']))
+def test_duckdb_reads_a_file_as_python_does_or_declines(tmp_path_factory, rows, tail):
+    """The file path is taken only when DuckDB's strict reader gives exactly the records Python's reader gives."""
+    import duckdb
+
+    from validate.csvio import parse_csv, render_csv
+    from validate.engine import compiler
+
+    text = render_csv(["a", "b"], [dict(zip(["a", "b"], row, strict=True)) for row in rows]) + tail
+    target = tmp_path_factory.mktemp("csv") / "t.csv"
+    target.write_text(text, encoding="utf-8", newline="")
+    try:
+        table = parse_csv(text)
+    except csv.Error:
+        return  # the loader reports such a file; nothing reaches the engine
+    table.file = target
+    connection = duckdb.connect()
+    if compiler._load_file(connection, "raw0", ["c0", "c1"], table):
+        read = connection.execute("SELECT c0, c1 FROM raw0 ORDER BY _ord").fetchall()
+        assert [list(r) for r in read] == [[r.cells["a"], r.cells["b"]] for r in table.records]
+        assert table.uniform

@@ -32,6 +32,8 @@ class Table:
     header: list[str]
     records: list[Record] = field(default_factory=list)
     blank_lines: dict[int, int] = field(default_factory=dict)  # row -> line of each blank row (a record carries its own)
+    uniform: bool = True  # every record has exactly the header's cells (blank rows are not records)
+    file: Path | None = None  # the resolved file, when its bytes are plain enough for DuckDB's reader (see package.py)
     _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
 
     def line_of_row(self, row: int) -> int | None:
@@ -95,6 +97,8 @@ def _parse(reader, max_columns: int | None) -> Table:
         if not cells:
             table.blank_lines[row] = line
             continue
+        if len(cells) != len(header):
+            table.uniform = False
         padded = cells + [""] * (len(header) - len(cells))
         # Cells beyond the header have no name to go under; len(cells) keeps their count for the checks.
         table.records.append(Record(dict(zip(header, padded, strict=False)), line, row, len(cells)))

@@ -333,6 +333,8 @@ def _load_table(package: Package, resource: Resource, text: str) -> None:
         package.load_errors.append(Error("resource-files", "unparsable-csv", f"{resource.path} cannot be read as CSV: {message}.",
                                          resource.path, hint="Check for an unclosed quotation mark or a stray quote inside a cell."))
         return
+    if _duckdb_reads_alike(resource.data):
+        resource.table.file = package.safe_file(resource.path)
     if not resource.table.header:
         package.load_errors.append(Error("resource-files", "empty-csv", f"{resource.path} is empty: it has no header row.",
                                          resource.path, 1, hint="Put the header row (the column names of its schema) on line 1."))
@@ -344,6 +346,11 @@ def _load_table(package: Package, resource: Resource, text: str) -> None:
         _load_schema(package, resource, schema_ref)
     if isinstance(resource.schema, dict):
         _check_schema_limits(package, resource, resource.schema)
+
+
+def _duckdb_reads_alike(data: bytes | None) -> bool:
+    """False for a file with a BOM or a CR, where DuckDB's CSV reader and Python's may split it differently."""
+    return data is not None and not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
 
 
 def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:

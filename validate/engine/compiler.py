@@ -79,8 +79,13 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
     """Check every table of `tables` (name -> parsed table, header already matching) against `model`."""
     import duckdb
 
-    connection = duckdb.connect(":memory:", config={"enable_external_access": False, "threads": 2})
+    connection = duckdb.connect(":memory:", config={"threads": 2})
     try:
+        # DuckDB may open the large tables' own files (each already through the package's path rule), and nothing else
+        files = [str(table.file) for table in tables.values() if _direct(table)]
+        if files:
+            connection.execute("SET allowed_paths = ?", [files])
+        connection.execute("SET enable_external_access = false")
         for position, name in enumerate(tables):
             _load(connection, position, model.tables[name], tables[name])
         refused = set()
@@ -132,11 +137,19 @@ def _view(position: int) -> str:
 ARROW_ABOVE_ROWS = 50_000
 
 
+def _direct(table: Table) -> bool:
+    """True when DuckDB reads the table's file itself: a large file whose every record is whole, without BOM or CR.
+
+    (DuckDB skips blank lines; they are not records, and the engine reports them from the Python reader's count.)"""
+    return table.file is not None and table.uniform and len(table.records) > ARROW_ABOVE_ROWS
+
+
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
     raw = f"raw{position}"
     names = [f"c{index}" for index in range(len(model.fields))]
     if len(table.records) > ARROW_ABOVE_ROWS:
-        _load_arrow(connection, raw, model, table)
+        if not (_direct(table) and _load_file(connection, raw, names, table)):
+            _load_arrow(connection, raw, model, table)
     else:
         # one query: each column is a VARCHAR[] parameter and the unnests zip them into rows
         # (row-by-row INSERTs with bound values cost about 80 us a row: 8 s for 100,000 rows)
@@ -150,11 +163,43 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
     connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
                        f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {raw})", {"missing": list(model.missing_values)})
-    if len(table.records) > ARROW_ABOVE_ROWS:
+    if connection.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0]:
         connection.execute(f"DROP VIEW {raw}")
         connection.unregister(f"arrow_{raw}")
     else:
         connection.execute(f"DROP TABLE {raw}")
+
+
+# DuckDB needs some null string; this one is refused below if any cell reads as NULL, so no cell is lost to it
+_NO_NULL = "\x01\x02\x03"
+
+
+def _load_file(connection, raw: str, names: list[str], table: Table) -> bool:
+    """Have DuckDB read the CSV file itself (ten times faster than handing it Python strings).
+
+    The records must come out exactly as Python's reader gave them: the same count, in file
+    order (`_ord` is the insertion order), no NULL, and the reader strict, so that a file the
+    two could read differently fails here and takes the Arrow path instead."""
+    import duckdb
+
+    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
+    try:
+        connection.execute(f"CREATE TEMP TABLE {raw}_file AS SELECT * FROM read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', "
+                           f"new_line = '\\n', strict_mode = true, null_padding = false, auto_detect = false, nullstr = ?, "
+                           f"allow_quoted_nulls = false, max_line_size = ?, columns = {columns})",
+                           [str(table.file), _NO_NULL, 2**31 - 1])
+        nulls = " OR ".join(f"{name} IS NULL" for name in names) or "FALSE"
+        count, with_null = connection.execute(f"SELECT count(*), count(*) FILTER (WHERE {nulls}) FROM {raw}_file").fetchone()
+        if count != len(table.records) or with_null:
+            connection.execute(f"DROP TABLE {raw}_file")
+            return False
+        widths = len(names)
+        connection.execute(f"CREATE TEMP TABLE {raw} AS SELECT rowid AS _ord, {widths}::INTEGER AS _width, * FROM {raw}_file")
+        connection.execute(f"DROP TABLE {raw}_file")
+        return True
+    except duckdb.Error:
+        connection.execute(f"DROP TABLE IF EXISTS {raw}_file")
+        return False
 
 
 def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> None:
@@ -182,7 +227,7 @@ def _check_cells(connection, position: int, model: TableModel, table: Table, tab
     for row in sorted(table.blank_rows):
         yield Finding(model.name, -1, row, table.line_of_row(row) or 0, "blank-row")
     missing = set(model.missing_values)
-    for index, record in enumerate(table.records):
+    for index, record in enumerate(table.records if not table.uniform else ()):  # a uniform table has no width to report
         if record.width != width and all(cell in missing for cell in record.cells.values()):
             continue  # a blank row (the query below reports it), whatever its width
         if record.width > width:
