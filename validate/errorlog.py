@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import shutil
 import tempfile
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,7 +47,8 @@ class ErrorLog:
         self._buffer_sorted = True
         self._runs: list[Path] = []
         self._runs_written = 0
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._folder: Path | None = None
+        self._remove_folder: weakref.finalize | None = None
         self._count = 0
         self.severities: Counter[str] = Counter()
         self.by_check: Counter[str] = Counter()
@@ -86,10 +89,10 @@ class ErrorLog:
         return bool(self._runs)
 
     def close(self) -> None:
-        """Remove the temporary runs (also done when the log is garbage-collected)."""
-        if self._folder is not None:
-            self._folder.cleanup()
-        self._folder, self._runs = None, []
+        """Remove the temporary runs (also done, quietly, when the log is garbage-collected or at exit)."""
+        if self._remove_folder is not None:
+            self._remove_folder()
+        self._folder, self._remove_folder, self._runs = None, None, []
 
     def __enter__(self) -> ErrorLog:
         return self
@@ -108,7 +111,8 @@ class ErrorLog:
     def _spill(self) -> None:
         self._sort_buffer()
         if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="validate-errors-")
+            self._folder = Path(tempfile.mkdtemp(prefix="validate-errors-"))
+            self._remove_folder = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
         self._runs.append(self._write(self._buffer))
         self._buffer = []
         if len(self._runs) >= MAX_RUNS:
@@ -120,7 +124,7 @@ class ErrorLog:
     def _write(self, errors: Iterable[Error]) -> Path:
         assert self._folder is not None
         self._runs_written += 1
-        path = Path(self._folder.name) / f"run-{self._runs_written}.jsonl"
+        path = self._folder / f"run-{self._runs_written}.jsonl"
         with open(path, "w", encoding="utf-8") as run:
             for error in errors:
                 # ensure_ascii: a lone surrogate from a package survives the round trip, and no line break is raw

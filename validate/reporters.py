@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
-from .errors import Error
+from .errors import FIELD_NAMES, Error
 from .runner import Result
 from .safetext import annotation_data, annotation_property, json_safe, markdown_cell, text_report, visible, visible_lines
 
@@ -52,7 +52,20 @@ def write_json(result: Result, out: TextIO) -> None:
     The bytes are those of `json.dumps(envelope, indent=2, ensure_ascii=False)` of the whole
     envelope (tests/test_reports.py holds the two side by side): the fixed members first, then
     each error as it is read from the log, then the closing brackets."""
-    head = {
+    out.write("{\n")
+    for key, value in json_head(result).items():
+        out.write(f"  {_json(key, 1)}: {_json(value, 1)},\n")
+    out.write('  "errors": [')
+    separator = "\n    "
+    for error in result.errors:
+        out.write(separator + _error_json(error))
+        separator = ",\n    "
+    out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
+
+
+def json_head(result: Result) -> dict:
+    """The members of the JSON envelope that come before `errors`, in their documented order."""
+    return {
         "format_version": JSON_FORMAT_VERSION,
         "valid": result.valid,
         "package": {"path": str(result.package.descriptor_path), "name": result.package.descriptor.get("name"),
@@ -61,15 +74,18 @@ def write_json(result: Result, out: TextIO) -> None:
         "tables": result.table_rows(),
         "checks": result.checks,
     }
-    out.write("{\n")
-    for key, value in head.items():
-        out.write(f"  {_json(key, 1)}: {_json(value, 1)},\n")
-    out.write('  "errors": [')
-    separator = "\n    "
-    for error in result.errors:
-        out.write(separator + _json(error.to_dict(), 2))
-        separator = ",\n    "
-    out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
+
+
+# `"check": ` and so on, as they open each line of an error in the report (indent 2, three levels deep).
+_MEMBER_OPENINGS = tuple(f"\n      {json.dumps(name)}: " for name in FIELD_NAMES)
+# One encoder for every value: `json.dumps` with options builds a new one per call.
+_scalar_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+def _error_json(error: Error) -> str:
+    """`_json(error.to_dict(), 2)`, member by member: a million errors pass here, and an error's values are scalars."""
+    members = [opening + _scalar_json(json_safe(value)) for opening, value in zip(_MEMBER_OPENINGS, error.fields(), strict=True)]
+    return "{" + ",".join(members) + "\n    }"
 
 
 def _json(value: object, depth: int) -> str:
