@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from validate import errorlog
+from validate import cli, errorlog
 from validate.checks import CHECKS
 from validate.cli import main
-from validate.errorlog import ErrorLog
+from validate.errorlog import ErrorLog, SpillFailed
 from validate.errors import Error
 from validate.reporters import GITHUB_ANNOTATION_LIMIT, distinct_codes_first, first_annotations, json_head, render_github, render_json, render_text
 from validate.runner import run
@@ -195,3 +197,14 @@ def test_a_reader_that_stops_early_gets_no_traceback_and_the_verdict_stays(minim
         err = validator.stderr.read().decode("utf-8")
     assert validator.wait(timeout=120) == 1  # invalid, as documented: the closed pipe does not change the verdict
     assert len(first) == 100 and err == ""
+
+
+def test_a_temporary_folder_that_cannot_be_written_stops_the_run_with_exit_2(minimal_package, monkeypatch, tmp_path, capsys):
+    break_claim_ids(minimal_package, 3)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))  # where mkdtemp would put the runs
+    with pytest.raises(SpillFailed, match=r"could not be written \(No such file or directory\): free space in .*no such folder"):
+        run(minimal_package, spill_after=1)
+    monkeypatch.setattr(cli, "run", partial(run, spill_after=1))  # the command line's run, spilling from the first error
+    assert main([str(minimal_package), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["error"]["kind"] == "cannot-run" and "set TMPDIR to another folder" in captured.err

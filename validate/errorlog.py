@@ -11,7 +11,7 @@ The counts the report's summary needs (errors, warnings, per check, per code) ar
 errors arrive, so reading them never walks the errors.
 
 PASS: three errors added out of order come back sorted by file, line, row, field, check, code.
-FAIL: none; a run whose temporary folder cannot be written raises OSError (a bug report, exit 2).
+FAIL: when the temporary folder cannot be written (disk full, no `TMPDIR`), `SpillFailed` says so (exit 2).
 """
 
 from __future__ import annotations
@@ -26,12 +26,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import Error
+from .errors import CannotRun, Error
 
 # Errors held in memory before a sorted run is written: a few megabytes at most.
 SPILL_AFTER = 20_000
 # Runs merged at once; past this many, they are merged into one, so open files stay few.
 MAX_RUNS = 64
+
+
+class SpillFailed(CannotRun):
+    """The errors could not be written to the temporary folder: the run cannot finish (exit 2)."""
 
 
 class ErrorLog:
@@ -109,6 +113,14 @@ class ErrorLog:
             self._buffer_sorted = True
 
     def _spill(self) -> None:
+        try:
+            self._spill_buffer()
+        except OSError as error:
+            raise SpillFailed(f"more than {self._spill_after:,} errors are kept in sorted runs in a temporary folder, and that folder could "
+                              f"not be written ({error.strerror or error}): free space in {tempfile.gettempdir()}, set TMPDIR to another "
+                              "folder, or run with a lower --max-errors.") from error
+
+    def _spill_buffer(self) -> None:
         self._sort_buffer()
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="validate-errors-"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CHECKS, _frictionless
-from .errorlog import SPILL_AFTER, ErrorLog
+from .errorlog import SPILL_AFTER, ErrorLog, SpillFailed
 from .errors import Error, Severity
 from .limits import DEFAULT, Limits
 from .package import Package, load
@@ -107,6 +107,8 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
         try:
             result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
+        except SpillFailed:
+            raise  # not the check's fault: no other check's errors could be kept either
         except Exception as exception:  # a bug in a check must not hide the other checks' findings
             result.crashed.append(check_id)
             result.errors.add(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
