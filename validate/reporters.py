@@ -56,11 +56,11 @@ def write_json(result: Result, out: TextIO) -> None:
     for key, value in json_head(result).items():
         out.write(f"  {_json(key, 1)}: {_json(value, 1)},\n")
     out.write('  "errors": [')
-    separator = "\n    "
+    written = 0
     for error in result.errors:
-        out.write(separator + _error_json(error))
-        separator = ",\n    "
-    out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
+        out.write(("\n    " if written == 0 else ",\n    ") + _error_json(error))
+        written += 1
+    out.write("\n  ]\n}\n" if written else "]\n}\n")  # json.dumps writes an empty list as `[]`
 
 
 def json_head(result: Result) -> dict:
