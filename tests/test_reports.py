@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
+from functools import partial
 from pathlib import Path
 
+import pytest
+
+from validate import cli, errorlog
 from validate.checks import CHECKS
 from validate.cli import main
+from validate.errorlog import ErrorLog, SpillFailed
 from validate.errors import Error
-from validate.reporters import GITHUB_ANNOTATION_LIMIT, render_github
+from validate.reporters import GITHUB_ANNOTATION_LIMIT, distinct_codes_first, first_annotations, json_head, render_github, render_json, render_text
 from validate.runner import run
+from validate.safetext import json_safe
 
 
 def break_claim_ids(descriptor, how_many: int) -> None:
@@ -107,3 +114,97 @@ def test_console_script_and_module_agree(minimal_package):
     by_script = subprocess.run([str(script), str(minimal_package), "--format", "json"], capture_output=True, text=True)
     assert by_module.returncode == by_script.returncode == 0
     assert json.loads(by_module.stdout)["valid"] is json.loads(by_script.stdout)["valid"] is True
+
+
+# --- Streamed reports: the same bytes as one whole document, sorted, bounded, quiet on a closed pipe ---
+
+def whole_json(result) -> str:
+    """The report as the validator wrote it before streaming: the whole envelope, one `json.dumps`."""
+    envelope = {**json_head(result), "errors": [error.to_dict() for error in result.errors]}
+    return json.dumps(json_safe(envelope), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def test_streamed_json_is_the_whole_document_byte_for_byte_when_errors_spill(minimal_package):
+    break_claim_ids(minimal_package, 300)
+    in_memory = run(minimal_package, max_errors=0)
+    spilled = run(minimal_package, max_errors=0, spill_after=7)
+    assert spilled.errors.spilled and not in_memory.errors.spilled
+    streamed = render_json(spilled)
+    report = json.loads(streamed)
+    assert len(report["errors"]) == len(in_memory.errors) > 300
+    assert streamed == whole_json(in_memory) == render_json(in_memory)
+    assert [e["line"] for e in report["errors"] if e["file"] == "data/claims.csv"] == sorted(
+        e["line"] for e in report["errors"] if e["file"] == "data/claims.csv")
+    assert render_text(spilled) == render_text(in_memory)
+    spilled.close()
+    assert not spilled.errors.spilled
+
+
+def test_streamed_json_without_errors_is_the_whole_document(minimal_package):
+    result = run(minimal_package)
+    assert render_json(result) == whole_json(result)
+    assert json.loads(render_json(result))["errors"] == []
+
+
+def test_streamed_json_escapes_what_it_read_back_from_a_spilled_run(minimal_package):
+    result = run(minimal_package, spill_after=1)
+    for n in range(3):  # a lone surrogate cannot be encoded as UTF-8; a control must not reach a terminal raw
+        result.errors.add(Error("anchors", "exact-mismatch", f"id \ud800\x1b[2J {n}", "data/spans.csv", 2 + n, field="exact\u202e"))
+    assert result.errors.spilled
+    streamed = render_json(result)
+    streamed.encode("utf-8")  # strict: raises on a lone surrogate
+    assert "\x1b" not in streamed and "\\u001b[2J" in streamed
+    assert [e["message"] for e in json.loads(streamed)["errors"]] == [f"id \\ud800\x1b[2J {n}" for n in range(3)]
+    assert "\\x1b[2J" in render_text(result) and "\x1b" not in render_text(result)
+
+
+def test_error_log_reads_back_one_stable_sort_across_spilled_and_merged_runs(monkeypatch):
+    monkeypatch.setattr(errorlog, "MAX_RUNS", 3)  # so that runs are merged into one, too
+    rank = {"a": 0, "b": 1}
+    added = [Error("b" if n % 3 else "a", "x", f"m{n % 4}", f"data/{n % 5}.csv", n % 7 or None, hint=f"added {n}",
+                   severity="warning" if n % 11 == 0 else "error") for n in range(200)]
+    log = ErrorLog(rank, spill_after=6)
+    log.extend(added)
+    expected = sorted(added, key=lambda error: error.sort_key(rank))  # equal keys differ in `hint`: the order added is kept
+    assert log.spilled and list(log) == expected and list(log) == expected  # and it can be read twice
+    assert (len(log), log.severities["warning"], log.by_check["a"]) == (200, 19, 67)
+    with log:
+        pass
+    assert not log.spilled and list(log) == sorted(added[-(200 % 6 or 6):], key=lambda error: error.sort_key(rank))
+
+
+def test_github_annotations_in_one_pass_are_those_of_the_whole_list():
+    errors = [Error("t", "fk" if n % 4 else "typo", f"e{n}", "data/a.csv", n, severity="warning" if n % 5 == 0 else "error")
+              for n in range(60)]
+    shown, expected = {"error": 0, "warning": 0}, []
+    for error in distinct_codes_first(errors):  # how the whole list was filtered before streaming
+        if shown[error.severity] < GITHUB_ANNOTATION_LIMIT:
+            shown[error.severity] += 1
+            expected.append(error)
+    assert first_annotations(iter(errors), GITHUB_ANNOTATION_LIMIT) == expected
+    assert {e.code for e in expected} == {"fk", "typo"} and len(expected) == 2 * GITHUB_ANNOTATION_LIMIT
+
+
+@pytest.mark.parametrize("report_format", ["json", "text"])
+def test_a_reader_that_stops_early_gets_no_traceback_and_the_verdict_stays(minimal_package, report_format):
+    break_claim_ids(minimal_package, 2000)  # about a megabyte of report: far more than a pipe holds
+    validator = subprocess.Popen([sys.executable, "-m", "validate", str(minimal_package), "--max-errors", "0", "--format", report_format],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert validator.stdout is not None and validator.stderr is not None
+    first = validator.stdout.read(100)  # what `| head -c 100` reads before it exits
+    validator.stdout.close()
+    with validator.stderr:
+        err = validator.stderr.read().decode("utf-8")
+    assert validator.wait(timeout=120) == 1  # invalid, as documented: the closed pipe does not change the verdict
+    assert len(first) == 100 and err == ""
+
+
+def test_a_temporary_folder_that_cannot_be_written_stops_the_run_with_exit_2(minimal_package, monkeypatch, tmp_path, capsys):
+    break_claim_ids(minimal_package, 3)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))  # where mkdtemp would put the runs
+    with pytest.raises(SpillFailed, match=r"could not be written \(No such file or directory\): free space in .*no such folder"):
+        run(minimal_package, spill_after=1)
+    monkeypatch.setattr(cli, "run", partial(run, spill_after=1))  # the command line's run, spilling from the first error
+    assert main([str(minimal_package), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["error"]["kind"] == "cannot-run" and "set TMPDIR to another folder" in captured.err

@@ -4,7 +4,7 @@ Exit codes: 0 the package is valid, 1 it is invalid, 2 the validator could not r
 Conventions follow check-jsonschema, frictionless and ruff: every command has its own
 `--help`; `--select`/`--ignore` take comma lists; every listing is available as JSON;
 under `--format json` even a usage error is a JSON document on standard output; a
-closed pipe (`... | head`) ends the output quietly.
+closed pipe (`... | head`) ends the output quietly (validation still exits with its verdict).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .guard import guarded
 from .limits import Limits, add_option
 from .normalize import main as normalize_main
 from .rename import main as rename_main
-from .reporters import JSON_FORMAT_VERSION, REPORTERS
+from .reporters import JSON_FORMAT_VERSION, WRITERS
 from .runner import DEFAULT_MAX_ERRORS, run
 from .safetext import visible_lines
 from .sourcing_cli import main as claim_sources_main
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")
-    parser.add_argument("--format", choices=sorted(REPORTERS), default=None,
+    parser.add_argument("--format", choices=sorted(WRITERS), default=None,
                         help="report format; default: github under GitHub Actions (GITHUB_ACTIONS=true), else text")
     parser.add_argument("--list-checks", action="store_true", help="list every check id with what it guards (as JSON with --format json), and exit")
     parser.add_argument("--select", type=comma_list, action="extend", metavar="CHECKS", help="run only these checks (comma-separated; repeatable)")
@@ -145,11 +145,14 @@ def _validate(argv: list[str]) -> int:
         return _cannot_run(str(error), "cannot-run", wants_json)
     except KeyError as error:
         return _cannot_run(f"unknown check id {error.args[0]!r}; `python -m validate --list-checks` lists them.", "usage", wants_json)
-    sys.stdout.write(REPORTERS[report_format](result))
-    sys.stdout.flush()
-    if not result.finished:
-        return EXIT_CANNOT_RUN
-    return EXIT_OK if result.valid else EXIT_INVALID
+    verdict = EXIT_CANNOT_RUN if not result.finished else EXIT_OK if result.valid else EXIT_INVALID
+    with result:  # removes the errors' temporary runs, however the writing ends
+        try:
+            WRITERS[report_format](result, sys.stdout)  # written as it is made: memory stays flat however long the report
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader stopped early (`| head`): the package was judged all the same
+            _silence_stdout()
+    return verdict
 
 
 def _list_checks(as_json: bool) -> int:

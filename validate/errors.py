@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -11,7 +12,8 @@ Severity = Literal["error", "warning"]
 EXIT_OK, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
 
 
-@dataclass(frozen=True)
+# slots: a run may keep tens of thousands of errors in memory before it spills them (validate/errorlog.py)
+@dataclass(frozen=True, slots=True)
 class Error:
     """A problem found in the package, written for a contributor who is not a programmer.
 
@@ -37,7 +39,16 @@ class Error:
 
     def to_dict(self) -> dict:
         """The error as a JSON-ready dict, with the documented key order."""
-        return asdict(self)
+        return dict(zip(FIELD_NAMES, self.fields(), strict=True))
+
+    def fields(self) -> tuple:
+        """The values in field order: `Error(*error.fields()) == error`."""
+        return _field_values(self)
+
+
+# The documented key order of an error in the JSON report (the dataclass's field order).
+FIELD_NAMES = tuple(f.name for f in fields(Error))
+_field_values = attrgetter(*FIELD_NAMES)
 
 
 class CannotRun(Exception):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CHECKS, _frictionless
+from .errorlog import SPILL_AFTER, ErrorLog, SpillFailed
 from .errors import Error, Severity
 from .limits import DEFAULT, Limits
 from .package import Package, load
@@ -15,22 +16,27 @@ from .package import Package, load
 
 @dataclass
 class Result:
-    """Every error found, with what was checked."""
+    """Every error found, with what was checked.
+
+    `errors` iterates in report order (file, line, row, field, check, code) and, past a few
+    thousand errors, lives in sorted runs on disk (validate/errorlog.py): `close()` (or `with`)
+    removes them once the report is written.
+    """
 
     package: Package
     checks: list[str]
-    errors: list[Error] = field(default_factory=list)
+    errors: ErrorLog = field(default_factory=lambda: ErrorLog(check_rank()))
     crashed: list[str] = field(default_factory=list)  # checks that failed to run: a bug, exit 2
 
     @property
     def error_count(self) -> int:
         """Errors (not warnings) found."""
-        return sum(1 for e in self.errors if e.severity == "error")
+        return self.errors.severities["error"]
 
     @property
     def warning_count(self) -> int:
         """Warnings found."""
-        return sum(1 for e in self.errors if e.severity == "warning")
+        return self.errors.severities["warning"]
 
     @property
     def valid(self) -> bool:
@@ -40,7 +46,7 @@ class Result:
     @property
     def finished(self) -> bool:
         """False when a check crashed or an input was past a limit: the package was not fully judged (exit 2)."""
-        return not self.crashed and not self.package.over_limit and not any(e.code == "limit-exceeded" for e in self.errors)
+        return not self.crashed and not self.package.over_limit and not self.errors.by_code["limit-exceeded"]
 
     def table_rows(self) -> dict[str, int]:
         """Rows per table resource, for the report."""
@@ -48,8 +54,22 @@ class Result:
 
     def counts_by_check(self) -> dict[str, int]:
         """Errors and warnings per check id, in registry order."""
-        counts = Counter(e.check for e in self.errors)
-        return {check: counts[check] for check in self.checks}
+        return {check: self.errors.by_check[check] for check in self.checks}
+
+    def close(self) -> None:
+        """Remove the errors' temporary runs, if any were written."""
+        self.errors.close()
+
+    def __enter__(self) -> Result:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def check_rank() -> dict[str, int]:
+    """Each check id's place in the registry: errors at the same place are reported in this order."""
+    return {check_id: index for index, check_id in enumerate(CHECKS)}
 
 
 # The checks that read what frictionless says of the descriptor.
@@ -60,14 +80,15 @@ DEFAULT_MAX_ERRORS = 100
 
 
 def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None, limits: Limits = DEFAULT,
-        engine: str = "duckdb", max_errors: int = DEFAULT_MAX_ERRORS, parallel: bool = False) -> Result:
+        engine: str = "duckdb", max_errors: int = DEFAULT_MAX_ERRORS, parallel: bool = False, spill_after: int = SPILL_AFTER) -> Result:
     """Load the package at `path` and run the selected checks (all by default).
 
     Each check's errors are kept up to `max_errors` per code (0 keeps all), so that memory
     and the report stay bounded however broken the package is; the rest are counted.
     `parallel` (the command line's choice) has frictionless read the descriptor in a forked child:
     a one-shot process gains a core, while a long-lived caller (the tests, `exports`) keeps the
-    frictionless it has already imported.
+    frictionless it has already imported. Past `spill_after` kept errors, they are kept sorted in
+    temporary files rather than in memory (validate/errorlog.py); the order read back is the same.
 
     Raises CannotRun when the package cannot be loaded, and KeyError for an unknown check id.
     """
@@ -77,21 +98,21 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     package = load(path, limits)
     package.engine = engine
     chosen = [c for c in CHECKS if (not select or c in select) and c not in (ignore or [])]
-    result = Result(package, chosen)
+    result = Result(package, chosen, ErrorLog(check_rank(), spill_after))
     # frictionless reads the descriptor in a child process while the other checks run here; the
-    # two checks that use what it says run last (errors are sorted below, so the order is not seen)
+    # two checks that use what it says run last (the error log sorts, so the order is not seen)
     uses_frictionless = [c for c in chosen if c in FRICTIONLESS_CHECKS]
     if parallel and uses_frictionless and engine == "duckdb":
         _frictionless.start_inspect(package)
     for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
         try:
             result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
+        except SpillFailed:
+            raise  # not the check's fault: no other check's errors could be kept either
         except Exception as exception:  # a bug in a check must not hide the other checks' findings
             result.crashed.append(check_id)
-            result.errors.append(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
+            result.errors.add(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
                                        "This is a bug in the validator; please report it with this message.", package.descriptor_file))
-    rank = {check_id: index for index, check_id in enumerate(CHECKS)}
-    result.errors.sort(key=lambda error: error.sort_key(rank))
     return result
 
 
