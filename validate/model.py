@@ -108,15 +108,14 @@ class Model:
 
 def from_package(package: Package) -> Model:
     """Read (once per package) the model that the package's Table Schemas declare."""
-    cached = package.cache.get("model")
-    if isinstance(cached, Model):
-        return cached
+    if package.views.model is not None:
+        return package.views.model
     tables = {}
     for resource in package.resources:
         if isinstance(resource.schema, dict) and resource.is_table:
             tables[resource.name] = _table(resource.name, resource.path, resource.schema)
     model = Model(tables, tuple(_polymorphic(tables)))
-    package.cache["model"] = model
+    package.views.model = model
     return model
 
 

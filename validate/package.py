@@ -20,11 +20,16 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .csvio import Table, parse_csv
+from .csvio import Record, Table, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
 from .limits import DEFAULT, LimitExceeded, Limits
+
+if TYPE_CHECKING:  # both import this module
+    from .checks._frictionless import Outcome
+    from .model import Model
 
 # A URL or another scheme (`http:`, `file:`, `c:` on Windows): never a package path.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -71,6 +76,21 @@ class Resource:
 
 
 @dataclass
+class Views:
+    """What the checks derive from a loaded package once and share, read-only, for the rest of the run.
+
+    Each is filled by the one function that computes it (named beside it) on first use."""
+
+    model: Model | None = None  # model.from_package: keys and references read from the schemas
+    usable_schemas: dict[str, dict | None] = field(default_factory=dict)  # checks._jsonschema.usable_schema, by resource name
+    by_id: dict[str, dict[str, Record]] = field(default_factory=dict)  # checks._rows.by_id, by table name
+    snapshots: dict[str, str] | None = None  # checks._rows.snapshot_texts: {document_id: text}
+    frictionless_pending: tuple[Any, Any] | None = None  # checks._frictionless.start_inspect: (child process, pipe)
+    frictionless_descriptor: Outcome | None = None  # checks._frictionless.inspect
+    frictionless_rows: Outcome | None = None  # checks._frictionless.run (--engine frictionless)
+
+
+@dataclass
 class Package:
     """The descriptor and its resources, loaded once."""
 
@@ -82,7 +102,7 @@ class Package:
     resources: list[Resource] = field(default_factory=list)
     schema_texts: dict[str, str] = field(default_factory=dict)
     load_errors: list[Error] = field(default_factory=list)
-    cache: dict = field(default_factory=dict)  # results shared between checks: the data model, snapshots, usable schemas, the frictionless run
+    views: Views = field(default_factory=lambda: Views())  # what checks derive once and share (read-only)
     limits: Limits = DEFAULT
     unsafe_references: list[Error] = field(default_factory=list)  # frictionless is not run when any is set
     total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)

@@ -68,7 +68,7 @@ def start_inspect(package: Package) -> None:
     and the machine has two cores. The child is handed nothing but what `inspect` would do here
     (a package with no unsafe reference; otherwise `inspect` answers without frictionless), and
     sends back plain data. Without fork, `inspect` simply runs in this process when asked."""
-    if not hasattr(os, "fork") or "frictionless-descriptor" in package.cache or unreadable_files(package):
+    if not hasattr(os, "fork") or package.views.frictionless_descriptor is not None or unreadable_files(package):
         return
     import multiprocessing
 
@@ -89,11 +89,11 @@ def start_inspect(package: Package) -> None:
     process = context.Process(target=work, daemon=True)
     process.start()
     sender.close()
-    package.cache["frictionless-descriptor-pending"] = (process, receiver)
+    package.views.frictionless_pending = (process, receiver)
 
 
 def _answer_of_child(package: Package) -> Outcome | None:
-    pending = package.cache.pop("frictionless-descriptor-pending", None)
+    pending, package.views.frictionless_pending = package.views.frictionless_pending, None
     if pending is None:
         return None
     process, receiver = pending
@@ -111,23 +111,23 @@ def inspect(package: Package) -> Outcome:
     """Open the package with frictionless and validate each resource's metadata, without its rows."""
     answer = _answer_of_child(package)
     if answer is not None:
-        package.cache["frictionless-descriptor"] = answer
+        package.views.frictionless_descriptor = answer
     blocking = unreadable_files(package)
     if blocking:
         return Outcome(skipped_because=blocking)
-    if "frictionless-descriptor" not in package.cache:
-        package.cache["frictionless-descriptor"] = _asked(lambda: _read_descriptor(package))
-    return package.cache["frictionless-descriptor"]
+    if package.views.frictionless_descriptor is None:
+        package.views.frictionless_descriptor = _asked(lambda: _read_descriptor(package))
+    return package.views.frictionless_descriptor
 
 
 def run(package: Package) -> Outcome:
     """Validate the package with frictionless (descriptor, types, constraints, keys), once."""
     blocking = unreadable_files(package)
     if blocking:
-        package.cache["frictionless"] = Outcome(skipped_because=blocking)
-    if "frictionless" not in package.cache:
-        package.cache["frictionless"] = _asked(lambda: _validate_rows(package))
-    return package.cache["frictionless"]
+        package.views.frictionless_rows = Outcome(skipped_because=blocking)
+    if package.views.frictionless_rows is None:
+        package.views.frictionless_rows = _asked(lambda: _validate_rows(package))
+    return package.views.frictionless_rows
 
 
 def _asked(question) -> Outcome:

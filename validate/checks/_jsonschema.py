@@ -40,7 +40,7 @@ def usable_schema(package, resource) -> dict | None:
 
     Checks that read a schema's fields and keys use only schemas that pass, so that a
     malformed schema is reported once (by schema-profile) instead of crashing them."""
-    usable = package.cache.setdefault("usable_schemas", {})
+    usable = package.views.usable_schemas
     if resource.name not in usable:
         schema = resource.schema
         usable[resource.name] = schema if isinstance(schema, dict) and validator("tableschema.profile.json").is_valid(schema) else None

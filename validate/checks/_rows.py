@@ -24,11 +24,10 @@ def by_id(package: Package, name: str) -> dict[str, Record]:
     """Return the records of table `name` keyed by their ID ({} when the table has no single-column key).
 
     Built once per run and shared by the checks (read-only): at a million rows each build costs a second."""
-    cached = package.cache.get(("by_id", name))
-    if cached is None:
+    if name not in package.views.by_id:
         key = key_of(package, name)
-        cached = package.cache[("by_id", name)] = {r.cells[key]: r for r in records(package, name) if key and r.cells.get(key)}
-    return cached
+        package.views.by_id[name] = {r.cells[key]: r for r in records(package, name) if key and r.cells.get(key)}
+    return package.views.by_id[name]
 
 
 def known_ids(package: Package, name: str) -> Set[str] | None:
@@ -60,12 +59,12 @@ def path_of(package: Package, name: str) -> str:
 
 def snapshot_texts(package: Package) -> dict[str, str]:
     """Return {document_id: snapshot text} for documents whose snapshot is a readable resource."""
-    if "snapshots" not in package.cache:
+    if package.views.snapshots is None:
         texts = {}
         by_path = {r.path: r for r in package.resources}
         for record in records(package, "documents"):
             resource = by_path.get(record.cells.get("snapshot_path", ""))
             if resource is not None and resource.text is not None:
                 texts[record.cells.get("document_id", "")] = resource.text
-        package.cache["snapshots"] = texts
-    return package.cache["snapshots"]
+        package.views.snapshots = texts
+    return package.views.snapshots
