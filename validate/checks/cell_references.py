@@ -19,9 +19,7 @@ FAIL: notes "see docs/research/gone.md"  ->  missing-file
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate
 
 import regex
 
@@ -86,13 +84,9 @@ def check(package: Package) -> Iterator[Error]:
     for resource in package.resources:
         if resource.table is None:
             continue
-        header = resource.table.header
-        key_field = header[0] if header else ""
-        notes = [name for name in header if name in NOTE_FIELDS]
-        with_paths = _rows_with_paths(resource.table.records, [name for name in header if name not in NOTE_FIELDS and name != key_field])
-        for index, record in enumerate(resource.table.records):
-            for field in header if index in with_paths else notes:  # other cells of other rows hold no path
-                cell = record.cells.get(field, "")
+        key_field = resource.table.header[0] if resource.table.header else ""
+        for record in resource.table.records:
+            for field, cell in record.cells.items():
                 if not cell or field == key_field:
                     continue
                 if field in NOTE_FIELDS:
@@ -122,24 +116,6 @@ def check(package: Package) -> Iterator[Error]:
                     if resolved[cited]:
                         yield Error(ID, "missing-file", f"{field} cites {cited}, {resolved[cited]}.", resource.path, record.line, record.row, field,
                                     "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")
-
-
-def _rows_with_paths(records: list, fields: list[str]) -> set[int]:
-    """The indexes of the records with a PATH match in any of `fields`: one regex scan per column.
-
-    The column's cells are joined with NUL, which PATH can neither match nor see as a word or path
-    character, so each cell matches exactly as it would alone; a match's row is found by bisection."""
-    rows: set[int] = set()
-    for field in fields:
-        cells = [record.cells.get(field, "") for record in records]
-        joined = "\x00".join(cells)
-        if "/" not in joined:
-            continue
-        ends: list[int] = []
-        for match in PATH.finditer(joined):
-            ends = ends or list(accumulate(len(cell) + 1 for cell in cells))
-            rows.add(bisect_right(ends, match.start()))
-    return rows
 
 
 def _not_a_package_file(package: Package, cited: str, outside: bool) -> str | None:
