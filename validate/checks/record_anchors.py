@@ -14,7 +14,6 @@ FAIL: clm-042 with no span  ->  unanchored
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from ..csvio import whole_number
@@ -37,11 +36,12 @@ def check(package: Package) -> Iterator[Error]:
     """Yield unanchored records and verbatim fields that disagree with their spans."""
     if unreadable(package, "spans"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
-    spans = defaultdict(list)
+    spans: dict[tuple, list[dict[str, str]]] = {}
     for record in records(package, "spans"):
         cells = record.cells
-        spans[cells.get("target_table"), cells.get("target_id"), cells.get("role")].append(cells)
+        spans.setdefault((cells.get("target_table"), cells.get("target_id"), cells.get("role")), []).append(cells)
     for table, roles in REQUIRED_ROLES.items():
+        verbatim = [(column, role) for (vtable, column), role in VERBATIM.items() if vtable == table]
         file = path_of(package, table)
         key = key_of(package, table)
         if not key:
@@ -49,12 +49,12 @@ def check(package: Package) -> Iterator[Error]:
         for record in records(package, table):
             record_id = record.cells.get(key, "")
             for role in roles:
-                if not spans[table, record_id, role]:
+                if (table, record_id, role) not in spans:
                     yield Error(ID, "unanchored", f"{record_id} has no {role!r} span: nothing ties it to the words of the article.", file,
                                 record.line, record.row, key, f"Add a row to data/spans.csv with target_table {table}, target_id {record_id}, role {role}.")
-            for (vtable, column), role in VERBATIM.items():
-                anchored = spans[table, record_id, role]
-                if vtable != table or not anchored:
+            for column, role in verbatim:
+                anchored = spans.get((table, record_id, role))
+                if not anchored:
                     continue
                 exacts = [s.get("exact", "") for s in sorted(anchored, key=lambda s: whole_number(s.get("start_char")) or 0)]
                 value = record.cells.get(column, "")
