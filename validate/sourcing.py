@@ -133,13 +133,18 @@ def derive(tables: dict[str, Rows]) -> Rows:
     documents = {d.get("document_id", ""): d for d in tables.get("documents", [])}
     ranges = content_ranges(tables.get("spans", []))
     copies = copies_by_quote(tables.get("quote_wordings", []))
+    quotes, lineage = tables.get("quotes", []), tables.get("lineage", [])
+    quotes_near, lineage_near = _by_document(quotes, "quotes", "quote_id", ranges), _by_document(lineage, "lineage", "lineage_id", ranges)
+    quotes_with_id: dict[object, list[int]] = defaultdict(list)
+    for position, quote in enumerate(quotes):
+        quotes_with_id[quote.get("quote_id")].append(position)
     proposed: Rows = []
     for claim in tables.get("claims", []):
         claim_id = claim.get("claim_id", "")
         words = ranges.get(("claims", claim_id), [])
-        evidence = [("quotes", q) for q in tables.get("quotes", [])
-                    if q.get("quote_id") == claim.get("quote_id") or overlap(words, ranges.get(("quotes", q.get("quote_id", "")), []))]
-        evidence += [("lineage", p) for p in tables.get("lineage", []) if overlap(words, ranges.get(("lineage", p.get("lineage_id", "")), []))]
+        evidence: list[tuple[str, dict[str, str]]] = [
+            ("quotes", quotes[i]) for i in sorted(set(quotes_with_id.get(claim.get("quote_id"), [])) | _overlapping(words, quotes_near))]
+        evidence += [("lineage", lineage[i]) for i in sorted(_overlapping(words, lineage_near))]
         rows: Rows = []
         for table, record in evidence:
             basis, document_id = evidence_says(table, record, claim, documents)
@@ -154,6 +159,21 @@ def derive(tables: dict[str, Rows]) -> Rows:
                          "copy_document_id": "", "document_status": "unknown"})
         proposed += rows
     return proposed
+
+
+def _by_document(rows: Rows, table: str, id_field: str, ranges: dict) -> dict[str, list[tuple[int, int, int]]]:
+    """{document_id: [(start, end, position of the row)]} of the rows' content spans: a claim is compared
+    only with the passages of its own documents (linear in a corpus of many articles, not claims x quotes)."""
+    near: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for position, row in enumerate(rows):
+        for document, start, end in ranges.get((table, row.get(id_field, "")), []):
+            near[document].append((start, end, position))
+    return near
+
+
+def _overlapping(words: list[tuple[str, int, int]], near: dict[str, list[tuple[int, int, int]]]) -> set[int]:
+    """The positions of the rows with a content span sharing a character with one of `words` (as `overlap`)."""
+    return {position for document, start, end in words for s2, e2, position in near.get(document, ()) if start < e2 and s2 < end}
 
 
 def key(row: dict[str, str]) -> tuple[str, ...]:
