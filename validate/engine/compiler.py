@@ -147,9 +147,9 @@ def _direct(table: Table) -> bool:
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
     raw = f"raw{position}"
     names = [f"c{index}" for index in range(len(model.fields))]
+    cleanup: list[str] | None
     if len(table.records) > ARROW_ABOVE_ROWS:
-        if not (_direct(table) and _load_file(connection, raw, names, table)):
-            _load_arrow(connection, raw, model, table)
+        cleanup = (_direct(table) and _load_file(connection, raw, names, table)) or _load_arrow(connection, raw, model, table)
     else:
         # one query: each column is a VARCHAR[] parameter and the unnests zip them into rows
         # (row-by-row INSERTs with bound values cost about 80 us a row: 8 s for 100,000 rows)
@@ -157,29 +157,29 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
         columns += [list(map(itemgetter(field.get("name")), (record.cells for record in table.records))) for field in model.fields]
         unnests = ["unnest(?::BIGINT[]) AS _ord", "unnest(?::INTEGER[]) AS _width"] + [f"unnest(?::VARCHAR[]) AS {name}" for name in names]
         connection.execute(f"CREATE TEMP TABLE {raw} AS SELECT {', '.join(unnests)}", columns)
+        cleanup = [f"DROP TABLE {raw}"]
     # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
     nulled = ", ".join(f"CASE WHEN list_contains($missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
     # frictionless calls a row blank when every cell it has is empty, however many it has
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
     connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
                        f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {raw})", {"missing": list(model.missing_values)})
-    if connection.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [raw]).fetchone()[0]:
-        connection.execute(f"DROP VIEW {raw}")
-        connection.unregister(f"arrow_{raw}")
-    else:
-        connection.execute(f"DROP TABLE {raw}")
+    for statement in cleanup:
+        connection.execute(statement)
+    connection.unregister(f"arrow_{raw}")  # nothing to do unless the Arrow path registered it
 
 
 # DuckDB needs some null string; this one is refused below if any cell reads as NULL, so no cell is lost to it
 _NO_NULL = "\x01\x02\x03"
 
 
-def _load_file(connection, raw: str, names: list[str], table: Table) -> bool:
+def _load_file(connection, raw: str, names: list[str], table: Table) -> list[str] | None:
     """Have DuckDB read the CSV file itself (ten times faster than handing it Python strings).
 
     The records must come out exactly as Python's reader gave them: the same count, in file
     order (`_ord` is the insertion order), no NULL, and the reader strict, so that a file the
-    two could read differently fails here and takes the Arrow path instead."""
+    two could read differently fails here (None) and takes the Arrow path instead. Returns the
+    statements that drop what it made."""
     import duckdb
 
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
@@ -192,18 +192,16 @@ def _load_file(connection, raw: str, names: list[str], table: Table) -> bool:
         count, with_null = connection.execute(f"SELECT count(*), count(*) FILTER (WHERE {nulls}) FROM {raw}_file").fetchone()
         if count != len(table.records) or with_null:
             connection.execute(f"DROP TABLE {raw}_file")
-            return False
-        widths = len(names)
-        connection.execute(f"CREATE TEMP TABLE {raw} AS SELECT rowid AS _ord, {widths}::INTEGER AS _width, * FROM {raw}_file")
-        connection.execute(f"DROP TABLE {raw}_file")
-        return True
+            return None
+        connection.execute(f"CREATE TEMP VIEW {raw} AS SELECT rowid AS _ord, {len(names)}::INTEGER AS _width, * FROM {raw}_file")
+        return [f"DROP VIEW {raw}", f"DROP TABLE {raw}_file"]
     except duckdb.Error:
         connection.execute(f"DROP TABLE IF EXISTS {raw}_file")
-        return False
+        return None
 
 
-def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> None:
-    """Hand a large table to DuckDB as Arrow columns (fast for millions of rows)."""
+def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> list[str]:
+    """Hand a large table to DuckDB as Arrow columns (fast for millions of rows); return the statements that drop it."""
     import pyarrow as pa
 
     rows = [r.cells for r in table.records]
@@ -212,6 +210,7 @@ def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> None:
         columns[f"c{index}"] = pa.array(list(map(itemgetter(field.get("name")), rows)), pa.string())
     connection.register(f"arrow_{raw}", pa.table(columns))
     connection.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM arrow_{raw}")
+    return [f"DROP VIEW {raw}"]
 
 
 def _finding(model: TableModel, table: Table, index: int, code: str, field: str = "", cell: str = "", note: str = "",
