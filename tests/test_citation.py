@@ -247,3 +247,12 @@ def test_zenodo_json_names_the_version_in_the_fields_zenodo_documents():
 def test_zenodo_description_escapes_html(text):
     metadata = zenodo.zenodo_metadata({"description": text, "licenses": [{"name": "CC-BY-4.0"}]}, {"authors": []})
     assert metadata["description"] == "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>"
+
+
+def test_the_readme_reference_is_found_in_a_crlf_readme_and_without_a_date():
+    from validate.versioning.citation import readme_reference
+
+    line = "> Contributors (2026). A title (version 0.2.0)."
+    assert readme_reference().search("intro\r\n" + line + "\r\nmore\r\n")
+    assert readme_reference().search(line.replace("(2026)", "(n.d.)"))
+    assert not readme_reference().search(line.replace("(2026)", "(someday)"))

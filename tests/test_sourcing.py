@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import Counter
 
@@ -186,3 +187,15 @@ def test_claim_sources_reads_through_the_loader_and_never_writes_outside(tmp_pat
     assert claim_sources_main([str(root), "--write", "--created-at", "2026-11-28"]) == 2
     assert "error: the claims table cannot be read" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+
+
+def test_an_id_pattern_with_an_alternation_has_no_prefix_filter(minimal_package):
+    """`^clm-[0-9]{3}|zzz$` mentions `zzz` too, which holds no `clm-`: every note cell is searched for it."""
+    schema_path = minimal_package.parent / "schemas" / "claims.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    key = next(f for f in schema["fields"] if f["name"] == "claim_id")
+    key["constraints"]["pattern"] = "^clm-[0-9]{3}|zzz$"
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    prefix, mention, _ = cell_references.id_kinds(load(minimal_package))["claims"]
+    assert prefix == "" and mention.findall("see zzz") == ["zzz"]
+    assert cell_references.id_kinds(load(REPO / "datapackage.json"))["claims"][0] == "clm-"

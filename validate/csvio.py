@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,27 @@ class Record:
     width: int = -1  # cells actually present in the file (-1: unknown); cells are padded to the header
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """A table's file as it was read: its resolved path and its identity then (device, inode, size, modification time)."""
+
+    path: Path
+    identity: tuple[int, int, int, int]
+
+    @staticmethod
+    def identity_of(status: os.stat_result) -> tuple[int, int, int, int]:
+        """What must not change between two reads of the file."""
+        return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+    def unchanged(self) -> bool:
+        """True when the path is still that regular file, not replaced, edited or turned into a link."""
+        try:
+            status = os.lstat(self.path)
+        except OSError:
+            return False
+        return stat.S_ISREG(status.st_mode) and self.identity_of(status) == self.identity
+
+
 @dataclass
 class Table:
     """A parsed CSV file: the header and the records, in file order."""
@@ -32,8 +55,9 @@ class Table:
     header: list[str]
     records: list[Record] = field(default_factory=list)
     blank_lines: dict[int, int] = field(default_factory=dict)  # row -> line of each blank row (a record carries its own)
-    uniform: bool = True  # every record has exactly the header's cells (blank rows are not records)
-    file: Path | None = None  # the resolved file, when its bytes are plain enough for DuckDB's reader (see package.py)
+    uniform: bool = False  # set by the parser: every record has exactly the header's cells (blank rows are not records)
+    cell_chars: int = 0  # code points in all the records' cells: what another reader of the file must find too
+    file: SourceFile | None = None  # the file, when its bytes are plain enough for DuckDB's reader (see package.py)
     _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
 
     def line_of_row(self, row: int) -> int | None:
@@ -83,7 +107,7 @@ def parse_csv(text: str, *, max_cell: int = MAX_CELL, max_columns: int | None = 
 
 
 def _parse(reader, max_columns: int | None) -> Table:
-    table = Table([])
+    table = Table([], uniform=True)
     header: list[str] | None = None
     next_line, row = 1, 1
     for cells in reader:
@@ -99,6 +123,7 @@ def _parse(reader, max_columns: int | None) -> Table:
             continue
         if len(cells) != len(header):
             table.uniform = False
+        table.cell_chars += sum(map(len, cells))
         padded = cells + [""] * (len(header) - len(cells))
         # Cells beyond the header have no name to go under; len(cells) keeps their count for the checks.
         table.records.append(Record(dict(zip(header, padded, strict=False)), line, row, len(cells)))

@@ -54,6 +54,7 @@ class ErrorLog:
         self._folder: Path | None = None
         self._remove_folder: weakref.finalize | None = None
         self._count = 0
+        self._closed = False
         self.severities: Counter[str] = Counter()
         self.by_check: Counter[str] = Counter()
         self.by_code: Counter[str] = Counter()
@@ -81,7 +82,9 @@ class ErrorLog:
         return self._count > 0
 
     def __iter__(self) -> Iterator[Error]:
-        """Every error, in report order; may be iterated again (runs stay until `close`)."""
+        """Every error, in report order; may be iterated again (runs stay until `close`, after which reading is refused)."""
+        if self._closed:
+            raise ValueError("the error log is closed: its spilled errors are gone")
         self._sort_buffer()
         if not self._runs:
             return iter(list(self._buffer))  # a copy: adding while iterating must not change what is read
@@ -97,6 +100,7 @@ class ErrorLog:
         if self._remove_folder is not None:
             self._remove_folder()
         self._folder, self._remove_folder, self._runs = None, None, []
+        self._closed = True
 
     def __enter__(self) -> ErrorLog:
         return self
@@ -146,6 +150,10 @@ class ErrorLog:
     @staticmethod
     def _read(path: Path) -> Iterator[Error]:
         run: IO[str]
-        with open(path, encoding="utf-8") as run:
-            for line in run:
-                yield Error(*json.loads(line))
+        try:
+            with open(path, encoding="utf-8") as run:
+                for line in run:
+                    yield Error(*json.loads(line))
+        except OSError as error:  # the folder was cleaned away under the run, or the disk failed
+            raise SpillFailed(f"the sorted errors kept in {path.parent} could not be read back ({error.strerror or error}); "
+                              "run again, with a lower --max-errors or TMPDIR on another disk.") from error

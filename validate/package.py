@@ -13,6 +13,7 @@ that need it skip it. Only a descriptor that cannot be read at all stops the run
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .csvio import Record, Table, parse_csv
+from .csvio import Record, SourceFile, Table, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
 from .limits import DEFAULT, LimitExceeded, Limits
@@ -353,8 +354,12 @@ def _load_table(package: Package, resource: Resource, text: str) -> None:
         package.load_errors.append(Error("resource-files", "unparsable-csv", f"{resource.path} cannot be read as CSV: {message}.",
                                          resource.path, hint="Check for an unclosed quotation mark or a stray quote inside a cell."))
         return
-    if _duckdb_reads_alike(resource.data):
-        resource.table.file = package.safe_file(resource.path)
+    resolved = package.safe_file(resource.path) if _duckdb_reads_alike(resource.data) else None
+    if resolved is not None and not any(glob in str(resolved) for glob in "*?[{"):  # DuckDB would read such a path as a pattern
+        with contextlib.suppress(OSError):
+            status = os.lstat(resolved)
+            if resource.data is not None and status.st_size == len(resource.data):  # the file read above, not a newer one
+                resource.table.file = SourceFile(resolved, SourceFile.identity_of(status))
     if not resource.table.header:
         package.load_errors.append(Error("resource-files", "empty-csv", f"{resource.path} is empty: it has no header row.",
                                          resource.path, 1, hint="Put the header row (the column names of its schema) on line 1."))

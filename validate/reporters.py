@@ -185,4 +185,3 @@ render_github = _rendered(write_github)
 render_markdown = _rendered(write_markdown)
 
 WRITERS: dict[str, Callable[[Result, TextIO], None]] = {"text": write_text, "json": write_json, "github": write_github}
-REPORTERS: dict[str, Callable[[Result], str]] = {name: _rendered(write) for name, write in WRITERS.items()}

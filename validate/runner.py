@@ -104,15 +104,18 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     uses_frictionless = [c for c in chosen if c in FRICTIONLESS_CHECKS]
     if parallel and uses_frictionless and engine == "duckdb":
         _frictionless.start_inspect(package)
-    for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
-        try:
-            result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
-        except SpillFailed:
-            raise  # not the check's fault: no other check's errors could be kept either
-        except Exception as exception:  # a bug in a check must not hide the other checks' findings
-            result.crashed.append(check_id)
-            result.errors.add(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
-                                       "This is a bug in the validator; please report it with this message.", package.descriptor_file))
+    try:
+        for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
+            try:
+                result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
+            except SpillFailed:
+                raise  # not the check's fault: no other check's errors could be kept either
+            except Exception as exception:  # a bug in a check must not hide the other checks' findings
+                result.crashed.append(check_id)
+                result.errors.add(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
+                                           "This is a bug in the validator; please report it with this message.", package.descriptor_file))
+    finally:
+        _frictionless.finish(package)
     return result
 
 

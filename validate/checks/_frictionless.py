@@ -87,9 +87,20 @@ def start_inspect(package: Package) -> None:
                             resource_warnings=said.resource_warnings))
 
     process = context.Process(target=work, daemon=True)
-    process.start()
-    sender.close()
+    try:
+        process.start()
+    except OSError:  # no memory or process left to fork: `inspect` will run here instead
+        gc.unfreeze()
+        receiver.close()
+        return
+    finally:
+        sender.close()
     package.views.frictionless_pending = (process, receiver)
+
+
+def finish(package: Package) -> None:
+    """Collect a child that no check asked for (a run that stopped early), and unfreeze the collector."""
+    _answer_of_child(package)
 
 
 def _answer_of_child(package: Package) -> Outcome | None:

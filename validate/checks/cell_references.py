@@ -63,7 +63,10 @@ def id_kinds(package: Package) -> dict[str, tuple[str, regex.Pattern[str], set[s
         except (regex.error, RecursionError, OverflowError):
             continue  # a broken pattern is reported by the schema checks
         ids = {r.cells.get(key, "") for r in resource.table.records} if resource.table is not None else None
-        kinds[resource.name] = (match.group(1).split("-", 1)[0] + "-", mention, ids)
+        body = match.group(1)
+        # a literal prefix every mention holds; none when an alternation or an inline flag could let a mention do without it
+        prefix = "" if "|" in body or "(?" in body else body.split("-", 1)[0] + "-"
+        kinds[resource.name] = (prefix, mention, ids)
     return kinds
 
 

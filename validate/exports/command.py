@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
-from ..reporters import REPORTERS
+from ..reporters import render_text
 from ..safetext import visible_lines
 
 
@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     try:
         outputs = build(Path(args.path), Path(args.dist))
     except InvalidPackage as invalid:
-        sys.stdout.write(REPORTERS["text"](invalid.result))
+        sys.stdout.write(render_text(invalid.result))
         print("exports: not built, because the package is invalid (see above).", file=sys.stderr)
         return EXIT_INVALID
     except CannotRun as error:

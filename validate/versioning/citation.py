@@ -41,7 +41,7 @@ def readme_reference():
     """
     import re2  # on first use only: a few milliseconds to import
 
-    return re2.compile(r"(?m)^> .+ \(\d{4}\)\. .+ \(version \d+\.\d+\.\d+[^)\s]*\)\.[ \t]*$")
+    return re2.compile(r"(?m)^> .+ \((?:\d{4}|n\.d\.)\)\. .+ \(version \d+\.\d+\.\d+[^)\s]*\)\.[ \t\r]*$")  # `n.d.`: no date; \r: a CRLF README
 
 
 def author_name(author: dict) -> str:
