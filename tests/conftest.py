@@ -51,6 +51,16 @@ def minimal_package(tmp_path: Path) -> Path:
     return build_package(tmp_path / "package")
 
 
+@pytest.fixture(scope="session")
+def real_exports(tmp_path_factory) -> Path:
+    """One `exports` build of the repository's package per test process, read (never written) by the tests that need it."""
+    from validate.exports import command
+
+    folder = tmp_path_factory.mktemp("exports") / "dist"
+    assert command.main([str(REPO / "datapackage.json"), "--dist", str(folder)]) == 0
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def no_github_environment(monkeypatch):
     """Tests never write to a real job summary, nor switch to GitHub annotations, when run under GitHub Actions."""
