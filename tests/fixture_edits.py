@@ -46,7 +46,7 @@ def _edit_csv(file: Path, edit: dict) -> None:
         missing = set(edit["columns"]) - set(header)
         if missing:
             raise ValueError(f"{file.name} has no column {sorted(missing)}")
-        header = edit["columns"]
+        header = list(edit["columns"])
     if "rename" in edit:
         for old, new in edit["rename"].items():
             header[header.index(old)] = new
