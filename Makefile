@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test oracle lint fill normalize benchmark clean exports serve benchmark-exports diff release
+.PHONY: validate test oracle properties lint fill normalize benchmark clean exports serve benchmark-exports diff release
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(BIN)/validate-dataset $(CFF_VENV)/bin/cffconvert
 # The differential tests: the DuckDB engine against frictionless, on every fixture and on mutations.
 oracle: $(BIN)/validate-dataset
 	$(BIN)/python -m pytest -n auto -m oracle
+
+# The property tests at their full count; `make test` runs a quarter of it (tests/test_properties.py says why).
+properties: $(BIN)/validate-dataset
+	PROPERTY_EXAMPLES=full $(BIN)/python -m pytest -n auto tests/test_properties.py
 
 lint: $(BIN)/validate-dataset
 	$(BIN)/ruff check validate tests benchmarks

@@ -2,9 +2,9 @@
 
 A valid case under fixtures/valid/<case>/ is a complete package except for schemas/,
 which is always the repository's own (so the fixtures test the schemas we ship). An
-invalid case under fixtures/invalid/<case>/ holds only what differs from a valid package
-(`minimal`, or the one its expected.json names as `base`): files to replace, and an
-`expected.json` listing the exact errors.
+invalid case under fixtures/invalid/<case>/ is an `expected.json` listing the exact errors
+and the `edits` that make it from a valid package (`minimal`, or the one it names as
+`base`), plus whole files only where an edit cannot say it (bytes: fixtures/README.md).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import pytest
 
 from validate.fill import fill_descriptor
 
+from .fixture_edits import apply_edits
+
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
@@ -24,7 +26,7 @@ VALID = FIXTURES / "valid"
 
 
 def build_package(target: Path, case: Path | None = None, base: str = "minimal") -> Path:
-    """Copy a valid package (plus the repo's schemas) to `target`, overlay `case`; return the descriptor."""
+    """Copy a valid package (plus the repo's schemas) to `target`, overlay `case`'s files and apply its edits; return the descriptor."""
     spec = json.loads((case / "expected.json").read_text(encoding="utf-8")) if case is not None else {}
     shutil.copytree(VALID / spec.get("base", base), target, dirs_exist_ok=True)
     shutil.copytree(REPO / "schemas", target / "schemas", dirs_exist_ok=True)
@@ -34,6 +36,7 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
                 destination = target / source.relative_to(case)
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, destination)
+        apply_edits(target, spec.get("edits", []))
         for relative in spec.get("delete", []):
             doomed = target / relative
             shutil.rmtree(doomed) if doomed.is_dir() else doomed.unlink()
@@ -46,6 +49,16 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
 def minimal_package(tmp_path: Path) -> Path:
     """The descriptor of a fresh copy of the minimal valid package."""
     return build_package(tmp_path / "package")
+
+
+@pytest.fixture(scope="session")
+def real_exports(tmp_path_factory) -> Path:
+    """One `exports` build of the repository's package per test process, read (never written) by the tests that need it."""
+    from validate.exports import command
+
+    folder = tmp_path_factory.mktemp("exports") / "dist"
+    assert command.main([str(REPO / "datapackage.json"), "--dist", str(folder)]) == 0
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from validate.exports import command, queries
+from validate.exports import queries
 
 from .conftest import REPO
 
@@ -60,13 +60,12 @@ class VisibleText(html.parser.HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    dist = tmp_path_factory.mktemp("browser") / "dist"
-    assert command.main([str(REPO / "datapackage.json"), "--dist", str(dist)]) == 0
+def server(real_exports, tmp_path_factory):
+    dist, logs = real_exports, tmp_path_factory.mktemp("browser")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = (dist.parent / "datasette.log").open("wb")
+    log = (logs / "datasette.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(dist / f"{NAME}.sqlite"), "--metadata", str(dist / "metadata.json"),
                                 "--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -77,7 +76,7 @@ def server(tmp_path_factory):
                 break
             except OSError:
                 if process.poll() is not None:
-                    pytest.fail(f"datasette stopped: {(dist.parent / 'datasette.log').read_text()}")
+                    pytest.fail(f"datasette stopped: {(logs / 'datasette.log').read_text()}")
                 time.sleep(0.1)
         yield base
     finally:

@@ -43,10 +43,8 @@ def absent(cell: str):
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("exports") / "dist"
-    assert command.main([str(REPO / "datapackage.json"), "--dist", str(folder)]) == 0
-    return folder
+def dist(real_exports) -> Path:
+    return real_exports
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
+import jsonpatch
 import pytest
 
 from validate import run
 from validate.checks import CHECKS
 
-from .conftest import FIXTURES, build_package
+from .conftest import FIXTURES, REPO, VALID, build_package
 
 INVALID_CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 VALID_CASES = sorted(p.name for p in (FIXTURES / "valid").iterdir() if p.is_dir())
@@ -53,3 +56,42 @@ def test_frictionless_in_a_child_process_says_the_same(case, tmp_path):
     in_process, in_child = run(descriptor), run(descriptor, parallel=True)
     assert _errors(in_child) == _errors(in_process) and any(e["check"].endswith("frictionless") for e in _errors(in_process))
     assert [e.message for e in in_child.errors] == [e.message for e in in_process.errors]
+
+
+# What a canonical writer never writes, so only a whole file can hold it.
+BYTE_LEVEL = (b"\xef\xbb\xbf", b"\r", b"\x00")
+
+
+def _needs_a_whole_file(case, file) -> bool:
+    relative = file.relative_to(case).as_posix()
+    base = REPO if relative.startswith("schemas/") else VALID / json.loads((case / "expected.json").read_text(encoding="utf-8")).get("base", "minimal")
+    data = file.read_bytes()
+    if not (base / relative).exists() or any(mark in data for mark in BYTE_LEVEL) or not data.endswith(b"\n"):
+        return True
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except UnicodeDecodeError:
+        return True
+    return file.suffix == ".csv" and ([] in rows or len({len(row) for row in rows}) > 1)
+
+
+def test_a_case_holds_a_whole_file_only_where_an_edit_cannot_say_it():
+    whole = [file for case in INVALID_CASES for file in case.rglob("*") if file.is_file() and file.name != "expected.json"]
+    assert whole, "the byte-level cases hold whole files"
+    assert [f"{case.name}/{file.relative_to(case)}" for case in INVALID_CASES for file in whole
+            if file.is_relative_to(case) and not _needs_a_whole_file(case, file)] == []
+
+
+@pytest.mark.parametrize(("edit", "raised", "says"), [
+    ({"csv": "data/spans.csv", "row": "spn-9999", "set": {"note": "x"}}, ValueError, "spans.csv has no row 'spn-9999'"),
+    ({"csv": "data/spans.csv", "row": "spn-0005", "set": {"nte": "x"}}, ValueError, "spans.csv has no column 'nte'"),
+    ({"csv": "data/spans.csv", "insert": {"span_id": "spn-0099"}}, ValueError, "must give every column"),
+    ({"patch": "schemas/claims.schema.json", "ops": [{"op": "test", "path": "/fields/2/name", "value": "voice"}]}, jsonpatch.JsonPatchTestFailed, "voice"),
+    ({"text": "CHANGELOG.md", "replace": ["## [9.9.9]", "## [9.9.8]"]}, ValueError, "occurs 0 times"),
+], ids=["unknown-row", "unknown-column", "partial-row", "failed-test", "absent-passage"])
+def test_an_edit_that_does_not_fit_stops_the_build(edit, raised, says, tmp_path):
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "expected.json").write_text(json.dumps({"edits": [edit], "errors": []}), encoding="utf-8")
+    with pytest.raises(raised, match=says.replace("[", r"\[")):
+        build_package(tmp_path / "package", case)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from validate.csvio import parse_csv, render_csv
 from validate.reporters import render_markdown
 from validate.runner import run
 
-from .hostile import run_validator
+from .hostile import run_in_fork, run_in_new_interpreter, run_validator
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only (FIFOs, symlinks)")
 
@@ -31,6 +32,27 @@ def edit_descriptor(descriptor: Path, change) -> None:
 
 def resource_named(data: dict, name: str) -> dict:
     return next(r for r in data["resources"] if r["name"] == name)
+
+
+# --- The harness: a run forked from the warm interpreter is a fresh `python -m validate` -------
+
+@pytest.mark.parametrize("case", ["escapes-text", "escapes-json", "deep-json", "help", "bad-option"])
+def test_a_forked_run_says_what_a_fresh_interpreter_says(minimal_package, case):
+    """Same exit code and the same bytes on stdout and stderr: text and JSON reports, a refusal (exit 2), argparse's exit 0 and its error."""
+    if case.startswith("escapes"):
+        edit_descriptor(minimal_package, lambda d: d.update(name="pkg\ud800\x1b]0;owned\x07\u202eevil\nvalid: 0 error(s)"))
+    if case == "deep-json":
+        minimal_package.write_text('{"a": ' + "[" * 10_000 + "]" * 10_000 + "}", encoding="utf-8")
+    args = {"help": ("--help",), "bad-option": (str(minimal_package), "--format", "yaml")}.get(
+        case, (str(minimal_package), "--format", "text" if case == "escapes-text" else "json"))
+    forked, fresh = run_in_fork(args, 60, minimal_package.parent), run_in_new_interpreter(args, 60, minimal_package.parent)
+    assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    assert forked.stdout or forked.stderr
+
+
+def test_a_forked_run_past_its_time_is_killed(minimal_package):
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_validator(str(minimal_package), timeout=0)
 
 
 # --- Tracebacks: what crashed the loader now stops it with one message, exit 2 ---------------

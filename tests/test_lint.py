@@ -1,13 +1,16 @@
 """`make lint` stays clean: ruff and mypy, run from the venv as `make lint` runs them, exit 0.
 
 Both write no cache into the working tree: ruff runs with --no-cache, mypy with its cache in
-pytest's temporary folder.
+the system's temporary folder, one per checkout, kept between runs: mypy's incremental mode
+(what `make lint` uses too) rechecks what changed, so a warm run costs about 1 s, not 5.
 """
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -36,7 +39,8 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_finds_nothing(tmp_path):
-    result = _run([str(BIN / "mypy"), "--cache-dir", str(tmp_path / "mypy-cache"), "validate"])
+def test_mypy_finds_nothing():
+    cache = Path(tempfile.gettempdir()) / f"mypy-cache-{hashlib.sha256(str(REPO).encode()).hexdigest()[:12]}"
+    result = _run([str(BIN / "mypy"), "--cache-dir", str(cache), "validate"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout

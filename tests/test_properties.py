@@ -2,14 +2,21 @@
 never raises, prints strictly valid JSON (`--format json`) and no control character (`--format text`).
 
 Hypothesis mutates a copy of the minimal valid package: the bytes of its CSV files, any
-JSON value of its descriptor or of a schema, and span offsets. Examples are bounded
-(a few hundred in all) so the suite stays fast; each runs in-process and is restored.
+JSON value of its descriptor or of a schema, and span offsets. Each example runs in-process
+and is restored.
+
+How many: each example is one whole validator run (every check, DuckDB and frictionless:
+about 0.3 s), and `derandomize` replays the same examples on every run, so more of them in
+the edit-test loop would find nothing new run after run. `make test` runs a quarter of the
+full count (about 50 examples, a few seconds a worker); `make properties`, which CI runs
+(.ci/run), sets PROPERTY_EXAMPLES=full for the full 190.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -24,7 +31,15 @@ from validate.safetext import is_printable_report
 
 from .conftest import build_package
 
-SETTINGS = settings(max_examples=70, deadline=None, database=None, derandomize=True,
+FULL = os.environ.get("PROPERTY_EXAMPLES") == "full"
+
+
+def examples(full: int) -> int:
+    """The full count under `make properties`, a quarter of it otherwise (see above)."""
+    return full if FULL else full // 4
+
+
+SETTINGS = settings(max_examples=examples(70), deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 NASTY_STRINGS = st.sampled_from([
@@ -130,7 +145,7 @@ def test_mutated_descriptor_and_schema_values(package, data, output):
 OFFSETS = st.integers(-10, 10_000).map(str) | st.sampled_from(["", "٣", "1e3", " 5", "+5", "9" * 5000, "0x10", "\t5"])
 
 
-@settings(SETTINGS, max_examples=50)
+@settings(SETTINGS, max_examples=examples(50))
 @given(data=st.data(), output=st.sampled_from(["json", "text"]))
 def test_mutated_span_offsets(package, data, output):
     spans = package.parent / "data" / "spans.csv"
