@@ -37,7 +37,7 @@ LIMITS: tuple[Limit, ...] = (
     Limit("resources", 10_000, "resources in the descriptor", "ours has 13; each resource is opened and hashed"),
     Limit("file-bytes", 8 * 2**20, "bytes of one resource file (CSV table or text snapshot)",
           "95 times our largest table (88 kB). Set by memory: the loader keeps every row as a Python dict (about "
-          "3 KB a row; 1M rows took 3.4 GB), and a run on a stranger's input must stay under 1 GB"),
+          "2.6 KB a row at peak; the 1M-row benchmark package, 314 MB, took 2.7 GB), and a run on a stranger's input must stay under 1 GB"),
     Limit("package-bytes", 16 * 2**20, "bytes of all resource files together",
           "55 times this package (0.31 MB), for the same memory budget; raise it with --limit for a corpus on a bigger machine"),
     Limit("csv-columns", 1_000, "columns in the header of one CSV table", "ours have at most 21; very wide rows multiply the work of every check"),
