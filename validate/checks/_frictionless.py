@@ -73,9 +73,9 @@ def start_inspect(package: Package) -> None:
     import multiprocessing
 
     # The loaded package (millions of objects for a large one) stays alive to the end of the run:
-    # frozen, the child's collections do not touch its pages (each touch copies a page: 3 GB at
-    # 1M rows) and neither do the parent's, which no longer walk it again and again. Unfrozen
-    # when the answer is read, so that a long-lived caller frees the package as usual.
+    # frozen, the child's collections do not touch its pages (each touch would copy a page of the
+    # parent) and neither do the parent's, which no longer walk it again and again. Unfrozen when
+    # the answer is read, so that a long-lived caller frees the package as usual.
     gc.freeze()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)

@@ -152,7 +152,7 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
         cleanup = (_direct(table) and _load_file(connection, raw, names, table)) or _load_arrow(connection, raw, model, table)
     else:
         # one query: each column is a VARCHAR[] parameter and the unnests zip them into rows
-        # (row-by-row INSERTs with bound values cost about 80 us a row: 8 s for 100,000 rows)
+        # (the 500-row INSERTs with bound values this replaced took 8.3 s for the 100,000-row package)
         columns = [list(range(len(table.records))), [record.width for record in table.records]]
         columns += [list(map(itemgetter(field.get("name")), (record.cells for record in table.records))) for field in model.fields]
         unnests = ["unnest(?::BIGINT[]) AS _ord", "unnest(?::INTEGER[]) AS _width"] + [f"unnest(?::VARCHAR[]) AS {name}" for name in names]
@@ -183,9 +183,9 @@ def _load_file(connection, raw: str, names: list[str], table: Table) -> list[str
     returns None and the table takes the Arrow path. Returns the statements that drop what it made."""
     import duckdb
 
-    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
     if table.file is None or not names or not table.file.unchanged():
         return None
+    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
     try:
         connection.execute(f"CREATE TEMP TABLE {raw}_file AS SELECT * FROM read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', "
                            f"new_line = '\\n', strict_mode = true, null_padding = false, auto_detect = false, nullstr = ?, "
