@@ -10,16 +10,29 @@ import contextlib
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 _SCALAR = re.compile(r"-?[0-9][0-9.eE+-]*|true|false|null")
 _SPACE = re.compile(r"[ \t\r\n]*")
 
 
-def value_lines(text: str) -> dict[str, int]:
-    """Return {json_path: line} for every value in `text`; paths look like `$.resources[2].hash`.
+def value_lines(text: str) -> Mapping[str, int]:
+    """Return {json_path: line} for every value in `text` (read-only); paths look like `$.resources[2].hash`.
 
     Linear in the text; recursion is as deep as the JSON, which the loader bounds (`json-depth`)
-    before calling this."""
+    before calling this. A text of up to 1 MB is mapped once per process: a long-lived caller
+    (the tests) reads the package's own schemas again and again."""
+    return _remembered_lines(text) if len(text) <= 1_000_000 else _value_lines(text)
+
+
+@lru_cache(maxsize=64)
+def _remembered_lines(text: str) -> Mapping[str, int]:
+    return MappingProxyType(_value_lines(text))
+
+
+def _value_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     newlines = [match.start() for match in re.finditer("\n", text)]
 
@@ -64,7 +77,7 @@ def value_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def line_for(lines: dict[str, int], path: str) -> int | None:
+def line_for(lines: Mapping[str, int], path: str) -> int | None:
     """Return the line of `path`, or of its nearest ancestor that has one."""
     while path:
         if path in lines:

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,7 +100,7 @@ class Package:
     descriptor_path: Path
     descriptor_text: str
     descriptor: dict
-    json_lines: dict[str, int]
+    json_lines: Mapping[str, int]
     resources: list[Resource] = field(default_factory=list)
     schema_texts: dict[str, str] = field(default_factory=dict)
     load_errors: list[Error] = field(default_factory=list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from jsonschema import Draft202012Validator
@@ -43,12 +43,36 @@ def usable_schema(package, resource) -> dict | None:
     usable = package.views.usable_schemas
     if resource.name not in usable:
         schema = resource.schema
-        usable[resource.name] = schema if isinstance(schema, dict) and validator("tableschema.profile.json").is_valid(schema) else None
+        usable[resource.name] = schema if isinstance(schema, dict) and not profile_problems(schema, "tableschema.profile.json") else None
     return usable[resource.name]
 
 
 def iter_profile_errors(check_id: str, instance: object, profile_name: str, file: str, line_of) -> Iterator[Error]:
     """Validate `instance` against a profile; yield one Error per problem found."""
+    for code, path, message in profile_problems(instance, profile_name):
+        yield Error(check_id, code, message, file, line_of(path), field=path, hint=_HINTS.get(code, ""))
+
+
+def profile_problems(instance: object, profile_name: str) -> tuple[tuple[str, str, str], ...]:
+    """(code, JSON path, message) of each problem of `instance` against a profile, in jsonschema's order.
+
+    The same schema is judged again and again by a long-lived caller (the tests run the
+    package's own twelve schemas in every case: a third of each run), so the verdict on a JSON
+    text of up to 1 MB is remembered; it depends on nothing else."""
+    text = json.dumps(instance, ensure_ascii=False)
+    return _remembered_problems(text, profile_name) if len(text) <= _REMEMBERED_CHARS else _problems(instance, profile_name)
+
+
+_REMEMBERED_CHARS = 1_000_000
+
+
+@lru_cache(maxsize=64)
+def _remembered_problems(text: str, profile_name: str) -> tuple[tuple[str, str, str], ...]:
+    return _problems(json.loads(text), profile_name)
+
+
+def _problems(instance: object, profile_name: str) -> tuple[tuple[str, str, str], ...]:
+    found = []
     for error in validator(profile_name).iter_errors(instance):
         if error.context:  # anyOf/oneOf/if-then: report the most relevant branch
             error = best_match(error.context)
@@ -58,8 +82,8 @@ def iter_profile_errors(check_id: str, instance: object, profile_name: str, file
             unexpected = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             if unexpected:
                 path = f"{path}.{unexpected[0]}"
-        yield Error(check_id, str(error.validator), f"{_where(error)}: {_plain(error)}", file, line_of(path), field=path,
-                    hint=_HINTS.get(str(error.validator), ""))
+        found.append((str(error.validator), path, f"{_where(error)}: {_plain(error)}"))
+    return tuple(found)
 
 
 def _where(error: ValidationError) -> str:
