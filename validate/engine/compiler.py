@@ -148,22 +148,25 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
     raw = f"raw{position}"
     names = [f"c{index}" for index in range(len(model.fields))]
     cleanup: list[str] | None
+    parameters: list[Any] = []
     if len(table.records) > ARROW_ABOVE_ROWS:
         cleanup = (_direct(table) and _load_file(connection, raw, names, table)) or _load_arrow(connection, raw, model, table)
+        source = raw
     else:
-        # one query: each column is a VARCHAR[] parameter and the unnests zip them into rows
-        # (the 500-row INSERTs with bound values this replaced took 8.3 s for the 100,000-row package)
-        columns = [list(range(len(table.records))), [record.width for record in table.records]]
-        columns += [list(map(itemgetter(field.get("name")), (record.cells for record in table.records))) for field in model.fields]
+        # each column is a VARCHAR[] parameter and the unnests zip them into rows, inside the one
+        # statement below (the 500-row INSERTs with bound values this replaced took 8.3 s for the
+        # 100,000-row package; a table of its own costs two more statements per table)
+        parameters = [list(range(len(table.records))), [record.width for record in table.records]]
+        parameters += [list(map(itemgetter(field.get("name")), (record.cells for record in table.records))) for field in model.fields]
         unnests = ["unnest(?::BIGINT[]) AS _ord", "unnest(?::INTEGER[]) AS _width"] + [f"unnest(?::VARCHAR[]) AS {name}" for name in names]
-        connection.execute(f"CREATE TEMP TABLE {raw} AS SELECT {', '.join(unnests)}", columns)
-        cleanup = [f"DROP TABLE {raw}"]
+        source, cleanup = f"(SELECT {', '.join(unnests)})", []
     # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
-    nulled = ", ".join(f"CASE WHEN list_contains($missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
+    nulled = ", ".join(f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
     # frictionless calls a row blank when every cell it has is empty, however many it has
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
     connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
-                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {raw})", {"missing": list(model.missing_values)})
+                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {source} CROSS JOIN (SELECT ?::VARCHAR[] AS _missing))",
+                       [*parameters, list(model.missing_values)])
     for statement in cleanup:
         connection.execute(statement)
     connection.unregister(f"arrow_{raw}")  # nothing to do unless the Arrow path registered it
