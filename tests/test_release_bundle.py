@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from validate import run
 from validate.versioning import bundle, release_cli
 from validate.versioning import citation as citation_fields
 
@@ -131,8 +133,9 @@ def test_rebuilding_a_recorded_commit_gives_the_recorded_sha256(tmp_path, capsys
     assert hashlib.sha256(next((root / "dist-b").glob("*.zip")).read_bytes()).hexdigest() == record["sha256"]
 
 
-def test_the_recorded_0_1_0_bundle_rebuilds_from_its_commit(tmp_path, capsys):
-    record = json.loads((REPO / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("record_file", sorted((REPO / "releases").glob("*.json")), ids=lambda path: path.stem)
+def test_every_recorded_bundle_rebuilds_from_its_commit_in_its_layout(tmp_path, capsys, record_file):
+    record = json.loads(record_file.read_text(encoding="utf-8"))
     if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", record["commit"]], check=False, capture_output=True).returncode != 0:
         pytest.skip("not a clone with the 0.1.0 commit")
     assert release_cli.main([str(REPO), "--from", record["commit"], "--out", str(tmp_path)]) == 0
@@ -187,3 +190,19 @@ def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_
     assert release_cli.main([str(root), "--metadata"]) == 2
     assert "could not be rewritten safely" in capsys.readouterr().err
     assert citation_path.read_text(encoding="utf-8") == folded and "(2019)" in readme_path.read_text(encoding="utf-8")
+
+
+def test_a_bundle_of_this_package_validates_on_its_own_and_its_links_resolve(tmp_path):
+    """Cells cite docs/research and README links docs/ and releases/: the bundle holds them (layout 2)."""
+    built = bundle.build(REPO, tmp_path / "out", int(EPOCH), with_exports=False)
+    with zipfile.ZipFile(built.path) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    root = next((tmp_path / "unpacked").iterdir())
+    result = run(root / "datapackage.json")
+    assert result.valid, [(e.check, e.code, e.file, e.line) for e in result.errors][:5]
+    broken = []
+    for document in [root / "README.md", root / "CONTRIBUTING.md", *sorted((root / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)", document.read_text(encoding="utf-8")):
+            if not re.match(r"[a-z]+:", target) and not (document.parent / target).exists():
+                broken.append(f"{document.relative_to(root)} -> {target}")
+    assert broken == []

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import regex
 
 from ..errors import Error
-from ..package import Package
+from ..package import Package, UnsafePath
 
 ID = "cell-references"
 SUMMARY = "Row IDs named in notes exist, and every package file a cell cites is in the package."
@@ -123,7 +123,10 @@ def check(package: Package) -> Iterator[Error]:
 
 def _not_a_package_file(package: Package, cited: str, outside: bool) -> str | None:
     """Why `cited` is not a file of the package, or None when it is one."""
-    file = None if outside else package.safe_file(cited)
-    if file is None:
+    if outside:
         return "outside the package"
-    return None if file.is_file() else "not a file of the package"
+    try:
+        package.inside(cited)
+    except UnsafePath as error:
+        return {"missing-file": "which the package does not hold", "not-a-file": "not a file of the package"}.get(error.code, "outside the package")
+    return None

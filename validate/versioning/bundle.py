@@ -23,8 +23,22 @@ from pathlib import Path
 from ..errors import CannotRun
 
 REQUIRED_FILES = ("datapackage.json", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
-OPTIONAL_FILES = (".zenodo.json",)
-FOLDERS = ("schemas", "sources")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a bundle holds besides the required files and the resources: one numbered layout per
+    change, so that a recorded release is always rebuilt as it was built (its record names it)."""
+
+    optional_files: tuple[str, ...]
+    folders: tuple[str, ...]
+
+
+LAYOUTS = {
+    1: Layout((".zenodo.json",), ("schemas", "sources")),  # 0.1.0 to 0.2.1: no docs, so cells citing docs/research had nothing to point at
+    2: Layout((".zenodo.json", "CONTRIBUTING.md"), ("schemas", "sources", "docs", "releases")),  # the bundle validates on its own
+}
+CURRENT_LAYOUT = 2
 EXPORTS = "dist"  # built by `make exports`; git ignores it; bundled under exports/ when present
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 
@@ -54,21 +68,23 @@ def source_date_epoch(root: Path) -> int:
     return int(result.stdout.strip())
 
 
-def package_files(root: Path, descriptor: dict) -> list[str]:
+def package_files(root: Path, descriptor: dict, layout: int = CURRENT_LAYOUT) -> list[str]:
     """Every file the bundle holds, as package-relative POSIX paths, sorted."""
+    if layout not in LAYOUTS:
+        raise CannotRun(f"bundle layout {layout} is not one this validator knows ({', '.join(map(str, LAYOUTS))}); use a newer one.")
     files = set()
     for name in REQUIRED_FILES:
         if not (root / name).is_file():
             raise CannotRun(f"{name} is missing; a release bundle must hold it.")
         files.add(name)
-    files.update(name for name in OPTIONAL_FILES if (root / name).is_file())
+    files.update(name for name in LAYOUTS[layout].optional_files if (root / name).is_file())
     resources = listed if isinstance(listed := descriptor.get("resources"), list) else []
     for resource in resources:
         for key in ("path", "schema"):
             value = resource.get(key) if isinstance(resource, dict) else None
             if isinstance(value, str):
                 files.add(_inside(root, value))
-    for folder in FOLDERS:
+    for folder in LAYOUTS[layout].folders:
         files.update(_inside(root, path.relative_to(root).as_posix()) for path in (root / folder).rglob("*") if path.is_file())
     return sorted(files)
 
@@ -102,8 +118,8 @@ def _entry(name: str, epoch: int) -> zipfile.ZipInfo:
     return info
 
 
-def build(root: Path, out_dir: Path, epoch: int, with_exports: bool = True) -> Bundle:
-    """Build the bundle of the package in `root` into `out_dir`; written whole or not at all."""
+def build(root: Path, out_dir: Path, epoch: int, with_exports: bool = True, layout: int = CURRENT_LAYOUT) -> Bundle:
+    """Build the bundle of the package in `root` into `out_dir` (in bundle `layout`); written whole or not at all."""
     root = root.resolve()
     try:
         descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
@@ -115,7 +131,7 @@ def build(root: Path, out_dir: Path, epoch: int, with_exports: bool = True) -> B
     if not isinstance(name, str) or not isinstance(version, str) or not name or "/" in name + version:
         raise CannotRun("datapackage.json needs a `name` and a `version` to name the bundle.")
     top = f"{name}-{version}"
-    contents: dict[str, bytes] = {path: (root / path).read_bytes() for path in package_files(root, descriptor)}
+    contents: dict[str, bytes] = {path: (root / path).read_bytes() for path in package_files(root, descriptor, layout)}
     if with_exports:
         contents.update({f"exports/{path}": (root / EXPORTS / path).read_bytes() for path in export_files(root)})
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(contents.items()))

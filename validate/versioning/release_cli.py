@@ -28,7 +28,7 @@ from ..safetext import visible_lines
 from . import bundle, prepare, zenodo
 from .bumps import Version, highest, judge
 from .changes import compare
-from .records import RECORDS, latest
+from .records import RECORDS, latest, records
 from .sides import export_revision, git_commit, open_side, run_git
 
 
@@ -94,15 +94,21 @@ def _prepare(repo: Path, version: str, date: str) -> int:
     return EXIT_OK
 
 
-def _build(root: Path, out: Path, epoch: int, with_exports: bool, check: bool = True) -> bundle.Bundle | None:
+def _build(root: Path, out: Path, epoch: int, with_exports: bool, check: bool = True, layout: int = bundle.CURRENT_LAYOUT) -> bundle.Bundle | None:
     if not check:
-        return bundle.build(root, out, epoch, with_exports)
+        return bundle.build(root, out, epoch, with_exports, layout)
     result = run(str(root / "datapackage.json"))
     if not result.valid or result.crashed:
         sys.stdout.write(render_text(result))
         print("error: the package is invalid; no bundle was built.", file=sys.stderr)
         return None
-    return bundle.build(root, out, epoch, with_exports)
+    return bundle.build(root, out, epoch, with_exports, layout)
+
+
+def _layout_of(repo: Path, commit: str) -> int:
+    """The layout a recorded release of `commit` was built in (records before layouts: 1); the current one otherwise."""
+    recorded = [record for record in records(repo) if record.get("commit") == commit]
+    return int(recorded[0].get("layout", 1)) if recorded else bundle.CURRENT_LAYOUT
 
 
 def main(argv: list[str]) -> int:
@@ -132,13 +138,15 @@ def main(argv: list[str]) -> int:
             if commit is None:
                 raise CannotRun(f"{args.revision!r} is not a git revision of {repo}.")
             epoch = int(run_git(repo, "log", "-1", "--format=%ct", commit).stdout.strip())
+            layout = _layout_of(repo, commit)
             with tempfile.TemporaryDirectory(prefix="validate-release-") as temporary:
                 export_revision(commit, repo, Path(temporary))
                 # not validated again: today's checks may postdate the revision, which was validated when it was made
-                built = _build(Path(temporary), out, epoch, with_exports=False, check=False)
+                built = _build(Path(temporary), out, epoch, with_exports=False, check=False, layout=layout)
         else:
             commit = git_commit(repo)
             epoch = bundle.source_date_epoch(repo)
+            layout = bundle.CURRENT_LAYOUT
             built = _build(repo, out, epoch, with_exports=not args.no_exports)
     except CannotRun as error:
         print(f"error: {visible_lines(error)}", file=sys.stderr)
@@ -161,7 +169,7 @@ def main(argv: list[str]) -> int:
             return EXIT_INVALID
     version = built.path.name.removesuffix(".zip").rsplit("-", 1)[1]
     record = {"version": version, "bundle": built.path.name, "sha256": built.sha256, "commit": commit,
-              "source_date_epoch": epoch, "exports_included": exports > 0,
+              "source_date_epoch": epoch, "exports_included": exports > 0, "layout": layout,
               "built_from": f"git revision {args.revision}" if args.revision else "work tree at the commit"}
     target = repo / RECORDS / f"{version}.json"
     if target.exists():
