@@ -61,9 +61,11 @@ benchmark-exports: $(BIN)/validate-dataset
 serve: exports
 	$(BIN)/datasette serve dist/*.sqlite --metadata dist/metadata.json --host 127.0.0.1 --port 8001
 
-# What changed since BASE (default: the newest release in releases/) and the bump it needs.
+# What changed since BASE (default: the newest release in releases/), the bump the next release needs,
+# and whether CHANGELOG.md's Unreleased section says so (as the pull-request check runs it; a release
+# checks the bump itself with `release --prepare`).
 diff: $(BIN)/validate-dataset
-	$(BIN)/python -m validate diff $(BASE)
+	$(BIN)/python -m validate diff --require-changelog $(BASE)
 
 # Validate, then build dist/<name>-<version>.zip (reproducible, with SHA256SUMS); docs/releasing.md.
 release: $(BIN)/validate-dataset

@@ -83,3 +83,18 @@ def test_sentences_as_json(capsys):
     assert listing[0]["number"] == 1 and set(listing[0]) == {"number", "line", "start_char", "end_char", "text"}
     text = (REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8")
     assert all(text[s["start_char"]:s["end_char"]] == s["text"] for s in listing)
+
+
+def test_a_python_without_the_dependencies_is_told_so_not_called_a_bug(minimal_package, monkeypatch):
+    """`python3 -m validate` run by a Python without duckdb: exit 2, naming the module and `make validate`."""
+    from validate import runner
+    from validate.checks import CHECKS
+    from validate.errors import CannotRun
+
+    def without_duckdb(package):
+        raise ModuleNotFoundError("No module named 'duckdb'", name="duckdb")
+        yield
+
+    monkeypatch.setattr(CHECKS["table-frictionless"], "check", without_duckdb)
+    with pytest.raises(CannotRun, match=r"duckdb is not installed in this Python .* `make validate`"):
+        runner.run(minimal_package)

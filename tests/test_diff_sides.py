@@ -110,7 +110,11 @@ def test_pull_request_mode_needs_an_unreleased_note_not_a_version(tmp_path, monk
     assert "FAIL: these changes need a note in CHANGELOG.md's `Unreleased` section; none was added" in capsys.readouterr().out
     changelog.write_text(with_section.replace("## [Unreleased]\n", "## [Unreleased]\n\n- clm-001: nearly, not almost.\n"), encoding="utf-8")
     assert diff_cli.main(["old", "new", "--require-changelog"]) == 0
-    assert "OK: CHANGELOG.md's Unreleased section says what changed" in capsys.readouterr().out
+    report = capsys.readouterr().out
+    assert "OK: CHANGELOG.md's Unreleased section says what changed" in report
+    assert "OK: a pull request leaves the version as it is; the next release needs a patch bump." in report and "FAIL" not in report
+    assert diff_cli.main(["old", "new", "--require-changelog", "--format", "markdown"]) == 0
+    assert "❌" not in capsys.readouterr().out
     assert diff_cli.main(["old", "new"]) == 1  # a release still needs the version bump
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from .checks import CHECKS, _frictionless
 from .errorlog import SPILL_AFTER, ErrorLog, SpillFailed
-from .errors import Error, Severity
+from .errors import CannotRun, Error, Severity
 from .limits import DEFAULT, Limits
 from .package import Package, load
 
@@ -110,6 +111,9 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
                 result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
             except SpillFailed:
                 raise  # not the check's fault: no other check's errors could be kept either
+            except ModuleNotFoundError as missing:  # run by a Python without the pinned dependencies: not a bug, and no check can be trusted
+                raise CannotRun(f"{missing.name or 'a dependency'} is not installed in this Python ({sys.executable}). Run `make validate`, which "
+                                "installs the pinned dependencies into .venv, and use `.venv/bin/python -m validate`.") from None
             except Exception as exception:  # a bug in a check must not hide the other checks' findings
                 result.crashed.append(check_id)
                 result.errors.add(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "

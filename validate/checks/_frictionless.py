@@ -10,6 +10,7 @@ pattern) and checked by the engine's RE2 instead.
 from __future__ import annotations
 
 import gc
+import importlib.util
 import json
 import os
 from dataclasses import dataclass, field
@@ -68,7 +69,8 @@ def start_inspect(package: Package) -> None:
     and the machine has two cores. The child is handed nothing but what `inspect` would do here
     (a package with no unsafe reference; otherwise `inspect` answers without frictionless), and
     sends back plain data. Without fork, `inspect` simply runs in this process when asked."""
-    if not hasattr(os, "fork") or package.views.frictionless_descriptor is not None or unreadable_files(package):
+    if not hasattr(os, "fork") or package.views.frictionless_descriptor is not None or unreadable_files(package) \
+            or importlib.util.find_spec("frictionless") is None:  # not installed: the run says so, the child would only print a traceback
         return
     import multiprocessing
 
