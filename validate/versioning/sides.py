@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from ..errors import CannotRun
+from . import bundle
 
 MAX_MEMBER_BYTES = 200_000_000
 MAX_MEMBERS = 10_000
@@ -86,7 +87,8 @@ def _unzip(bundle: Path, target: Path) -> None:
 
 
 # Besides the resources and schemas the descriptor names, the files a release needs.
-PACKAGE_FILES = ("datapackage.json", "CHANGELOG.md", "CITATION.cff", "README.md", "LICENSE", ".zenodo.json", "schemas", "sources")
+# what a git revision is read for: every file and folder any bundle layout holds (the resources are added from its descriptor)
+PACKAGE_FILES = tuple(sorted({*bundle.REQUIRED_FILES, *(name for layout in bundle.LAYOUTS.values() for name in (*layout.optional_files, *layout.folders))}))
 
 
 def run_git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess:
