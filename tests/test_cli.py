@@ -98,3 +98,16 @@ def test_a_python_without_the_dependencies_is_told_so_not_called_a_bug(minimal_p
     monkeypatch.setattr(CHECKS["table-frictionless"], "check", without_duckdb)
     with pytest.raises(CannotRun, match=r"duckdb is not installed in this Python .* `make validate`"):
         runner.run(minimal_package)
+
+
+def test_a_missing_module_of_the_validator_itself_is_a_crash_not_an_install_problem(minimal_package, monkeypatch):
+    from validate import runner
+    from validate.checks import CHECKS
+
+    def mistyped_import(package):
+        raise ModuleNotFoundError("No module named 'validate.nowhere'", name="validate.nowhere")
+        yield
+
+    monkeypatch.setattr(CHECKS["coverage"], "check", mistyped_import)
+    result = runner.run(minimal_package)
+    assert result.crashed == ["coverage"] and any(e.code == "check-crashed" for e in result.errors)

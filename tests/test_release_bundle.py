@@ -119,7 +119,7 @@ def test_release_records_a_clean_commit_and_refuses_a_dirty_one(tmp_path, capsys
         handle.write("An uncommitted line.\n")
     capsys.readouterr()
     assert release_cli.main([str(root), "--record"]) == 1
-    assert "not recorded: uncommitted changes in README.md" in capsys.readouterr().err
+    assert "not recorded: uncommitted, untracked or ignored files in README.md" in capsys.readouterr().err
     assert not (root / "releases" / "0.1.0.json").exists()
 
 
@@ -206,3 +206,25 @@ def test_a_bundle_of_this_package_validates_on_its_own_and_its_links_resolve(tmp
             if not re.match(r"[a-z]+:", target) and not (document.parent / target).exists():
                 broken.append(f"{document.relative_to(root)} -> {target}")
     assert broken == []
+
+
+@pytest.mark.parametrize("layout", ["2x", True, 2.7, 99])
+def test_a_record_naming_an_unknown_layout_cannot_run(tmp_path, capsys, layout):
+    root = package_with_release_files(tmp_path / "p")
+    commit = git(root, "rev-parse", "HEAD").strip()
+    (root / "releases").mkdir(exist_ok=True)
+    record = {"version": "0.1.0", "bundle": "x.zip", "sha256": "0" * 64, "commit": commit, "layout": layout}
+    (root / "releases" / "0.1.0.json").write_text(json.dumps(record), encoding="utf-8")
+    assert release_cli.main([str(root), "--from", commit, "--out", "dist"]) == 2
+    assert "names bundle layout" in capsys.readouterr().err
+
+
+def test_an_ignored_file_in_a_bundled_folder_is_not_recorded(tmp_path, capsys):
+    root = package_with_release_files(tmp_path / "p")
+    (root / ".gitignore").write_text("__pycache__/\n", encoding="utf-8")
+    git(root, "add", ".gitignore")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "ignore caches")
+    (root / "schemas" / "__pycache__").mkdir()
+    (root / "schemas" / "__pycache__" / "x.pyc").write_bytes(b"x")
+    assert release_cli.main([str(root), "--record", "--out", "dist"]) == 1
+    assert "not recorded: uncommitted, untracked or ignored files in schemas/__pycache__/" in capsys.readouterr().err

@@ -152,6 +152,9 @@ def _validate(argv: list[str]) -> int:
             sys.stdout.flush()
         except BrokenPipeError:  # the reader stopped early (`| head`): the package was judged all the same
             _silence_stdout()
+        except CannotRun as error:  # the errors kept in the temporary folder could not be read back
+            sys.stdout.flush()
+            return _cannot_run(str(error), "cannot-run", False)
     return verdict
 
 

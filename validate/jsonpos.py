@@ -22,12 +22,16 @@ def value_lines(text: str) -> Mapping[str, int]:
     """Return {json_path: line} for every value in `text` (read-only); paths look like `$.resources[2].hash`.
 
     Linear in the text; recursion is as deep as the JSON, which the loader bounds (`json-depth`)
-    before calling this. A text of up to 1 MB is mapped once per process: a long-lived caller
-    (the tests) reads the package's own schemas again and again."""
-    return _remembered_lines(text) if len(text) <= 1_000_000 else _value_lines(text)
+    before calling this. A text of up to 32 kB (a schema, a descriptor) is mapped once per process:
+    a long-lived caller (the tests) reads the package's own schemas again and again. The map of a
+    text is about forty times its size, so the cache holds at most 32 of them: 40 MB at worst."""
+    return _remembered_lines(text) if len(text) <= REMEMBERED_CHARS else _value_lines(text)
 
 
-@lru_cache(maxsize=64)
+REMEMBERED_CHARS = 32_000
+
+
+@lru_cache(maxsize=32)
 def _remembered_lines(text: str) -> Mapping[str, int]:
     return MappingProxyType(_value_lines(text))
 

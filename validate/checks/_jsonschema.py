@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..errors import Error
+from ..jsonpos import REMEMBERED_CHARS
 
 # The profiles ship inside the package (validate/profiles/), so an installed validator finds them from any folder.
 PROFILES = resources.files("validate") / "profiles"
@@ -58,15 +59,12 @@ def profile_problems(instance: object, profile_name: str) -> tuple[tuple[str, st
 
     The same schema is judged again and again by a long-lived caller (the tests run the
     package's own twelve schemas in every case: a third of each run), so the verdict on a JSON
-    text of up to 1 MB is remembered; it depends on nothing else."""
+    text of up to 32 kB is remembered (32 of them at most); it depends on nothing else."""
     text = json.dumps(instance, ensure_ascii=False)
-    return _remembered_problems(text, profile_name) if len(text) <= _REMEMBERED_CHARS else _problems(instance, profile_name)
+    return _remembered_problems(text, profile_name) if len(text) <= REMEMBERED_CHARS else _problems(instance, profile_name)
 
 
-_REMEMBERED_CHARS = 1_000_000
-
-
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=32)
 def _remembered_problems(text: str, profile_name: str) -> tuple[tuple[str, str, str], ...]:
     return _problems(json.loads(text), profile_name)
 

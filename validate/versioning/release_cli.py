@@ -55,9 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _dirty(repo: Path, members: tuple[str, ...]) -> list[str]:
-    """Bundled files whose work-tree content differs from HEAD (or that git does not track)."""
+    """Bundled files whose work-tree content differs from HEAD, or that git does not track or ignores
+    (a `__pycache__` under docs/ would go into the bundle, and no rebuild from the commit would hold it)."""
     paths = [m for m in members if not m.startswith("exports/") and m != "SHA256SUMS"]
-    status = run_git(repo, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    status = run_git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", *paths)
     return [line[3:] for line in status.stdout.splitlines()] if status.returncode == 0 else ["(git status failed)"]
 
 
@@ -108,7 +109,13 @@ def _build(root: Path, out: Path, epoch: int, with_exports: bool, check: bool = 
 def _layout_of(repo: Path, commit: str) -> int:
     """The layout a recorded release of `commit` was built in (records before layouts: 1); the current one otherwise."""
     recorded = [record for record in records(repo) if record.get("commit") == commit]
-    return int(recorded[0].get("layout", 1)) if recorded else bundle.CURRENT_LAYOUT
+    if not recorded:
+        return bundle.CURRENT_LAYOUT
+    layout = recorded[0].get("layout", 1)
+    if type(layout) is not int or layout not in bundle.LAYOUTS:  # not bool, not 2.7, not "2"
+        raise CannotRun(f"the record of {recorded[0].get('version')!r} names bundle layout {str(layout)[:40]!r}, which is not one of "
+                        f"{', '.join(map(str, bundle.LAYOUTS))}; correct `layout` in releases/.")
+    return layout
 
 
 def main(argv: list[str]) -> int:
@@ -165,7 +172,8 @@ def main(argv: list[str]) -> int:
     if not args.revision:
         dirty = _dirty(repo, built.members)
         if dirty:
-            print(f"error: not recorded: uncommitted changes in {', '.join(dirty[:5])}; commit them, then run again.", file=sys.stderr)
+            print(f"error: not recorded: uncommitted, untracked or ignored files in {', '.join(dirty[:5])}; commit or remove them, "
+                  "then run again.", file=sys.stderr)
             return EXIT_INVALID
     version = built.path.name.removesuffix(".zip").rsplit("-", 1)[1]
     record = {"version": version, "bundle": built.path.name, "sha256": built.sha256, "commit": commit,
