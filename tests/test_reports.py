@@ -20,6 +20,8 @@ from validate.reporters import GITHUB_ANNOTATION_LIMIT, distinct_codes_first, fi
 from validate.runner import run
 from validate.safetext import json_safe
 
+from .conftest import FIXTURES, build_package
+
 
 def break_claim_ids(descriptor, how_many: int) -> None:
     """Give `how_many` claims an ID that breaks the ID pattern (one error each, at least)."""
@@ -210,3 +212,23 @@ def test_a_temporary_folder_that_cannot_be_written_stops_the_run_with_exit_2(min
     assert main([str(minimal_package), "--format", "json"]) == 2
     captured = capsys.readouterr()
     assert json.loads(captured.out)["error"]["kind"] == "cannot-run" and "set TMPDIR to another folder" in captured.err
+
+
+def test_errors_lost_from_the_temporary_folder_while_the_report_is_written_end_the_run_with_exit_2(tmp_path, monkeypatch, capsys):
+    """A temporary-folder cleaner that removes the sorted runs mid-run: exit 2 and why, not 'a bug'."""
+    import shutil
+
+    from validate import cli, runner
+
+    descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / "anchor-out-of-range")
+    monkeypatch.setitem(runner.run.__kwdefaults__, "spill_after", 1)
+    write_text = cli.WRITERS["text"]
+
+    def after_a_cleaner(result, out):
+        shutil.rmtree(result.errors._folder)
+        return write_text(result, out)
+
+    monkeypatch.setitem(cli.WRITERS, "text", after_a_cleaner)
+    assert cli.main([str(descriptor), "--format", "text"]) == 2
+    error = capsys.readouterr().err
+    assert "could not be read back" in error and "bug" not in error
