@@ -52,9 +52,15 @@ def test_readme_table_count_and_id_prefixes_are_true():
 
 @pytest.mark.parametrize("document", ["README.md", "docs/exports.md", "docs/method.md", "docs/validation.md", "docs/data-dictionary.md"])
 def test_relative_links_point_at_files_that_exist(document):
+    """A relative link names a file of the repository, and its `#fragment`, if any, a heading of that file (GitHub's anchor)."""
     path = REPO / document
     for target in re.findall(r"\]\(((?!https?:|#)[^)]+)\)", path.read_text(encoding="utf-8")):
-        assert (path.parent / target).exists(), target
+        file, _, fragment = target.partition("#")
+        assert (path.parent / file).exists(), target
+        if fragment:
+            headings = re.findall(r"^#+ (.+)$", (path.parent / file).read_text(encoding="utf-8"), re.M)
+            anchors = {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+            assert fragment in anchors, target
 
 
 @pytest.fixture(scope="module")
