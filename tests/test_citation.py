@@ -256,3 +256,24 @@ def test_the_readme_reference_is_found_in_a_crlf_readme_and_without_a_date():
     assert readme_reference().search("intro\r\n" + line + "\r\nmore\r\n")
     assert readme_reference().search(line.replace("(2026)", "(n.d.)"))
     assert not readme_reference().search(line.replace("(2026)", "(someday)"))
+
+
+def test_the_bibtex_entry_braces_the_entity_and_the_title_and_escapes_what_bibtex_reads():
+    from validate.versioning.citation import bibtex
+
+    entry = bibtex({"authors": [{"family-names": "Doe", "given-names": "Jane"}, {"name": "X & Y_{z}"}], "title": "50% of #1 (version 1.0.0)",
+                    "version": "1.0.0", "date-released": "2026-02-03"}, "my package")
+    assert entry == ("@misc{my-package-1.0.0,\n  author = {Doe, Jane and {X \\& Y\\_z}},\n  title = {{50\\% of \\#1 (version 1.0.0)}},\n"
+                     "  year = {2026},\n  month = feb,\n  version = {1.0.0},\n}\n")
+
+
+def test_a_stale_bibtex_entry_in_the_readme_is_a_release_error(minimal_package):
+    readme = minimal_package.parent / "README.md"
+    citation = yaml.safe_load((minimal_package.parent / "CITATION.cff").read_text(encoding="utf-8"))
+    name = json.loads(minimal_package.read_text(encoding="utf-8"))["name"]
+    good = f"```bibtex\n{citation_fields.bibtex(citation, name)}```\n"
+    readme.write_text("# Package\n\n" + good, encoding="utf-8")
+    assert not [e for e in run(minimal_package).errors if e.check == "release"]
+    readme.write_text("# Package\n\n" + good.replace("version = {", "version = {9"), encoding="utf-8")
+    errors = [(e.code, e.file, e.line) for e in run(minimal_package).errors if e.check == "release"]
+    assert errors == [("readme-reference", "README.md", 3)]

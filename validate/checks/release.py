@@ -129,6 +129,12 @@ def _readme(package: Package, version: str, citation: dict | None) -> Iterator[E
                 yield Error(ID, "readme-reference", f"README.md quotes the reference {_short(match.group(0)[2:])} but CITATION.cff gives "
                             f"{_short(expected[2:])}.", "README.md", text.count("\n", 0, match.start()) + 1,
                             hint="Run `python -m validate release --metadata`.")
+        entry = f"```bibtex\n{citation_fields.bibtex(citation, str(package.descriptor.get('name', '')))}```"
+        for match in citation_fields.readme_bibtex().finditer(text):
+            if match.group(0).replace("\r\n", "\n") != entry:
+                yield Error(ID, "readme-reference", "README.md's BibTeX entry is not the one CITATION.cff and datapackage.json give "
+                            f"(its first line: {_short(match.group(0).splitlines()[1])}).", "README.md", text.count("\n", 0, match.start()) + 1,
+                            hint="Run `python -m validate release --metadata`.")
     for match in _README_VERSION.finditer(text):
         stated = match[1] or match[2]
         if stated != version:

@@ -64,9 +64,49 @@ def reference(citation: dict) -> str:
     return f"{authors} ({str(released)[:4] if released is not None else 'n.d.'}). {citation.get('title')}."
 
 
-def restate_readme(text: str, citation: dict) -> str:
-    """README.md's text with its quoted reference (`> Authors (year). Title (version X.Y.Z).`) made from `citation`."""
-    return readme_reference().sub(lambda _: f"> {reference(citation)}", text)
+def restate_readme(text: str, citation: dict, name: str) -> str:
+    """README.md's text with its quoted reference (`> Authors (year). Title (version X.Y.Z).`) and its
+    BibTeX entry (a ```bibtex block) made from `citation`, for the package called `name`."""
+    text = readme_reference().sub(lambda _: f"> {reference(citation)}", text)
+    return readme_bibtex().sub(lambda _: f"```bibtex\n{bibtex(citation, name)}```", text)
+
+
+@cache
+def readme_bibtex():
+    """The pattern of README.md's BibTeX entry: a fenced ```bibtex block holding one @misc entry (RE2: linear time)."""
+    import re2
+
+    return re2.compile(r"(?ms)^```bibtex\r?\n@misc\{.*?^```")
+
+
+_BIBTEX_SPECIAL = re.compile(r"([&%$#_])")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def bibtex(citation: dict, name: str) -> str:
+    """A BibTeX entry that needs no hand edits (cffconvert's does: docs/releasing.md).
+
+    The key is `<name>-<version>`; an entity author is double-braced, so that BibTeX does not
+    split it like a person's name, persons are "Family, Given" joined by `and`; the title is
+    double-braced, so that styles which lower-case titles keep "US" and "CECOT"; `version` is
+    biblatex's field (BibTeX ignores it; the title names the version anyway).
+    PASS: {"authors": [{"name": "A B"}], "title": "T (version 1.0.0)", "version": "1.0.0", "date-released": "2026-11-29"}, "p"
+          -> "@misc{p-1.0.0,\n  author = {{A B}},\n  title = {{T (version 1.0.0)}},\n  year = {2026},\n  month = nov,\n  version = {1.0.0},\n}\n"
+    """
+    def plain(value: object) -> str:
+        return _BIBTEX_SPECIAL.sub(r"\\\1", str(value).replace("\\", "").replace("{", "").replace("}", ""))
+
+    listed = citation.get("authors")
+    authors = [a for a in (listed if isinstance(listed, list) else []) if isinstance(a, dict)]
+    author = " and ".join(f"{{{plain(a['name'])}}}" if "name" in a else plain(author_name(a)) for a in authors)
+    version = plain(citation.get("version", ""))
+    released = str(citation.get("date-released", ""))
+    key = f"{re.sub(r'[^A-Za-z0-9._-]', '-', name)}-{version}"
+    lines = [f"@misc{{{key},", f"  author = {{{author}}},", f"  title = {{{{{plain(citation.get('title', ''))}}}}},"]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", released) and 1 <= int(released[5:7]) <= 12:
+        lines += [f"  year = {{{released[:4]}}},", f"  month = {_MONTHS[int(released[5:7]) - 1]},"]
+    lines += [f"  version = {{{version}}},", "}"]
+    return "\n".join(lines) + "\n"
 
 
 def _line(key: str) -> re.Pattern[str]:

@@ -80,9 +80,10 @@ def _readme(root: Path, citation_text: str) -> str | None:
     if not readme.is_file():
         return None
     try:
-        return citation.restate_readme(readme.read_text(encoding="utf-8"), yaml.safe_load(citation_text))
-    except (OSError, UnicodeDecodeError) as error:
-        raise CannotRun(f"cannot read README.md: {error}") from None
+        descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        return citation.restate_readme(readme.read_text(encoding="utf-8"), yaml.safe_load(citation_text), str(descriptor.get("name", "")))
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
+        raise CannotRun(f"cannot read README.md or datapackage.json: {error}") from None
 
 
 def _cited_title(descriptor: object) -> str:
