@@ -2,7 +2,7 @@
 
 A CSV edit names rows by their first cell (the table's ID) and cells by column name, and
 writes the table back as the package's canonical CSV (UTF-8, LF, minimal quoting); a JSON
-edit is an RFC 6902 JSON Patch, applied by `jsonpatch`, written back with two-space indents;
+edit is an RFC 6902 JSON Patch (pointers in their URI-fragment form, `#/fields/2`), applied by `jsonpatch`, written back with two-space indents;
 a text edit replaces one exact passage. An edit that does not fit the file it names (an
 unknown row, column or passage, a failed patch `test`) raises, so a case cannot silently
 stop testing what it says.
@@ -14,8 +14,21 @@ import csv
 import io
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonpatch
+
+
+def _pointers(op: dict) -> dict:
+    """The operation with its `path` and `from` turned from the URI-fragment form the cases use
+    (`#/fields/2/name`, RFC 6901 section 6) into the plain JSON Pointer jsonpatch reads."""
+    converted = dict(op)
+    for key in ("path", "from"):
+        if key in op:
+            if not op[key].startswith("#"):
+                raise ValueError(f"{key} {op[key]!r}: write JSON Pointers in their URI-fragment form, e.g. #/fields/2/name")
+            converted[key] = unquote(op[key][1:])
+    return converted
 
 
 def apply_edits(root: Path, edits: list[dict]) -> None:
@@ -25,7 +38,7 @@ def apply_edits(root: Path, edits: list[dict]) -> None:
             _edit_csv(root / edit["csv"], edit)
         elif "patch" in edit:
             file = root / edit["patch"]
-            document = jsonpatch.apply_patch(json.loads(file.read_text(encoding="utf-8")), edit["ops"])
+            document = jsonpatch.apply_patch(json.loads(file.read_text(encoding="utf-8")), [_pointers(op) for op in edit["ops"]])
             file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         elif "text" in edit:
             file = root / edit["text"]
