@@ -104,7 +104,7 @@ class Package:
     resources: list[Resource] = field(default_factory=list)
     schema_texts: dict[str, str] = field(default_factory=dict)
     load_errors: list[Error] = field(default_factory=list)
-    views: Views = field(default_factory=lambda: Views())  # what checks derive once and share (read-only)
+    views: Views = field(default_factory=Views)  # what checks derive once and share (read-only)
     limits: Limits = DEFAULT
     unsafe_references: list[Error] = field(default_factory=list)  # frictionless is not run when any is set
     total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)

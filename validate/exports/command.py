@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
         print(f"error: {visible_lines(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except (OSError, ValueError) as error:
-        print(f"error: cannot build the exports: {error}", file=sys.stderr)
+        print(f"error: cannot build the exports: {visible_lines(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     for path in sorted(outputs.folder.rglob("*")):
         if path.is_file():

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..csvio import write_atomically
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..package import load
-from ..safetext import visible_lines
+from ..safetext import visible, visible_lines
 from .bumps import highest, judge
 from .changelog import unreleased
 from .changes import compare
@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
         try:
             write_atomically(Path(args.output), report.encode("utf-8"))
         except OSError as error:
-            print(f"error: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+            print(f"error: cannot write {visible(args.output)}: {error.strerror}", file=sys.stderr)
             return EXIT_CANNOT_RUN
     else:
         sys.stdout.write(report)
