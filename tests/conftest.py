@@ -10,6 +10,7 @@ and the `edits` that make it from a valid package (`minimal`, or the one it name
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,15 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 VALID = FIXTURES / "valid"
+
+# Property tests run a quarter of their examples in `make test` and all of them in `make properties`
+# (which CI runs): the examples are replayed the same each run, so more of them in the edit-test loop find nothing new.
+FULL_EXAMPLES = os.environ.get("PROPERTY_EXAMPLES") == "full"
+
+
+def examples(full: int) -> int:
+    """The full count of examples under `make properties`, a quarter of it otherwise."""
+    return full if FULL_EXAMPLES else max(1, full // 4)
 
 
 def build_package(target: Path, case: Path | None = None, base: str = "minimal") -> Path:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import signal
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -29,15 +28,7 @@ from validate.cli import main
 from validate.csvio import parse_csv, render_csv
 from validate.safetext import is_printable_report
 
-from .conftest import build_package
-
-FULL = os.environ.get("PROPERTY_EXAMPLES") == "full"
-
-
-def examples(full: int) -> int:
-    """The full count under `make properties`, a quarter of it otherwise (see above)."""
-    return full if FULL else full // 4
-
+from .conftest import build_package, examples
 
 SETTINGS = settings(max_examples=examples(70), deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -10,9 +10,11 @@ pattern) and checked by the engine's RE2 instead.
 from __future__ import annotations
 
 import gc
+import hashlib
 import importlib.util
 import json
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +74,8 @@ def start_inspect(package: Package) -> None:
     if not hasattr(os, "fork") or package.views.frictionless_descriptor is not None or unreadable_files(package) \
             or importlib.util.find_spec("frictionless") is None:  # not installed: the run says so, the child would only print a traceback
         return
+    if _inputs_of(package) in _VERDICTS:  # already said in this process: nothing to wait for
+        return
     import multiprocessing
 
     # The loaded package (millions of objects for a large one) stays alive to the end of the run:
@@ -129,8 +133,49 @@ def inspect(package: Package) -> Outcome:
     if blocking:
         return Outcome(skipped_because=blocking)
     if package.views.frictionless_descriptor is None:
-        package.views.frictionless_descriptor = _asked(lambda: _read_descriptor(package))
+        package.views.frictionless_descriptor = _remembered(package)
     return package.views.frictionless_descriptor
+
+
+# frictionless's verdicts on the last few descriptors read in this process, by what it read.
+_VERDICTS: OrderedDict[str, Outcome] = OrderedDict()
+_REMEMBERED_VERDICTS = 32
+
+
+def _remembered(package: Package) -> Outcome:
+    """What frictionless says of the descriptor, remembered by the texts it reads.
+
+    A long-lived caller (the tests run some three hundred packages, most with the same
+    descriptor and schemas) would otherwise pay frictionless's 0.07 s again and again for the
+    same verdict. The verdict depends on nothing but the descriptor and the schema files it
+    names (it reads no row and fetches nothing: `unreadable_files` has ruled that out), so those
+    texts are the key; a resource with a dialect file is never remembered."""
+    key = _inputs_of(package)
+    if key is None:
+        return _asked(lambda: _read_descriptor(package))
+    if key in _VERDICTS:
+        _VERDICTS.move_to_end(key)
+        return _VERDICTS[key]
+    said = _VERDICTS[key] = _asked(lambda: _read_descriptor(package))
+    if len(_VERDICTS) > _REMEMBERED_VERDICTS:
+        _VERDICTS.popitem(last=False)
+    return said
+
+
+def _inputs_of(package: Package) -> str | None:
+    """A digest of every text frictionless reads to open the descriptor, or None when it reads a file not loaded here."""
+    digest = hashlib.sha256(package.descriptor_text.encode("utf-8", "surrogatepass"))
+    for resource in package.resources:
+        if isinstance(resource.descriptor.get("dialect"), str):
+            return None
+        if resource.schema_path:
+            text = package.schema_texts.get(resource.schema_path)
+            if text is None:
+                return None
+            for part in (resource.schema_path, text):
+                encoded = part.encode("utf-8", "surrogatepass")
+                digest.update(len(encoded).to_bytes(8, "big") + encoded)
+    return digest.hexdigest()
 
 
 def run(package: Package) -> Outcome:

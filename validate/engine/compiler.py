@@ -18,6 +18,7 @@ are renamed c0, c1, ...: nothing from the package is pasted into SQL text.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -79,15 +80,17 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
     """Check every table of `tables` (name -> parsed table, header already matching) against `model`."""
     import duckdb
 
-    # a second thread pays for itself only on large tables (on a small package, starting it costs a tenth of the engine's time)
-    threads = 2 if sum(len(table.records) for table in tables.values()) > ARROW_ABOVE_ROWS else 1
-    connection = duckdb.connect(":memory:", config={"threads": threads})
-    try:
+    if sum(len(table.records) for table in tables.values()) > ARROW_ABOVE_ROWS:
+        # a second thread pays for itself only on large tables (on a small package, starting it costs a tenth of the engine's time)
+        connection = duckdb.connect(":memory:", config={"threads": 2})
         # DuckDB may open the large tables' own files (each already through the package's path rule), and nothing else
         files = [str(table.file.path) for table in tables.values() if _direct(table) and table.file]
         if files:
             connection.execute("SET allowed_paths = ?", [files])
         connection.execute("SET enable_external_access = false")
+    else:
+        connection = _small_packages().cursor()  # its own temporary tables, gone when it is closed
+    try:
         for position, name in enumerate(tables):
             _load(connection, position, model.tables[name], tables[name])
         refused = set()
@@ -107,6 +110,25 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
                     yield TableProblem(name, "engine-refused", _explain(error))
     finally:
         connection.close()
+
+
+_SHARED: dict[int, Any] = {}  # process id -> the database below (a forked child opens its own)
+
+
+def _small_packages():
+    """The one in-memory database that small packages' runs share in a process, each through its own cursor.
+
+    Opening a database costs 9 ms, a tenth of the engine's time on this package; a long-lived
+    caller (the tests, `exports`) opens it once. It reads no file: external access is off for
+    good (DuckDB refuses to turn it on again), and a cursor's temporary tables are its own.
+    A forked child does not use its parent's, whose locks the fork may have caught held."""
+    import duckdb
+
+    process = os.getpid()
+    if process not in _SHARED:  # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
+        database = _SHARED[process] = duckdb.connect(":memory:", config={"threads": 1})
+        database.execute("SET enable_external_access = false")
+    return _SHARED[process]
 
 
 def _explain(error: Exception) -> str:
@@ -149,29 +171,35 @@ def _direct(table: Table) -> bool:
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
     raw = f"raw{position}"
     names = [f"c{index}" for index in range(len(model.fields))]
-    cleanup: list[str] | None
-    parameters: list[Any] = []
-    if len(table.records) > ARROW_ABOVE_ROWS:
-        cleanup = (_direct(table) and _load_file(connection, raw, names, table)) or _load_arrow(connection, raw, model, table)
-        source = raw
-    else:
-        # each column is a VARCHAR[] parameter and the unnests zip them into rows, inside the one
-        # statement below (the 500-row INSERTs with bound values this replaced took 8.3 s for the
-        # 100,000-row package; a table of its own costs two more statements per table)
-        parameters = [list(range(len(table.records))), [record.width for record in table.records]]
-        parameters += [list(map(itemgetter(field.get("name")), (record.cells for record in table.records))) for field in model.fields]
-        unnests = ["unnest(?::BIGINT[]) AS _ord", "unnest(?::INTEGER[]) AS _width"] + [f"unnest(?::VARCHAR[]) AS {name}" for name in names]
-        source, cleanup = f"(SELECT {', '.join(unnests)})", []
-    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
-    nulled = ", ".join(f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
     # frictionless calls a row blank when every cell it has is empty, however many it has
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
+    if len(table.records) <= ARROW_ABOVE_ROWS:
+        _load_small(connection, position, model, table)
+        return
+    cleanup = (_direct(table) and _load_file(connection, raw, names, table)) or _load_arrow(connection, raw, model, table)
+    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
+    nulled = ", ".join(f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
     connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
-                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {source} CROSS JOIN (SELECT ?::VARCHAR[] AS _missing))",
-                       [*parameters, list(model.missing_values)])
+                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {raw} CROSS JOIN (SELECT ?::VARCHAR[] AS _missing))",
+                       [list(model.missing_values)])
     for statement in cleanup:
         connection.execute(statement)
     connection.unregister(f"arrow_{raw}")  # nothing to do unless the Arrow path registered it
+
+
+def _load_small(connection, position: int, model: TableModel, table: Table) -> None:
+    """Hand a table of up to ARROW_ABOVE_ROWS rows over as one VARCHAR[] parameter per column, zipped by `unnest`.
+
+    The 500-row INSERTs with bound values this replaced took 8.3 s for the 100,000-row package.
+    Missing values are NULLed and blank rows marked here, in Python: in SQL they doubled the statement's cost."""
+    missing = set(model.missing_values)
+    columns = [[None if cell in missing else cell for cell in map(itemgetter(field.get("name")), (record.cells for record in table.records))]
+               for field in model.fields]
+    blank = [all(cell is None for cell in row) for row in zip(*columns, strict=True)] if columns else [False] * len(table.records)
+    parameters = [list(range(len(table.records))), [record.width for record in table.records], *columns, blank]
+    unnests = ["unnest(?::BIGINT[]) AS _ord", "unnest(?::INTEGER[]) AS _width",
+               *(f"unnest(?::VARCHAR[]) AS c{index}" for index in range(len(columns))), "unnest(?::BOOLEAN[]) AS _blank"]
+    connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT {', '.join(unnests)}", parameters)
 
 
 # DuckDB needs some null string; this one is refused below if any cell reads as NULL, so no cell is lost to it
@@ -246,13 +274,21 @@ def _check_cells(connection, position: int, model: TableModel, table: Table, tab
             yield from (_finding(model, table, index, "extra-cell") for _ in range(record.width - width))
         elif 0 <= record.width < width:
             yield from (_finding(model, table, index, "missing-cell", f.get("name", "")) for f in model.fields[record.width:])
-    parts: list[str] = [f"SELECT _ord, -1 AS field, 'blank' AS rule, NULL AS cell FROM {view} WHERE _blank"]
-    parameters: list[Any] = []
+    # (field number, rule, condition on a non-blank row, parameters); rule `slow`: a cell outside the fast path, read in Python below
+    rules: list[tuple[int, str, str, list[Any]]] = []
     for number, field in enumerate(model.fields):
         fast = _fast_condition(field, f"c{number}")
-        if fast != "TRUE":  # the cells outside the fast path, read in Python below
-            parts.append(f"SELECT _ord, {number}, 'slow', c{number} FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL AND NOT ({fast})")
-    _constraint_parts(view, model, parts, parameters)
+        if fast != "TRUE":
+            rules.append((number, "slow", f"c{number} IS NOT NULL AND NOT ({fast})", []))
+    rules += _constraint_rules(model)
+    # one filter with every condition first: on a valid table it finds nothing, and costs a third of the query per rule below
+    suspects = " OR ".join(f"({condition})" for _, _, condition, _ in rules) or "FALSE"
+    if not connection.execute(f"SELECT EXISTS (SELECT 1 FROM {view} WHERE _blank OR ({suspects}))",
+                              [value for *_, values in rules for value in values]).fetchone()[0]:
+        return
+    parts = [f"SELECT _ord, -1 AS field, 'blank' AS rule, NULL AS cell FROM {view} WHERE _blank"]
+    parts += [f"SELECT _ord, {number}, '{rule}', c{number} FROM {view} WHERE NOT _blank AND ({condition})" for number, rule, condition, _ in rules]
+    parameters = [value for *_, values in rules for value in values]
     slow: dict[tuple[int, str], list[int]] = {}
     for index, number, rule, cell in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters).fetchall():
         if rule == "blank":
@@ -306,8 +342,9 @@ def _note(field: dict, name: str) -> str:
     return f'constraint "{name}" is "{field["constraints"][name]}"'
 
 
-def _constraint_parts(view: str, model: TableModel, parts: list[str], parameters: list[Any]) -> None:
-    """Add one SELECT per constraint of every field, on the cells of the fast path."""
+def _constraint_rules(model: TableModel) -> list[tuple[int, str, str, list[Any]]]:
+    """(field number, constraint, failing condition, parameters) for every constraint of every field, on the cells of the fast path."""
+    rules: list[tuple[int, str, str, list[Any]]] = []
     for number, field in enumerate(model.fields):
         column, constraints = f"c{number}", field.get("constraints") or {}
         kind, fast, typed = field.get("type", "string"), _fast_condition(field, f"c{number}"), _typed(field, f"c{number}")
@@ -330,8 +367,8 @@ def _constraint_parts(view: str, model: TableModel, parts: list[str], parameters
                     checks.append((name, f"{typed} {operator} ?", [bound[0]]))
         for name, condition, values in checks:
             guard = "" if name == "required" else f"{column} IS NOT NULL AND ({fast}) AND "
-            parts.append(f"SELECT _ord, {number} AS field, '{name}' AS rule, {column} AS cell FROM {view} WHERE NOT _blank AND {guard}({condition})")
-            parameters += values
+            rules.append((number, name, f"{guard}({condition})", values))
+    return rules
 
 
 def _typed_values(field: dict, values: list) -> list:
