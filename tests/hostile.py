@@ -4,7 +4,7 @@ A regression must fail its test, not hang CI or take the machine's memory: every
 case runs `python -m validate` in a child process with a timeout and an address-space limit.
 
 The child is forked from a warm interpreter (one per test process) that has already imported
-what a run imports, so a case costs its run (about 0.3 s) instead of a fresh start (about
+what a run imports and validated this repository once (so the caches a run fills once are full), so a case costs its run (about 0.3 s) instead of a fresh start (about
 1 s); it then runs `validate/__main__.py` as `python -m` does (runpy, argv, exit code,
 traceback on stderr), in its own process, working folder and limits. The zygote is started
 like the plain command (same environment, same sys.path), and
@@ -64,6 +64,7 @@ ZYGOTE = r"""
 import json, os, resource, runpy, select, signal, sys, traceback
 sys.path[0] = os.getcwd()  # what `python -m` puts first, not '' (which would follow the child's chdir)
 import duckdb, frictionless, multiprocessing, re2, validate.cli, validate.runner  # noqa: what a run imports
+validate.runner.run("datapackage.json").close()  # and what a run loads once: profiles, compiled patterns, frictionless's plugins
 memory = int(sys.argv[1])
 
 
