@@ -4,9 +4,10 @@ A regression must fail its test, not hang CI or take the machine's memory: every
 case runs `python -m validate` in a child process with a timeout and an address-space limit.
 
 The child is forked from a warm interpreter (one per test process) that has already imported
-what a run imports and validated this repository once (so the caches a run fills once are full), so a case costs its run (about 0.3 s) instead of a fresh start (about
-1 s); it then runs `validate/__main__.py` as `python -m` does (runpy, argv, exit code,
-traceback on stderr), in its own process, working folder and limits. The zygote is started
+what a run imports and validated this repository once (so the caches a run fills once are
+full), so a case costs its run (about 0.1 s) instead of a fresh start (about 1 s); it then
+runs `validate/__main__.py` as `python -m` does (runpy, argv, exit code, traceback on
+stderr), in its own process, working folder and limits. The zygote is started
 like the plain command (same environment, same sys.path), and
 `test_a_forked_run_says_what_a_fresh_interpreter_says` holds the two to the same bytes.
 """
