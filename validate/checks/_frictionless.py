@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,19 +164,36 @@ def _remembered(package: Package) -> Outcome:
 
 
 def _inputs_of(package: Package) -> str | None:
-    """A digest of every text frictionless reads to open the descriptor, or None when it reads a file not loaded here."""
-    digest = hashlib.sha256(package.descriptor_text.encode("utf-8", "surrogatepass"))
-    for resource in package.resources:
-        if isinstance(resource.descriptor.get("dialect"), str):
+    """A digest of what frictionless reads to open the descriptor, or None when it reads a file not loaded here.
+
+    A resource's `bytes` and the digits of its `hash` enter as their form only (a positive
+    whole number, that many hexadecimal digits): reading no file, frictionless judges nothing
+    else of them, and they are what changes from one edit of a package to the next."""
+    descriptor = json.loads(json.dumps(package.descriptor))
+    for resource in descriptor.get("resources") or []:
+        if not isinstance(resource, dict):
+            continue
+        if isinstance(resource.get("dialect"), str):
             return None
+        size, digest = resource.get("bytes"), resource.get("hash")
+        if type(size) is int and size > 0:
+            resource["bytes"] = 1
+        if isinstance(digest, str):
+            resource["hash"] = _HEX_DIGITS.sub(lambda digits: "0" * len(digits.group()), digest)
+    key = hashlib.sha256(json.dumps(descriptor, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    for resource in package.resources:
         if resource.schema_path:
             text = package.schema_texts.get(resource.schema_path)
             if text is None:
                 return None
             for part in (resource.schema_path, text):
                 encoded = part.encode("utf-8", "surrogatepass")
-                digest.update(len(encoded).to_bytes(8, "big") + encoded)
-    return digest.hexdigest()
+                key.update(len(encoded).to_bytes(8, "big") + encoded)
+    return key.hexdigest()
+
+
+# The digits of a `hash` value, after its algorithm prefix if any (`sha256:9a0f...`).
+_HEX_DIGITS = re.compile(r"(?<=:)[0-9a-f]+$|^[0-9a-f]+$")
 
 
 def run(package: Package) -> Outcome:
