@@ -170,7 +170,8 @@ def _inputs_of(package: Package) -> str | None:
     whole number, that many hexadecimal digits): reading no file, frictionless judges nothing
     else of them, and they are what changes from one edit of a package to the next."""
     descriptor = json.loads(json.dumps(package.descriptor))
-    for resource in descriptor.get("resources") or []:
+    resources = descriptor.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
         if not isinstance(resource, dict):
             continue
         if isinstance(resource.get("dialect"), str):
