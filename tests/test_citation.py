@@ -4,6 +4,7 @@ is what datapackage.json and CITATION.cff give and what Zenodo's deposit metadat
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -33,6 +34,7 @@ def cffconvert(*args: str, infile: Path = REPO / "CITATION.cff") -> subprocess.C
     return subprocess.run([str(CFFCONVERT), "-i", str(infile), *args], check=False, capture_output=True, text=True, timeout=120)
 
 
+@functools.cache  # several tests read the same format of the same file: cffconvert starts once for each
 def convert(output_format: str, infile: Path = REPO / "CITATION.cff") -> str:
     result = cffconvert("-f", output_format, infile=infile)
     assert result.returncode == 0, result.stderr
