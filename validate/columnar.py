@@ -21,7 +21,9 @@ from .csvio import Record, SourceFile
 
 # A file with more line breaks than this is read by DuckDB (it has at most as many records). Below it,
 # Python's parse costs less than starting DuckDB: the engine's own hand-over threshold (compiler.ARROW_ABOVE_ROWS).
-INGEST_ABOVE_LINES = 50_000
+INGEST_ABOVE_LINES = 5_000
+
+_BATCH = 65_536  # rows fetched at a time when records are built
 
 # DuckDB needs some null string; this one is refused below if any cell reads as NULL, so no cell is lost to it
 _NO_NULL = "\x01\x02\x03"
@@ -39,15 +41,16 @@ class FileCounts:
     """What the raw bytes of a file say, counted by Python (bytes.count)."""
 
     size: int
+    code_points: int  # of the decoded text
     quotes: int
     newlines: int
     commas: int
     final_newline: bool
 
     @classmethod
-    def of(cls, data: bytes) -> FileCounts:
+    def of(cls, data: bytes, code_points: int) -> FileCounts:
         """Count the bytes of one class each: `"`, LF and `,` are one byte each in UTF-8 and never part of another character."""
-        return cls(len(data), data.count(b'"'), data.count(b"\n"), data.count(b","), data.endswith(b"\n"))
+        return cls(len(data), code_points, data.count(b'"'), data.count(b"\n"), data.count(b","), data.endswith(b"\n"))
 
 
 @dataclass
@@ -58,19 +61,18 @@ class Ingested:
     name: str  # the DuckDB table: columns c0, c1, ... all VARCHAR, rowid in file order
     width: int  # columns of every record
     count: int  # records after the header
+    cell_chars: int = 0  # code points in the records' cells (csvio.Table.cell_chars)
     _lines: array | None = field(default=None, repr=False)
 
-    def _line_query(self) -> str:
-        breaks = " + ".join(_occurrences(f"c{i}", _LF) for i in range(self.width))
-        # with no CR and no blank line, a record starts one line after the previous one ends: 1 + its cells' line breaks later
-        return (f"SELECT rowid, 1 + coalesce(sum(1 + {breaks}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS _line, "
-                f"{', '.join(f'c{i}' for i in range(self.width))} FROM {self.name}")
+    def _breaks(self) -> str:
+        """SQL: the line breaks inside a record's cells."""
+        return " + ".join(_occurrences(f"c{i}", _LF) for i in range(self.width))
 
     def lines(self) -> array:
-        """The physical line where each record starts (header excluded), fetched once."""
+        """The physical line where each record starts (header excluded), computed once without building records."""
         if self._lines is None:
-            (lines,) = self.store.connection.execute(f"SELECT list(_line ORDER BY rowid) FROM ({self._line_query()}) WHERE rowid > 0").fetchone()
-            self._lines = array("q", lines or [])
+            (breaks,) = self.store.connection.execute(f"SELECT list({self._breaks()} ORDER BY rowid) FROM {self.name}").fetchone()
+            self._lines = array("q", _starts(breaks)[1:])
         return self._lines
 
     def column(self, number: int) -> list[str]:
@@ -80,15 +82,31 @@ class Ingested:
 
     def records(self, header: list[str]) -> list[Record]:
         """The records Python's reader gives for this file: cells by column name, physical line, row (index + 2), width."""
-        columns = ", ".join(f"c{i}" for i in range(self.width))
-        rows = self.store.connection.execute(f"SELECT _line, {columns} FROM ({self._line_query()}) WHERE rowid > 0 ORDER BY rowid").fetchall()
+        # file order without a sort: the connection preserves insertion order (Store); fetched in batches to bound the rows held twice
+        cursor = self.store.connection.execute(f"SELECT {self._breaks()}, {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name}")
+        records: list[Record] = []
+        line, row = 1, 0
         collecting = gc.isenabled()
         gc.disable()  # records only accumulate here, with no cycle to free (as csvio.parse_csv)
         try:
-            return [Record(dict(zip(header, row[1:], strict=True)), row[0], index + 2, self.width) for index, row in enumerate(rows)]
+            while batch := cursor.fetchmany(_BATCH):
+                for breaks, *cells in batch:
+                    if row:  # row 0 is the header
+                        records.append(Record(dict(zip(header, cells, strict=True)), line, row + 1, self.width))
+                    line, row = line + 1 + breaks, row + 1  # no CR, no blank line: the next record starts after this one's breaks
         finally:
             if collecting:
                 gc.enable()
+        return records
+
+
+def _starts(breaks: list[int]) -> list[int]:
+    """The line where each record starts, from the line breaks inside each record's cells (header first)."""
+    starts, line = [], 1
+    for inside in breaks:
+        starts.append(line)
+        line += 1 + inside
+    return starts
 
 
 @dataclass(frozen=True)
@@ -146,20 +164,12 @@ class Store:
                                 [str(candidate.file.path), _NO_NULL, 2**31 - 1])
         if not candidate.file.unchanged():  # what DuckDB read may not be the bytes that were counted
             return None
-        ingested = Ingested(self, name, width, 0)
-        ingested.count = _agrees(self.connection, ingested, candidate)
-        if ingested.count < 0:
-            return None
-        return ingested
-
-    def cell_chars(self, ingested: Ingested) -> int:
-        """Code points in all the records' cells (header excluded), as csvio.Table.cell_chars counts them."""
-        sums = ", ".join(f"coalesce(sum(length(c{i})), 0)" for i in range(ingested.width))
-        return sum(self.connection.execute(f"SELECT {sums} FROM {ingested.name} WHERE rowid > 0").fetchone())
+        return _proven(Ingested(self, name, width, 0), candidate)
 
 
-def _agrees(connection, ingested: Ingested, candidate: Candidate) -> int:
-    """The number of records after the header when DuckDB's cells account for every byte of the file as Python's reader would; else -1.
+def _proven(ingested: Ingested, candidate: Candidate) -> Ingested | None:
+    """DuckDB's reading, with its record count and cell code points, when its cells account for every byte of the file as
+    Python's reader would; else None.
 
     Every byte of an RFC 4180 file without CR is a cell's byte, a delimiting comma, a record-ending
     line break or a quote that opens, closes or doubles inside a quoted cell. So, class by class:
@@ -174,6 +184,7 @@ def _agrees(connection, ingested: Ingested, candidate: Candidate) -> int:
         per_column.append(f"count({cell}), coalesce(sum(strlen({cell})), 0), coalesce(sum({_occurrences(cell, _QUOTE)}), 0), "
                           f"coalesce(sum({_occurrences(cell, _LF)}), 0), coalesce(sum({_occurrences(cell, _COMMA)}), 0), coalesce(max(strlen({cell})), 0)")
     # per column, not one long expression: a thousand `+` terms pass DuckDB's expression depth limit
+    connection = ingested.store.connection
     records, *sums = connection.execute(f"SELECT count(*), {', '.join(per_column)} FROM {ingested.name}").fetchone()
     present, size, quotes, newlines, commas, longest = (sum(sums[k::6]) if k != 5 else max(sums[k::6], default=0) for k in range(6))
     file = candidate.counts
@@ -186,4 +197,9 @@ def _agrees(connection, ingested: Ingested, candidate: Candidate) -> int:
               and file.newlines == newlines + record_ends
               and file.quotes >= quotes
               and file.size - file.quotes - file.newlines - file.commas == size - quotes - newlines - commas)
-    return records - 1 if proven else -1
+    if not proven:
+        return None
+    ingested.count = records - 1
+    # the file's code points, less the structural ones (quotes, delimiters, record ends) and the header's
+    ingested.cell_chars = file.code_points - (file.quotes - quotes) - delimiters - record_ends - sum(map(len, candidate.header))
+    return ingested

@@ -349,7 +349,7 @@ def _load_resource(package: Package, index: int, descriptor: dict, large: list[t
 
 
 def _load_table(package: Package, resource: Resource, text: str, large: list[tuple[Resource, Candidate]]) -> None:
-    candidate = _large_table(package, resource)
+    candidate = _large_table(package, resource, len(text))
     if candidate is not None:  # read by DuckDB, or by Python if DuckDB's reading is not proven, once every file is read
         large.append((resource, candidate))
     elif _parse_table(package, resource, text):
@@ -390,12 +390,12 @@ def _table_schema(package: Package, resource: Resource) -> None:
         _check_schema_limits(package, resource, resource.schema)
 
 
-def _large_table(package: Package, resource: Resource) -> Candidate | None:
+def _large_table(package: Package, resource: Resource, code_points: int) -> Candidate | None:
     """The table's file as DuckDB is offered it: more than INGEST_ABOVE_LINES line breaks, no BOM or CR, a regular
     file inside the package whose identity is recorded, with a header Python can read; None otherwise."""
     data, limits = resource.data, package.limits
-    if data is None or data.startswith(b"\xef\xbb\xbf") or b"\r" in data or data.count(b"\n") <= INGEST_ABOVE_LINES:
-        return None  # DuckDB's reader and Python's may split a BOM or a CR differently; a small file is faster in Python
+    if data is None or data.count(b"\n") <= INGEST_ABOVE_LINES or data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return None  # a small file is faster in Python; DuckDB's reader and Python's may split a BOM or a CR differently
     resolved = package.safe_file(resource.path)
     if resolved is None or any(glob in str(resolved) for glob in "*?[{"):  # DuckDB would read such a path as a pattern
         return None
@@ -408,7 +408,7 @@ def _large_table(package: Package, resource: Resource) -> Candidate | None:
     header = first_record(data, max_cell=limits["cell-chars"])
     if not header or len(header) > limits["csv-columns"]:
         return None  # Python's reader reports what is wrong
-    return Candidate(SourceFile(resolved, SourceFile.identity_of(status)), FileCounts.of(data), header, limits["cell-chars"])
+    return Candidate(SourceFile(resolved, SourceFile.identity_of(status)), FileCounts.of(data, code_points), header, limits["cell-chars"])
 
 
 def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]) -> None:
@@ -419,8 +419,7 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
     readings = store.ingest([candidate for _, candidate in large])
     for (resource, candidate), ingested in zip(large, readings, strict=True):
         if ingested is not None:
-            resource.table = Table(candidate.header, uniform=True, file=candidate.file, source=ingested)
-            resource.table.cell_chars = store.cell_chars(ingested)
+            resource.table = Table(candidate.header, uniform=True, cell_chars=ingested.cell_chars, file=candidate.file, source=ingested)
         elif resource.data is None or not _parse_table(package, resource, resource.data.decode("utf-8")):
             continue
         _table_schema(package, resource)

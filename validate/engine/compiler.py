@@ -174,14 +174,21 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
         parameters += [list(map(itemgetter(field.get("name")), (record.cells for record in table.records))) for field in model.fields]
         unnests = ["unnest(?::BIGINT[]) AS _ord", "unnest(?::INTEGER[]) AS _width"] + [f"unnest(?::VARCHAR[]) AS {name}" for name in names]
         source = f"(SELECT {', '.join(unnests)})"
-    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None; the
-    # values sit in a table of their own because a view cannot hold bound parameters
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE {_missing(position)} AS SELECT ?::VARCHAR[] AS _missing", [list(model.missing_values)])
-    nulled = ", ".join(f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
+    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None. Other
+    # missing values sit in a table of their own, because a view cannot hold bound parameters.
+    missing, nulled = "", [f"nullif({name}, '') AS {name}" for name in names]
+    if list(model.missing_values) != [""]:
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE {_missing(position)} AS SELECT ?::VARCHAR[] AS _missing", [list(model.missing_values)])
+        missing, nulled = f" CROSS JOIN {_missing(position)}", [f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names]
     # frictionless calls a row blank when every cell it has is empty, however many it has
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
-    connection.execute(f"CREATE TEMP {kind} {_view(position)} AS SELECT *, ({every_null}) AS _blank "
-                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {source} CROSS JOIN {_missing(position)})", parameters)
+    columns = f"SELECT {', '.join(['_ord', '_width', *nulled])} FROM {source}{missing}"
+    blank = f"({every_null})"
+    if kind == "VIEW" and not connection.execute(f"SELECT count(*) FROM ({columns}) WHERE {blank}", parameters).fetchone()[0]:
+        blank = "FALSE"  # every query filters on _blank, which would read every column of the view again
+    elif kind == "VIEW":
+        kind = "TABLE"  # a blank row: copied into a table once, rather than found again by every query
+    connection.execute(f"CREATE TEMP {kind} {_view(position)} AS SELECT *, {blank} AS _blank FROM ({columns})", parameters)
     for statement in cleanup:
         connection.execute(statement)
     connection.unregister(f"arrow_{raw}")  # nothing to do unless the Arrow path registered it
