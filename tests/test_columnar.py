@@ -23,7 +23,8 @@ def _offer(target: Path, data: bytes, max_cell: int = MAX_CELL) -> columnar.Inge
     header = first_record(data, max_cell=max_cell)
     if not header:
         return None
-    candidate = columnar.Candidate(SourceFile(target, SourceFile.identity_of(os.lstat(target))), columnar.FileCounts.of(data, len(data.decode("utf-8"))), header, max_cell)
+    counts = columnar.FileCounts.of(data, len(data.decode("utf-8")))
+    candidate = columnar.Candidate(SourceFile(target, SourceFile.identity_of(os.lstat(target))), counts, header, max_cell)
     [ingested] = columnar.Store().ingest([candidate])
     return ingested
 
@@ -101,6 +102,9 @@ def test_which_files_duckdb_is_offered(minimal_package, monkeypatch, bytes_of, r
     assert table.records == python.records and table.header == python.header and table.cell_chars == python.cell_chars
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", claims.read_bytes().count(b"\n"))  # not more line breaks than the threshold
     assert _claims(minimal_package).source is None
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    monkeypatch.setattr(package, "MAX_COLUMNS", len(python.header) - 1)  # wider than DuckDB is offered
+    assert _claims(minimal_package).source is None
 
 
 def test_a_declined_file_is_reported_as_pythons_reader_reports_it(minimal_package, monkeypatch):
@@ -132,6 +136,14 @@ def test_records_are_built_only_when_asked_and_the_connection_closes_with_the_re
         assert result.table_rows()["claims"] == 2
     with pytest.raises(Exception, match="closed"):
         result.package.views.columnar.connection.execute("SELECT 1")
+
+
+def test_the_widest_file_duckdb_is_offered_is_read_and_proven(tmp_path):
+    """No query built per column passes DuckDB's limits (wider files are parsed by Python: test_which_files_duckdb_is_offered)."""
+    header = [f"h{i}" for i in range(columnar.MAX_COLUMNS)]
+    text = render_csv(header, [{name: f"{row}\n{name}" for name in header} for row in range(3)])
+    ingested = _offer(tmp_path / "t.csv", text.encode("utf-8"))
+    assert ingested is not None and ingested.records(header) == parse_csv(text).records
 
 
 def test_first_record_reads_a_quoted_line_break_and_declines_what_python_refuses():

@@ -4,7 +4,7 @@ A table file with more than `INGEST_ABOVE_LINES` line breaks, no BOM and no CR i
 DuckDB's strict CSV reader into a table of the package's one connection (`Store`), not parsed
 by Python. The reading is kept only when counts taken from the raw bytes agree, class of
 character by class of character, with counts DuckDB takes over the cells it read
-(`_agrees`; docs/engine.md gives the argument); otherwise the loader parses the file with
+(`_proven`; docs/engine.md gives the argument); otherwise the loader parses the file with
 Python as it does every other file. Python records are built from DuckDB's cells only when a
 check asks for them (`Ingested.records`), with the line, row and width Python's reader gives.
 """
@@ -15,13 +15,19 @@ import gc
 import weakref
 from array import array
 from dataclasses import dataclass, field
+from operator import call
+from sys import intern
 from typing import Any
 
 from .csvio import Record, SourceFile
 
-# A file with more line breaks than this is read by DuckDB (it has at most as many records). Below it,
-# Python's parse costs less than starting DuckDB: the engine's own hand-over threshold (compiler.ARROW_ABOVE_ROWS).
+# A file with more line breaks than this is read by DuckDB (it has at most as many records). Measured on the
+# scaled packages (docs/engine.md): at 5,000 lines DuckDB's reading and checks already cost less than Python's parse.
 INGEST_ABOVE_LINES = 5_000
+
+# A wider file is left to Python: the proof's query has six aggregates per column, and DuckDB takes seconds to plan
+# the six thousand of the `csv-columns` limit (0.15 s for 64 columns; this package's tables have at most 21)
+MAX_COLUMNS = 64
 
 _BATCH = 65_536  # rows fetched at a time when records are built
 
@@ -66,7 +72,7 @@ class Ingested:
 
     def _breaks(self) -> str:
         """SQL: the line breaks inside a record's cells."""
-        return " + ".join(_occurrences(f"c{i}", _LF) for i in range(self.width))
+        return f"list_sum([{', '.join(_occurrences(f'c{i}', _LF) for i in range(self.width))}])"  # not `+`: a thousand terms pass DuckDB's depth limit
 
     def lines(self) -> array:
         """The physical line where each record starts (header excluded), computed once without building records."""
@@ -83,17 +89,20 @@ class Ingested:
     def records(self, header: list[str]) -> list[Record]:
         """The records Python's reader gives for this file: cells by column name, physical line, row (index + 2), width."""
         # file order without a sort: the connection preserves insertion order (Store); fetched in batches to bound the rows held twice
-        cursor = self.store.connection.execute(f"SELECT {self._breaks()}, {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name}")
+        # a column that repeats its values (types, dates, IDs referenced) keeps one string per value: at a million rows
+        # a third of the records' memory, for a fifth more time (docs/engine.md)
+        distinct = self.store.connection.execute(f"SELECT {', '.join(f'approx_count_distinct(c{i})' for i in range(self.width))} FROM {self.name}").fetchone()
+        keep = [intern if 4 * values <= self.count else str for values in distinct]  # str() of a str is the same object
+        lines = iter(self.lines())  # before the query below: another query on the connection would end its result
+        cursor = self.store.connection.execute(f"SELECT {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name} WHERE rowid > 0")
         records: list[Record] = []
-        line, row = 1, 0
         collecting = gc.isenabled()
         gc.disable()  # records only accumulate here, with no cycle to free (as csvio.parse_csv)
         try:
             while batch := cursor.fetchmany(_BATCH):
-                for breaks, *cells in batch:
-                    if row:  # row 0 is the header
-                        records.append(Record(dict(zip(header, cells, strict=True)), line, row + 1, self.width))
-                    line, row = line + 1 + breaks, row + 1  # no CR, no blank line: the next record starts after this one's breaks
+                row = len(records) + 2
+                records += [Record(dict(zip(header, map(call, keep, cells), strict=True)), line, number, self.width)
+                            for number, (cells, line) in enumerate(zip(batch, lines, strict=False), row)]  # lines: of every batch
         finally:
             if collecting:
                 gc.enable()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .columnar import INGEST_ABOVE_LINES, Candidate, FileCounts, Store
+from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
 from .csvio import Record, SourceFile, Table, first_record, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
@@ -406,8 +406,8 @@ def _large_table(package: Package, resource: Resource, code_points: int) -> Cand
     if status.st_size != len(data):  # not the file read above
         return None
     header = first_record(data, max_cell=limits["cell-chars"])
-    if not header or len(header) > limits["csv-columns"]:
-        return None  # Python's reader reports what is wrong
+    if not header or len(header) > min(limits["csv-columns"], MAX_COLUMNS):
+        return None  # Python's reader reports what is wrong, or reads a very wide file
     return Candidate(SourceFile(resolved, SourceFile.identity_of(status)), FileCounts.of(data, code_points), header, limits["cell-chars"])
 
 

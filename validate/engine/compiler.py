@@ -179,7 +179,8 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
     missing, nulled = "", [f"nullif({name}, '') AS {name}" for name in names]
     if list(model.missing_values) != [""]:
         connection.execute(f"CREATE OR REPLACE TEMP TABLE {_missing(position)} AS SELECT ?::VARCHAR[] AS _missing", [list(model.missing_values)])
-        missing, nulled = f" CROSS JOIN {_missing(position)}", [f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names]
+        missing = f" CROSS JOIN {_missing(position)}"
+        nulled = [f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names]
     # frictionless calls a row blank when every cell it has is empty, however many it has
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
     columns = f"SELECT {', '.join(['_ord', '_width', *nulled])} FROM {source}{missing}"
