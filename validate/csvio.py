@@ -71,7 +71,7 @@ class Table:
     blank_lines: dict[int, int] = field(default_factory=dict)  # row -> line of each blank row (a record carries its own)
     uniform: bool = False  # set by the parser: every record has exactly the header's cells (blank rows are not records)
     cell_chars: int = 0  # code points in all the records' cells: what another reader of the file must find too
-    file: SourceFile | None = None  # the file, when its bytes are plain enough for DuckDB's reader (see package.py)
+    file: SourceFile | None = None  # the file DuckDB read, with its identity then (validate/columnar.py)
     source: RecordSource | None = None  # DuckDB's reading of the file, when it took the place of Python's parse
     _records: list[Record] | None = field(default=None, repr=False, compare=False)
     _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
