@@ -68,17 +68,18 @@ class Ingested:
     width: int  # columns of every record
     count: int  # records after the header
     cell_chars: int = 0  # code points in the records' cells (csvio.Table.cell_chars)
+    multiline: tuple[int, ...] = ()  # the columns with a line break in some cell
     _lines: array | None = field(default=None, repr=False)
-
-    def _breaks(self) -> str:
-        """SQL: the line breaks inside a record's cells."""
-        return f"list_sum([{', '.join(_occurrences(f'c{i}', _LF) for i in range(self.width))}])"  # not `+`: a thousand terms pass DuckDB's depth limit
 
     def lines(self) -> array:
         """The physical line where each record starts (header excluded), computed once without building records."""
-        if self._lines is None:
-            (breaks,) = self.store.connection.execute(f"SELECT list({self._breaks()} ORDER BY rowid) FROM {self.name}").fetchone()
-            self._lines = array("q", _starts(breaks)[1:])
+        if self._lines is None and not self.multiline:
+            self._lines = array("q", range(2, self.count + 2))  # one line per record
+        elif self._lines is None:
+            # only the columns that hold a line break are counted; list_sum, not `+`: many terms pass DuckDB's depth limit
+            breaks = f"list_sum([{', '.join(_occurrences(f'c{i}', _LF) for i in self.multiline)}])"
+            (per_record,) = self.store.connection.execute(f"SELECT list({breaks} ORDER BY rowid) FROM {self.name}").fetchone()
+            self._lines = array("q", _starts(per_record)[1:])
         return self._lines
 
     def column(self, number: int) -> list[str]:
@@ -101,7 +102,7 @@ class Ingested:
         try:
             while batch := cursor.fetchmany(_BATCH):
                 row = len(records) + 2
-                records += [Record(dict(zip(header, map(call, keep, cells), strict=True)), line, number, self.width)
+                records += [Record(dict(zip(header, map(call, keep, cells))), line, number, self.width)  # noqa: B905 - DuckDB gives every cell
                             for number, (cells, line) in enumerate(zip(batch, lines, strict=False), row)]  # lines: of every batch
         finally:
             if collecting:
@@ -209,6 +210,7 @@ def _proven(ingested: Ingested, candidate: Candidate) -> Ingested | None:
     if not proven:
         return None
     ingested.count = records - 1
+    ingested.multiline = tuple(number for number, inside in enumerate(sums[3::6]) if inside)
     # the file's code points, less the structural ones (quotes, delimiters, record ends) and the header's
     ingested.cell_chars = file.code_points - (file.quotes - quotes) - delimiters - record_ends - sum(map(len, candidate.header))
     return ingested
