@@ -83,6 +83,11 @@ def test_a_file_changed_after_it_was_counted_is_declined(tmp_path):
     assert columnar.Store().ingest([candidate]) == [None]
 
 
+def test_a_file_name_that_is_not_text_is_left_to_python(tmp_path):
+    assert _offer(tmp_path / "plain.csv", b"a,b\nx,y\n") is not None
+    assert _offer(tmp_path / os.fsdecode(b"bad\xff.csv"), b"a,b\nx,y\n") is None  # DuckDB takes no undecodable name
+
+
 def _claims(descriptor: Path) -> package.Table | None:
     return load(descriptor).table("claims")
 

@@ -149,8 +149,12 @@ class Store:
         DuckDB may open these files and no other: `allowed_paths`, then external access off for good."""
         import duckdb
 
-        self.connection.execute("SET allowed_paths = ?", [[str(c.file.path) for c in candidates]])
-        self.connection.execute("SET enable_external_access = false")
+        try:
+            self.connection.execute("SET allowed_paths = ?", [[str(c.file.path) for c in candidates]])
+        except (duckdb.Error, UnicodeError):  # a file name that is not text (undecodable bytes): Python reads them all
+            return [None] * len(candidates)
+        finally:
+            self.connection.execute("SET enable_external_access = false")
         read: list[Ingested | None] = []
         for candidate in candidates:
             name = f"ingested{self._tables}"

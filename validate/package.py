@@ -415,8 +415,11 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
     """DuckDB reads the large tables into the package's one connection; each it does not read as Python would is parsed by Python."""
     if not large:
         return
-    store = Store()
-    readings = store.ingest([candidate for _, candidate in large])
+    try:
+        store = Store()
+    except ImportError:  # a Python without the pinned dependencies: the checks that need DuckDB say so
+        store = None
+    readings = store.ingest([candidate for _, candidate in large]) if store else [None] * len(large)
     for (resource, candidate), ingested in zip(large, readings, strict=True):
         if ingested is not None:
             resource.table = Table(candidate.header, uniform=True, cell_chars=ingested.cell_chars, file=candidate.file, source=ingested)
@@ -425,7 +428,7 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
         _table_schema(package, resource)
     if any(ingested is not None for ingested in readings):
         package.views.columnar = store
-    else:
+    elif store is not None:
         store.close()
 
 
