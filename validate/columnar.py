@@ -135,7 +135,8 @@ class Store:
     def __init__(self) -> None:
         import duckdb
 
-        self.connection: Any = duckdb.connect(":memory:", config={"threads": 2, "preserve_insertion_order": True})
+        # no temporary directory: DuckDB would otherwise spill to `.tmp` in the working folder, which may be the package's
+        self.connection: Any = duckdb.connect(":memory:", config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""})
         self._closer = weakref.finalize(self, self.connection.close)
         self._tables = 0
 

@@ -84,7 +84,7 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
     shared = next((table.source.store.connection for table in tables.values() if isinstance(table.source, Ingested)), None)
     # a second thread pays for itself only on large tables (on a small package, starting it costs a tenth of the engine's time)
     threads = 2 if sum(table.record_count for table in tables.values()) > ARROW_ABOVE_ROWS else 1
-    connection = shared or duckdb.connect(":memory:", config={"threads": threads})
+    connection = shared or duckdb.connect(":memory:", config={"threads": threads, "temp_directory": ""})  # nothing spilled to disk
     try:
         connection.execute("SET enable_external_access = false")  # DuckDB opens no file in what follows
         for position, name in enumerate(tables):
