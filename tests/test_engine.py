@@ -5,18 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from validate import run
-from validate.csvio import SourceFile, parse_csv, render_csv
 from validate.model import from_package
 from validate.package import load
 
@@ -142,71 +138,34 @@ def test_every_compiled_rule_and_code_is_documented():
         assert f"`{code}`" in guide or code in _HINTS, code
 
 
-@pytest.mark.parametrize("path", ["arrow", "file"])
+def _places(descriptor: Path) -> list[tuple]:
+    return [(e.code, e.file, e.line, e.row, e.field, e.message) for e in _table_errors(descriptor)]
+
+
+@pytest.mark.parametrize("path", ["arrow", "ingested"])
 def test_large_tables_report_the_same_errors_by_every_path(minimal_package, monkeypatch, path):
-    """Tables over ARROW_ABOVE_ROWS reach DuckDB as Arrow columns, or as their own file read by DuckDB; both as the small-table path."""
+    """Large tables reach DuckDB as Arrow columns of Python's records, or as DuckDB's own reading of the file
+    (validate/columnar.py, no Python records); both report what the small-table path reports, at the same places."""
+    from validate import columnar, package
     from validate.engine import compiler
 
-    _edit(minimal_package, "claims", {(0, "claim_id"): "claim 1", (1, "subject_entity_id"): "ent-nowhere", (1, "created_at"): "2026-13-01"})
-    by_parameters = [(e.code, e.line, e.row, e.field) for e in _table_errors(minimal_package)]
-    monkeypatch.setattr(compiler, "ARROW_ABOVE_ROWS", 0)  # every table takes the path of tables over 50,000 rows
-    read_files = []
+    # a line break inside a cell moves the later records down a line; a type error makes the engine copy the view;
+    # a repeated key names the earlier line (from records); a missing ID is matched against the referenced column
+    _edit(minimal_package, "claims", {(0, "statement"): "Two\nlines.", (1, "created_at"): "2026-13-01", (1, "subject_entity_id"): "ent-nowhere"})
+    _edit(minimal_package, "entities", {(2, "entity_id"): "ent-marco-rubio", (1, "entity_type"): "planet"})
+    by_parameters = _places(minimal_package)
+    ingested = []
     if path == "arrow":
-        monkeypatch.setattr(compiler, "_direct", lambda table: False)
+        monkeypatch.setattr(compiler, "ARROW_ABOVE_ROWS", 0)  # every table takes the path of Python-read tables over 50,000 rows
     else:
-        load_file = compiler._load_file
-        monkeypatch.setattr(compiler, "_load_file", lambda *args: read_files.append(args[1]) or load_file(*args))
-    by_large = [(e.code, e.line, e.row, e.field) for e in _table_errors(minimal_package)]
-    assert {code for code, *_ in by_parameters} >= {"constraint-error", "type-error", "foreign-key"}
+        monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)  # every table is read by DuckDB, as files of over 50,000 lines are
+        ingest = columnar.Store.ingest
+        monkeypatch.setattr(columnar.Store, "ingest", lambda store, candidates: [i for i in ingest(store, candidates) if ingested.append(i) or True])
+    by_large = _places(minimal_package)
+    assert {code for code, *_ in by_parameters} >= {"constraint-error", "type-error", "foreign-key", "primary-key"}
+    assert ("type-error", "data/claims.csv", 4, 3, "created_at") in [place[:5] for place in by_parameters]  # line 4: row 2 spans two lines
     assert by_large == by_parameters
-    assert bool(read_files) == (path == "file")
-
-
-_CELL = st.text(alphabet=st.sampled_from(['a', 'é', ' ', ',', '"', '\n', '\\', '\x01', '🇸']), max_size=6)
-_RENDERED = st.lists(st.lists(_CELL, min_size=2, max_size=2), min_size=1, max_size=4).map(
-    lambda rows: render_csv(["a", "b"], [dict(zip(["a", "b"], row, strict=True)) for row in rows]))
-# fields written by hand, not by a CSV writer: a space before a quote, quotes inside a bare field, quoted line breaks
-_FIELD = st.sampled_from(['a', ' "x"', ' ""', '""', '"a,b"', '"a""b"', ' ', 'é', '"\n"', 'x"y', '\t"x"', '  "x"'])
-_RAW = st.lists(st.lists(_FIELD, min_size=2, max_size=2), min_size=1, max_size=4).map(
-    lambda rows: "a,b\n" + "".join(",".join(row) + "\n" for row in rows))
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=st.one_of(_RENDERED, _RAW))
-def test_duckdb_reads_a_file_as_python_does_or_declines(tmp_path_factory, text):
-    """The file path is taken only when DuckDB's strict reader gives exactly the records Python's reader gives
-    (raw text too: DuckDB drops one space before an opening quote, which Python keeps)."""
-    import duckdb
-
-    from validate.engine import compiler
-
-    target = tmp_path_factory.mktemp("csv") / "t.csv"
-    target.write_text(text, encoding="utf-8", newline="")
-    try:
-        table = parse_csv(text)
-    except csv.Error:
-        return  # the loader reports such a file; nothing reaches the engine
-    table.file = SourceFile(target, SourceFile.identity_of(os.lstat(target)))
-    connection = duckdb.connect()
-    if compiler._load_file(connection, "raw0", ["c0", "c1"], table):
-        read = connection.execute("SELECT c0, c1 FROM raw0 ORDER BY _ord").fetchall()
-        assert [list(r) for r in read] == [[r.cells["a"], r.cells["b"]] for r in table.records]
-        assert table.uniform
-
-
-def test_duckdb_declines_a_file_changed_since_python_read_it(tmp_path):
-    import duckdb
-
-    from validate.engine import compiler
-
-    target = tmp_path / "t.csv"
-    target.write_text("a,b\nx,y\n", encoding="utf-8")
-    table = parse_csv(target.read_text(encoding="utf-8"))
-    table.file = SourceFile(target, SourceFile.identity_of(os.lstat(target)))
-    assert compiler._load_file(duckdb.connect(), "raw0", ["c0", "c1"], table)
-    target.write_text("a,b\nq,z\n", encoding="utf-8")  # same size, same count, new cells
-    os.utime(target, ns=(1, 1))
-    assert compiler._load_file(duckdb.connect(), "raw0", ["c0", "c1"], table) is None
+    assert len([i for i in ingested if i is not None]) == (0 if path == "arrow" else 8)  # every table of the minimal package
 
 
 def test_readme_lists_every_difference_from_frictionless():

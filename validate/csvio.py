@@ -11,8 +11,10 @@ import gc
 import io
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from .limits import LimitExceeded
 
@@ -48,17 +50,56 @@ class SourceFile:
         return stat.S_ISREG(status.st_mode) and self.identity_of(status) == self.identity
 
 
+class RecordSource(Protocol):
+    """Where a table's records come from when Python did not parse its file (validate/columnar.py: DuckDB read it)."""
+
+    count: int  # records (the header excluded)
+
+    def records(self, header: list[str]) -> list[Record]: ...
+    def lines(self) -> Sequence[int]: ...
+    def column(self, number: int) -> list[str]: ...
+
+
 @dataclass
 class Table:
-    """A parsed CSV file: the header and the records, in file order."""
+    """A CSV file's table: the header and the records, in file order.
+
+    The records of a table DuckDB read (`source`) are built on first use of `records`: checks that
+    need only counts, places or one column ask `record_count`, `place` or `column` and build none."""
 
     header: list[str]
-    records: list[Record] = field(default_factory=list)
     blank_lines: dict[int, int] = field(default_factory=dict)  # row -> line of each blank row (a record carries its own)
     uniform: bool = False  # set by the parser: every record has exactly the header's cells (blank rows are not records)
     cell_chars: int = 0  # code points in all the records' cells: what another reader of the file must find too
-    file: SourceFile | None = None  # the file, when its bytes are plain enough for DuckDB's reader (see package.py)
+    file: SourceFile | None = None  # the file DuckDB read, with its identity then (validate/columnar.py)
+    source: RecordSource | None = None  # DuckDB's reading of the file, when it took the place of Python's parse
+    _records: list[Record] | None = field(default=None, repr=False, compare=False)
     _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def records(self) -> list[Record]:
+        """The records, built from `source` on first use when DuckDB read the file."""
+        if self._records is None:
+            self._records = self.source.records(self.header) if self.source is not None else []
+        return self._records
+
+    @property
+    def record_count(self) -> int:
+        """How many records the table has (blank rows excluded), without building them."""
+        return self.source.count if self._records is None and self.source is not None else len(self.records)
+
+    def place(self, index: int) -> tuple[int, int]:
+        """The row number and physical line of record `index`, without building the records."""
+        if self._records is None and self.source is not None:
+            return index + 2, self.source.lines()[index]  # such a table has no blank row: row = index + 2
+        record = self.records[index]
+        return record.row, record.line
+
+    def column(self, name: str) -> list[str]:
+        """The cells of column `name`, in record order, without building the records."""
+        if self._records is None and self.source is not None and name in self.header:
+            return self.source.column(self.header.index(name))
+        return [record.cells.get(name, "") for record in self.records]
 
     def line_of_row(self, row: int) -> int | None:
         """Return the physical line where frictionless row number `row` starts."""
@@ -107,7 +148,7 @@ def parse_csv(text: str, *, max_cell: int = MAX_CELL, max_columns: int | None = 
 
 
 def _parse(reader, max_columns: int | None) -> Table:
-    table = Table([], uniform=True)
+    table = Table([], uniform=True, _records=[])
     header: list[str] | None = None
     next_line, row = 1, 1
     for cells in reader:
@@ -128,6 +169,17 @@ def _parse(reader, max_columns: int | None) -> Table:
         # Cells beyond the header have no name to go under; len(cells) keeps their count for the checks.
         table.records.append(Record(dict(zip(header, padded, strict=False)), line, row, len(cells)))
     return table
+
+
+def first_record(data: bytes, *, max_cell: int = MAX_CELL) -> list[str] | None:
+    """Python's reading of the first record of CSV bytes (the header), reading no further; None when it cannot be read."""
+    previous_limit = csv.field_size_limit(max_cell)
+    try:
+        return next(csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""), strict=True), None)
+    except (csv.Error, UnicodeDecodeError):
+        return None
+    finally:
+        csv.field_size_limit(previous_limit)
 
 
 def whole_number(cell: str | None) -> int | None:

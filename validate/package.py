@@ -13,7 +13,6 @@ that need it skip it. Only a descriptor that cannot be read at all stops the run
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import os
@@ -24,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .csvio import Record, SourceFile, Table, parse_csv
+from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
+from .csvio import Record, SourceFile, Table, first_record, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
 from .limits import DEFAULT, LimitExceeded, Limits
@@ -90,6 +90,7 @@ class Views:
     frictionless_pending: tuple[Any, Any] | None = None  # checks._frictionless.start_inspect: (child process, pipe)
     frictionless_descriptor: Outcome | None = None  # checks._frictionless.inspect
     frictionless_rows: Outcome | None = None  # checks._frictionless.run (--engine frictionless)
+    columnar: Store | None = None  # package._read_large_tables: the DuckDB connection holding the large tables DuckDB read
 
 
 @dataclass
@@ -123,6 +124,11 @@ class Package:
     def descriptor_line(self, json_path: str) -> int | None:
         """Return the line of `json_path` (e.g. `$.resources[1].hash`) in the descriptor."""
         return line_for(self.json_lines, json_path)
+
+    def close(self) -> None:
+        """Release what the package holds outside Python (the DuckDB connection of its large tables)."""
+        if self.views.columnar is not None:
+            self.views.columnar.close()
 
     def resource(self, name: str) -> Resource | None:
         """Return the resource called `name`, or None."""
@@ -285,6 +291,7 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
     package = Package(path.parent.resolve(), path.resolve(), text, descriptor, value_lines(text), limits=limits)
     resources = descriptor.get("resources")
     if isinstance(resources, list):
+        large: list[tuple[Resource, Candidate]] = []  # tables DuckDB is offered, after every file is read
         try:
             limits.check("resources", len(resources), "the number of resources")
         except LimitExceeded as error:
@@ -293,13 +300,14 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
             return package
         for index, item in enumerate(resources):
             if isinstance(item, dict):
-                package.resources.append(_load_resource(package, index, item))
+                package.resources.append(_load_resource(package, index, item, large))
+        _read_large_tables(package, large)
     package.unsafe_references = frictionless_references(package)
     package.load_errors.extend(package.unsafe_references)
     return package
 
 
-def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
+def _load_resource(package: Package, index: int, descriptor: dict, large: list[tuple[Resource, Candidate]]) -> Resource:
     name = given if isinstance(given := descriptor.get("name"), str) else f"resources[{index}]"
     relative = path if isinstance(path := descriptor.get("path"), str) else ""
     resource = Resource(index, descriptor, name, relative)
@@ -330,7 +338,7 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
         return problem("not-utf8", f"{relative} is not UTF-8: the byte at position {error.start} (line {line}) cannot be decoded.",
                        "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').", relative, line)
     if resource.is_table:
-        _load_table(package, resource, text)  # a table keeps its records, not its text (a third of the memory of a large one)
+        _load_table(package, resource, text, large)  # a table keeps its records, not its text (a third of the memory of a large one)
     else:
         try:
             package.limits.check("snapshot-chars", len(text), f"{relative} (snapshot-chars)")
@@ -340,28 +348,36 @@ def _load_resource(package: Package, index: int, descriptor: dict) -> Resource:
     return resource
 
 
-def _load_table(package: Package, resource: Resource, text: str) -> None:
+def _load_table(package: Package, resource: Resource, text: str, large: list[tuple[Resource, Candidate]]) -> None:
+    candidate = _large_table(package, resource, len(text))
+    if candidate is not None:  # read by DuckDB, or by Python if DuckDB's reading is not proven, once every file is read
+        large.append((resource, candidate))
+    elif _parse_table(package, resource, text):
+        _table_schema(package, resource)
+
+
+def _parse_table(package: Package, resource: Resource, text: str) -> bool:
+    """Parse the table with Python's reader; False (and a load error) when it cannot be read."""
     text = text.removeprefix("\ufeff")  # a BOM is reported by the canonical-form check
     limits = package.limits
     try:
         resource.table = parse_csv(text, max_cell=limits["cell-chars"], max_columns=limits["csv-columns"])
     except LimitExceeded as error:
         package.load_errors.append(Error("resource-files", "limit-exceeded", f"{resource.path}: {error}", resource.path, error.line or 1))
-        return
+        return False
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:
             message = f"a cell is larger than {limits['cell-chars']:,} characters (limit `cell-chars`; raise it with `--limit cell-chars=N`)"
         package.load_errors.append(Error("resource-files", "unparsable-csv", f"{resource.path} cannot be read as CSV: {message}.",
                                          resource.path, hint="Check for an unclosed quotation mark or a stray quote inside a cell."))
-        return
-    resolved = package.safe_file(resource.path) if _duckdb_reads_alike(resource.data) else None
-    if resolved is not None and not any(glob in str(resolved) for glob in "*?[{"):  # DuckDB would read such a path as a pattern
-        with contextlib.suppress(OSError):
-            status = os.lstat(resolved)
-            if resource.data is not None and status.st_size == len(resource.data):  # the file read above, not a newer one
-                resource.table.file = SourceFile(resolved, SourceFile.identity_of(status))
-    if not resource.table.header:
+        return False
+    return True
+
+
+def _table_schema(package: Package, resource: Resource) -> None:
+    """After a table is read: an empty file is reported, and its schema loaded."""
+    if resource.table is not None and not resource.table.header:
         package.load_errors.append(Error("resource-files", "empty-csv", f"{resource.path} is empty: it has no header row.",
                                          resource.path, 1, hint="Put the header row (the column names of its schema) on line 1."))
     schema_ref = resource.descriptor.get("schema")
@@ -374,9 +390,46 @@ def _load_table(package: Package, resource: Resource, text: str) -> None:
         _check_schema_limits(package, resource, resource.schema)
 
 
-def _duckdb_reads_alike(data: bytes | None) -> bool:
-    """False for a file with a BOM or a CR, where DuckDB's CSV reader and Python's may split it differently."""
-    return data is not None and not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
+def _large_table(package: Package, resource: Resource, code_points: int) -> Candidate | None:
+    """The table's file as DuckDB is offered it: more than INGEST_ABOVE_LINES line breaks, no BOM or CR, a regular
+    file inside the package whose identity is recorded, with a header Python can read; None otherwise."""
+    data, limits = resource.data, package.limits
+    if data is None or data.count(b"\n") <= INGEST_ABOVE_LINES or data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return None  # a small file is faster in Python; DuckDB's reader and Python's may split a BOM or a CR differently
+    resolved = package.safe_file(resource.path)
+    if resolved is None or any(glob in str(resolved) for glob in "*?[{"):  # DuckDB would read such a path as a pattern
+        return None
+    try:
+        status = os.lstat(resolved)
+    except OSError:
+        return None
+    if status.st_size != len(data):  # not the file read above
+        return None
+    header = first_record(data, max_cell=limits["cell-chars"])
+    if not header or len(header) > min(limits["csv-columns"], MAX_COLUMNS):
+        return None  # Python's reader reports what is wrong, or reads a very wide file
+    return Candidate(SourceFile(resolved, SourceFile.identity_of(status)), FileCounts.of(data, code_points), header, limits["cell-chars"])
+
+
+def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]) -> None:
+    """DuckDB reads the large tables into the package's one connection; each it does not read as Python would is parsed by Python."""
+    if not large:
+        return
+    try:
+        store = Store()
+    except ImportError:  # a Python without the pinned dependencies: the checks that need DuckDB say so
+        store = None
+    readings = store.ingest([candidate for _, candidate in large]) if store else [None] * len(large)
+    for (resource, candidate), ingested in zip(large, readings, strict=True):
+        if ingested is not None:
+            resource.table = Table(candidate.header, uniform=True, cell_chars=ingested.cell_chars, file=candidate.file, source=ingested)
+        elif resource.data is None or not _parse_table(package, resource, resource.data.decode("utf-8")):
+            continue
+        _table_schema(package, resource)
+    if any(ingested is not None for ingested in readings):
+        package.views.columnar = store
+    elif store is not None:
+        store.close()
 
 
 def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:

@@ -51,15 +51,16 @@ class Result:
 
     def table_rows(self) -> dict[str, int]:
         """Rows per table resource, for the report."""
-        return {r.name: len(r.table.records) for r in self.package.resources if r.table is not None}
+        return {r.name: r.table.record_count for r in self.package.resources if r.table is not None}
 
     def counts_by_check(self) -> dict[str, int]:
         """Errors and warnings per check id, in registry order."""
         return {check: self.errors.by_check[check] for check in self.checks}
 
     def close(self) -> None:
-        """Remove the errors' temporary runs, if any were written."""
+        """Remove the errors' temporary runs, if any were written, and release the package's DuckDB connection."""
         self.errors.close()
+        self.package.close()
 
     def __enter__(self) -> Result:
         return self

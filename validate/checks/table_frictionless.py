@@ -229,7 +229,7 @@ def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table]
             ids_key = (first.reference.target, first.reference.target_fields[0])
             if ids_key not in known:
                 table = tables.get(ids_key[0])
-                known[ids_key] = sorted({r.cells.get(ids_key[1], "") for r in table.records} - {""}) if table else []
+                known[ids_key] = sorted(set(table.column(ids_key[1])) - {""}) if table else []
             close = _closest(known[ids_key], value)
             if close:
                 message += f" Did you mean {close!r}?"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from ..columnar import Ingested
 from ..csvio import Table
 from ..model import ForeignKey, Model, TableModel
 from . import cells
@@ -80,17 +81,17 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
     """Check every table of `tables` (name -> parsed table, header already matching) against `model`."""
     import duckdb
 
-    if sum(len(table.records) for table in tables.values()) > ARROW_ABOVE_ROWS:
+    # the tables DuckDB read at load live in the package's connection (validate/columnar.py): the engine works there
+    shared = next((table.source.store.connection for table in tables.values() if isinstance(table.source, Ingested)), None)
+    if shared is not None:
+        connection = shared
+    elif sum(table.record_count for table in tables.values()) > ARROW_ABOVE_ROWS:
         # a second thread pays for itself only on large tables (on a small package, starting it costs a tenth of the engine's time)
-        connection = duckdb.connect(":memory:", config={"threads": 2})
-        # DuckDB may open the large tables' own files (each already through the package's path rule), and nothing else
-        files = [str(table.file.path) for table in tables.values() if _direct(table) and table.file]
-        if files:
-            connection.execute("SET allowed_paths = ?", [files])
-        connection.execute("SET enable_external_access = false")
+        connection = duckdb.connect(":memory:", config={"threads": 2, "temp_directory": ""})  # nothing spilled to disk
     else:
         connection = _small_packages().cursor()  # its own temporary tables, gone when it is closed
     try:
+        connection.execute("SET enable_external_access = false")  # DuckDB opens no file in what follows
         for position, name in enumerate(tables):
             _load(connection, position, model.tables[name], tables[name])
         refused = set()
@@ -109,7 +110,12 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
                     refused.add(name)
                     yield TableProblem(name, "engine-refused", _explain(error))
     finally:
-        connection.close()
+        if shared is None:
+            connection.close()
+        else:  # the package's connection outlives the check: drop what the engine made in it
+            for position in range(len(tables)):
+                _drop(connection, _view(position))
+                _drop(connection, _missing(position))
 
 
 _SHARED: dict[int, Any] = {}  # process id -> the database below (a forked child opens its own)
@@ -126,7 +132,7 @@ def _small_packages():
 
     process = os.getpid()
     if process not in _SHARED:  # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
-        database = _SHARED[process] = duckdb.connect(":memory:", config={"threads": 1})
+        database = _SHARED[process] = duckdb.connect(":memory:", config={"threads": 1, "temp_directory": ""})
         database.execute("SET enable_external_access = false")
     return _SHARED[process]
 
@@ -155,33 +161,53 @@ def _view(position: int) -> str:
     return f"t{position}"
 
 
+def _missing(position: int) -> str:
+    return f"m{position}"
+
+
+def _is_view(connection, name: str) -> bool:
+    return bool(connection.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]).fetchone()[0])
+
+
+def _drop(connection, name: str) -> None:
+    connection.execute(f"DROP {'VIEW' if _is_view(connection, name) else 'TABLE'} IF EXISTS {name}")
+
+
 # Up to this many rows a table goes into DuckDB as one list parameter per column; above it, as Arrow
 # columns. pyarrow's hand-over makes DuckDB import pandas (0.15 s), which a small package never repays,
 # while converting Python lists to DuckDB lists costs twice as much a row as Arrow past about 50,000 rows.
 ARROW_ABOVE_ROWS = 50_000
 
 
-def _direct(table: Table) -> bool:
-    """True when DuckDB reads the table's file itself: a large file whose every record is whole, without BOM or CR.
-
-    (DuckDB skips blank lines; they are not records, and the engine reports them from the Python reader's count.)"""
-    return table.file is not None and table.uniform and len(table.records) > ARROW_ABOVE_ROWS
-
-
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
     raw = f"raw{position}"
     names = [f"c{index}" for index in range(len(model.fields))]
-    # frictionless calls a row blank when every cell it has is empty, however many it has
-    every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
-    if len(table.records) <= ARROW_ABOVE_ROWS:
+    if not isinstance(table.source, Ingested) and len(table.records) <= ARROW_ABOVE_ROWS:
         _load_small(connection, position, model, table)
         return
-    cleanup = (_direct(table) and _load_file(connection, raw, names, table)) or _load_arrow(connection, raw, model, table)
-    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None
-    nulled = ", ".join(f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names)
-    connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT *, ({every_null}) AS _blank "
-                       f"FROM (SELECT _ord, _width{', ' if nulled else ''}{nulled} FROM {raw} CROSS JOIN (SELECT ?::VARCHAR[] AS _missing))",
-                       [list(model.missing_values)])
+    cleanup: list[str] = []
+    kind = "TABLE"
+    if isinstance(table.source, Ingested):
+        # read by DuckDB at load (header first, as row 0): a view, not a copy; _ord is the record's index, every record whole
+        source, kind = f"(SELECT rowid - 1 AS _ord, {len(names)}::INTEGER AS _width, {', '.join(names)} FROM {table.source.name} WHERE rowid > 0)", "VIEW"
+    else:
+        cleanup, source = _load_arrow(connection, raw, model, table), raw
+    # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None. Other
+    # missing values sit in a table of their own, because a view cannot hold bound parameters.
+    missing, nulled = "", [f"nullif({name}, '') AS {name}" for name in names]
+    if list(model.missing_values) != [""]:
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE {_missing(position)} AS SELECT ?::VARCHAR[] AS _missing", [list(model.missing_values)])
+        missing = f" CROSS JOIN {_missing(position)}"
+        nulled = [f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names]
+    # frictionless calls a row blank when every cell it has is empty, however many it has
+    every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
+    columns = f"SELECT {', '.join(['_ord', '_width', *nulled])} FROM {source}{missing}"
+    blank = f"({every_null})"
+    if kind == "VIEW" and not connection.execute(f"SELECT count(*) FROM ({columns}) WHERE {blank}").fetchone()[0]:
+        blank = "FALSE"  # every query filters on _blank, which would read every column of the view again
+    elif kind == "VIEW":
+        kind = "TABLE"  # a blank row: copied into a table once, rather than found again by every query
+    connection.execute(f"CREATE TEMP {kind} {_view(position)} AS SELECT *, {blank} AS _blank FROM ({columns})")
     for statement in cleanup:
         connection.execute(statement)
     connection.unregister(f"arrow_{raw}")  # nothing to do unless the Arrow path registered it
@@ -202,45 +228,6 @@ def _load_small(connection, position: int, model: TableModel, table: Table) -> N
     connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT {', '.join(unnests)}", parameters)
 
 
-# DuckDB needs some null string; this one is refused below if any cell reads as NULL, so no cell is lost to it
-_NO_NULL = "\x01\x02\x03"
-
-
-def _load_file(connection, raw: str, names: list[str], table: Table) -> list[str] | None:
-    """Have DuckDB read the CSV file itself (at 1M rows, 2.7 s for six tables instead of 10.5 s
-    handing it Python strings: docs/engine.md).
-
-    The records must come out as Python's reader gave them: the same count, in file order
-    (`_ord` is the insertion order), no NULL, the same number of code points, from the file
-    Python read (same inode, size and time, not a link), with a strict reader; otherwise this
-    returns None and the table takes the Arrow path. Returns the statements that drop what it made."""
-    import duckdb
-
-    if table.file is None or not names or not table.file.unchanged():
-        return None
-    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
-    try:
-        connection.execute(f"CREATE TEMP TABLE {raw}_file AS SELECT * FROM read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', "
-                           f"new_line = '\\n', strict_mode = true, null_padding = false, auto_detect = false, nullstr = ?, "
-                           f"allow_quoted_nulls = false, max_line_size = ?, columns = {columns})",
-                           [str(table.file.path), _NO_NULL, 2**31 - 1])
-        # per column, not one long expression: a thousand `+` terms pass DuckDB's expression depth limit
-        count, *per_column = connection.execute(f"SELECT count(*), {', '.join(f'count({name}), coalesce(sum(length({name})), 0)' for name in names)} "
-                                                f"FROM {raw}_file").fetchone()
-        with_null = any(present != count for present in per_column[0::2])
-        cell_chars = sum(per_column[1::2])
-        # the same records, the same total of code points (DuckDB drops one space before an opening
-        # quote, which Python keeps), read from the same unchanged file
-        if count != len(table.records) or with_null or cell_chars != table.cell_chars or not table.file.unchanged():
-            connection.execute(f"DROP TABLE {raw}_file")
-            return None
-        connection.execute(f"CREATE TEMP VIEW {raw} AS SELECT rowid AS _ord, {len(names)}::INTEGER AS _width, * FROM {raw}_file")
-        return [f"DROP VIEW {raw}", f"DROP TABLE {raw}_file"]
-    except duckdb.Error:
-        connection.execute(f"DROP TABLE IF EXISTS {raw}_file")
-        return None
-
-
 def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> list[str]:
     """Hand a large table to DuckDB as Arrow columns (fast for millions of rows); return the statements that drop it."""
     import pyarrow as pa
@@ -256,8 +243,8 @@ def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> list[s
 
 def _finding(model: TableModel, table: Table, index: int, code: str, field: str = "", cell: str = "", note: str = "",
              reference: ForeignKey | None = None) -> Finding:
-    record = table.records[index]
-    return Finding(model.name, index, record.row, record.line, code, field, cell, note, reference)
+    row, line = table.place(index)  # a table DuckDB read builds no records for it
+    return Finding(model.name, index, row, line, code, field, cell, note, reference)
 
 
 def _check_cells(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding]:
@@ -301,6 +288,10 @@ def _check_cells(connection, position: int, model: TableModel, table: Table, tab
     type_errors: dict[int, list[int]] = {}
     for (number, raw), indexes in slow.items():  # each distinct value is read once: a corpus repeats its URLs and its odd spellings
         yield from _slow_cells(model, table, number, raw, indexes, type_errors)
+    if type_errors and _is_view(connection, view):  # a table DuckDB read is a view over it: copied before its cells change
+        connection.execute(f"ALTER VIEW {view} RENAME TO {view}_read")
+        connection.execute(f"CREATE TEMP TABLE {view} AS SELECT * FROM {view}_read")
+        connection.execute(f"DROP VIEW {view}_read")
     for number, invalid in type_errors.items():
         # frictionless gives a cell with a type error no value: it takes no part in keys
         connection.execute(f"UPDATE {view} SET c{number} = NULL WHERE list_contains(?, _ord)", [sorted(invalid)])

@@ -1,0 +1,162 @@
+"""Large tables read by DuckDB (validate/columnar.py): its reading is kept only when it is Python's, record for record."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validate import columnar, package, run
+from validate.csvio import MAX_CELL, SourceFile, first_record, parse_csv, render_csv
+from validate.package import load
+
+from .conftest import examples
+
+
+def _offer(target: Path, data: bytes, max_cell: int = MAX_CELL) -> columnar.Ingested | None:
+    """What the loader does with a large file: DuckDB's reading, or None (then Python parses it)."""
+    target.write_bytes(data)
+    header = first_record(data, max_cell=max_cell)
+    if not header:
+        return None
+    counts = columnar.FileCounts.of(data, len(data.decode("utf-8")))
+    candidate = columnar.Candidate(SourceFile(target, SourceFile.identity_of(os.lstat(target))), counts, header, max_cell)
+    [ingested] = columnar.Store().ingest([candidate])
+    return ingested
+
+
+_CELL = st.text(alphabet=st.sampled_from(['a', 'é', ' ', ',', '"', '\n', '\\', '\x01', '🇸']), max_size=6)
+_RENDERED = st.lists(st.lists(_CELL, min_size=2, max_size=2), min_size=1, max_size=4).map(
+    lambda rows: render_csv(["a", "b"], [dict(zip(["a", "b"], row, strict=True)) for row in rows]))
+# fields written by hand, not by a CSV writer: spaces around quotes (DuckDB drops one before an opening quote and any
+# after a closing one), quotes inside a bare field, quoted commas and line breaks, DuckDB's stand-in for NULL
+_FIELD = st.sampled_from(['a', ' "x"', ' ""', '""', '"a,b"', ' "a,b"', '"a""b"', ' ', 'é', '"\n"', 'x"y', '\t"x"', '  "x"',
+                          '"x" ', '"x"  ', '"x"\t', '"\n\n"', '\x01\x02\x03', ''])
+_RECORD = st.lists(_FIELD, min_size=1, max_size=3).map(",".join)  # ragged records too
+_RAW = st.tuples(st.sampled_from(['a,b', '"a\nb",c', 'a,b,c', '']), st.lists(_RECORD, min_size=1, max_size=4), st.booleans()).map(
+    lambda parts: parts[0] + "\n" + "\n".join(parts[1]) + ("\n" if parts[2] else ""))  # blank lines, no final line break
+
+
+# any text of the characters that matter to a CSV reader (a CR or a BOM is never offered to DuckDB: package._large_table)
+_ANY = st.text(alphabet=st.sampled_from(['a', ' ', ',', '"', '\n', '\t', 'é', '\x00', '\x01']), min_size=1, max_size=30)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(text=st.one_of(_RENDERED, _RAW, _ANY))
+def test_duckdb_reading_is_pythons_or_declined(tmp_path_factory, text):
+    """For any CSV text, DuckDB's reading is declined, or its records are exactly Python's (cells, line, row, width)."""
+    ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
+    if ingested is None:
+        return  # Python parses the file, as every file before
+    python = parse_csv(text)  # raises csv.Error if DuckDB took a file Python refuses: the test fails
+    assert ingested.count == len(python.records) and python.uniform and not python.blank_lines
+    assert ingested.records(python.header) == python.records
+    assert list(ingested.lines()) == [record.line for record in python.records]
+    assert ingested.cell_chars == python.cell_chars
+
+
+@pytest.mark.parametrize(("reason", "data"), [
+    ("a space before an opening quote, which DuckDB drops", b'a,b\n "x",y\n'),
+    ("a space after a closing quote, which DuckDB drops and Python refuses", b'a,b\n"x" ,y\n'),
+    ("a blank line, which DuckDB skips", b'a,b\nx,y\n\nz,w\n'),
+    ("a blank line at the end", b'a,b\nx,y\n\n'),
+    ("a ragged record", b'a,b\nx,y,z\n'),
+    ("a cell DuckDB reads as NULL", b'a,b\n\x01\x02\x03,y\n'),
+    ("an unclosed quote", b'a,b\n"x,y\n'),
+])
+def test_each_reading_that_is_not_pythons_is_declined(tmp_path, reason, data):
+    assert _offer(tmp_path / "t.csv", data) is None, reason
+
+
+def test_a_cell_past_the_limit_is_left_to_pythons_reader(tmp_path):
+    assert _offer(tmp_path / "t.csv", b"a,b\nxxxx,y\n", max_cell=4) is not None
+    assert _offer(tmp_path / "t.csv", b"a,b\nxxxxx,y\n", max_cell=4) is None  # Python's reader reports the limit, with its line
+
+
+def test_a_file_changed_after_it_was_counted_is_declined(tmp_path):
+    target = tmp_path / "t.csv"
+    target.write_bytes(b"a,b\nx,y\n")
+    file = SourceFile(target, SourceFile.identity_of(os.lstat(target)))
+    target.write_bytes(b"a,b\nq,z\n")  # same size, same counts, new cells
+    os.utime(target, ns=(1, 1))
+    candidate = columnar.Candidate(file, columnar.FileCounts.of(b"a,b\nx,y\n", 8), ["a", "b"], MAX_CELL)
+    assert columnar.Store().ingest([candidate]) == [None]
+
+
+def test_a_file_name_that_is_not_text_is_left_to_python(tmp_path):
+    assert _offer(tmp_path / "plain.csv", b"a,b\nx,y\n") is not None
+    assert _offer(tmp_path / os.fsdecode(b"bad\xff.csv"), b"a,b\nx,y\n") is None  # DuckDB takes no undecodable name
+
+
+def _claims(descriptor: Path) -> package.Table | None:
+    return load(descriptor).table("claims")
+
+
+@pytest.mark.parametrize(("bytes_of", "read_by_duckdb"), [
+    (lambda data: data, True),
+    (lambda data: data.replace(b"\n", b"\r\n"), False),  # CR: DuckDB and Python may split lines differently
+    (lambda data: b"\xef\xbb\xbf" + data, False),  # BOM
+])
+def test_which_files_duckdb_is_offered(minimal_package, monkeypatch, bytes_of, read_by_duckdb):
+    claims = minimal_package.parent / "data" / "claims.csv"
+    claims.write_bytes(bytes_of(claims.read_bytes()))
+    python = _claims(minimal_package)
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    table = _claims(minimal_package)
+    assert (table.source is not None) == read_by_duckdb
+    assert table.records == python.records and table.header == python.header and table.cell_chars == python.cell_chars
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", claims.read_bytes().count(b"\n"))  # not more line breaks than the threshold
+    assert _claims(minimal_package).source is None
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    monkeypatch.setattr(package, "MAX_COLUMNS", len(python.header) - 1)  # wider than DuckDB is offered
+    assert _claims(minimal_package).source is None
+
+
+def test_a_declined_file_is_reported_as_pythons_reader_reports_it(minimal_package, monkeypatch):
+    """A blank line: DuckDB would skip it; Python's parse reports the blank row at its line, and the later rows where they are."""
+    claims = minimal_package.parent / "data" / "claims.csv"
+    lines = claims.read_text(encoding="utf-8").split("\n")
+    claims.write_text("\n".join([*lines[:2], "", *lines[2:]]), encoding="utf-8")
+    as_before = [(e.code, e.line, e.row) for e in run(minimal_package, select=["table-frictionless"]).errors]
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    result = run(minimal_package, select=["table-frictionless"])
+    assert result.package.table("claims").source is None and result.package.table("documents").source is not None
+    assert [(e.code, e.line, e.row) for e in result.errors] == as_before == [("blank-row", 3, 3)]
+
+
+def test_unparsable_large_file_is_reported_as_before(minimal_package, monkeypatch):
+    claims = minimal_package.parent / "data" / "claims.csv"
+    claims.write_bytes(claims.read_bytes() + b'"x" ,y\n')  # a space after a closing quote: Python refuses it, DuckDB drops it
+    before = [(e.check, e.code, e.file) for e in run(minimal_package, select=["resource-files"]).errors if e.code == "unparsable-csv"]
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    after = [(e.check, e.code, e.file) for e in run(minimal_package, select=["resource-files"]).errors if e.code == "unparsable-csv"]
+    assert after == before == [("resource-files", "unparsable-csv", "data/claims.csv")]
+
+
+def test_records_are_built_only_when_asked_and_the_connection_closes_with_the_result(minimal_package, monkeypatch):
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    with run(minimal_package, select=["table-frictionless"]) as result:
+        tables = [r.table for r in result.package.resources if r.table is not None]
+        assert all(t.source is not None and t._records is None for t in tables)  # the engine needed none
+        assert result.table_rows()["claims"] == 2
+    with pytest.raises(Exception, match="closed"):
+        result.package.views.columnar.connection.execute("SELECT 1")
+
+
+def test_the_widest_file_duckdb_is_offered_is_read_and_proven(tmp_path):
+    """No query built per column passes DuckDB's limits (wider files are parsed by Python: test_which_files_duckdb_is_offered)."""
+    header = [f"h{i}" for i in range(columnar.MAX_COLUMNS)]
+    text = render_csv(header, [{name: f"{row}\n{name}" for name in header} for row in range(3)])
+    ingested = _offer(tmp_path / "t.csv", text.encode("utf-8"))
+    assert ingested is not None and ingested.records(header) == parse_csv(text).records
+
+
+def test_first_record_reads_a_quoted_line_break_and_declines_what_python_refuses():
+    assert first_record(b'"a\nb",c\nx,y\n') == ["a\nb", "c"]
+    assert first_record(b'"a,b\n') is None and first_record(b"\n") == []
+    with pytest.raises(csv.Error):
+        parse_csv('"a,b\n')
