@@ -11,10 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from validate import columnar, package, run
-from validate.csvio import MAX_CELL, SourceFile, first_record, parse_csv, render_csv
+from validate.csvio import MAX_CELL, SourceFile, Table, first_record, parse_csv, render_csv
 from validate.package import load
 
-from .conftest import examples
+from .conftest import FIXTURES, build_package, examples
+
+INVALID_CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 
 
 def _offer(target: Path, data: bytes, max_cell: int = MAX_CELL) -> columnar.Ingested | None:
@@ -57,6 +59,24 @@ def test_duckdb_reading_is_pythons_or_declined(tmp_path_factory, text):
     assert ingested.records(python.header) == python.records
     assert list(ingested.lines()) == [record.line for record in python.records]
     assert ingested.cell_chars == python.cell_chars
+
+
+_NEEDLES = st.frozensets(st.sampled_from(["a", "é", ",", '"', "\n", "a,", "🇸", ""]), max_size=3)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(text=_RENDERED, first=_NEEDLES, second=_NEEDLES)
+def test_cells_holding_are_the_same_from_duckdb_and_from_python(tmp_path_factory, text, first, second):
+    """The cells a check asks for (cell-references: a slash, an ID prefix) are found by one query on a table
+    DuckDB read, and by a walk of the records otherwise: the same cells, in the same order."""
+    ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
+    if ingested is None:
+        return
+    python = parse_csv(text)
+    from_duckdb = Table(python.header, uniform=True, source=ingested)
+    wanted = {"a": first, "b": second}
+    assert from_duckdb.cells_holding(wanted) == python.cells_holding(wanted)
+    assert from_duckdb._records is None  # found without building a record
 
 
 @pytest.mark.parametrize(("reason", "data"), [
@@ -160,3 +180,18 @@ def test_first_record_reads_a_quoted_line_break_and_declines_what_python_refuses
     assert first_record(b'"a,b\n') is None and first_record(b"\n") == []
     with pytest.raises(csv.Error):
         parse_csv('"a,b\n')
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", INVALID_CASES, ids=[c.name for c in INVALID_CASES])
+def test_every_fixture_case_says_the_same_when_duckdb_reads_every_table(case, tmp_path, monkeypatch):
+    """Every check, on every invalid fixture: the same errors (check, code, file, line, row, field, message) whether
+    Python or DuckDB read the tables (DuckDB is offered every file here, not only those past 5,000 lines)."""
+    descriptor = build_package(tmp_path / "package", case)
+    with run(descriptor) as result:
+        parsed = [(e.check, e.code, e.file, e.line, e.row, e.field, e.message) for e in result.errors]
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    with run(descriptor) as result:
+        ingested = [(e.check, e.code, e.file, e.line, e.row, e.field, e.message) for e in result.errors]
+        assert any(r.table is not None and r.table.source is not None for r in result.package.resources) or not parsed
+    assert ingested == parsed

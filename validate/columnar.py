@@ -87,6 +87,21 @@ class Ingested:
         (cells,) = self.store.connection.execute(f"SELECT list(c{number} ORDER BY rowid) FROM {self.name} WHERE rowid > 0").fetchone()
         return cells or []
 
+    def holding(self, wanted: list[tuple[int, frozenset[str]]]) -> list[tuple[int, int, str]]:
+        """(record index, column, cell) of each cell of a wanted column that holds one of its strings ("": any non-empty cell),
+        by record then in the order of `wanted`: one query, the strings bound as parameters."""
+        parts, parameters = [], []
+        for order, (number, needles) in enumerate(wanted):
+            if not needles:
+                continue
+            held = " OR ".join("c{0} <> ''" if needle == "" else "contains(c{0}, ?)" for needle in sorted(needles)).format(number)
+            parts.append(f"SELECT rowid - 1, {order}, {number}, c{number} FROM {self.name} WHERE rowid > 0 AND ({held})")
+            parameters += [needle for needle in sorted(needles) if needle]
+        if not parts:
+            return []
+        found = self.store.connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters).fetchall()
+        return [(index, number, cell) for index, _, number, cell in found]
+
     def records(self, header: list[str]) -> list[Record]:
         """The records Python's reader gives for this file: cells by column name, physical line, row (index + 2), width."""
         # file order without a sort: the connection preserves insertion order (Store); fetched in batches to bound the rows held twice

@@ -58,6 +58,7 @@ class RecordSource(Protocol):
     def records(self, header: list[str]) -> list[Record]: ...
     def lines(self) -> Sequence[int]: ...
     def column(self, number: int) -> list[str]: ...
+    def holding(self, wanted: list[tuple[int, frozenset[str]]]) -> list[tuple[int, int, str]]: ...
 
 
 @dataclass
@@ -100,6 +101,22 @@ class Table:
         if self._records is None and self.source is not None and name in self.header:
             return self.source.column(self.header.index(name))
         return [record.cells.get(name, "") for record in self.records]
+
+    def cells_holding(self, wanted: dict[str, frozenset[str]]) -> list[tuple[int, str, str]]:
+        """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, row by row.
+
+        The empty string stands for any non-empty cell. On a table DuckDB read, one query finds
+        them, and no record is built; otherwise the records are read in Python."""
+        if self.source is not None and len(set(self.header)) == len(self.header):
+            numbered = [(self.header.index(name), needles) for name, needles in wanted.items() if name in self.header]
+            return [(index, self.header[number], cell) for index, number, cell in self.source.holding(numbered)]
+        found = []
+        for index, record in enumerate(self.records):
+            for name, cell in record.cells.items():
+                needles = wanted.get(name)
+                if needles and cell and ("" in needles or any(needle in cell for needle in needles)):
+                    found.append((index, name, cell))
+        return found
 
     def line_of_row(self, row: int) -> int | None:
         """Return the physical line where frictionless row number `row` starts."""

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 import regex
 
+from ..csvio import Table
 from ..errors import Error
 from ..package import Package, UnsafePath
 
@@ -62,7 +63,7 @@ def id_kinds(package: Package) -> dict[str, tuple[str, regex.Pattern[str], set[s
             mention = regex.compile(rf"(?<![\w/.-])(?:{match.group(1)})(?!\w)")
         except (regex.error, RecursionError, OverflowError):
             continue  # a broken pattern is reported by the schema checks
-        ids = {r.cells.get(key, "") for r in resource.table.records} if resource.table is not None else None
+        ids = set(resource.table.column(key)) if resource.table is not None else None
         body = match.group(1)
         # a literal prefix every mention holds; none when an alternation or an inline flag could let a mention do without it
         prefix = "" if "|" in body or "(?" in body else body.split("-", 1)[0] + "-"
@@ -87,38 +88,45 @@ def check(package: Package) -> Iterator[Error]:
     for resource in package.resources:
         if resource.table is None:
             continue
-        key_field = resource.table.header[0] if resource.table.header else ""
-        for record in resource.table.records:
-            for field, cell in record.cells.items():
-                if not cell or field == key_field:
-                    continue
-                if field in NOTE_FIELDS:
-                    for table, (prefix, mention, ids) in kinds.items():
-                        if table in too_slow or prefix not in cell:
-                            continue
-                        try:
-                            mentions = [m.group(0) for m in mention.finditer(cell, timeout=PATTERN_SECONDS)]
-                        except TimeoutError:
-                            too_slow.add(table)
-                            yield Error(ID, "slow-pattern", f"the ID pattern of {table} takes too long to search this {field} cell; IDs of {table} "
-                                        "were not looked for in notes.", resource.path, record.line, record.row, field,
-                                        f"Simplify the primary-key pattern in the schema of {table} (a literal prefix and a simple tail).")
-                            continue
-                        for cited in dict.fromkeys(mentions):
-                            if ids is not None and cited not in ids:
-                                yield Error(ID, "unknown-id", f"{field} names {cited}, which is not a row of {table}.", resource.path,
-                                            record.line, record.row, field, f"Correct the ID, or add the {table} row it means.")
-                if "/" not in cell:
-                    continue  # every path PATH finds has a slash
-                for cited in dict.fromkeys(PATH.findall(cell)):
-                    outside = cited.startswith(("/", "../"))
-                    if not outside and cited.split("/", 1)[0] not in folders:
+        table = resource.table
+        key_field = table.header[0] if table.header else ""
+        # only a cell with a slash can hold a path, and only a note with an ID kind's prefix an ID
+        notes = frozenset({"/"} | {prefix for prefix, _, _ in kinds.values()})
+        wanted = {field: notes if field in NOTE_FIELDS else frozenset({"/"}) for field in table.header if field != key_field}
+        for index, field, cell in table.cells_holding(wanted):
+            if field in NOTE_FIELDS:
+                for name, (prefix, mention, ids) in kinds.items():
+                    if name in too_slow or prefix not in cell:
                         continue
-                    if cited not in resolved:
-                        resolved[cited] = _not_a_package_file(package, cited, outside)
-                    if resolved[cited]:
-                        yield Error(ID, "missing-file", f"{field} cites {cited}, {resolved[cited]}.", resource.path, record.line, record.row, field,
-                                    "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")
+                    try:
+                        mentions = [m.group(0) for m in mention.finditer(cell, timeout=PATTERN_SECONDS)]
+                    except TimeoutError:
+                        too_slow.add(name)
+                        yield Error(ID, "slow-pattern", f"the ID pattern of {name} takes too long to search this {field} cell; IDs of {name} "
+                                    "were not looked for in notes.", resource.path, *_line_and_row(table, index), field,
+                                    f"Simplify the primary-key pattern in the schema of {name} (a literal prefix and a simple tail).")
+                        continue
+                    for cited in dict.fromkeys(mentions):
+                        if ids is not None and cited not in ids:
+                            yield Error(ID, "unknown-id", f"{field} names {cited}, which is not a row of {name}.", resource.path,
+                                        *_line_and_row(table, index), field, f"Correct the ID, or add the {name} row it means.")
+            if "/" not in cell:
+                continue  # every path PATH finds has a slash
+            for cited in dict.fromkeys(PATH.findall(cell)):
+                outside = cited.startswith(("/", "../"))
+                if not outside and cited.split("/", 1)[0] not in folders:
+                    continue
+                if cited not in resolved:
+                    resolved[cited] = _not_a_package_file(package, cited, outside)
+                if resolved[cited]:
+                    yield Error(ID, "missing-file", f"{field} cites {cited}, {resolved[cited]}.", resource.path, *_line_and_row(table, index), field,
+                                "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")
+
+
+def _line_and_row(table: Table, index: int) -> tuple[int, int]:
+    """Where record `index` is, asked only for an error (a table DuckDB read counts its lines on the first ask)."""
+    row, line = table.place(index)
+    return line, row
 
 
 def _not_a_package_file(package: Package, cited: str, outside: bool) -> str | None:
