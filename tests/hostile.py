@@ -65,7 +65,10 @@ ZYGOTE = r"""
 import json, os, resource, runpy, select, signal, sys, traceback
 sys.path[0] = os.getcwd()  # what `python -m` puts first, not '' (which would follow the child's chdir)
 import duckdb, frictionless, multiprocessing, re2, validate.cli, validate.runner  # noqa: what a run imports
-validate.runner.run("datapackage.json").close()  # and what a run loads once: profiles, compiled patterns, frictionless's plugins
+import tempfile, tests.conftest  # noqa: E401
+with tempfile.TemporaryDirectory() as folder:  # and what a run fills once: profiles, patterns, frictionless's verdict on these descriptors
+    for descriptor in ("datapackage.json", tests.conftest.build_package(tests.conftest.Path(folder) / "minimal")):
+        validate.runner.run(descriptor).close()
 memory = int(sys.argv[1])
 
 
