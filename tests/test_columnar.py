@@ -195,3 +195,14 @@ def test_every_fixture_case_says_the_same_when_duckdb_reads_every_table(case, tm
         ingested = [(e.check, e.code, e.file, e.line, e.row, e.field, e.message) for e in result.errors]
         assert any(r.table is not None and r.table.source is not None for r in result.package.resources) or not parsed
     assert ingested == parsed
+
+
+def test_a_repeated_column_name_reads_the_last_column_as_a_record_does(tmp_path):
+    """A header may repeat a name (canonical-form reports it); a record keeps the last cell of that name, and so does `column`."""
+    text = "a,b,a\n" + "".join(f"{i},x,{i * 10}\n" for i in range(3))
+    ingested = _offer(tmp_path / "t.csv", text.encode("utf-8"))
+    assert ingested is not None
+    python = parse_csv(text)
+    from_duckdb = Table(python.header, uniform=True, source=ingested)
+    assert from_duckdb.column("a") == python.column("a") == ["0", "10", "20"]
+    assert from_duckdb._records is None

@@ -13,6 +13,7 @@ import os
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -99,8 +100,9 @@ class Table:
     def column(self, name: str) -> list[str]:
         """The cells of column `name`, in record order, without building the records."""
         if self._records is None and self.source is not None and name in self.header:
-            return self.source.column(self.header.index(name))
-        return [record.cells.get(name, "") for record in self.records]
+            # the last column of that name, as in a record's cells (a header may repeat a name; canonical-form reports it)
+            return self.source.column(len(self.header) - 1 - self.header[::-1].index(name))
+        return [cells.get(name, "") for cells in map(attrgetter("cells"), self.records)]
 
     def cells_holding(self, wanted: dict[str, frozenset[str]]) -> list[tuple[int, str, str]]:
         """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, row by row.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..csvio import Record
 from ..errors import Error
 from ..package import Package
 from ._jsonschema import usable_schema
@@ -37,25 +36,24 @@ def check(package: Package) -> Iterator[Error]:
             if categories == field.get("constraints", {}).get("enum"):
                 continue  # frictionless enforces the identical enum: one error is enough
             allowed = {c["value"] if isinstance(c, dict) else c for c in categories}
-            for record in table.records:
-                value = record.cells.get(field["name"], "")
+            for index, value in enumerate(table.column(field["name"])):  # a column, not records: a large table builds none
                 if value and value not in allowed:
-                    yield Error(ID, "category", f"{field['name']} = {value!r} is not one of its categories.", resource.path, record.line,
-                                record.row, field["name"], f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
+                    row, line = table.place(index)
+                    yield Error(ID, "category", f"{field['name']} = {value!r} is not one of its categories.", resource.path, line,
+                                row, field["name"], f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
         for key in schema.get("uniqueKeys", []):
             if not isinstance(key, list) or not all(name in table.header for name in key):
                 continue
-            seen: dict[tuple, Record] = {}
-            for record in table.records:
-                values = tuple(record.cells.get(name, "") for name in key)
+            seen: dict[tuple, int] = {}  # values -> the index of the first record that has them
+            for index, values in enumerate(zip(*map(table.column, key), strict=True)):
                 if "" in values:
                     continue
                 if values in seen:
-                    yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {seen[values].line}.",
-                                resource.path, record.line, record.row, key[0],
-                                "Each combination of these fields may appear only once: remove the duplicate row.")
+                    row, line = table.place(index)
+                    yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {table.place(seen[values])[1]}.",
+                                resource.path, line, row, key[0], "Each combination of these fields may appear only once: remove the duplicate row.")
                 else:
-                    seen[values] = record
+                    seen[values] = index
         yield from _foreign_key_types(package, resource, fields)
 
 
