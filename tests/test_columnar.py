@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from validate import columnar, package, run
+from validate.checks import cell_references
+from validate.checks.cell_references import ABSOLUTE_PATH_START
 from validate.csvio import MAX_CELL, SourceFile, Table, first_record, parse_csv, render_csv
 from validate.package import load
 
@@ -61,22 +64,42 @@ def test_duckdb_reading_is_pythons_or_declined(tmp_path_factory, text):
     assert ingested.cell_chars == python.cell_chars
 
 
-_NEEDLES = st.frozensets(st.sampled_from(["a", "é", ",", '"', "\n", "a,", "🇸", ""]), max_size=3)
+_NEEDLES = st.frozensets(st.sampled_from(["a", "é", ",", '"', "\n", "a,", "🇸", "", "../", "a/"]), max_size=3)
+# cells with what paths and URLs are made of, for the pattern cell-references screens with
+_PATHISH = st.text(alphabet=st.sampled_from(["a", "/", ":", ".", " ", "é", ",", '"', "\n", "-", "_"]), max_size=8)
+_PATHISH_CSV = st.lists(st.lists(_PATHISH, min_size=2, max_size=2), min_size=1, max_size=4).map(
+    lambda rows: render_csv(["a", "b"], [dict(zip(["a", "b"], row, strict=True)) for row in rows]))
 
 
 @settings(max_examples=examples(200), deadline=None)
-@given(text=_RENDERED, first=_NEEDLES, second=_NEEDLES)
-def test_cells_holding_are_the_same_from_duckdb_and_from_python(tmp_path_factory, text, first, second):
-    """The cells a check asks for (cell-references: a slash, an ID prefix) are found by one query on a table
-    DuckDB read, and by a walk of the records otherwise: the same cells, in the same order."""
+@given(text=st.one_of(_RENDERED, _PATHISH_CSV), first=_NEEDLES, second=_NEEDLES, pattern=st.sampled_from([None, ABSOLUTE_PATH_START]))
+def test_cells_holding_are_the_same_from_duckdb_and_from_python(tmp_path_factory, text, first, second, pattern):
+    """The cells a check asks for (cell-references: `../`, a folder and a slash, an ID prefix, the start of an
+    absolute path) are found by one query on a table DuckDB read, and by a walk of the records otherwise:
+    the same cells, in the same order."""
     ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
     if ingested is None:
         return
     python = parse_csv(text)
     from_duckdb = Table(python.header, uniform=True, source=ingested)
     wanted = {"a": first, "b": second}
-    assert from_duckdb.cells_holding(wanted) == python.cells_holding(wanted)
+    assert from_duckdb.cells_holding(wanted, pattern) == python.cells_holding(wanted, pattern)
     assert from_duckdb._records is None  # found without building a record
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(cell=st.text(alphabet=st.sampled_from(["a", "b", "/", ".", "é", ":", " ", "~", "-", "_", "@", "(", "m", "d"]), max_size=14))
+@example(cell="see docs/research/a.md")
+@example(cell="(/etc/passwd.txt)")
+@example(cell="../up/x.md")
+@example(cell="é/abs/z.md")
+def test_every_path_that_cell_references_checks_passes_its_screen(cell):
+    """A cell is read for paths only when it holds `../`, a package folder and a slash, or the start of an absolute
+    path: every path PATH finds and the check looks at (outside the package, or under a package folder) is in such a cell."""
+    folders = frozenset({"docs", "a"})
+    checked = [p for p in cell_references.PATH.findall(cell) if p.startswith(("/", "../")) or p.split("/", 1)[0] in folders]
+    screened = any(hint in cell for hint in cell_references.path_hints(folders)) or re.search(ABSOLUTE_PATH_START, cell, re.ASCII)
+    assert screened or not checked
 
 
 @pytest.mark.parametrize(("reason", "data"), [

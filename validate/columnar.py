@@ -87,16 +87,20 @@ class Ingested:
         (cells,) = self.store.connection.execute(f"SELECT list(c{number} ORDER BY rowid) FROM {self.name} WHERE rowid > 0").fetchone()
         return cells or []
 
-    def holding(self, wanted: list[tuple[int, frozenset[str]]]) -> list[tuple[int, int, str]]:
-        """(record index, column, cell) of each cell of a wanted column that holds one of its strings ("": any non-empty cell),
-        by record then in the order of `wanted`: one query, the strings bound as parameters."""
+    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> list[tuple[int, int, str]]:
+        """(record index, column, cell) of each cell of a wanted column that holds one of its strings ("": any non-empty cell)
+        or a match of the RE2 `pattern`, by record then in the order of `wanted`: one query, strings and pattern bound as parameters."""
         parts, parameters = [], []
         for order, (number, needles) in enumerate(wanted):
-            if not needles:
+            tests = ["c{0} <> ''" if needle == "" else "contains(c{0}, ?)" for needle in sorted(needles)]
+            values: list[str] = [needle for needle in sorted(needles) if needle]
+            if pattern is not None:
+                tests.append("regexp_matches(c{0}, ?)")
+                values.append(pattern)
+            if not tests:
                 continue
-            held = " OR ".join("c{0} <> ''" if needle == "" else "contains(c{0}, ?)" for needle in sorted(needles)).format(number)
-            parts.append(f"SELECT rowid - 1, {order}, {number}, c{number} FROM {self.name} WHERE rowid > 0 AND ({held})")
-            parameters += [needle for needle in sorted(needles) if needle]
+            parts.append(f"SELECT rowid - 1, {order}, {number}, c{number} FROM {self.name} WHERE rowid > 0 AND ({' OR '.join(tests).format(number)})")
+            parameters += values
         if not parts:
             return []
         found = self.store.connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters).fetchall()

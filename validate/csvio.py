@@ -10,6 +10,7 @@ import csv
 import gc
 import io
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class RecordSource(Protocol):
     def records(self, header: list[str]) -> list[Record]: ...
     def lines(self) -> Sequence[int]: ...
     def column(self, number: int) -> list[str]: ...
-    def holding(self, wanted: list[tuple[int, frozenset[str]]]) -> list[tuple[int, int, str]]: ...
+    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> list[tuple[int, int, str]]: ...
 
 
 @dataclass
@@ -104,19 +105,21 @@ class Table:
             return self.source.column(len(self.header) - 1 - self.header[::-1].index(name))
         return [cells.get(name, "") for cells in map(attrgetter("cells"), self.records)]
 
-    def cells_holding(self, wanted: dict[str, frozenset[str]]) -> list[tuple[int, str, str]]:
-        """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, row by row.
+    def cells_holding(self, wanted: dict[str, frozenset[str]], pattern: str | None = None) -> list[tuple[int, str, str]]:
+        """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, or a match of
+        `pattern` (written for RE2 and read by Python with ASCII classes, so both read it alike), row by row.
 
         The empty string stands for any non-empty cell. On a table DuckDB read, one query finds
         them, and no record is built; otherwise the records are read in Python."""
         if self.source is not None and len(set(self.header)) == len(self.header):
             numbered = [(self.header.index(name), needles) for name, needles in wanted.items() if name in self.header]
-            return [(index, self.header[number], cell) for index, number, cell in self.source.holding(numbered)]
+            return [(index, self.header[number], cell) for index, number, cell in self.source.holding(numbered, pattern)]
+        search = re.compile(pattern, re.ASCII).search if pattern is not None else (lambda cell: None)
         found = []
         for index, record in enumerate(self.records):
             for name, cell in record.cells.items():
                 needles = wanted.get(name)
-                if needles and cell and ("" in needles or any(needle in cell for needle in needles)):
+                if needles is not None and cell and ("" in needles or any(needle in cell for needle in needles) or search(cell)):
                     found.append((index, name, cell))
         return found
 

@@ -40,6 +40,9 @@ NOTE_FIELDS = ("notes", "note")
 PATH = re.compile(r"(?<![\w/.:@~-])((?:\.\./)*/?[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.~-]+)+\.[A-Za-z0-9]{1,5})(?![\w/])")
 # The body of a primary-key pattern: a literal lowercase prefix, a hyphen, then the rest.
 ID_PATTERN = re.compile(r"^\^([a-z]+-.*)\$$")
+# Where an absolute path can start (PATH's look-behind, for RE2, which has none): a cell without it, without
+# `../` and without `<a folder of the package>/` cites no path that is checked (path_hints).
+ABSOLUTE_PATH_START = r"(?:^|[^\w/.:@~-])/"
 # The folders of the package layout: a citation into them is checked even where a small package lacks the folder.
 LAYOUT_FOLDERS = frozenset({"data", "docs", "schemas", "sources"})
 
@@ -71,6 +74,12 @@ def id_kinds(package: Package) -> dict[str, tuple[str, regex.Pattern[str], set[s
     return kinds
 
 
+def path_hints(folders: frozenset[str] | set[str]) -> frozenset[str]:
+    """What a cell holds when PATH finds in it a path this check looks at: `../`, or a package folder and a slash
+    (an absolute path is found by ABSOLUTE_PATH_START). A URL holds none of them, unless a folder's name is in it."""
+    return frozenset({"../"} | {f"{folder}/" for folder in folders})
+
+
 def package_folders(package: Package) -> frozenset[str] | set[str]:
     """The top-level folders of the package (hidden ones excepted) and of its layout: where its files live."""
     try:
@@ -90,10 +99,11 @@ def check(package: Package) -> Iterator[Error]:
             continue
         table = resource.table
         key_field = table.header[0] if table.header else ""
-        # only a cell with a slash can hold a path, and only a note with an ID kind's prefix an ID
-        notes = frozenset({"/"} | {prefix for prefix, _, _ in kinds.values()})
-        wanted = {field: notes if field in NOTE_FIELDS else frozenset({"/"}) for field in table.header if field != key_field}
-        for index, field, cell in table.cells_holding(wanted):
+        # only a note with an ID kind's prefix can hold an ID, and only a cell with one of PATH_HINTS a path that is checked
+        paths = path_hints(folders)
+        notes = paths | {prefix for prefix, _, _ in kinds.values()}
+        wanted = {field: notes if field in NOTE_FIELDS else paths for field in table.header if field != key_field}
+        for index, field, cell in table.cells_holding(wanted, ABSOLUTE_PATH_START):
             if field in NOTE_FIELDS:
                 for name, (prefix, mention, ids) in kinds.items():
                     if name in too_slow or prefix not in cell:
