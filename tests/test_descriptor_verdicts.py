@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+from contextlib import redirect_stdout
 
 import pytest
 
 from validate import run
 from validate.checks import _frictionless
+from validate.cli import main
 
 from .conftest import build_package
 
@@ -64,4 +67,33 @@ def test_a_dialect_file_is_never_remembered(tmp_path):
     (tmp_path / "package" / "dialect.json").write_text('{"delimiter": ","}', encoding="utf-8")
     _edit_descriptor(descriptor, lambda value: value["resources"][0].update(dialect="dialect.json"))
     with run(descriptor) as result:
+        assert _frictionless._inputs_of(result.package) is None
+
+
+def test_a_forked_run_remembers_what_its_child_said(tmp_path):
+    """The command line has frictionless read the descriptor in a forked child; the parent remembers the answer."""
+    descriptor = build_package(tmp_path / "package")
+    _edit_descriptor(descriptor, lambda value: value.update(description=value.get("description", "") + " Remembered from the child."))
+    with redirect_stdout(io.StringIO()):
+        assert main([str(descriptor), "--format", "json"]) == 0
+    with run(descriptor) as result:
+        assert _frictionless._inputs_of(result.package) in _frictionless._VERDICTS
+
+
+def test_a_schema_file_of_a_resource_that_is_not_a_table_is_never_remembered(tmp_path):
+    descriptor = build_package(tmp_path / "package")
+    (tmp_path / "package" / "other.schema.json").write_text('{"fields": []}', encoding="utf-8")
+    _edit_descriptor(descriptor, lambda value: next(r for r in value["resources"] if not r["path"].endswith(".csv")).update(schema="other.schema.json"))
+    with run(descriptor) as result:
+        assert _frictionless._inputs_of(result.package) is None
+
+
+def test_a_descriptor_too_deep_to_write_is_not_remembered_and_raises_nothing(tmp_path):
+    """`--limit json-depth` can let the loader keep a descriptor nested deeper than Python's json module writes; the key
+    is computed before the fork, outside any check, so it must not raise there (the review found a traceback)."""
+    with run(build_package(tmp_path / "package")) as result:
+        deep: list = []
+        for _ in range(5_000):
+            deep = [deep]
+        result.package.descriptor["deep"] = deep
         assert _frictionless._inputs_of(result.package) is None

@@ -87,7 +87,7 @@ class Views:
     usable_schemas: dict[str, dict | None] = field(default_factory=dict)  # checks._jsonschema.usable_schema, by resource name
     by_id: dict[str, dict[str, Record]] = field(default_factory=dict)  # checks._rows.by_id, by table name
     snapshots: dict[str, str] | None = None  # checks._rows.snapshot_texts: {document_id: text}
-    frictionless_pending: tuple[Any, Any] | None = None  # checks._frictionless.start_inspect: (child process, pipe)
+    frictionless_pending: tuple[Any, Any, str | None] | None = None  # checks._frictionless.start_inspect: (child process, pipe, memo key)
     frictionless_descriptor: Outcome | None = None  # checks._frictionless.inspect
     frictionless_rows: Outcome | None = None  # checks._frictionless.run (--engine frictionless)
     columnar: Store | None = None  # package._read_large_tables: the DuckDB connection holding the large tables DuckDB read

@@ -75,7 +75,8 @@ def start_inspect(package: Package) -> None:
     if not hasattr(os, "fork") or package.views.frictionless_descriptor is not None or unreadable_files(package) \
             or importlib.util.find_spec("frictionless") is None:  # not installed: the run says so, the child would only print a traceback
         return
-    if _inputs_of(package) in _VERDICTS:  # already said in this process: nothing to wait for
+    key = _inputs_of(package)  # here, not in the child: what the child says is remembered here
+    if key in _VERDICTS:  # already said in this process: nothing to wait for
         return
     import multiprocessing
 
@@ -88,7 +89,7 @@ def start_inspect(package: Package) -> None:
     receiver, sender = context.Pipe(duplex=False)
 
     def work() -> None:
-        said = inspect(package)
+        said = _asked(lambda: _read_descriptor(package))
         sender.send(Outcome(metadata_errors=[Failure(str(getattr(e, "message", e)), str(getattr(e, "type", Failure.type)))
                                              for e in said.metadata_errors],
                             resource_warnings=said.resource_warnings))
@@ -102,7 +103,7 @@ def start_inspect(package: Package) -> None:
         return
     finally:
         sender.close()
-    package.views.frictionless_pending = (process, receiver)
+    package.views.frictionless_pending = (process, receiver, key)
 
 
 def finish(package: Package) -> None:
@@ -114,11 +115,15 @@ def _answer_of_child(package: Package) -> Outcome | None:
     pending, package.views.frictionless_pending = package.views.frictionless_pending, None
     if pending is None:
         return None
-    process, receiver = pending
+    process, receiver, key = pending
     try:
-        return receiver.recv()
-    except (EOFError, OSError):  # the child died (a memory limit, say): say so rather than guess
+        said = receiver.recv()
+    except (EOFError, OSError):  # the child died (a memory limit, say): say so rather than guess, and remember nothing
         return Outcome(metadata_errors=[Failure("frictionless stopped before it finished reading the descriptor")])
+    else:
+        if key is not None:
+            _remember(key, said)
+        return said
     finally:
         receiver.close()
         process.join()
@@ -157,7 +162,11 @@ def _remembered(package: Package) -> Outcome:
     if key in _VERDICTS:
         _VERDICTS.move_to_end(key)
         return _VERDICTS[key]
-    said = _VERDICTS[key] = _asked(lambda: _read_descriptor(package))
+    return _remember(key, _asked(lambda: _read_descriptor(package)))
+
+
+def _remember(key: str, said: Outcome) -> Outcome:
+    _VERDICTS[key] = said
     if len(_VERDICTS) > _REMEMBERED_VERDICTS:
         _VERDICTS.popitem(last=False)
     return said
@@ -169,7 +178,10 @@ def _inputs_of(package: Package) -> str | None:
     A resource's `bytes` and the digits of its `hash` enter as their form only (a positive
     whole number, that many hexadecimal digits): reading no file, frictionless judges nothing
     else of them, and they are what changes from one edit of a package to the next."""
-    descriptor = json.loads(json.dumps(package.descriptor))
+    try:
+        descriptor = json.loads(json.dumps(package.descriptor))
+    except (RecursionError, ValueError):  # nested deeper than json can write (raised limits): never remembered
+        return None
     resources = descriptor.get("resources")
     for resource in resources if isinstance(resources, list) else []:
         if not isinstance(resource, dict):
@@ -183,8 +195,8 @@ def _inputs_of(package: Package) -> str | None:
             resource["hash"] = _HEX_DIGITS.sub(lambda digits: "0" * len(digits.group()), digest)
     key = hashlib.sha256(json.dumps(descriptor, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     for resource in package.resources:
-        if resource.schema_path:
-            text = package.schema_texts.get(resource.schema_path)
+        if isinstance(resource.descriptor.get("schema"), str):  # a file frictionless reads: in the key, if the loader read it
+            text = package.schema_texts.get(resource.schema_path) if resource.schema_path else None
             if text is None:
                 return None
             for part in (resource.schema_path, text):
