@@ -28,7 +28,7 @@ def _offer(target: Path, data: bytes, max_cell: int = MAX_CELL) -> columnar.Inge
     header = first_record(data, max_cell=max_cell)
     if not header:
         return None
-    counts = columnar.FileCounts.of(data, len(data.decode("utf-8")))
+    counts = columnar.FileCounts.of(data)
     candidate = columnar.Candidate(SourceFile(target, SourceFile.identity_of(os.lstat(target))), counts, header, max_cell)
     [ingested] = columnar.Store().ingest([candidate])
     return ingested
@@ -61,7 +61,6 @@ def test_duckdb_reading_is_pythons_or_declined(tmp_path_factory, text):
     assert ingested.count == len(python.records) and python.uniform and not python.blank_lines
     assert ingested.records(python.header) == python.records
     assert list(ingested.lines()) == [record.line for record in python.records]
-    assert ingested.cell_chars == python.cell_chars
 
 
 _NEEDLES = st.frozensets(st.sampled_from(["a", "é", ",", '"', "\n", "a,", "🇸", "", "../", "a/"]), max_size=3)
@@ -126,7 +125,7 @@ def test_a_file_changed_after_it_was_counted_is_declined(tmp_path):
     file = SourceFile(target, SourceFile.identity_of(os.lstat(target)))
     target.write_bytes(b"a,b\nq,z\n")  # same size, same counts, new cells
     os.utime(target, ns=(1, 1))
-    candidate = columnar.Candidate(file, columnar.FileCounts.of(b"a,b\nx,y\n", 8), ["a", "b"], MAX_CELL)
+    candidate = columnar.Candidate(file, columnar.FileCounts.of(b"a,b\nx,y\n"), ["a", "b"], MAX_CELL)
     assert columnar.Store().ingest([candidate]) == [None]
 
 
@@ -151,7 +150,7 @@ def test_which_files_duckdb_is_offered(minimal_package, monkeypatch, bytes_of, r
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
     table = _claims(minimal_package)
     assert (table.source is not None) == read_by_duckdb
-    assert table.records == python.records and table.header == python.header and table.cell_chars == python.cell_chars
+    assert table.records == python.records and table.header == python.header
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", claims.read_bytes().count(b"\n"))  # not more line breaks than the threshold
     assert _claims(minimal_package).source is None
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)

@@ -47,16 +47,15 @@ class FileCounts:
     """What the raw bytes of a file say, counted by Python (bytes.count)."""
 
     size: int
-    code_points: int  # of the decoded text
     quotes: int
     newlines: int
     commas: int
     final_newline: bool
 
     @classmethod
-    def of(cls, data: bytes, code_points: int) -> FileCounts:
+    def of(cls, data: bytes) -> FileCounts:
         """Count the bytes of one class each: `"`, LF and `,` are one byte each in UTF-8 and never part of another character."""
-        return cls(len(data), code_points, data.count(b'"'), data.count(b"\n"), data.count(b","), data.endswith(b"\n"))
+        return cls(len(data), data.count(b'"'), data.count(b"\n"), data.count(b","), data.endswith(b"\n"))
 
 
 @dataclass
@@ -67,7 +66,6 @@ class Ingested:
     name: str  # the DuckDB table: columns c0, c1, ... all VARCHAR, rowid in file order
     width: int  # columns of every record
     count: int  # records after the header
-    cell_chars: int = 0  # code points in the records' cells (csvio.Table.cell_chars)
     multiline: tuple[int, ...] = ()  # the columns with a line break in some cell
     _lines: array | None = field(default=None, repr=False)
 
@@ -202,7 +200,7 @@ class Store:
 
 
 def _proven(ingested: Ingested, candidate: Candidate) -> Ingested | None:
-    """DuckDB's reading, with its record count and cell code points, when its cells account for every byte of the file as
+    """DuckDB's reading, with its record count, when its cells account for every byte of the file as
     Python's reader would; else None.
 
     Every byte of an RFC 4180 file without CR is a cell's byte, a delimiting comma, a record-ending
@@ -235,6 +233,4 @@ def _proven(ingested: Ingested, candidate: Candidate) -> Ingested | None:
         return None
     ingested.count = records - 1
     ingested.multiline = tuple(number for number, inside in enumerate(sums[3::6]) if inside)
-    # the file's code points, less the structural ones (quotes, delimiters, record ends) and the header's
-    ingested.cell_chars = file.code_points - (file.quotes - quotes) - delimiters - record_ends - sum(map(len, candidate.header))
     return ingested

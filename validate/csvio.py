@@ -73,8 +73,6 @@ class Table:
     header: list[str]
     blank_lines: dict[int, int] = field(default_factory=dict)  # row -> line of each blank row (a record carries its own)
     uniform: bool = False  # set by the parser: every record has exactly the header's cells (blank rows are not records)
-    cell_chars: int = 0  # code points in all the records' cells: what another reader of the file must find too
-    file: SourceFile | None = None  # the file DuckDB read, with its identity then (validate/columnar.py)
     source: RecordSource | None = None  # DuckDB's reading of the file, when it took the place of Python's parse
     _records: list[Record] | None = field(default=None, repr=False, compare=False)
     _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
@@ -186,7 +184,6 @@ def _parse(reader, max_columns: int | None) -> Table:
             continue
         if len(cells) != len(header):
             table.uniform = False
-        table.cell_chars += sum(map(len, cells))
         padded = cells + [""] * (len(header) - len(cells))
         # Cells beyond the header have no name to go under; len(cells) keeps their count for the checks.
         table.records.append(Record(dict(zip(header, padded, strict=False)), line, row, len(cells)))

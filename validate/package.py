@@ -68,6 +68,7 @@ class Resource:
     data: bytes | None = None
     text: str | None = None  # a text resource's (snapshot's) decoded content; None for a table
     table: Table | None = None
+    file: SourceFile | None = None  # the file as its bytes were read (path resolved by the path rule, identity from that read)
     schema: dict | None = None
     schema_path: str = ""
 
@@ -151,6 +152,10 @@ class Package:
         """Read a file the package names, after the path rule; raise UnsafePath or LimitExceeded."""
         return read_regular(self.inside(relative), self.limits, limit, str(relative))
 
+    def read_inside_file(self, relative: object) -> tuple[bytes, SourceFile]:
+        """`read_inside`, with the file's identity when it was read (so that a later reader can tell it is the same file)."""
+        return read_regular_file(self.inside(relative), self.limits, "file-bytes", str(relative))
+
     def safe_file(self, relative: str) -> Path | None:
         """Return the regular file for a package-relative path, or None if it breaks the path rule."""
         try:
@@ -190,6 +195,11 @@ def resolve_inside(root: Path, relative: object) -> Path:
 
 def read_regular(path: Path, limits: Limits, limit: str, shown: str) -> bytes:
     """Read a regular file without blocking on a FIFO and without reading past limit `limit`."""
+    return read_regular_file(path, limits, limit, shown)[0]
+
+
+def read_regular_file(path: Path, limits: Limits, limit: str, shown: str) -> tuple[bytes, SourceFile]:
+    """`read_regular`, with the file as it was when read: its identity from the descriptor the bytes came through."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         handle = os.open(path, flags)
@@ -202,7 +212,7 @@ def read_regular(path: Path, limits: Limits, limit: str, shown: str) -> bytes:
         limits.check(limit, status.st_size, f"{shown} ({limit})")
         data = file.read(limits[limit] + 1)
     limits.check(limit, len(data), f"{shown} ({limit})")
-    return data
+    return data, SourceFile(path, SourceFile.identity_of(status))
 
 
 def parse_json(text: str, limits: Limits) -> object:
@@ -321,7 +331,7 @@ def _load_resource(package: Package, index: int, descriptor: dict, large: list[t
     if not relative:
         return problem("missing-path", f"Resource {name!r} has no `path`.", "Add the relative path of its file, e.g. data/claims.csv.")
     try:
-        resource.data = package.read_inside(relative)
+        resource.data, resource.file = package.read_inside_file(relative)
         package.total_bytes += len(resource.data)
         package.limits.check("package-bytes", package.total_bytes, f"the resource files up to {relative!r} (package-bytes)")
     except UnsafePath as error:
@@ -349,7 +359,7 @@ def _load_resource(package: Package, index: int, descriptor: dict, large: list[t
 
 
 def _load_table(package: Package, resource: Resource, text: str, large: list[tuple[Resource, Candidate]]) -> None:
-    candidate = _large_table(package, resource, len(text))
+    candidate = _large_table(package, resource)
     if candidate is not None:  # read by DuckDB, or by Python if DuckDB's reading is not proven, once every file is read
         large.append((resource, candidate))
     elif _parse_table(package, resource, text):
@@ -390,25 +400,19 @@ def _table_schema(package: Package, resource: Resource) -> None:
         _check_schema_limits(package, resource, resource.schema)
 
 
-def _large_table(package: Package, resource: Resource, code_points: int) -> Candidate | None:
+def _large_table(package: Package, resource: Resource) -> Candidate | None:
     """The table's file as DuckDB is offered it: more than INGEST_ABOVE_LINES line breaks, no BOM or CR, a regular
     file inside the package whose identity is recorded, with a header Python can read; None otherwise."""
     data, limits = resource.data, package.limits
     if data is None or data.count(b"\n") <= INGEST_ABOVE_LINES or data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
         return None  # a small file is faster in Python; DuckDB's reader and Python's may split a BOM or a CR differently
-    resolved = package.safe_file(resource.path)
-    if resolved is None or any(glob in str(resolved) for glob in "*?[{"):  # DuckDB would read such a path as a pattern
-        return None
-    try:
-        status = os.lstat(resolved)
-    except OSError:
-        return None
-    if status.st_size != len(data):  # not the file read above
-        return None
+    file = resource.file
+    if file is None or any(glob in str(file.path) for glob in "*?[{") or file.identity[2] != len(data):  # a glob: DuckDB would read a pattern
+        return None  # (a size other than the bytes': the file grew while it was read)
     header = first_record(data, max_cell=limits["cell-chars"])
     if not header or len(header) > min(limits["csv-columns"], MAX_COLUMNS):
         return None  # Python's reader reports what is wrong, or reads a very wide file
-    return Candidate(SourceFile(resolved, SourceFile.identity_of(status)), FileCounts.of(data, code_points), header, limits["cell-chars"])
+    return Candidate(file, FileCounts.of(data), header, limits["cell-chars"])
 
 
 def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]) -> None:
@@ -422,7 +426,7 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
     readings = store.ingest([candidate for _, candidate in large]) if store else [None] * len(large)
     for (resource, candidate), ingested in zip(large, readings, strict=True):
         if ingested is not None:
-            resource.table = Table(candidate.header, uniform=True, cell_chars=ingested.cell_chars, file=candidate.file, source=ingested)
+            resource.table = Table(candidate.header, uniform=True, source=ingested)
         elif resource.data is None or not _parse_table(package, resource, resource.data.decode("utf-8")):
             continue
         _table_schema(package, resource)
