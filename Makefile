@@ -32,7 +32,7 @@ oracle: $(BIN)/validate-dataset
 
 # The property tests at their full count; `make test` runs a quarter of it (tests/test_properties.py says why).
 properties: $(BIN)/validate-dataset
-	PROPERTY_EXAMPLES=full $(BIN)/python -m pytest -n auto tests/test_properties.py tests/test_columnar.py
+	PROPERTY_EXAMPLES=full $(BIN)/python -m pytest -n auto -m "not oracle" tests/test_properties.py tests/test_columnar.py
 
 lint: $(BIN)/validate-dataset
 	$(BIN)/ruff check validate tests benchmarks
