@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validate import limits
+from validate import limits, run
 from validate.atomic import write_all
+from validate.checks import CHECKS
 from validate.checks.coverage import _uncovered
 from validate.jsonpos import value_lines
 from validate.limits import LimitExceeded, Limits
@@ -144,3 +145,18 @@ def test_a_crashing_check_is_named_and_exits_2(minimal_package, monkeypatch, cap
     out = capsys.readouterr().out
     assert "datapackage.json: error: The check could not finish: MemoryError: . This is a bug in the validator" in out
     assert out.endswith("Could not finish: the check(s) coverage failed to run.\n")
+
+
+def test_a_document_nested_past_pythons_recursion_limit_is_a_limit_not_a_crash(minimal_package):
+    """`--limit json-depth` raised past about 900 lets the loader keep a descriptor that Python's json and jsonschema
+    cannot walk: the profile check says so as a limit (exit 2, not judged), not as a bug in a check."""
+    from validate.checks._jsonschema import profile_problems
+
+    deep: list = []
+    for _ in range(5_000):
+        deep = [deep]
+    assert [(code, path) for code, path, _ in profile_problems({"deep": deep}, "datapackage.profile.json")] == [("limit-exceeded", "$")]
+    with run(minimal_package) as result:
+        result.package.descriptor["deep"] = deep
+        errors = list(CHECKS["descriptor-profile"].check(result.package))
+    assert [(e.check, e.code, e.field) for e in errors] == [("descriptor-profile", "limit-exceeded", "$")]

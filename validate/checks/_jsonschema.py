@@ -60,8 +60,12 @@ def profile_problems(instance: object, profile_name: str) -> tuple[tuple[str, st
     The same schema is judged again and again by a long-lived caller (the tests run the
     package's own twelve schemas in every case: a third of each run), so the verdict on a JSON
     text of up to 32 kB is remembered (32 of them at most); it depends on nothing else."""
-    text = json.dumps(instance, ensure_ascii=False)
-    return _remembered_problems(text, profile_name) if len(text) <= REMEMBERED_CHARS else _problems(instance, profile_name)
+    try:
+        text = json.dumps(instance, ensure_ascii=False)
+        return _remembered_problems(text, profile_name) if len(text) <= REMEMBERED_CHARS else _problems(instance, profile_name)
+    except RecursionError:  # only past a raised `json-depth`: Python's own recursion limit, not a bug
+        return (("limit-exceeded", "$", f"The document is nested too deeply to be checked against {profile_name}: Python's recursion "
+                 "limit is reached (a `json-depth` limit raised past about 900 allows this)."),)
 
 
 @lru_cache(maxsize=32)
