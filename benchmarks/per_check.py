@@ -4,7 +4,7 @@ Loads the package (limits raised for large files, as benchmarks/scale.py does), 
 check in registry order and prints its time, its error count and the process's peak memory so
 far. Python records of a table DuckDB read are built by the first check that walks them.
 
-    .venv/bin/python benchmarks/per_check.py /tmp/validate-scale/1000000-valid/datapackage.json
+    .venv/bin/python benchmarks/per_check.py OUT/1000000-valid/datapackage.json   # OUT: benchmarks/scale.py's --out folder
 """
 
 from __future__ import annotations
