@@ -2,7 +2,8 @@
 
 A CSV edit names rows by their first cell (the table's ID) and cells by column name, and
 writes the table back as the package's canonical CSV (UTF-8, LF, minimal quoting); a JSON
-edit is an RFC 6902 JSON Patch (pointers in their URI-fragment form, `#/fields/2`), applied by `jsonpatch`, written back with two-space indents;
+edit is an RFC 6902 JSON Patch whose pointers are written as lists of reference tokens
+(`["fields", 2, "name"]`), applied by `jsonpatch`, written back with two-space indents;
 a text edit replaces one exact passage. An edit that does not fit the file it names (an
 unknown row, column or passage, a failed patch `test`) raises, so a case cannot silently
 stop testing what it says.
@@ -14,20 +15,20 @@ import csv
 import io
 import json
 from pathlib import Path
-from urllib.parse import unquote
 
 import jsonpatch
+from jsonpointer import JsonPointer
 
 
 def _pointers(op: dict) -> dict:
-    """The operation with its `path` and `from` turned from the URI-fragment form the cases use
-    (`#/fields/2/name`, RFC 6901 section 6) into the plain JSON Pointer jsonpatch reads."""
+    """The operation with its `path` and `from` turned from the list of reference tokens the cases use
+    (`["fields", 2, "name"]`) into the JSON Pointer jsonpatch reads (RFC 6901 escaping by `jsonpointer`)."""
     converted = dict(op)
     for key in ("path", "from"):
         if key in op:
-            if not op[key].startswith("#"):
-                raise ValueError(f"{key} {op[key]!r}: write JSON Pointers in their URI-fragment form, e.g. #/fields/2/name")
-            converted[key] = unquote(op[key][1:])
+            if not isinstance(op[key], list):
+                raise ValueError(f"{key} {op[key]!r}: write a JSON Pointer as its list of reference tokens, e.g. [\"fields\", 2, \"name\"]")
+            converted[key] = JsonPointer.from_parts(op[key]).path
     return converted
 
 

@@ -86,7 +86,7 @@ def test_a_case_holds_a_whole_file_only_where_an_edit_cannot_say_it():
     ({"csv": "data/spans.csv", "row": "spn-9999", "set": {"note": "x"}}, ValueError, "spans.csv has no row 'spn-9999'"),
     ({"csv": "data/spans.csv", "row": "spn-0005", "set": {"nte": "x"}}, ValueError, "spans.csv has no column 'nte'"),
     ({"csv": "data/spans.csv", "insert": {"span_id": "spn-0099"}}, ValueError, "must give every column"),
-    ({"patch": "schemas/claims.schema.json", "ops": [{"op": "test", "path": "#/fields/2/name", "value": "voice"}]}, jsonpatch.JsonPatchTestFailed, "voice"),
+    ({"patch": "schemas/claims.schema.json", "ops": [{"op": "test", "path": ["fields", 2, "name"], "value": "voice"}]}, jsonpatch.JsonPatchTestFailed, "voice"),
     ({"text": "CHANGELOG.md", "replace": ["## [9.9.9]", "## [9.9.8]"]}, ValueError, "occurs 0 times"),
 ], ids=["unknown-row", "unknown-column", "partial-row", "failed-test", "absent-passage"])
 def test_an_edit_that_does_not_fit_stops_the_build(edit, raised, says, tmp_path):
