@@ -150,18 +150,11 @@ class Package:
 
     def read_inside(self, relative: object, limit: str = "file-bytes") -> bytes:
         """Read a file the package names, after the path rule; raise UnsafePath or LimitExceeded."""
-        return read_regular(self.inside(relative), self.limits, limit, str(relative))
+        return self.read_inside_file(relative, limit)[0]
 
-    def read_inside_file(self, relative: object) -> tuple[bytes, SourceFile]:
+    def read_inside_file(self, relative: object, limit: str = "file-bytes") -> tuple[bytes, SourceFile]:
         """`read_inside`, with the file's identity when it was read (so that a later reader can tell it is the same file)."""
-        return read_regular_file(self.inside(relative), self.limits, "file-bytes", str(relative))
-
-    def safe_file(self, relative: str) -> Path | None:
-        """Return the regular file for a package-relative path, or None if it breaks the path rule."""
-        try:
-            return self.inside(relative)
-        except UnsafePath:
-            return None
+        return read_regular_file(self.inside(relative), self.limits, limit, str(relative))
 
 
 def resolve_inside(root: Path, relative: object) -> Path:

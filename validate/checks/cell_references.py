@@ -92,6 +92,9 @@ def check(package: Package) -> Iterator[Error]:
     """Yield an error for each unknown ID in a note and each cited package file that is missing."""
     kinds = id_kinds(package)
     folders = package_folders(package)
+    # only a note with an ID kind's prefix can hold an ID, and only a cell with a path hint a path that is checked
+    paths = path_hints(folders)
+    notes = paths | {prefix for prefix, _, _ in kinds.values()}
     too_slow: set[str] = set()
     resolved: dict[str, str | None] = {}  # cited path -> why it is not a package file (None: it is); a corpus cites the same files again and again
     for resource in package.resources:
@@ -99,9 +102,6 @@ def check(package: Package) -> Iterator[Error]:
             continue
         table = resource.table
         key_field = table.header[0] if table.header else ""
-        # only a note with an ID kind's prefix can hold an ID, and only a cell with one of PATH_HINTS a path that is checked
-        paths = path_hints(folders)
-        notes = paths | {prefix for prefix, _, _ in kinds.values()}
         wanted = {field: notes if field in NOTE_FIELDS else paths for field in table.header if field != key_field}
         for index, field, cell in table.cells_holding(wanted, ABSOLUTE_PATH_START):
             if field in NOTE_FIELDS:
