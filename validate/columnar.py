@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import weakref
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import call
 from sys import intern
@@ -79,6 +80,18 @@ class Ingested:
             (per_record,) = self.store.connection.execute(f"SELECT list({breaks} ORDER BY rowid) FROM {self.name}").fetchone()
             self._lines = array("q", _starts(per_record)[1:])
         return self._lines
+
+    def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]:
+        """(record index, then the cells of columns `numbers`) of each record for which the SQL condition `screen` holds (every record
+        when None), in file order, fetched in batches through a cursor of its own (so that other queries may run meanwhile)."""
+        where = f" AND ({screen})" if screen else ""
+        cursor = self.store.connection.cursor()
+        try:
+            cursor.execute(f"SELECT rowid - 1, {', '.join(f'c{n}' for n in numbers) or 'NULL'} FROM {self.name} WHERE rowid > 0{where}", parameters)
+            while batch := cursor.fetchmany(_BATCH):
+                yield from batch
+        finally:
+            cursor.close()
 
     def column(self, number: int) -> list[str]:
         """The cells of column `number`, in record order."""
@@ -190,7 +203,7 @@ class Store:
         if not candidate.file.unchanged():
             return None
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-        self.connection.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM read_csv(?, header = false, delim = ',', quote = '\"', escape = '\"', "
+        self.connection.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = false, delim = ',', quote = '\"', escape = '\"', "
                                 f"new_line = '\\n', strict_mode = true, null_padding = false, auto_detect = false, nullstr = ?, "
                                 f"allow_quoted_nulls = false, max_line_size = ?, columns = {columns})",
                                 [str(candidate.file.path), _NO_NULL, 2**31 - 1])

@@ -12,7 +12,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -60,6 +60,7 @@ class RecordSource(Protocol):
     def records(self, header: list[str]) -> list[Record]: ...
     def lines(self) -> Sequence[int]: ...
     def column(self, number: int) -> list[str]: ...
+    def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]: ...
     def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> list[tuple[int, int, str]]: ...
 
 
@@ -98,10 +99,29 @@ class Table:
 
     def column(self, name: str) -> list[str]:
         """The cells of column `name`, in record order, without building the records."""
-        if self._records is None and self.source is not None and name in self.header:
+        if name not in self.header:
+            return [""] * self.record_count
+        if self._records is None and self.source is not None:
             # the last column of that name, as in a record's cells (a header may repeat a name; canonical-form reports it)
             return self.source.column(len(self.header) - 1 - self.header[::-1].index(name))
         return [cells.get(name, "") for cells in map(attrgetter("cells"), self.records)]
+
+    def rows(self, names: Sequence[str], screen: str | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
+        """The records, each holding only the cells of `names` (those in the header), in file order.
+
+        `screen` is an SQL condition (DuckDB's dialect) over the columns, each written `{name}` (a name not in the
+        header reads as ''), true for at least every record the caller could report. On a table DuckDB read, only
+        those records are read, in batches, and no full record is built; a table Python read yields every record
+        (its full records), so the caller must judge each record it gets as if unscreened."""
+        if self._records is not None or self.source is None:
+            yield from self.records
+            return
+        last = {name: number for number, name in enumerate(self.header)}  # the last column of a repeated name, as in a record
+        present = [name for name in dict.fromkeys(names) if name in last]
+        sql = screen.format_map(_Columns(last)) if screen else None
+        lines, width = self.source.lines(), len(self.header)
+        for index, *cells in self.source.rows([last[name] for name in present], sql, list(parameters)):
+            yield Record(dict(zip(present, cells, strict=True)), lines[index], index + 2, width)
 
     def cells_holding(self, wanted: dict[str, frozenset[str]], pattern: str | None = None) -> list[tuple[int, str, str]]:
         """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, or a match of
@@ -138,6 +158,16 @@ class Table:
         if len(self._by_row) != len(self.records):
             self._by_row = {r.row: r for r in self.records}
         return self._by_row.get(row)
+
+
+class _Columns(dict):
+    """Column names to DuckDB's column of an ingested table (`c3`); a name the header lacks reads as an empty cell."""
+
+    def __init__(self, numbers: dict[str, int]):
+        super().__init__((name, f"c{number}") for name, number in numbers.items())
+
+    def __missing__(self, name: str) -> str:
+        return "''"
 
 
 # A cell larger than this is almost certainly a broken file, not data (the `cell-chars` limit).

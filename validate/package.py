@@ -86,7 +86,8 @@ class Views:
 
     model: Model | None = None  # model.from_package: keys and references read from the schemas
     usable_schemas: dict[str, dict | None] = field(default_factory=dict)  # checks._jsonschema.usable_schema, by resource name
-    by_id: dict[str, dict[str, Record]] = field(default_factory=dict)  # checks._rows.by_id, by table name
+    by_id: dict[tuple[str, ...], dict[str, Record]] = field(default_factory=dict)  # checks._rows.by_id, by table, key and columns
+    ids: dict[str, frozenset[str]] = field(default_factory=dict)  # checks._rows.known_ids, by table name
     snapshots: dict[str, str] | None = None  # checks._rows.snapshot_texts: {document_id: text}
     frictionless_pending: tuple[Any, Any, str | None] | None = None  # checks._frictionless.start_inspect: (child process, pipe, memo key)
     frictionless_descriptor: Outcome | None = None  # checks._frictionless.inspect

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterator, Sequence, Set
 
 from ..csvio import Record
 from ..model import from_package
@@ -14,20 +14,25 @@ def key_of(package: Package, name: str) -> str:
     return from_package(package).key(name) or ""
 
 
-def records(package: Package, name: str) -> list[Record]:
-    """Return the records of table `name`, or [] when it is missing or unreadable."""
+def rows(package: Package, name: str, names: Sequence[str], screen: str | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
+    """The records of table `name` (none when it is missing or unreadable), holding at least the cells of `names`.
+
+    `screen`, an SQL condition over the columns written `{column}`, narrows what a table DuckDB read yields
+    (Table.rows): the caller still judges every record it gets."""
     table = package.table(name)
-    return table.records if table else []
+    return table.rows(names, screen, parameters) if table else iter(())
 
 
-def by_id(package: Package, name: str) -> dict[str, Record]:
-    """Return the records of table `name` keyed by their ID ({} when the table has no single-column key).
+def by_id(package: Package, name: str, names: Sequence[str] = ()) -> dict[str, Record]:
+    """Return the records of table `name` keyed by their ID ({} when the table has no single-column key), holding
+    at least the key and the cells of `names`.
 
-    Built once per run and shared by the checks (read-only): at a million rows each build costs a second."""
-    if name not in package.views.by_id:
-        key = key_of(package, name)
-        package.views.by_id[name] = {r.cells[key]: r for r in records(package, name) if key and r.cells.get(key)}
-    return package.views.by_id[name]
+    Built once per run and columns asked for, and shared by the checks (read-only)."""
+    key = key_of(package, name)
+    wanted = (name, key, *sorted(set(names)))
+    if wanted not in package.views.by_id:
+        package.views.by_id[wanted] = {r.cells[key]: r for r in rows(package, name, [key, *names]) if key and r.cells.get(key)}
+    return package.views.by_id[wanted]
 
 
 def known_ids(package: Package, name: str) -> Set[str] | None:
@@ -38,7 +43,10 @@ def known_ids(package: Package, name: str) -> Set[str] | None:
         return set()
     if _unusable(package, name):
         return None  # unreadable, or no declared key (schema-profile or resource-files says why)
-    return by_id(package, name).keys()
+    if name not in package.views.ids:
+        table = package.table(name)
+        package.views.ids[name] = frozenset(table.column(key_of(package, name)) if table else ()) - {""}
+    return package.views.ids[name]
 
 
 def _unusable(package: Package, name: str) -> bool:
@@ -62,7 +70,7 @@ def snapshot_texts(package: Package) -> dict[str, str]:
     if package.views.snapshots is None:
         texts = {}
         by_path = {r.path: r for r in package.resources}
-        for record in records(package, "documents"):
+        for record in rows(package, "documents", ["document_id", "snapshot_path"], "{snapshot_path} <> ''"):
             resource = by_path.get(record.cells.get("snapshot_path", ""))
             if resource is not None and resource.text is not None:
                 texts[record.cells.get("document_id", "")] = resource.text

@@ -21,7 +21,7 @@ from ..csvio import Record, whole_number
 from ..errors import Error
 from ..package import Package
 from ..textdiff import explain
-from ._rows import known_ids, path_of, records, snapshot_texts
+from ._rows import known_ids, path_of, rows, snapshot_texts
 
 ID = "anchors"
 SUMMARY = ("Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, "
@@ -37,6 +37,7 @@ ROLES_BY_TABLE = {
     "lineage": {"content"},
     "findings": {"content"},
 }
+_COLUMNS = ["span_id", "document_id", "start_char", "end_char", "exact", "prefix", "suffix", "target_table", "target_id", "role"]
 _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right offsets, or `python -m validate fill` to recompute them."
 
 
@@ -47,7 +48,7 @@ def check(package: Package) -> Iterator[Error]:
     splitting = _splitting_offsets(package, texts)
     unanchorable: set[str] = set()
     file = path_of(package, "spans")
-    for record in records(package, "spans"):
+    for record in rows(package, "spans", _COLUMNS):
         cells = record.cells
 
         def error(code: str, message: str, field: str, hint: str = _FIX, *, record: Record = record) -> Error:
@@ -108,7 +109,7 @@ def _splitting_offsets(package: Package, texts: dict[str, str]) -> dict[str, set
     # documents that share one snapshot (a corpus's copies of one article) share one walk of it
     text_of: dict[int, str] = {id(text): text for text in texts.values()}
     wanted: dict[int, list[int]] = {}
-    for record in records(package, "spans"):
+    for record in rows(package, "spans", ["document_id", "start_char", "end_char"]):
         document = record.cells.get("document_id", "")
         if document in texts:
             wanted.setdefault(id(texts[document]), []).extend(

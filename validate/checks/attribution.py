@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
-from ._rows import by_id, path_of, records, snapshot_texts, unreadable
+from ._rows import by_id, path_of, rows, snapshot_texts, unreadable
 
 ID = "attribution"
 SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are attributed to the quote's speaker; quotation marks match the quote type."
@@ -33,10 +33,10 @@ def check(package: Package) -> Iterator[Error]:
     """Yield speaker, cue, claim-attribution and quotation-mark errors."""
     if unreadable(package, "spans", "quotes"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
-    quotes = by_id(package, "quotes")
+    quotes = by_id(package, "quotes", ["speaker_status", "document_id", "quote_type", "speaker_entity_id"])
     texts = snapshot_texts(package)
     spans_by_quote: dict[str, dict[str, list[dict]]] = {}
-    for record in records(package, "spans"):
+    for record in rows(package, "spans", ["span_id", "target_table", "target_id", "role", "start_char", "end_char", "exact"], "{target_table} = 'quotes'"):
         if record.cells.get("target_table") == "quotes":
             spans_by_quote.setdefault(record.cells.get("target_id", ""), {}).setdefault(record.cells.get("role", ""), []).append(record.cells)
     file = path_of(package, "quotes")
@@ -66,7 +66,7 @@ def check(package: Package) -> Iterator[Error]:
                 yield Error(ID, "quote-marks", f"{quote_id} is indirect but its content span {span.get('span_id')} sits inside quotation marks.",
                             file, record.line, record.row, "quote_type", "Make the quote direct or partial.")
     claims_file = path_of(package, "claims")
-    for record in records(package, "claims"):
+    for record in rows(package, "claims", ["claim_id", "quote_id", "voice", "attributed_to_entity_id"], "{quote_id} <> '' AND {voice} <> ''"):
         cells = record.cells
         quote = quotes.get(cells.get("quote_id", ""))
         if quote is None or not cells.get("voice"):

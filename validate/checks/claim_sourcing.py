@@ -28,11 +28,12 @@ from .. import sourcing
 from ..csvio import Record
 from ..errors import Error
 from ..package import Package
-from ._rows import by_id, path_of, records, unreadable
+from ._rows import by_id, path_of, rows, unreadable
 
 ID = "claim-sourcing"
 SUMMARY = "Every claim has sourcing rows whose evidence covers the same words, and its document statuses and sourcing level are up to date."
 
+_RANGE_COLUMNS = ["document_id", "start_char", "end_char", "role", "target_table", "target_id"]  # what sourcing.content_ranges reads
 FILL_HINT = "Run `python -m validate fill datapackage.json`."
 
 
@@ -40,14 +41,17 @@ def check(package: Package) -> Iterator[Error]:
     """Yield errors in claim_sources and in claims.sourcing_level."""
     if package.table("claim_sources") is None or unreadable(package, "claims", "quotes", "lineage", "spans", "documents", "quote_wordings"):
         return
-    claims = by_id(package, "claims")
-    documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents").items()}
-    evidence_tables = {"quotes": by_id(package, "quotes"), "lineage": by_id(package, "lineage")}
-    copies_of = sourcing.copies_by_quote([r.cells for r in records(package, "quote_wordings")])
-    ranges = sourcing.content_ranges([r.cells for r in records(package, "spans")])
+    claims = by_id(package, "claims", ["quote_id", "document_id", "sourcing_level"])
+    documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents", ["url_status", "snapshot_path", "document_type"]).items()}
+    evidence_tables = {"quotes": by_id(package, "quotes", ["origin_status", "origin_document_id"]),
+                       "lineage": by_id(package, "lineage", ["relation", "source_document_id", "evidence_document_id"])}
+    copies_of = sourcing.copies_by_quote([r.cells for r in rows(package, "quote_wordings", ["quote_id", "primary_document_id", "seen_in_document_id"],
+                                                                "{seen_in_document_id} <> ''")])
+    ranges = sourcing.content_ranges([r.cells for r in rows(package, "spans", _RANGE_COLUMNS, "{role} = 'content'")])
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for record in records(package, "claim_sources"):
+    for record in rows(package, "claim_sources", ["claim_source_id", "claim_id", "document_id", "copy_document_id", "document_status",
+                                                  "evidence_table", "evidence_id", "basis"]):
         cells = record.cells
 
         def error(code: str, message: str, field: str, hint: str = "", *, record: Record = record) -> Error:

@@ -19,7 +19,7 @@ from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ..sentences import Sentence, split_sentences
-from ._rows import records, snapshot_texts, unreadable
+from ._rows import rows, snapshot_texts, unreadable
 
 ID = "coverage"
 SUMMARY = "Every sentence of every snapshot is covered by a record's span or excluded as non-content with a reason."
@@ -32,12 +32,13 @@ def check(package: Package) -> Iterator[Error]:
     if unreadable(package, "spans", "documents"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
     intervals: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for record in records(package, "spans"):
+    covering = sorted(COVERING_ROLES)
+    for record in rows(package, "spans", ["document_id", "start_char", "end_char", "role"], f"{{role}} IN ({', '.join('?' * len(covering))})", covering):
         cells = record.cells
         start, end = whole_number(cells.get("start_char")), whole_number(cells.get("end_char"))
         if cells.get("role") in COVERING_ROLES and start is not None and end is not None:
             intervals[cells.get("document_id", "")].append((start, end))
-    paths = {r.cells.get("document_id"): r.cells.get("snapshot_path", "") for r in records(package, "documents")}
+    paths = {r.cells.get("document_id"): r.cells.get("snapshot_path", "") for r in rows(package, "documents", ["document_id", "snapshot_path"])}
     for document, text in snapshot_texts(package).items():
         for sentence in _uncovered(split_sentences(text), intervals[document]):
             shown = sentence.text if len(sentence.text) <= 80 else sentence.text[:79] + "…"

@@ -38,7 +38,8 @@ def check(package: Package) -> Iterator[Error]:
         if resource.table is None or COLUMN not in resource.table.header:
             continue
         unknown: dict[str, list] = defaultdict(list)
-        for record in resource.table.records:
+        known = sorted(names)
+        for record in resource.table.rows([COLUMN], f"{{{COLUMN}}} <> '' AND NOT list_contains(?::VARCHAR[], {{{COLUMN}}})", [known]):
             value = record.cells.get(COLUMN, "")
             if value and value not in names:
                 unknown[value].append(record)

@@ -19,7 +19,7 @@ from datetime import date
 from ..errors import Error
 from ..numbers import Unreadable, read
 from ..package import Package
-from ._rows import by_id, path_of, records
+from ._rows import by_id, path_of, rows
 
 ID = "quantity-values"
 # The typed column that holds each value_type's value (the schema's `value_type` description says the same).
@@ -29,9 +29,10 @@ SUMMARY = "Each quantity's surface form parses to its value, and its qualifier a
 
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per quantity and disagreeing column."""
-    claims, documents = by_id(package, "claims"), by_id(package, "documents")
+    claims, documents = by_id(package, "claims", ["document_id"]), by_id(package, "documents", ["date_published"])
     file = path_of(package, "quantities")
-    for record in records(package, "quantities"):
+    columns = ["quantity_id", "claim_id", "surface", "value_type", "bound", "lower_bound", "upper_bound", *VALUE_COLUMNS.values()]
+    for record in rows(package, "quantities", columns):
         cells = record.cells
         quantity_id = cells.get("quantity_id", "")
         claim = claims.get(cells.get("claim_id", ""))

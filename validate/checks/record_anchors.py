@@ -20,7 +20,7 @@ from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
 from ..textdiff import explain
-from ._rows import key_of, path_of, records, unreadable
+from ._rows import key_of, path_of, rows, unreadable
 
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
@@ -37,7 +37,7 @@ def check(package: Package) -> Iterator[Error]:
     if unreadable(package, "spans"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
     spans: dict[tuple, list[dict[str, str]]] = {}
-    for record in records(package, "spans"):
+    for record in rows(package, "spans", ["target_table", "target_id", "role", "exact", "start_char"]):
         cells = record.cells
         spans.setdefault((cells.get("target_table"), cells.get("target_id"), cells.get("role")), []).append(cells)
     for table, roles in REQUIRED_ROLES.items():
@@ -46,7 +46,7 @@ def check(package: Package) -> Iterator[Error]:
         key = key_of(package, table)
         if not key:
             continue  # no declared key: schema-profile reports the schema
-        for record in records(package, table):
+        for record in rows(package, table, [key, *(column for column, _ in verbatim)]):
             record_id = record.cells.get(key, "")
             for role in roles:
                 if (table, record_id, role) not in spans:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..errors import Error
 from ..package import Package
-from ._rows import path_of, records
+from ._rows import path_of, rows
 
 ID = "row-consistency"
 SUMMARY = "Within each row, values agree with their status columns (unknown means empty; known means filled and sourced)."
@@ -28,10 +28,20 @@ SUMMARY = "Within each row, values agree with their status columns (unknown mean
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of a row: `problem(cells)` says what is wrong (or None); the error points at `field`."""
+    """One rule of a row: `problem(cells)` says what is wrong (or None); the error points at `field`.
+
+    `screen` is the same rule as an SQL condition over the columns (`{column}`, values as `?` in `parameters`),
+    true for every row it can fail on: DuckDB reads only those rows of a table it read."""
 
     field: str
     problem: Callable[[dict], str | None]
+    columns: tuple[str, ...]
+    screen: str
+    parameters: tuple[str, ...] = ()
+
+
+def _among(column: str, values: set[str]) -> str:
+    return f"{{{column}}} IN ({', '.join('?' * len(values))})"
 
 
 def _paired(value_field: str, status_field: str, empty_statuses: set[str]) -> Rule:
@@ -42,7 +52,10 @@ def _paired(value_field: str, status_field: str, empty_statuses: set[str]) -> Ru
         if status and status not in empty_statuses and not value:
             return f"{value_field} is empty but {status_field} is {status!r}: fill it in, or set {status_field} to {'/'.join(sorted(empty_statuses))}"
         return None
-    return Rule(value_field, problem)
+    empty = sorted(empty_statuses)
+    screen = (f"({_among(status_field, empty_statuses)} AND {{{value_field}}} <> '') "
+              f"OR ({{{status_field}}} <> '' AND NOT {_among(status_field, empty_statuses)} AND {{{value_field}}} = '')")
+    return Rule(value_field, problem, (value_field, status_field), screen, (*empty, *empty))
 
 
 def _needs(value_field: str, when_field: str, when_values: set[str]) -> Rule:
@@ -50,11 +63,14 @@ def _needs(value_field: str, when_field: str, when_values: set[str]) -> Rule:
         if cells.get(when_field) in when_values and not cells.get(value_field):
             return f"{value_field} is required when {when_field} is {cells[when_field]!r}"
         return None
-    return Rule(value_field, problem)
+    return Rule(value_field, problem, (value_field, when_field), f"{_among(when_field, when_values)} AND {{{value_field}}} = ''", tuple(sorted(when_values)))
+
+
+_SNAPSHOT = ("snapshot_path", "snapshot_sha256", "snapshot_code_points")
 
 
 def _snapshot_pair(cells: dict) -> str | None:
-    filled = [bool(cells.get(name)) for name in ("snapshot_path", "snapshot_sha256", "snapshot_code_points")]
+    filled = [bool(cells.get(name)) for name in _SNAPSHOT]
     if any(filled) and not all(filled):
         return "snapshot_path, snapshot_sha256 and snapshot_code_points go together: fill all three or none"
     return None
@@ -67,7 +83,8 @@ RULES = {
         _paired("url", "url_status", {"unknown"}),
         _paired("date_published", "date_status", {"unknown"}),
         _paired("publisher_entity_id", "publisher_status", {"unknown"}),
-        Rule("snapshot_sha256", _snapshot_pair),
+        Rule("snapshot_sha256", _snapshot_pair, _SNAPSHOT,
+             "({snapshot_path} = '') <> ({snapshot_sha256} = '') OR ({snapshot_sha256} = '') <> ({snapshot_code_points} = '')"),
     ],
     "entities": [
         _paired("wikidata_qid", "qid_status", {"candidate_unverified", "not_found", "not_checked", "not_applicable"}),
@@ -91,7 +108,8 @@ RULES = {
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per row and broken rule."""
     for table, rules in RULES.items():
-        for record in records(package, table):
+        screen = " OR ".join(f"({rule.screen})" for rule in rules)
+        for record in rows(package, table, [column for rule in rules for column in rule.columns], screen, [p for rule in rules for p in rule.parameters]):
             for rule in rules:
                 problem = rule.problem(record.cells)
                 if problem:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from ..csvio import whole_number
 from ..errors import Error
 from ..package import Package
-from ._rows import path_of, records
+from ._rows import path_of, rows
 
 ID = "snapshots"
 SUMMARY = "Each snapshot file is a package resource whose sha256 and code-point length match the documents table."
@@ -27,13 +27,15 @@ def check(package: Package) -> Iterator[Error]:
     """Yield snapshot errors, one per document row and problem."""
     resources = {r.path: r for r in package.resources}
     file = path_of(package, "documents")
-    registered = {r.cells.get("snapshot_path", "") for r in records(package, "documents")}
+    named = ["snapshot_path", "snapshot_sha256", "snapshot_code_points"]
+    documents = list(rows(package, "documents", named, "{snapshot_path} <> ''"))
+    registered = {r.cells.get("snapshot_path", "") for r in documents}
     for resource in package.resources:
-        if not resource.is_table and resource.path not in registered:
+        if not resource.is_table and resource.path and resource.path not in registered:  # no path: resource-files reports it
             yield Error(ID, "snapshot-unregistered", f"{resource.path} is a text resource but no document names it as its snapshot_path.",
                         package.descriptor_file, package.descriptor_line(f"$.resources[{resource.index}].path"), field=f"$.resources[{resource.index}].path",
                         hint="Add (or correct) the documents.csv row of the document this text is a snapshot of.")
-    for record in records(package, "documents"):
+    for record in documents:
         cells = record.cells
         path = cells.get("snapshot_path", "")
         if not path:

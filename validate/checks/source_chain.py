@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from ..csvio import Record
 from ..errors import Error
 from ..package import Package
-from ._rows import by_id, known_ids, path_of, records
+from ._rows import by_id, known_ids, path_of, rows
 
 ID = "source-chain"
 SUMMARY = "Corroborations, quote wordings, findings and lineage name existing records and seen public sources, with excerpts and notes where needed."
@@ -33,13 +33,13 @@ NEEDS_NOTE = {"contradicts", "wording_differs", "partially_supports", "no_public
 
 def check(package: Package) -> Iterator[Error]:
     """Yield errors in the corroborations, quote_wordings, findings and lineage tables."""
-    documents = by_id(package, "documents")
+    documents = by_id(package, "documents", ["url_status"])
     ids = {table: known_ids(package, table) for table in ("claims", "quotes", "quantities", "images", "entities")}
     seen = {doc_id for doc_id, r in documents.items() if r.cells.get("url_status") == "public_copy_seen"}
 
     file = path_of(package, "corroborations")
     corroborated_quantities = set()
-    for record in records(package, "corroborations"):
+    for record in rows(package, "corroborations", ["corroboration_id", "target_table", "target_id", "relation", "document_id", "excerpt", "notes"]):
         cells = record.cells
 
         def error(code: str, message: str, field: str, hint: str = "", *, record: Record = record) -> Error:
@@ -66,15 +66,15 @@ def check(package: Package) -> Iterator[Error]:
         if relation in NEEDS_NOTE and not cells.get("notes"):
             what = "what was searched" if relation == "no_public_source_found" else "how the source bears on the record"
             yield error("needs-note", f"relation {relation!r} needs a note saying {what}.", "notes")
-    for quantity_id, record in by_id(package, "quantities").items():
+    for quantity_id, record in by_id(package, "quantities", ["surface"]).items():
         if package.table("corroborations") is not None and quantity_id not in corroborated_quantities:
             yield Error(ID, "uncorroborated-quantity", f"{quantity_id} ({record.cells.get('surface')!r}) has no corroboration row.",
                         path_of(package, "quantities"), record.line, record.row, "quantity_id",
                         "Add a corroborations row for it, with relation no_public_source_found if nothing was found.")
 
-    quotes = by_id(package, "quotes")
+    quotes = by_id(package, "quotes", ["text"])
     file = path_of(package, "quote_wordings")
-    for record in records(package, "quote_wordings"):
+    for record in rows(package, "quote_wordings", ["wording_id", "quote_id", "difference_kind", "article_fragment", "primary_fragment", "primary_excerpt"]):
         cells = record.cells
         quote = quotes.get(cells.get("quote_id", ""))
         kind, article, primary = cells.get("difference_kind"), cells.get("article_fragment", ""), cells.get("primary_fragment", "")
@@ -90,7 +90,7 @@ def check(package: Package) -> Iterator[Error]:
                         "primary_fragment", "Quote the primary excerpt around the differing words.")
 
     file = path_of(package, "findings")
-    for record in records(package, "findings"):
+    for record in rows(package, "findings", ["finding_id", "target_table", "target_id", "evidence_document_id"]):
         cells = record.cells
         table, target = cells.get("target_table", ""), cells.get("target_id", "")
         if (known := ids.get(table)) is not None and target not in known:
@@ -102,7 +102,7 @@ def check(package: Package) -> Iterator[Error]:
                         "evidence_document_id")
 
     file = path_of(package, "lineage")
-    for record in records(package, "lineage"):
+    for record in rows(package, "lineage", ["lineage_id", "relation", "source_document_id", "evidence_document_id", "confidence"]):
         cells = record.cells
         lineage_relation, source = cells.get("relation"), cells.get("source_document_id", "")
         name = cells.get("lineage_id")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from ..errors import Error
 from ..model import Model, from_package
 from ..package import Package
-from ._rows import key_of, path_of, records, unreadable
+from ._rows import key_of, path_of, rows, unreadable
 
 ID = "usage"
 SUMMARY = "Every entity and every document is used by some record or span."
@@ -36,11 +36,14 @@ def _unused(package: Package, model: Model, table: str, references: dict[str, li
     key = key_of(package, table)
     if not key:
         return  # no declared key: schema-profile reports the schema
-    used = {r.cells.get(column, "") for name, columns in references.items() for r in records(package, name) for column in columns}
+    used = {cell for name, columns in references.items() if (source := package.table(name)) for column in columns for cell in source.column(column)}
     for reference in model.polymorphic:
         if table in reference.targets:
-            used |= {r.cells.get(reference.id_field, "") for r in records(package, reference.table) if r.cells.get(reference.table_field) == table}
-    for record in records(package, table):
-        if record.cells.get(key) not in used:
-            yield Error(ID, code, f"{record.cells.get(key)} is not used by any record or span.", path_of(package, table), record.line, record.row, key,
+            naming = rows(package, reference.table, [reference.id_field, reference.table_field], f"{{{reference.table_field}}} = ?", [table])
+            used |= {r.cells.get(reference.id_field, "") for r in naming if r.cells.get(reference.table_field) == table}
+    source = package.table(table)
+    for index, value in enumerate(source.column(key) if source else ()):
+        if value not in used:
+            row, line = source.place(index)  # type: ignore[union-attr]  # enumerate(()) when there is no table
+            yield Error(ID, code, f"{value} is not used by any record or span.", path_of(package, table), line, row, key,
                         "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover.")
