@@ -93,6 +93,14 @@ class Ingested:
         finally:
             cursor.close()
 
+    def repeating(self, numbers: list[int]) -> list[tuple]:
+        """(record index, then the cells of columns `numbers`) of each record whose cells in those columns another record shares, in file order."""
+        cells = ", ".join(f"c{n}" for n in numbers)
+        joined = " AND ".join(f"t.c{n} = d.c{n}" for n in numbers)
+        return self.store.connection.execute(
+            f"SELECT t.rowid - 1, {', '.join(f't.c{n}' for n in numbers)} FROM {self.name} t SEMI JOIN "
+            f"(SELECT {cells} FROM {self.name} WHERE rowid > 0 GROUP BY ALL HAVING count(*) > 1) d ON {joined} WHERE t.rowid > 0 ORDER BY t.rowid").fetchall()
+
     def column(self, number: int) -> list[str]:
         """The cells of column `number`, in record order."""
         (cells,) = self.store.connection.execute(f"SELECT list(c{number} ORDER BY rowid) FROM {self.name} WHERE rowid > 0").fetchone()

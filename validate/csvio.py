@@ -12,7 +12,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -43,6 +43,19 @@ class SourceFile:
         """What must not change between two reads of the file."""
         return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
+    def read_again(self) -> bytes | None:
+        """The file's bytes, read again, when it is still the file that was read (else None): no link followed, no FIFO waited on."""
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            with os.fdopen(os.open(self.path, flags), "rb") as file:
+                status = os.fstat(file.fileno())
+                if not stat.S_ISREG(status.st_mode) or self.identity_of(status) != self.identity:
+                    return None
+                data = file.read(status.st_size + 1)
+        except OSError:
+            return None
+        return data if len(data) == self.identity[2] else None
+
     def unchanged(self) -> bool:
         """True when the path is still that regular file, not replaced, edited or turned into a link."""
         try:
@@ -50,6 +63,25 @@ class SourceFile:
         except OSError:
             return False
         return stat.S_ISREG(status.st_mode) and self.identity_of(status) == self.identity
+
+
+# An SQL condition over a table's columns, written by a check from the function that names a column in SQL
+Screen = Callable[[Callable[[str], str]], str]
+
+
+def filled(*names: str) -> Screen:
+    """Screen: every cell of `names` is non-empty."""
+    return lambda column: " AND ".join(f"{column(name)} <> ''" for name in names)
+
+
+def among(name: str) -> Screen:
+    """Screen: the cell of `name` is one of the strings of the list given as its one parameter."""
+    return lambda column: f"list_contains(?::VARCHAR[], {column(name)})"
+
+
+def outside(name: str) -> Screen:
+    """Screen: the cell of `name` is non-empty and none of the strings of the list given as its one parameter."""
+    return lambda column: f"{column(name)} <> '' AND NOT list_contains(?::VARCHAR[], {column(name)})"
 
 
 class RecordSource(Protocol):
@@ -62,6 +94,7 @@ class RecordSource(Protocol):
     def column(self, number: int) -> list[str]: ...
     def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]: ...
     def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> list[tuple[int, int, str]]: ...
+    def repeating(self, numbers: list[int]) -> list[tuple]: ...
 
 
 @dataclass
@@ -106,22 +139,32 @@ class Table:
             return self.source.column(len(self.header) - 1 - self.header[::-1].index(name))
         return [cells.get(name, "") for cells in map(attrgetter("cells"), self.records)]
 
-    def rows(self, names: Sequence[str], screen: str | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
+    def rows(self, names: Sequence[str], screen: Screen | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
         """The records, each holding only the cells of `names` (those in the header), in file order.
 
-        `screen` is an SQL condition (DuckDB's dialect) over the columns, each written `{name}` (a name not in the
-        header reads as ''), true for at least every record the caller could report. On a table DuckDB read, only
-        those records are read, in batches, and no full record is built; a table Python read yields every record
-        (its full records), so the caller must judge each record it gets as if unscreened."""
+        `screen` writes an SQL condition (DuckDB's dialect, values as `?` in `parameters`) true for at least every
+        record the caller could report; it is given the function that names a column in SQL (a name not in the
+        header reads as ''), so no name is ever parsed as SQL or as a template. On a table DuckDB read, only those
+        records are read, in batches, and no full record is built; a table Python read yields every record (its
+        full records), so the caller must judge each record it gets as if unscreened."""
         if self._records is not None or self.source is None:
             yield from self.records
             return
         last = {name: number for number, name in enumerate(self.header)}  # the last column of a repeated name, as in a record
         present = [name for name in dict.fromkeys(names) if name in last]
-        sql = screen.format_map(_Columns(last)) if screen else None
+        sql = screen(lambda name: f"c{last[name]}" if name in last else "''") if screen else None
         lines, width = self.source.lines(), len(self.header)
         for index, *cells in self.source.rows([last[name] for name in present], sql, list(parameters)):
             yield Record(dict(zip(present, cells, strict=True)), lines[index], index + 2, width)
+
+    def repeats(self, names: list[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """(record index, its cells of `names`, all in the header) of the records, in file order; on a table DuckDB read,
+        only of those whose cells of `names` another record shares (the others cannot repeat one)."""
+        if self._records is None and self.source is not None and len(set(self.header)) == len(self.header):
+            for index, *cells in self.source.repeating([self.header.index(name) for name in names]):
+                yield index, tuple(cells)
+            return
+        yield from enumerate(zip(*map(self.column, names), strict=True))
 
     def cells_holding(self, wanted: dict[str, frozenset[str]], pattern: str | None = None) -> list[tuple[int, str, str]]:
         """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, or a match of
@@ -158,16 +201,6 @@ class Table:
         if len(self._by_row) != len(self.records):
             self._by_row = {r.row: r for r in self.records}
         return self._by_row.get(row)
-
-
-class _Columns(dict):
-    """Column names to DuckDB's column of an ingested table (`c3`); a name the header lacks reads as an empty cell."""
-
-    def __init__(self, numbers: dict[str, int]):
-        super().__init__((name, f"c{number}") for name, number in numbers.items())
-
-    def __missing__(self, name: str) -> str:
-        return "''"
 
 
 # A cell larger than this is almost certainly a broken file, not data (the `cell-chars` limit).

@@ -14,6 +14,7 @@ that need it skip it. Only a descriptor that cannot be read at all stops the run
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -65,12 +66,37 @@ class Resource:
     descriptor: dict
     name: str
     path: str
-    data: bytes | None = None
     text: str | None = None  # a text resource's (snapshot's) decoded content; None for a table
     table: Table | None = None
     file: SourceFile | None = None  # the file as its bytes were read (path resolved by the path rule, identity from that read)
     schema: dict | None = None
     schema_path: str = ""
+    _bytes: bytes | None = field(default=None, repr=False)
+    _released: bool = False  # set by `release`: `data` reads the file again on each use
+    _fingerprint: tuple[int, str] | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> bytes | None:
+        """The file's bytes (None when it could not be read). Once released, each use reads the file again, if it is
+        still the file that was read (None otherwise): a large table's bytes are not held for the whole run."""
+        if self._released and self.file is not None:
+            return self.file.read_again()
+        return self._bytes
+
+    @data.setter
+    def data(self, value: bytes | None) -> None:
+        self._bytes, self._released, self._fingerprint = value, False, None
+
+    def fingerprint(self) -> tuple[int, str] | None:
+        """(size, sha256 in hex) of the bytes as read at load; None when the file could not be read."""
+        if self._fingerprint is None and self._bytes is not None:
+            self._fingerprint = (len(self._bytes), hashlib.sha256(self._bytes).hexdigest())
+        return self._fingerprint
+
+    def release(self) -> None:
+        """Let go of the bytes, keeping their fingerprint (`data` reads them again when asked)."""
+        self.fingerprint()
+        self._bytes, self._released = None, self.file is not None
 
     @property
     def is_table(self) -> bool:
@@ -356,6 +382,7 @@ def _load_table(package: Package, resource: Resource, text: str, large: list[tup
     candidate = _large_table(package, resource)
     if candidate is not None:  # read by DuckDB, or by Python if DuckDB's reading is not proven, once every file is read
         large.append((resource, candidate))
+        resource.release()  # a third of a large package's memory; the checks that need the bytes read them again, one file at a time
     elif _parse_table(package, resource, text):
         _table_schema(package, resource)
 
@@ -421,7 +448,11 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
     for (resource, candidate), ingested in zip(large, readings, strict=True):
         if ingested is not None:
             resource.table = Table(candidate.header, uniform=True, source=ingested)
-        elif resource.data is None or not _parse_table(package, resource, resource.data.decode("utf-8")):
+        elif (data := resource.data) is None:
+            package.load_errors.append(Error("resource-files", "unreadable-file", f"{resource.path} changed while it was being read.", resource.path,
+                                             hint="Validate the package again once nothing is writing to it."))
+            continue
+        elif not _parse_table(package, resource, data.decode("utf-8")):
             continue
         _table_schema(package, resource)
     if any(ingested is not None for ingested in readings):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence, Set
 
-from ..csvio import Record
+from ..csvio import Record, Screen, filled
 from ..model import from_package
 from ..package import Package
 
@@ -14,11 +14,11 @@ def key_of(package: Package, name: str) -> str:
     return from_package(package).key(name) or ""
 
 
-def rows(package: Package, name: str, names: Sequence[str], screen: str | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
+def rows(package: Package, name: str, names: Sequence[str], screen: Screen | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
     """The records of table `name` (none when it is missing or unreadable), holding at least the cells of `names`.
 
-    `screen`, an SQL condition over the columns written `{column}`, narrows what a table DuckDB read yields
-    (Table.rows): the caller still judges every record it gets."""
+    `screen`, an SQL condition over the columns, narrows what a table DuckDB read yields (Table.rows): the caller
+    still judges every record it gets."""
     table = package.table(name)
     return table.rows(names, screen, parameters) if table else iter(())
 
@@ -70,7 +70,7 @@ def snapshot_texts(package: Package) -> dict[str, str]:
     if package.views.snapshots is None:
         texts = {}
         by_path = {r.path: r for r in package.resources}
-        for record in rows(package, "documents", ["document_id", "snapshot_path"], "{snapshot_path} <> ''"):
+        for record in rows(package, "documents", ["document_id", "snapshot_path"], filled("snapshot_path")):
             resource = by_path.get(record.cells.get("snapshot_path", ""))
             if resource is not None and resource.text is not None:
                 texts[record.cells.get("document_id", "")] = resource.text

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..csvio import whole_number
+from ..csvio import among, filled, whole_number
 from ..errors import Error
 from ..package import Package
 from ._rows import by_id, path_of, rows, snapshot_texts, unreadable
@@ -36,7 +36,8 @@ def check(package: Package) -> Iterator[Error]:
     quotes = by_id(package, "quotes", ["speaker_status", "document_id", "quote_type", "speaker_entity_id"])
     texts = snapshot_texts(package)
     spans_by_quote: dict[str, dict[str, list[dict]]] = {}
-    for record in rows(package, "spans", ["span_id", "target_table", "target_id", "role", "start_char", "end_char", "exact"], "{target_table} = 'quotes'"):
+    columns = ["span_id", "target_table", "target_id", "role", "start_char", "end_char", "exact"]
+    for record in rows(package, "spans", columns, among("target_table"), [["quotes"]]):
         if record.cells.get("target_table") == "quotes":
             spans_by_quote.setdefault(record.cells.get("target_id", ""), {}).setdefault(record.cells.get("role", ""), []).append(record.cells)
     file = path_of(package, "quotes")
@@ -66,7 +67,7 @@ def check(package: Package) -> Iterator[Error]:
                 yield Error(ID, "quote-marks", f"{quote_id} is indirect but its content span {span.get('span_id')} sits inside quotation marks.",
                             file, record.line, record.row, "quote_type", "Make the quote direct or partial.")
     claims_file = path_of(package, "claims")
-    for record in rows(package, "claims", ["claim_id", "quote_id", "voice", "attributed_to_entity_id"], "{quote_id} <> '' AND {voice} <> ''"):
+    for record in rows(package, "claims", ["claim_id", "quote_id", "voice", "attributed_to_entity_id"], filled("quote_id", "voice")):
         cells = record.cells
         quote = quotes.get(cells.get("quote_id", ""))
         if quote is None or not cells.get("voice"):

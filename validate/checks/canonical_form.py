@@ -33,9 +33,9 @@ SUMMARY = "CSV files are UTF-8 without BOM, LF-only with a final newline, NFC, h
 def check(package: Package) -> Iterator[Error]:
     """Yield byte-level and cell-level departures from the canonical CSV form."""
     for resource in package.resources:
-        if not resource.is_table or resource.data is None:
+        data, path = resource.data if resource.is_table else None, resource.path  # read once: a large table's bytes are read again
+        if data is None:
             continue
-        data, path = resource.data, resource.path
         if data.startswith(b"\xef\xbb\xbf"):
             yield Error(ID, "bom", f"{path} starts with a byte order mark (BOM).", path, 1,
                         hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
@@ -50,7 +50,7 @@ def check(package: Package) -> Iterator[Error]:
         if data and not data.endswith(b"\n"):
             yield Error(ID, "final-newline", f"{path} does not end with a newline.", path, data.count(b"\n") + 1,
                         hint="Add a line break after the last row.")
-        table = resource.table
+        table, data = resource.table, None  # the bytes are not needed past this point
         if table is None:
             continue
         schema = usable_schema(package, resource) or {"fields": []}

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from .. import sourcing
-from ..csvio import Record
+from ..csvio import Record, among, filled
 from ..errors import Error
 from ..package import Package
 from ._rows import by_id, path_of, rows, unreadable
@@ -46,8 +46,8 @@ def check(package: Package) -> Iterator[Error]:
     evidence_tables = {"quotes": by_id(package, "quotes", ["origin_status", "origin_document_id"]),
                        "lineage": by_id(package, "lineage", ["relation", "source_document_id", "evidence_document_id"])}
     copies_of = sourcing.copies_by_quote([r.cells for r in rows(package, "quote_wordings", ["quote_id", "primary_document_id", "seen_in_document_id"],
-                                                                "{seen_in_document_id} <> ''")])
-    ranges = sourcing.content_ranges([r.cells for r in rows(package, "spans", _RANGE_COLUMNS, "{role} = 'content'")])
+                                                                filled("seen_in_document_id"))])
+    ranges = sourcing.content_ranges([r.cells for r in rows(package, "spans", _RANGE_COLUMNS, among("role"), [["content"]])])
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
     for record in rows(package, "claim_sources", ["claim_source_id", "claim_id", "document_id", "copy_document_id", "document_status",

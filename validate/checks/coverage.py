@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from ..csvio import whole_number
+from ..csvio import among, whole_number
 from ..errors import Error
 from ..package import Package
 from ..sentences import Sentence, split_sentences
@@ -32,8 +32,7 @@ def check(package: Package) -> Iterator[Error]:
     if unreadable(package, "spans", "documents"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
     intervals: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    covering = sorted(COVERING_ROLES)
-    for record in rows(package, "spans", ["document_id", "start_char", "end_char", "role"], f"{{role}} IN ({', '.join('?' * len(covering))})", covering):
+    for record in rows(package, "spans", ["document_id", "start_char", "end_char", "role"], among("role"), [sorted(COVERING_ROLES)]):
         cells = record.cells
         start, end = whole_number(cells.get("start_char")), whole_number(cells.get("end_char"))
         if cells.get("role") in COVERING_ROLES and start is not None and end is not None:

@@ -15,6 +15,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..csvio import outside
 from ..errors import Error
 from ..package import Package
 
@@ -39,7 +40,7 @@ def check(package: Package) -> Iterator[Error]:
             continue
         unknown: dict[str, list] = defaultdict(list)
         known = sorted(names)
-        for record in resource.table.rows([COLUMN], f"{{{COLUMN}}} <> '' AND NOT list_contains(?::VARCHAR[], {{{COLUMN}}})", [known]):
+        for record in resource.table.rows([COLUMN], outside(COLUMN), [known]):
             value = record.cells.get(COLUMN, "")
             if value and value not in names:
                 unknown[value].append(record)

@@ -15,9 +15,11 @@ FAIL: url_status = unknown, url = "https://example.org/story"
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ..csvio import Screen
 from ..errors import Error
 from ..package import Package
 from ._rows import path_of, rows
@@ -30,18 +32,18 @@ SUMMARY = "Within each row, values agree with their status columns (unknown mean
 class Rule:
     """One rule of a row: `problem(cells)` says what is wrong (or None); the error points at `field`.
 
-    `screen` is the same rule as an SQL condition over the columns (`{column}`, values as `?` in `parameters`),
-    true for every row it can fail on: DuckDB reads only those rows of a table it read."""
+    `screen` writes the same rule as an SQL condition (values as `?` in `parameters`), true for every row it can
+    fail on: DuckDB reads only those rows of a table it read (csvio.Table.rows)."""
 
     field: str
     problem: Callable[[dict], str | None]
     columns: tuple[str, ...]
-    screen: str
+    screen: Screen
     parameters: tuple[str, ...] = ()
 
 
-def _among(column: str, values: set[str]) -> str:
-    return f"{{{column}}} IN ({', '.join('?' * len(values))})"
+def _among(values: set[str]) -> str:
+    return f"IN ({', '.join('?' * len(values))})"
 
 
 def _paired(value_field: str, status_field: str, empty_statuses: set[str]) -> Rule:
@@ -52,10 +54,12 @@ def _paired(value_field: str, status_field: str, empty_statuses: set[str]) -> Ru
         if status and status not in empty_statuses and not value:
             return f"{value_field} is empty but {status_field} is {status!r}: fill it in, or set {status_field} to {'/'.join(sorted(empty_statuses))}"
         return None
-    empty = sorted(empty_statuses)
-    screen = (f"({_among(status_field, empty_statuses)} AND {{{value_field}}} <> '') "
-              f"OR ({{{status_field}}} <> '' AND NOT {_among(status_field, empty_statuses)} AND {{{value_field}}} = '')")
-    return Rule(value_field, problem, (value_field, status_field), screen, (*empty, *empty))
+
+    def screen(column: Callable[[str], str]) -> str:
+        value, status, among = column(value_field), column(status_field), _among(empty_statuses)
+        return f"({status} {among} AND {value} <> '') OR ({status} <> '' AND {status} NOT {among} AND {value} = '')"
+    empty = tuple(sorted(empty_statuses))
+    return Rule(value_field, problem, (value_field, status_field), screen, empty + empty)
 
 
 def _needs(value_field: str, when_field: str, when_values: set[str]) -> Rule:
@@ -63,7 +67,10 @@ def _needs(value_field: str, when_field: str, when_values: set[str]) -> Rule:
         if cells.get(when_field) in when_values and not cells.get(value_field):
             return f"{value_field} is required when {when_field} is {cells[when_field]!r}"
         return None
-    return Rule(value_field, problem, (value_field, when_field), f"{_among(when_field, when_values)} AND {{{value_field}}} = ''", tuple(sorted(when_values)))
+
+    def screen(column: Callable[[str], str]) -> str:
+        return f"{column(when_field)} {_among(when_values)} AND {column(value_field)} = ''"
+    return Rule(value_field, problem, (value_field, when_field), screen, tuple(sorted(when_values)))
 
 
 _SNAPSHOT = ("snapshot_path", "snapshot_sha256", "snapshot_code_points")
@@ -83,8 +90,8 @@ RULES = {
         _paired("url", "url_status", {"unknown"}),
         _paired("date_published", "date_status", {"unknown"}),
         _paired("publisher_entity_id", "publisher_status", {"unknown"}),
-        Rule("snapshot_sha256", _snapshot_pair, _SNAPSHOT,
-             "({snapshot_path} = '') <> ({snapshot_sha256} = '') OR ({snapshot_sha256} = '') <> ({snapshot_code_points} = '')"),
+        Rule("snapshot_sha256", _snapshot_pair, _SNAPSHOT, lambda column: " OR ".join(
+            f"({column(first)} = '') <> ({column(second)} = '')" for first, second in itertools.pairwise(_SNAPSHOT))),
     ],
     "entities": [
         _paired("wikidata_qid", "qid_status", {"candidate_unverified", "not_found", "not_checked", "not_applicable"}),
@@ -108,7 +115,8 @@ RULES = {
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per row and broken rule."""
     for table, rules in RULES.items():
-        screen = " OR ".join(f"({rule.screen})" for rule in rules)
+        def screen(column: Callable[[str], str], rules: list[Rule] = rules) -> str:
+            return " OR ".join(f"({rule.screen(column)})" for rule in rules)
         for record in rows(package, table, [column for rule in rules for column in rule.columns], screen, [p for rule in rules for p in rule.parameters]):
             for rule in rules:
                 problem = rule.problem(record.cells)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from ..csvio import whole_number
+from ..csvio import filled, whole_number
 from ..errors import Error
 from ..package import Package
 from ._rows import path_of, rows
@@ -28,7 +28,7 @@ def check(package: Package) -> Iterator[Error]:
     resources = {r.path: r for r in package.resources}
     file = path_of(package, "documents")
     named = ["snapshot_path", "snapshot_sha256", "snapshot_code_points"]
-    documents = list(rows(package, "documents", named, "{snapshot_path} <> ''"))
+    documents = list(rows(package, "documents", named, filled("snapshot_path")))
     registered = {r.cells.get("snapshot_path", "") for r in documents}
     for resource in package.resources:
         if not resource.is_table and resource.path and resource.path not in registered:  # no path: resource-files reports it

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..csvio import outside
 from ..errors import Error
 from ..package import Package
 from ._jsonschema import usable_schema
@@ -36,16 +37,17 @@ def check(package: Package) -> Iterator[Error]:
             if categories == field.get("constraints", {}).get("enum"):
                 continue  # frictionless enforces the identical enum: one error is enough
             allowed = {c["value"] if isinstance(c, dict) else c for c in categories}
-            for index, value in enumerate(table.column(field["name"])):  # a column, not records: a large table builds none
+            name, texts = field["name"], [value for value in allowed if isinstance(value, str)]  # a cell is text: it never equals a number
+            for record in table.rows([name], outside(name), [texts]):
+                value = record.cells.get(name, "")
                 if value and value not in allowed:
-                    row, line = table.place(index)
-                    yield Error(ID, "category", f"{field['name']} = {value!r} is not one of its categories.", resource.path, line,
-                                row, field["name"], f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
+                    yield Error(ID, "category", f"{name} = {value!r} is not one of its categories.", resource.path, record.line,
+                                record.row, name, f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
         for key in schema.get("uniqueKeys", []):
             if not isinstance(key, list) or not all(name in table.header for name in key):
                 continue
             seen: dict[tuple, int] = {}  # values -> the index of the first record that has them
-            for index, values in enumerate(zip(*map(table.column, key), strict=True)):
+            for index, values in table.repeats(key):
                 if "" in values:
                     continue
                 if values in seen:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..csvio import among
 from ..errors import Error
 from ..model import Model, from_package
 from ..package import Package
@@ -39,7 +40,7 @@ def _unused(package: Package, model: Model, table: str, references: dict[str, li
     used = {cell for name, columns in references.items() if (source := package.table(name)) for column in columns for cell in source.column(column)}
     for reference in model.polymorphic:
         if table in reference.targets:
-            naming = rows(package, reference.table, [reference.id_field, reference.table_field], f"{{{reference.table_field}}} = ?", [table])
+            naming = rows(package, reference.table, [reference.id_field, reference.table_field], among(reference.table_field), [[table]])
             used |= {r.cells.get(reference.id_field, "") for r in naming if r.cells.get(reference.table_field) == table}
     source = package.table(table)
     for index, value in enumerate(source.column(key) if source else ()):
