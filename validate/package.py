@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
-from .csvio import Record, SourceFile, Table, first_record, parse_csv
+from .csvio import SourceFile, Table, first_record, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
 from .limits import DEFAULT, LimitExceeded, Limits
@@ -112,7 +112,6 @@ class Views:
 
     model: Model | None = None  # model.from_package: keys and references read from the schemas
     usable_schemas: dict[str, dict | None] = field(default_factory=dict)  # checks._jsonschema.usable_schema, by resource name
-    by_id: dict[tuple[str, ...], dict[str, Record]] = field(default_factory=dict)  # checks._rows.by_id, by table, key and columns
     ids: dict[str, frozenset[str]] = field(default_factory=dict)  # checks._rows.known_ids, by table name
     snapshots: dict[str, str] | None = None  # checks._rows.snapshot_texts: {document_id: text}
     frictionless_pending: tuple[Any, Any, str | None] | None = None  # checks._frictionless.start_inspect: (child process, pipe, memo key)

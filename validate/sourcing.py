@@ -29,7 +29,7 @@ LEVELS = ("origin_seen", "origin_seen_in_copy", "origin_known_not_seen", "wire_o
 KEY_FIELDS = ("claim_id", "basis", "document_id", "evidence_table", "evidence_id")
 
 
-def content_ranges(spans: Rows) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
+def content_ranges(spans: Iterable[dict[str, str]]) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
     """Return {(target_table, target_id): [(document_id, start_char, end_char)]} of content spans."""
     ranges: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
     for span in spans:

@@ -27,12 +27,10 @@ def by_id(package: Package, name: str, names: Sequence[str] = ()) -> dict[str, R
     """Return the records of table `name` keyed by their ID ({} when the table has no single-column key), holding
     at least the key and the cells of `names`.
 
-    Built once per run and columns asked for, and shared by the checks (read-only)."""
+    Built for the check that asks, and let go with it: checks ask for different columns, and a large table's
+    index held for the whole run would be memory that no later check uses."""
     key = key_of(package, name)
-    wanted = (name, key, *sorted(set(names)))
-    if wanted not in package.views.by_id:
-        package.views.by_id[wanted] = {r.cells[key]: r for r in rows(package, name, [key, *names]) if key and r.cells.get(key)}
-    return package.views.by_id[wanted]
+    return {r.cells[key]: r for r in rows(package, name, [key, *names]) if key and r.cells.get(key)}
 
 
 def known_ids(package: Package, name: str) -> Set[str] | None:

@@ -47,7 +47,7 @@ def check(package: Package) -> Iterator[Error]:
                        "lineage": by_id(package, "lineage", ["relation", "source_document_id", "evidence_document_id"])}
     copies_of = sourcing.copies_by_quote([r.cells for r in rows(package, "quote_wordings", ["quote_id", "primary_document_id", "seen_in_document_id"],
                                                                 filled("seen_in_document_id"))])
-    ranges = sourcing.content_ranges([r.cells for r in rows(package, "spans", _RANGE_COLUMNS, among("role"), [["content"]])])
+    ranges = sourcing.content_ranges(r.cells for r in rows(package, "spans", _RANGE_COLUMNS, among("role"), [["content"]]))
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
     for record in rows(package, "claim_sources", ["claim_source_id", "claim_id", "document_id", "copy_document_id", "document_status",
@@ -58,9 +58,9 @@ def check(package: Package) -> Iterator[Error]:
             return Error(ID, code, f"{record.cells.get('claim_source_id', '')}: {message}", file, record.line, record.row, field, hint)
 
         claim_id = cells.get("claim_id", "")
-        rows_of_claim[claim_id].append(cells)
         claim = claims.get(claim_id)
         status = sourcing.document_status(cells.get("document_id", ""), cells.get("copy_document_id", ""), documents)
+        rows_of_claim[claim_id].append({"basis": cells.get("basis", ""), "document_status": status})  # what a level is made of
         if cells.get("document_status") != status:
             yield error("stale-status", f"document_status is {cells.get('document_status')!r}, but {cells.get('document_id') or 'no document'} "
                         f"(copy: {cells.get('copy_document_id') or 'none'}) makes it {status!r}.", "document_status", FILL_HINT)
@@ -96,8 +96,7 @@ def check(package: Package) -> Iterator[Error]:
                         f"({', '.join(copies) or 'it names none'}).", "copy_document_id",
                         "Name the lineage row's evidence_document_id, or the seen_in_document_id of a quote_wordings row of the quote.")
 
-    levels = sourcing.levels_by_claim(claims, [dict(row, document_status=sourcing.document_status(
-        row.get("document_id", ""), row.get("copy_document_id", ""), documents)) for rows in rows_of_claim.values() for row in rows])
+    levels = {claim_id: sourcing.level_of(rows_of_claim.get(claim_id, [])) for claim_id in claims}  # from the statuses as they should be
     claims_file = path_of(package, "claims")
     for claim_id, record in claims.items():
         if claim_id not in rows_of_claim:

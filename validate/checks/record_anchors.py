@@ -36,10 +36,14 @@ def check(package: Package) -> Iterator[Error]:
     """Yield unanchored records and verbatim fields that disagree with their spans."""
     if unreadable(package, "spans"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
-    spans: dict[tuple, list[dict[str, str]]] = {}
+    # (table, ID, role) -> (start, exact) of each span; the exact text is kept only where a verbatim field is compared with it
+    spans: dict[tuple, list[tuple[int, str]]] = {}
+    compared = {(table, role) for (table, _), role in VERBATIM.items()}
     for record in rows(package, "spans", ["target_table", "target_id", "role", "exact", "start_char"]):
         cells = record.cells
-        spans.setdefault((cells.get("target_table"), cells.get("target_id"), cells.get("role")), []).append(cells)
+        place = (cells.get("target_table"), cells.get("target_id"), cells.get("role"))
+        kept = (whole_number(cells.get("start_char")) or 0, cells.get("exact", "")) if (place[0], place[2]) in compared else (0, "")
+        spans.setdefault(place, []).append(kept)
     for table, roles in REQUIRED_ROLES.items():
         verbatim = [(column, role) for (vtable, column), role in VERBATIM.items() if vtable == table]
         file = path_of(package, table)
@@ -56,7 +60,7 @@ def check(package: Package) -> Iterator[Error]:
                 anchored = spans.get((table, record_id, role))
                 if not anchored:
                     continue
-                exacts = [s.get("exact", "") for s in sorted(anchored, key=lambda s: whole_number(s.get("start_char")) or 0)]
+                exacts = [exact for _, exact in sorted(anchored, key=lambda span: span[0])]
                 value = record.cells.get(column, "")
                 # a record anchored twice (the same words printed twice) matches each span; a split quotation matches them joined
                 if not all(exact == value for exact in exacts) and value != " ".join(exacts):
