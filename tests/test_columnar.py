@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -12,9 +13,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from validate import columnar, package, run
-from validate.checks import cell_references
+from validate.checks import cell_references, row_consistency
 from validate.checks.cell_references import ABSOLUTE_PATH_START
-from validate.csvio import MAX_CELL, SourceFile, Table, first_record, parse_csv, render_csv
+from validate.csvio import MAX_CELL, SourceFile, Table, among, filled, first_record, outside, parse_csv, render_csv
 from validate.package import load
 
 from .conftest import FIXTURES, build_package, examples
@@ -228,3 +229,90 @@ def test_a_repeated_column_name_reads_the_last_column_as_a_record_does(tmp_path)
     from_duckdb = Table(python.header, uniform=True, source=ingested)
     assert from_duckdb.column("a") == python.column("a") == ["0", "10", "20"]
     assert from_duckdb._records is None
+
+
+_SCREENS = {  # a screen, its parameters, and what it keeps, said in Python
+    "filled": (filled("a"), [], lambda cells: cells["a"] != ""),
+    "among": (among("b"), [["x", "é", ""]], lambda cells: cells["b"] in ("x", "é", "")),
+    "outside": (outside("a"), [["x"]], lambda cells: cells["a"] not in ("", "x")),
+    "missing column": (filled("a", "nothing"), [], lambda cells: False),  # a name the header lacks reads as ''
+    "none": (None, [], lambda cells: True),
+}
+_SCREENED_CELL = st.sampled_from(["", "x", "é", "y\nz", ",", '"'])
+_SCREENED_CSV = st.lists(st.lists(_SCREENED_CELL, min_size=2, max_size=2), min_size=1, max_size=6).map(
+    lambda rows: render_csv(["a", "b"], [dict(zip(["a", "b"], row, strict=True)) for row in rows]))
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(text=_SCREENED_CSV, screen=st.sampled_from(sorted(_SCREENS)), names=st.sampled_from([["a"], ["b", "a"], ["a", "nothing"]]))
+def test_rows_a_screen_keeps_are_pythons_records_it_keeps(tmp_path_factory, text, screen, names):
+    """Table.rows on a table DuckDB read: exactly the records of Python's reading that the screen keeps, holding the
+    cells of `names` that the header has, at the same line and row; and no full record is built."""
+    ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
+    assert ingested is not None  # written by a CSV writer, without blank lines: always proven
+    python = parse_csv(text)
+    condition, parameters, keeps = _SCREENS[screen]
+    from_duckdb = Table(python.header, uniform=True, source=ingested)
+    got = [(r.cells, r.line, r.row, r.width) for r in from_duckdb.rows(names, condition, parameters)]
+    expected = [({n: r.cells[n] for n in names if n in r.cells}, r.line, r.row, r.width) for r in python.records if keeps(r.cells)]
+    assert got == expected
+    assert from_duckdb._records is None
+    assert list(python.rows(names, condition, parameters)) == python.records  # Python's reading is never screened
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(text=_SCREENED_CSV)
+def test_repeats_keeps_every_record_whose_cells_another_record_shares(tmp_path_factory, text):
+    ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
+    assert ingested is not None
+    python = parse_csv(text)
+    everything = list(python.repeats(["a", "b"]))
+    shared = [(index, values) for index, values in everything if [v for _, v in everything].count(values) > 1]
+    assert list(Table(python.header, uniform=True, source=ingested).repeats(["a", "b"])) == shared
+
+
+_STATUS_VALUES = sorted({value for rules in row_consistency.RULES.values() for rule in rules for value in rule.parameters} | {"", "x"})
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(table=st.sampled_from(sorted(row_consistency.RULES)), data=st.data())
+def test_each_row_rule_screens_in_every_row_it_can_fail_on(tmp_path_factory, table, data):
+    """row-consistency reads from DuckDB only the rows a rule's screen keeps: every row on which the rule's Python
+    test fails must be among them."""
+    rules = row_consistency.RULES[table]
+    header = sorted({column for rule in rules for column in rule.columns})
+    rows = data.draw(st.lists(st.fixed_dictionaries({name: st.sampled_from(_STATUS_VALUES) for name in header}), min_size=1, max_size=5))
+    text = render_csv(header, rows)
+    ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
+    assert ingested is not None
+    from_duckdb = Table(header, uniform=True, source=ingested)
+    for rule in rules:
+        kept = {record.row for record in from_duckdb.rows(rule.columns, rule.screen, rule.parameters)}
+        failing = {record.row for record in parse_csv(text).records if rule.problem(record.cells)}
+        assert failing <= kept, rule.field
+
+
+def test_a_large_tables_bytes_are_let_go_and_read_again_only_while_the_file_is_unchanged(minimal_package, monkeypatch):
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    loaded = load(minimal_package)
+    try:
+        claims = loaded.resource("claims")
+        original = (minimal_package.parent / "data/claims.csv").read_bytes()
+        assert claims._bytes is None and claims.data == original  # not held; read again on use
+        assert claims.fingerprint() == (len(original), hashlib.sha256(original).hexdigest())
+        (minimal_package.parent / "data/claims.csv").write_bytes(original + b"\n")
+        assert claims.data is None and claims.fingerprint() == (len(original), hashlib.sha256(original).hexdigest())
+    finally:
+        loaded.close()
+
+
+def test_a_file_that_changes_before_python_reads_what_duckdb_declined_is_a_load_error(minimal_package, monkeypatch):
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    claims = minimal_package.parent / "data/claims.csv"
+
+    def decline_after_a_change(store, candidates):
+        claims.write_bytes(claims.read_bytes() + b"\n")
+        return [None] * len(candidates)
+    monkeypatch.setattr(columnar.Store, "ingest", decline_after_a_change)
+    errors = [(e.check, e.code, e.file) for e in run(minimal_package, select=["resource-files"]).errors if "changed while" in e.message]
+    assert errors == [("resource-files", "unreadable-file", "data/claims.csv")]
