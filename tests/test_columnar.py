@@ -243,7 +243,7 @@ _SCREENED_CSV = st.lists(st.lists(_SCREENED_CELL, min_size=2, max_size=2), min_s
     lambda rows: render_csv(["a", "b"], [dict(zip(["a", "b"], row, strict=True)) for row in rows]))
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(text=_SCREENED_CSV, screen=st.sampled_from(sorted(_SCREENS)), names=st.sampled_from([["a"], ["b", "a"], ["a", "nothing"]]))
 def test_rows_a_screen_keeps_are_pythons_records_it_keeps(tmp_path_factory, text, screen, names):
     """Table.rows on a table DuckDB read: exactly the records of Python's reading that the screen keeps, holding the
@@ -260,7 +260,7 @@ def test_rows_a_screen_keeps_are_pythons_records_it_keeps(tmp_path_factory, text
     assert list(python.rows(names, condition, parameters)) == python.records  # Python's reading is never screened
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(text=_SCREENED_CSV)
 def test_repeats_keeps_every_record_whose_cells_another_record_shares(tmp_path_factory, text):
     ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
@@ -274,7 +274,7 @@ def test_repeats_keeps_every_record_whose_cells_another_record_shares(tmp_path_f
 _STATUS_VALUES = sorted({value for rules in row_consistency.RULES.values() for rule in rules for value in rule.parameters} | {"", "x"})
 
 
-@settings(max_examples=examples(300), deadline=None)
+@settings(max_examples=examples(160), deadline=None)
 @given(table=st.sampled_from(sorted(row_consistency.RULES)), data=st.data())
 def test_each_row_rule_screens_in_every_row_it_can_fail_on(tmp_path_factory, table, data):
     """row-consistency reads from DuckDB only the rows a rule's screen keeps: every row on which the rule's Python
