@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import time
 
-from validate import run
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from .conftest import build_package
+from validate import run
+from validate.checks.cell_references import PATH, cited_paths
+
+from .conftest import build_package, examples
 
 
 def test_a_backtracking_id_pattern_is_reported_not_hung_on(tmp_path):
@@ -25,3 +29,14 @@ def test_a_backtracking_id_pattern_is_reported_not_hung_on(tmp_path):
     errors = [(e.code, e.file, e.line, e.field) for e in run(descriptor, select=["cell-references"]).errors]
     assert time.monotonic() - started < 10
     assert errors == [("slow-pattern", "data/claims.csv", 2, "notes")]
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(cell=st.lists(st.sampled_from(["a", "Z", "9", "/", ".", "..", "_", "-", "~", ":", "@", "é", " ", "\t", "\n", "\u00a0",
+                                       "\x1c", "\u2028", "\u3000", "(", "md", "docs/"]), max_size=16).map("".join))
+@example(cell="see docs/a.md,\u00a0../b/c.txt and /etc/x.conf")
+@example(cell="a\x1cdocs/x.md\u2028sources/y.txt")
+@example(cell="docs/a-b.md, x-docs/c.md and docs/d.e/f.md")
+def test_cited_paths_are_what_path_finds_in_the_whole_cell(cell):
+    """The check looks for paths word by word (those with a slash): the same paths, in the same order, as in the whole cell."""
+    assert cited_paths(cell) == PATH.findall(cell)

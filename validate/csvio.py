@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .limits import LimitExceeded
 
 
-@dataclass(frozen=True, slots=True)  # slots: a million records, a hundred bytes each saved
-class Record:
+class Record(NamedTuple):  # a tuple: built twice as fast as a frozen dataclass (a check may read a million), and as small
     """One CSV record: its cells by column name, its physical line and its row number."""
 
     cells: dict[str, str]
@@ -154,8 +153,9 @@ class Table:
         present = [name for name in dict.fromkeys(names) if name in last]
         sql = screen(lambda name: f"c{last[name]}" if name in last else "''") if screen else None
         lines, width = self.source.lines(), len(self.header)
-        for index, *cells in self.source.rows([last[name] for name in present], sql, list(parameters)):
-            yield Record(dict(zip(present, cells, strict=True)), lines[index], index + 2, width)
+        for found in self.source.rows([last[name] for name in present], sql, list(parameters)):
+            index = found[0]
+            yield Record(dict(zip(present, found[1:])), lines[index], index + 2, width)  # noqa: B905 - one cell per name asked
 
     def repeats(self, names: list[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
         """(record index, its cells of `names`, all in the header) of the records, in file order; on a table DuckDB read,
