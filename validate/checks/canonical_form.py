@@ -50,7 +50,8 @@ def check(package: Package) -> Iterator[Error]:
         if data and not data.endswith(b"\n"):
             yield Error(ID, "final-newline", f"{path} does not end with a newline.", path, data.count(b"\n") + 1,
                         hint="Add a line break after the last row.")
-        table, data = resource.table, None  # the bytes are not needed past this point
+        del data  # a large table's bytes, read again above, are not held while its cells are read
+        table = resource.table
         if table is None:
             continue
         schema = usable_schema(package, resource) or {"fields": []}
@@ -72,6 +73,7 @@ def check(package: Package) -> Iterator[Error]:
                 row, line = table.place(index)
                 yield Error(ID, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", path, line, row, name,
                             "Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
+
 
 def _header_difference(header: list[str], expected: list[str]) -> str:
     present, wanted = set(header), set(expected)  # sets: linear in the number of columns, not quadratic

@@ -39,8 +39,7 @@ def check(package: Package) -> Iterator[Error]:
         if resource.table is None or COLUMN not in resource.table.header:
             continue
         unknown: dict[str, list] = defaultdict(list)
-        known = sorted(names)
-        for record in resource.table.rows([COLUMN], outside(COLUMN), [known]):
+        for record in resource.table.rows([COLUMN], outside(COLUMN), [sorted(names)]):
             value = record.cells.get(COLUMN, "")
             if value and value not in names:
                 unknown[value].append(record)
