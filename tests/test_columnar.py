@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -83,7 +84,7 @@ def test_cells_holding_are_the_same_from_duckdb_and_from_python(tmp_path_factory
     python = parse_csv(text)
     from_duckdb = Table(python.header, uniform=True, source=ingested)
     wanted = {"a": first, "b": second}
-    assert from_duckdb.cells_holding(wanted, pattern) == python.cells_holding(wanted, pattern)
+    assert list(from_duckdb.cells_holding(wanted, pattern)) == list(python.cells_holding(wanted, pattern))
     assert from_duckdb._records is None  # found without building a record
 
 
@@ -244,7 +245,7 @@ _SCREENED_CSV = st.lists(st.lists(_SCREENED_CELL, min_size=2, max_size=2), min_s
 
 
 @settings(max_examples=examples(120), deadline=None)
-@given(text=_SCREENED_CSV, screen=st.sampled_from(sorted(_SCREENS)), names=st.sampled_from([["a"], ["b", "a"], ["a", "nothing"]]))
+@given(text=_SCREENED_CSV, screen=st.sampled_from(sorted(_SCREENS)), names=st.sampled_from([["a"], ["b", "a"], ["a", "nothing"], ["nothing"]]))
 def test_rows_a_screen_keeps_are_pythons_records_it_keeps(tmp_path_factory, text, screen, names):
     """Table.rows on a table DuckDB read: exactly the records of Python's reading that the screen keeps, holding the
     cells of `names` that the header has, at the same line and row; and no full record is built."""
@@ -316,3 +317,33 @@ def test_a_file_that_changes_before_python_reads_what_duckdb_declined_is_a_load_
     monkeypatch.setattr(columnar.Store, "ingest", decline_after_a_change)
     errors = [(e.check, e.code, e.file) for e in run(minimal_package, select=["resource-files"]).errors if "changed while" in e.message]
     assert errors == [("resource-files", "unreadable-file", "data/claims.csv")]
+
+
+def test_a_lone_surrogate_from_the_json_is_no_crash_and_no_verdict_change(minimal_package, monkeypatch):
+    """JSON can hold a string that is not UTF-8 (a lone surrogate), which DuckDB cannot bind; no cell holds one, so a
+    screen drops it from a list, or is not used at all: the same errors as when Python reads every table, and no crash."""
+    root = minimal_package.parent
+    descriptor = json.loads(minimal_package.read_text(encoding="utf-8"))
+    descriptor["contributors"].append({"title": "\ud800", "roles": ["contributor"]})
+    minimal_package.write_text(json.dumps(descriptor), encoding="utf-8")
+    schema_file = root / "schemas" / "claims.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    field = next(f for f in schema["fields"] if isinstance(f.get("categories"), list))
+    field["categories"].append("\ud800")
+    schema_file.write_text(json.dumps(schema), encoding="utf-8")
+    checks = ["created-by", "table-constraints", "row-consistency", "canonical-form"]
+    parsed = [(e.check, e.code, e.line, e.field) for e in run(minimal_package, select=checks).errors]
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    with run(minimal_package, select=checks) as result:
+        assert result.package.resource("claims").table.source is not None
+        ingested = [(e.check, e.code, e.line, e.field) for e in result.errors]
+    assert ingested == parsed and not [e for e in ingested if e[1] == "check-crashed"]
+
+
+def test_a_screen_with_a_value_duckdb_cannot_hold(tmp_path):
+    text = render_csv(["a", "b"], [{"a": "x", "b": "y"}, {"a": "", "b": "z"}])
+    ingested = _offer(tmp_path / "t.csv", text.encode("utf-8"))
+    table = Table(["a", "b"], uniform=True, source=ingested)
+    assert [r.row for r in table.rows(["a"], outside("a"), [["\ud800"]])] == [2]  # dropped from the list: nothing equals it
+    assert [r.row for r in table.rows(["a"], lambda column: f"{column('a')} = ?", ["\ud800"])] == [2, 3]  # unusable: every record
+    assert list(table.cells_holding({"a": frozenset({"\ud800", "x"})})) == [(0, "a", "x")]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import weakref
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import call
 from sys import intern
@@ -84,10 +84,16 @@ class Ingested:
     def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]:
         """(record index, then the cells of columns `numbers`) of each record for which the SQL condition `screen` holds (every record
         when None), in file order, fetched in batches through a cursor of its own (so that other queries may run meanwhile)."""
-        where = f" AND ({screen})" if screen else ""
+        bound = _bindable(parameters)
+        if not screen or bound is None:  # a value DuckDB cannot hold: no screen, every record
+            screen, bound = None, []
+        columns = ", ".join(["rowid - 1", *(f"c{n}" for n in numbers)])
+        yield from self._stream(f"SELECT {columns} FROM {self.name} WHERE rowid > 0" + (f" AND ({screen})" if screen else ""), bound)
+
+    def _stream(self, query: str, parameters: Sequence[object]) -> Iterator[tuple]:
         cursor = self.store.connection.cursor()
         try:
-            cursor.execute(f"SELECT rowid - 1, {', '.join(f'c{n}' for n in numbers) or 'NULL'} FROM {self.name} WHERE rowid > 0{where}", parameters)
+            cursor.execute(query, parameters)
             while batch := cursor.fetchmany(_BATCH):
                 yield from batch
         finally:
@@ -106,13 +112,15 @@ class Ingested:
         (cells,) = self.store.connection.execute(f"SELECT list(c{number} ORDER BY rowid) FROM {self.name} WHERE rowid > 0").fetchone()
         return cells or []
 
-    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> list[tuple[int, int, str]]:
+    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> Iterator[tuple[int, int, str]]:
         """(record index, column, cell) of each cell of a wanted column that holds one of its strings ("": any non-empty cell)
-        or a match of the RE2 `pattern`, by record then in the order of `wanted`: one query, strings and pattern bound as parameters."""
+        or a match of the RE2 `pattern`, by record then in the order of `wanted`: one query, strings and pattern bound as
+        parameters, streamed. A string DuckDB cannot hold is left out: no cell holds it."""
         parts, parameters = [], []
         for order, (number, needles) in enumerate(wanted):
-            tests = ["c{0} <> ''" if needle == "" else "contains(c{0}, ?)" for needle in sorted(needles)]
-            values: list[str] = [needle for needle in sorted(needles) if needle]
+            usable = sorted(needle for needle in needles if _text(needle))
+            tests = ["c{0} <> ''" if needle == "" else "contains(c{0}, ?)" for needle in usable]
+            values: list[str] = [needle for needle in usable if needle]
             if pattern is not None:
                 tests.append("regexp_matches(c{0}, ?)")
                 values.append(pattern)
@@ -120,10 +128,9 @@ class Ingested:
                 continue
             parts.append(f"SELECT rowid - 1, {order}, {number}, c{number} FROM {self.name} WHERE rowid > 0 AND ({' OR '.join(tests).format(number)})")
             parameters += values
-        if not parts:
-            return []
-        found = self.store.connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters).fetchall()
-        return [(index, number, cell) for index, _, number, cell in found]
+        if parts:
+            for index, _, number, cell in self._stream(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters):
+                yield index, number, cell
 
     def records(self, header: list[str]) -> list[Record]:
         """The records Python's reader gives for this file: cells by column name, physical line, row (index + 2), width."""
@@ -146,6 +153,29 @@ class Ingested:
             if collecting:
                 gc.enable()
         return records
+
+
+def _text(value: str) -> bool:
+    """True for a string DuckDB can hold: valid UTF-8. JSON may give a lone surrogate, which no cell of a file read as UTF-8 holds."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _bindable(parameters: list[object]) -> list[object] | None:
+    """The parameters of a screen as DuckDB can bind them: from a list, a string no cell can hold is dropped (it matches
+    nothing); a single such string makes the screen unusable (None), and then every record is read."""
+    bound: list[object] = []
+    for value in parameters:
+        if isinstance(value, list):
+            bound.append([item for item in value if not isinstance(item, str) or _text(item)])
+        elif isinstance(value, str) and not _text(value):
+            return None
+        else:
+            bound.append(value)
+    return bound
 
 
 def _starts(breaks: list[int]) -> list[int]:

@@ -92,7 +92,7 @@ class RecordSource(Protocol):
     def lines(self) -> Sequence[int]: ...
     def column(self, number: int) -> list[str]: ...
     def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]: ...
-    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> list[tuple[int, int, str]]: ...
+    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> Iterator[tuple[int, int, str]]: ...
     def repeating(self, numbers: list[int]) -> list[tuple]: ...
 
 
@@ -166,23 +166,23 @@ class Table:
             return
         yield from enumerate(zip(*map(self.column, names), strict=True))
 
-    def cells_holding(self, wanted: dict[str, frozenset[str]], pattern: str | None = None) -> list[tuple[int, str, str]]:
+    def cells_holding(self, wanted: dict[str, frozenset[str]], pattern: str | None = None) -> Iterator[tuple[int, str, str]]:
         """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, or a match of
         `pattern` (written for RE2 and read by Python with ASCII classes, so both read it alike), row by row.
 
         The empty string stands for any non-empty cell. On a table DuckDB read, one query finds
-        them, and no record is built; otherwise the records are read in Python."""
+        them, streamed, and no record is built; otherwise the records are read in Python."""
         if self.source is not None and len(set(self.header)) == len(self.header):
             numbered = [(self.header.index(name), needles) for name, needles in wanted.items() if name in self.header]
-            return [(index, self.header[number], cell) for index, number, cell in self.source.holding(numbered, pattern)]
+            for index, number, cell in self.source.holding(numbered, pattern):
+                yield index, self.header[number], cell
+            return
         search = re.compile(pattern, re.ASCII).search if pattern is not None else (lambda cell: None)
-        found = []
         for index, record in enumerate(self.records):
             for name, cell in record.cells.items():
                 needles = wanted.get(name)
                 if needles is not None and cell and ("" in needles or any(needle in cell for needle in needles) or search(cell)):
-                    found.append((index, name, cell))
-        return found
+                    yield index, name, cell
 
     def line_of_row(self, row: int) -> int | None:
         """Return the physical line where frictionless row number `row` starts."""
