@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from validate import columnar, package, run
-from validate.checks import cell_references, row_consistency
+from validate.checks import canonical_form, cell_references, row_consistency
 from validate.checks.cell_references import ABSOLUTE_PATH_START
 from validate.csvio import MAX_CELL, SourceFile, Table, among, filled, first_record, outside, parse_csv, render_csv
 from validate.package import load
@@ -272,7 +272,6 @@ def test_repeats_keeps_every_record_whose_cells_another_record_shares(tmp_path_f
     assert list(Table(python.header, uniform=True, source=ingested).repeats(["a", "b"])) == shared
 
 
-_STATUS_VALUES = sorted({value for rules in row_consistency.RULES.values() for rule in rules for value in rule.parameters} | {"", "x"})
 
 
 @settings(max_examples=examples(160), deadline=None)
@@ -282,15 +281,19 @@ def test_each_row_rule_screens_in_every_row_it_can_fail_on(tmp_path_factory, tab
     test fails must be among them."""
     rules = row_consistency.RULES[table]
     header = sorted({column for rule in rules for column in rule.columns})
-    rows = data.draw(st.lists(st.fixed_dictionaries({name: st.sampled_from(_STATUS_VALUES) for name in header}), min_size=1, max_size=5))
+    values = sorted({value for rule in rules for value in rule.parameters} | {"", "x"})  # the table's own statuses, and others
+    rows = data.draw(st.lists(st.fixed_dictionaries({name: st.sampled_from(values) for name in header}), min_size=1, max_size=5))
     text = render_csv(header, rows)
     ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
     assert ingested is not None
     from_duckdb = Table(header, uniform=True, source=ingested)
+    records = parse_csv(text).records
     for rule in rules:
         kept = {record.row for record in from_duckdb.rows(rule.columns, rule.screen, rule.parameters)}
-        failing = {record.row for record in parse_csv(text).records if rule.problem(record.cells)}
+        failing = {record.row for record in records if rule.problem(record.cells)}
         assert failing <= kept, rule.field
+    kept = {record.row for record in from_duckdb.rows(*row_consistency.screen_of(rules))}  # as the check joins them
+    assert {record.row for record in records if any(rule.problem(record.cells) for rule in rules)} <= kept
 
 
 def test_a_large_tables_bytes_are_let_go_and_read_again_only_while_the_file_is_unchanged(minimal_package, monkeypatch):
@@ -347,3 +350,18 @@ def test_a_screen_with_a_value_duckdb_cannot_hold(tmp_path):
     assert [r.row for r in table.rows(["a"], outside("a"), [["\ud800"]])] == [2]  # dropped from the list: nothing equals it
     assert [r.row for r in table.rows(["a"], lambda column: f"{column('a')} = ?", ["\ud800"])] == [2, 3]  # unusable: every record
     assert list(table.cells_holding({"a": frozenset({"\ud800", "x"})})) == [(0, "a", "x")]
+
+
+def test_a_released_file_that_changes_during_the_run_is_reported_and_its_cells_still_judged(minimal_package, monkeypatch):
+    claims = minimal_package.parent / "data/claims.csv"
+    rows = list(csv.DictReader(claims.read_text(encoding="utf-8").splitlines()))
+    rows[0]["notes"] = "=1+1"
+    claims.write_text(render_csv(list(rows[0]), rows), encoding="utf-8")
+    monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
+    loaded = load(minimal_package)
+    try:
+        os.utime(claims, ns=(0, 0))  # the same bytes, but no longer the file that was read
+        errors = [(e.code, e.file, e.line, e.field) for e in canonical_form.check(loaded) if e.file == "data/claims.csv"]
+    finally:
+        loaded.close()
+    assert errors == [("file-changed", "data/claims.csv", None, ""), ("formula", "data/claims.csv", 2, "notes")]

@@ -152,13 +152,14 @@ def _filled_descriptor(package: Package) -> bytes:
 def _refuse_non_canonical(package: Package) -> None:
     """Raise FillError when a CSV is not in canonical form: its hash would record a broken file."""
     for resource in package.resources:
-        if not resource.is_table or resource.data is None:
+        data = resource.data if resource.is_table else None  # once: a large table's bytes are read again on each use
+        if data is None:
             continue
         fields = resource.schema.get("fields") if isinstance(resource.schema, dict) else None
         try:
-            normalized = normalize_csv(resource.data, fields if isinstance(fields, list) else [])
+            normalized = normalize_csv(data, fields if isinstance(fields, list) else [])
         except NotCSV as error:
             raise FillError(f"{resource.path}: {error}") from None
-        if normalized.data != resource.data:
+        if normalized.data != data:
             raise FillError(f"{resource.path} is not in canonical form ({'; '.join(normalized.changes)}), so its hash would record a broken file; "
                             "run `python -m validate normalize` (it fixes the form, then fills)")

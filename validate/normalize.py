@@ -26,16 +26,17 @@ def plan(package: Package) -> tuple[dict[str, tuple[bytes, list[str]]], list[str
     for resource in package.resources:
         if not resource.is_table:
             continue
-        if resource.data is None:
+        data = resource.data  # once: a large table's bytes are read again on each use
+        if data is None:
             problems.append(f"{resource.path or resource.name}: cannot be read; run `python -m validate` to see why")
             continue
         fields = resource.schema.get("fields") if isinstance(resource.schema, dict) else None
         try:
-            result = normalize_csv(resource.data, fields if isinstance(fields, list) else [])
+            result = normalize_csv(data, fields if isinstance(fields, list) else [])
         except NotCSV as error:
             problems.append(f"{resource.path}: {error}")
             continue
-        if result.data != resource.data:
+        if result.data != data:
             planned[resource.path] = (result.data, result.changes)
     return planned, problems
 

@@ -33,23 +33,14 @@ SUMMARY = "CSV files are UTF-8 without BOM, LF-only with a final newline, NFC, h
 def check(package: Package) -> Iterator[Error]:
     """Yield byte-level and cell-level departures from the canonical CSV form."""
     for resource in package.resources:
-        data, path = resource.data if resource.is_table else None, resource.path  # read once: a large table's bytes are read again
-        if data is None:
+        if not resource.is_table:
             continue
-        if data.startswith(b"\xef\xbb\xbf"):
-            yield Error(ID, "bom", f"{path} starts with a byte order mark (BOM).", path, 1,
-                        hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
-        if b"\r" in data:
-            line = data.count(b"\n", 0, data.index(b"\r")) + 1
-            yield Error(ID, "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", path, line,
-                        hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
-        if b"\x00" in data:
-            line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-            yield Error(ID, "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", path, line,
-                        hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.")
-        if data and not data.endswith(b"\n"):
-            yield Error(ID, "final-newline", f"{path} does not end with a newline.", path, data.count(b"\n") + 1,
-                        hint="Add a line break after the last row.")
+        data, path = resource.data, resource.path  # read once: a large table's bytes are read again on each use
+        if data is not None:
+            yield from _byte_problems(data, path)
+        elif resource.fingerprint() is not None:  # read at load, then changed: its cells are still judged below
+            yield Error(ID, "file-changed", f"{path} changed while it was being validated, so its bytes were not checked.", path,
+                        hint="Validate the package again once nothing is writing to it.")
         del data  # a large table's bytes, read again above, are not held while its cells are read
         table = resource.table
         if table is None:
@@ -73,6 +64,24 @@ def check(package: Package) -> Iterator[Error]:
                 row, line = table.place(index)
                 yield Error(ID, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", path, line, row, name,
                             "Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
+
+
+def _byte_problems(data: bytes, path: str) -> Iterator[Error]:
+    """A byte order mark, CR line endings, a NUL byte, no final line break."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        yield Error(ID, "bom", f"{path} starts with a byte order mark (BOM).", path, 1,
+                    hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
+    if b"\r" in data:
+        line = data.count(b"\n", 0, data.index(b"\r")) + 1
+        yield Error(ID, "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", path, line,
+                    hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        yield Error(ID, "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", path, line,
+                    hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.")
+    if data and not data.endswith(b"\n"):
+        yield Error(ID, "final-newline", f"{path} does not end with a newline.", path, data.count(b"\n") + 1,
+                    hint="Add a line break after the last row.")
 
 
 def _header_difference(header: list[str], expected: list[str]) -> str:

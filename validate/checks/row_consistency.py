@@ -112,12 +112,18 @@ RULES = {
 }
 
 
+def screen_of(rules: list[Rule]) -> tuple[list[str], Screen, list[str]]:
+    """The columns, the screen and its parameters that read the rows any of `rules` can fail on: the rules' screens
+    joined with OR, their parameters in the same order."""
+    def screen(column: Callable[[str], str]) -> str:
+        return " OR ".join(f"({rule.screen(column)})" for rule in rules)
+    return [column for rule in rules for column in rule.columns], screen, [value for rule in rules for value in rule.parameters]
+
+
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per row and broken rule."""
     for table, rules in RULES.items():
-        def screen(column: Callable[[str], str], rules: list[Rule] = rules) -> str:
-            return " OR ".join(f"({rule.screen(column)})" for rule in rules)
-        for record in rows(package, table, [column for rule in rules for column in rule.columns], screen, [p for rule in rules for p in rule.parameters]):
+        for record in rows(package, table, *screen_of(rules)):
             for rule in rules:
                 problem = rule.problem(record.cells)
                 if problem:

@@ -45,14 +45,15 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "snapshot-not-a-resource", f"{path} is not a resource of the package, so its hash is not recorded.", file, record.line,
                         record.row, "snapshot_path", "Add the snapshot to `resources` in datapackage.json, or correct the path.")
             continue
-        if snapshot.data is None:
+        data = snapshot.data  # once: a table named as a snapshot has its bytes read again on each use
+        if data is None:
             continue  # resource-files reports why it cannot be read
-        actual = hashlib.sha256(snapshot.data).hexdigest()
+        actual = hashlib.sha256(data).hexdigest()
         if cells.get("snapshot_sha256") and actual != cells["snapshot_sha256"]:
             yield Error(ID, "snapshot-hash", f"{path} has sha256 {actual}, but documents.csv records {cells['snapshot_sha256']}.",
                         file, record.line, record.row, "snapshot_sha256",
                         "Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it.")
-        if snapshot.data.startswith(b"\xef\xbb\xbf"):
+        if data.startswith(b"\xef\xbb\xbf"):
             yield Error(ID, "snapshot-bom", f"{path} starts with a byte order mark, which shifts every offset.", path, 1)
         recorded = cells.get("snapshot_code_points", "")
         if snapshot.text is not None and whole_number(recorded) is not None and whole_number(recorded) != len(snapshot.text):
