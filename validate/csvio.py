@@ -30,6 +30,10 @@ class Record(NamedTuple):  # a tuple: built twice as fast as a frozen dataclass 
     width: int = -1  # cells actually present in the file (-1: unknown); cells are padded to the header
 
 
+# How a file the package names is opened: never following a link, never waiting on a FIFO
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A table's file as it was read: its resolved path and its identity then (device, inode, size, modification time)."""
@@ -44,9 +48,8 @@ class SourceFile:
 
     def read_again(self) -> bytes | None:
         """The file's bytes, read again, when it is still the file that was read (else None): no link followed, no FIFO waited on."""
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         try:
-            with os.fdopen(os.open(self.path, flags), "rb") as file:
+            with os.fdopen(os.open(self.path, READ_FLAGS), "rb") as file:
                 status = os.fstat(file.fileno())
                 if not stat.S_ISREG(status.st_mode) or self.identity_of(status) != self.identity:
                     return None

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
-from .csvio import SourceFile, Table, first_record, parse_csv
+from .csvio import READ_FLAGS, SourceFile, Table, first_record, parse_csv
 from .errors import CannotRun, Error
 from .jsonpos import line_for, value_lines
 from .limits import DEFAULT, LimitExceeded, Limits
@@ -219,9 +219,8 @@ def read_regular(path: Path, limits: Limits, limit: str, shown: str) -> bytes:
 
 def read_regular_file(path: Path, limits: Limits, limit: str, shown: str) -> tuple[bytes, SourceFile]:
     """`read_regular`, with the file as it was when read: its identity from the descriptor the bytes came through."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        handle = os.open(path, flags)
+        handle = os.open(path, READ_FLAGS)
     except OSError as error:
         raise UnsafePath("unreadable-file", f"cannot open {shown!r} ({error.strerror})") from None
     with os.fdopen(handle, "rb") as file:
