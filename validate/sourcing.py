@@ -12,8 +12,10 @@ the files that `fill` rewrites.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from .csvio import whole_number
 
@@ -29,20 +31,93 @@ LEVELS = ("origin_seen", "origin_seen_in_copy", "origin_known_not_seen", "wire_o
 KEY_FIELDS = ("claim_id", "basis", "document_id", "evidence_table", "evidence_id")
 
 
-def content_ranges(spans: Iterable[dict[str, str]]) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
-    """Return {(target_table, target_id): [(document_id, start_char, end_char)]} of content spans."""
-    ranges: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
-    for span in spans:
-        start, end = whole_number(span.get("start_char")), whole_number(span.get("end_char"))
-        if span.get("role") == "content" and start is not None and end is not None:
-            ranges[(span.get("target_table", ""), span.get("target_id", ""))].append((span.get("document_id", ""), start, end))
-    return ranges
+Range = tuple[str, int, int]  # (document_id, start_char, end_char)
+Word = tuple[str, int, int, str]  # a run of letters and digits of a claim's content: (document_id, start, end, text)
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: spaces, punctuation and quotation marks are no one's words
 
 
-def overlap(first: Iterable[tuple[str, int, int]], second: Iterable[tuple[str, int, int]]) -> bool:
-    """True when a range of `first` and a range of `second` share at least one character of one document."""
-    second = list(second)
-    return any(d1 == d2 and s1 < e2 and s2 < e1 for d1, s1, e1 in first for d2, s2, e2 in second)
+@dataclass
+class Spans:
+    """The spans the sourcing rules read: content ranges of every record, `added` ranges of lineage passages
+    and quotes, and the words of each claim's content (only claims keep their text: it is what is judged)."""
+
+    content: dict[tuple[str, str], list[Range]] = field(default_factory=lambda: defaultdict(list))
+    added: dict[tuple[str, str], list[Range]] = field(default_factory=lambda: defaultdict(list))
+    words: dict[str, list[Word]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, spans: Iterable[dict[str, str]]) -> Spans:
+        """Index spans given as cell dicts (columns document_id, start_char, end_char, exact, role, target_table, target_id)."""
+        index = cls()
+        for span in spans:
+            start, end, role = whole_number(span.get("start_char")), whole_number(span.get("end_char")), span.get("role")
+            if start is None or end is None or role not in SOURCING_ROLES:
+                continue
+            place, document = (span.get("target_table", ""), span.get("target_id", "")), span.get("document_id", "")
+            (index.content if role == "content" else index.added)[place].append((document, start, end))
+            if role == "content" and place[0] == "claims":
+                index.words[place[1]] += words_of(document, start, end, span.get("exact", ""))
+        return index
+
+
+SOURCING_ROLES = ("content", "added")
+
+
+def words_of(document: str, start: int, end: int, exact: str) -> list[Word]:
+    """The runs of letters and digits of a span's text, with their offsets; a span whose text does not fit its
+    offsets (the anchors check reports it) counts as one word."""
+    if len(exact) != end - start:
+        return [(document, start, end, exact)]
+    return [(document, start + m.start(), start + m.end(), m.group()) for m in _WORD.finditer(exact)]
+
+
+def _inside(words: Iterable[Word], ranges: Iterable[Range]) -> list[Word]:
+    """The words that share a character with one of `ranges` of the same document."""
+    ranges = list(ranges)
+    return [w for w in words if any(d == w[0] and s < w[2] and w[1] < e for d, s, e in ranges)]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one quote or lineage passage gives one claim.
+
+    `refused` says why it gives nothing: `elsewhere` (none of the claim's words are in it and the claim does
+    not carry it), `indirect` (an indirect quote the claim does not carry: its words are the reporter's),
+    `inserted` (the claim's words in a quote it does not carry include words the quote marks `added`, an
+    editorial insertion). `added` lists the claim's words that a lineage passage marks as the publication's,
+    which make the basis `publication`."""
+
+    basis: str = "unknown"
+    document_id: str = ""
+    refused: str = ""
+    added: tuple[str, ...] = ()
+
+
+def read(table: str, evidence: dict[str, str], evidence_id: str, claim: dict[str, str], spans: Spans,
+         documents: dict[str, dict[str, str]]) -> Reading:
+    """What `evidence` (a row of `table`, quotes or lineage) gives `claim`, judged by the claim's words.
+
+    A quote gives its origin (or earliest report) to the claim that carries it, and to a claim whose words it
+    holds only when they are the speaker's own: a direct or partial quote, none of the words marked `added`.
+    A lineage passage gives its source to the claim whose words it holds, unless some of those words are ones
+    the publication added (`added` spans): then it gives `publication`.
+    """
+    words = spans.words.get(claim.get("claim_id", ""), [])
+    place = (table, evidence_id)
+    held = _inside(words, spans.content.get(place, []))
+    added = _inside(held, spans.added.get(place, []))
+    carried = table == "quotes" and claim.get("quote_id") == evidence_id
+    if not held and not carried:
+        return Reading(refused="elsewhere")
+    if table == "quotes" and not carried:
+        if evidence.get("quote_type") == "indirect":
+            return Reading(refused="indirect")
+        if added:
+            return Reading(refused="inserted", added=tuple(w[3] for w in added))
+    if table == "lineage" and added:
+        return Reading("publication", claim.get("document_id", ""), added=tuple(w[3] for w in added))
+    return Reading(*evidence_says(table, evidence, claim, documents))
 
 
 def evidence_says(evidence_table: str, evidence: dict[str, str], claim: dict[str, str], documents: dict[str, dict[str, str]]) -> tuple[str, str]:
@@ -126,32 +201,35 @@ def copies_for(evidence_table: str, evidence: dict[str, str], document_id: str, 
 def derive(tables: dict[str, Rows]) -> Rows:
     """Propose the claim_sources rows (without IDs or provenance) from quotes, lineage and spans.
 
-    For each claim, in file order: the quote it carries and every quote whose words overlap
-    its words, then every lineage passage overlapping its words; a claim with none of these
-    gets one `unknown` row with no document and no evidence.
+    For each claim, in file order: the quote it carries and every quote holding its words, then every lineage
+    passage holding its words, each read by `read` (and left out when it gives nothing); a claim with none of
+    these gets one `unknown` row with no document and no evidence.
     """
     documents = {d.get("document_id", ""): d for d in tables.get("documents", [])}
-    ranges = content_ranges(tables.get("spans", []))
+    spans = Spans.of(tables.get("spans", []))
     copies = copies_by_quote(tables.get("quote_wordings", []))
     quotes, lineage = tables.get("quotes", []), tables.get("lineage", [])
-    quotes_near, lineage_near = _by_document(quotes, "quotes", "quote_id", ranges), _by_document(lineage, "lineage", "lineage_id", ranges)
+    quotes_near, lineage_near = _by_document(quotes, "quotes", "quote_id", spans.content), _by_document(lineage, "lineage", "lineage_id", spans.content)
     quotes_with_id: dict[object, list[int]] = defaultdict(list)
     for position, quote in enumerate(quotes):
         quotes_with_id[quote.get("quote_id")].append(position)
     proposed: Rows = []
     for claim in tables.get("claims", []):
         claim_id = claim.get("claim_id", "")
-        words = ranges.get(("claims", claim_id), [])
+        words = [(d, s, e) for d, s, e, _ in spans.words.get(claim_id, [])]
         evidence: list[tuple[str, dict[str, str]]] = [
             ("quotes", quotes[i]) for i in sorted(set(quotes_with_id.get(claim.get("quote_id"), [])) | _overlapping(words, quotes_near))]
         evidence += [("lineage", lineage[i]) for i in sorted(_overlapping(words, lineage_near))]
         rows: Rows = []
         for table, record in evidence:
-            basis, document_id = evidence_says(table, record, claim, documents)
-            row = {"claim_id": claim_id, "basis": basis, "document_id": document_id, "evidence_table": table,
-                   "evidence_id": record.get("quote_id" if table == "quotes" else "lineage_id", "")}
-            row["copy_document_id"] = next(iter(copies_for(table, record, document_id, copies)), "") if document_id else ""
-            row["document_status"] = document_status(document_id, row["copy_document_id"], documents)
+            evidence_id = record.get("quote_id" if table == "quotes" else "lineage_id", "")
+            reading = read(table, record, evidence_id, claim, spans, documents)
+            if reading.refused:
+                continue
+            row = {"claim_id": claim_id, "basis": reading.basis, "document_id": reading.document_id, "evidence_table": table,
+                   "evidence_id": evidence_id}
+            row["copy_document_id"] = copy_of(table, record, reading, documents, copies)
+            row["document_status"] = document_status(reading.document_id, row["copy_document_id"], documents)
             if all(key(row) != key(r) for r in rows):
                 rows.append(row)
         if not rows:
@@ -159,6 +237,17 @@ def derive(tables: dict[str, Rows]) -> Rows:
                          "copy_document_id": "", "document_status": "unknown"})
         proposed += rows
     return proposed
+
+
+def copy_of(table: str, evidence: dict[str, str], reading: Reading, documents: dict[str, dict[str, str]],
+            copies: dict[tuple[str, str], list[str]]) -> str:
+    """The copy to name in `copy_document_id`: the first the evidence names for the document, and none when the
+    document was read itself (a copy says where words were read only for a document that was not) or when the
+    basis is the publication's own words."""
+    document_id = reading.document_id
+    if not document_id or reading.basis == "publication" or document_status(document_id, "", documents) == "seen":
+        return ""
+    return next(iter(copies_for(table, evidence, document_id, copies)), "")
 
 
 def _by_document(rows: Rows, table: str, id_field: str, ranges: dict) -> dict[str, list[tuple[int, int, int]]]:
@@ -171,8 +260,8 @@ def _by_document(rows: Rows, table: str, id_field: str, ranges: dict) -> dict[st
     return near
 
 
-def _overlapping(words: list[tuple[str, int, int]], near: dict[str, list[tuple[int, int, int]]]) -> set[int]:
-    """The positions of the rows with a content span sharing a character with one of `words` (as `overlap`)."""
+def _overlapping(words: list[Range], near: dict[str, list[tuple[int, int, int]]]) -> set[int]:
+    """The positions of the rows with a content span sharing a character with one of `words`."""
     return {position for document, start, end in words for s2, e2, position in near.get(document, ()) if start < e2 and s2 < end}
 
 

@@ -29,12 +29,12 @@ SUMMARY = ("Each span's exact text equals its snapshot slice, with prefix and su
 
 ROLES_BY_TABLE = {
     "claims": {"content"},
-    "quotes": {"content", "cue", "speaker"},
+    "quotes": {"content", "cue", "speaker", "added"},
     "quantities": {"content"},
     "images": {"caption", "credit"},
     "entities": {"mention"},
     "documents": {"mention", "metadata", "non_content"},
-    "lineage": {"content"},
+    "lineage": {"content", "added"},
     "findings": {"content"},
 }
 _COLUMNS = ["span_id", "document_id", "start_char", "end_char", "exact", "prefix", "suffix", "target_table", "target_id", "role"]

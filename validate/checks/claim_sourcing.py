@@ -2,13 +2,18 @@
 
 - every claim has at least one `claim_sources` row (when the package has that table);
 - a row's evidence exists (`evidence_id` in `evidence_table`; a row without evidence is an
-  `unknown` one) and points at the same words: it is the quote the claim carries, or its
-  content spans overlap the claim's content spans;
+  `unknown` one) and holds the claim's words: it is the quote the claim carries, or its
+  content spans hold some of the claim's words (letters and digits);
+- a quote the claim does not carry is its source only when the claim's words in it are the
+  speaker's own: not an indirect quote (the reporter's words), not an editorial insertion
+  (an `added` span of the quote);
 - the row's `basis` and `document_id` are what that evidence gives (validate/sourcing.py:
   a quote's known origin, a quote's earliest report, a lineage passage's source, the
-  publication's own document for a publisher addition, nothing when unknown);
-- its `copy_document_id`, when given, is a copy the evidence names (the lineage passage's
-  compared copy, or a `quote_wordings` copy of that quote and document);
+  publication's own document for a publisher addition or for words the publication added to
+  a wire passage (`added` spans), nothing when unknown);
+- its `copy_document_id` is empty when the document itself was read, and otherwise, when
+  given, a copy the evidence names (the lineage passage's compared copy, or a
+  `quote_wordings` copy of that quote and document);
 - `document_status` and the claim's `sourcing_level` equal what `python -m validate fill`
   computes from them (the rules are in schemas/claim_sources.schema.json and the
   `sourcing_level` field of schemas/claims.schema.json).
@@ -17,6 +22,8 @@ PASS: csr-0001 clm-031 origin doc-bukele-x-post evidence quotes qot-006 (its spa
 FAIL: clm-108 has no claim_sources row  ->  claim-without-source
 FAIL: csr-0002 evidence lineage lin-005 whose words are in another paragraph  ->  evidence-elsewhere
 FAIL: clm-004 sourcing_level unknown while its rows say wire_only  ->  stale-level
+FAIL: csr-0005 basis wire from lin-002, but "millennial dictator" is an `added` span of lin-002  ->  publication-added-words
+FAIL: csr-0088 origin from qot-015, an indirect quote that clm-061 does not carry  ->  quote-not-speakers-words
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from ._rows import by_id, path_of, rows, unreadable
 ID = "claim-sourcing"
 SUMMARY = "Every claim has sourcing rows whose evidence covers the same words, and its document statuses and sourcing level are up to date."
 
-_RANGE_COLUMNS = ["document_id", "start_char", "end_char", "role", "target_table", "target_id"]  # what sourcing.content_ranges reads
+_SPAN_COLUMNS = ["document_id", "start_char", "end_char", "exact", "role", "target_table", "target_id"]  # what sourcing.Spans reads
 FILL_HINT = "Run `python -m validate fill datapackage.json`."
 
 
@@ -43,11 +50,11 @@ def check(package: Package) -> Iterator[Error]:
         return
     claims = by_id(package, "claims", ["quote_id", "document_id", "sourcing_level"])
     documents = {doc_id: r.cells for doc_id, r in by_id(package, "documents", ["url_status", "snapshot_path", "document_type"]).items()}
-    evidence_tables = {"quotes": by_id(package, "quotes", ["origin_status", "origin_document_id"]),
+    evidence_tables = {"quotes": by_id(package, "quotes", ["origin_status", "origin_document_id", "quote_type"]),
                        "lineage": by_id(package, "lineage", ["relation", "source_document_id", "evidence_document_id"])}
     copies_of = sourcing.copies_by_quote([r.cells for r in rows(package, "quote_wordings", ["quote_id", "primary_document_id", "seen_in_document_id"],
                                                                 filled("seen_in_document_id"))])
-    ranges = sourcing.content_ranges(r.cells for r in rows(package, "spans", _RANGE_COLUMNS, among("role"), [["content"]]))
+    spans = sourcing.Spans.of(r.cells for r in rows(package, "spans", _SPAN_COLUMNS, among("role"), [list(sourcing.SOURCING_ROLES)]))
     file = path_of(package, "claim_sources")
     rows_of_claim: dict[str, list[dict[str, str]]] = defaultdict(list)
     for record in rows(package, "claim_sources", ["claim_source_id", "claim_id", "document_id", "copy_document_id", "document_status",
@@ -77,19 +84,36 @@ def check(package: Package) -> Iterator[Error]:
             yield error("unknown-evidence", f"{evidence_id!r} does not exist in {table or 'evidence_table (empty)'}.", "evidence_id",
                         "Name an existing quote_id (evidence_table quotes) or lineage_id (evidence_table lineage).")
             continue
-        carried = table == "quotes" and claim.cells.get("quote_id") == evidence_id
-        if not carried and not sourcing.overlap(ranges.get(("claims", claim_id), []), ranges.get((table, evidence_id), [])):
+        reading = sourcing.read(table, evidence.cells, evidence_id, claim.cells, spans, documents)
+        if reading.refused == "elsewhere":
             yield error("evidence-elsewhere", f"the words of {evidence_id} do not overlap the words of {claim_id}, "
                         f"and it is not the quote {claim_id} carries.", "evidence_id",
                         "Name the quote or lineage passage whose content spans cover the claim's words.")
             continue
-        basis, document_id = sourcing.evidence_says(table, evidence.cells, claim.cells, documents)
+        if reading.refused:
+            why = (f"{evidence_id} is an indirect quote: its words are the reporter's" if reading.refused == "indirect" else
+                   f"{claim_id}'s words {_listed(reading.added)} in {evidence_id} are an insertion that the speaker did not say (an `added` span)")
+            yield error("quote-not-speakers-words", f"{why}, and {claim_id} does not carry it, so it is not the claim's {cells.get('basis')} source.",
+                        "evidence_id", "Take the row out (`python -m validate claim-sources` shows what the words give), "
+                        "or set the claim's quote_id if the claim is the speaker's.")
+            continue
+        basis, document_id = reading.basis, reading.document_id
         if cells.get("basis") != basis:
-            yield error("basis-mismatch", f"basis is {cells.get('basis')!r}, but {evidence_id} makes it {basis!r}.", "basis",
-                        "See the description of `basis` in schemas/claim_sources.schema.json.")
+            if reading.added:
+                yield error("publication-added-words", f"basis is {cells.get('basis')!r}, but {claim_id}'s words {_listed(reading.added)} are words "
+                            f"the publication added to {evidence_id} (an `added` span), so the passage gives {basis!r}.", "basis",
+                            "A source gives a claim only the words it has: see docs/sourcing.md.")
+            else:
+                yield error("basis-mismatch", f"basis is {cells.get('basis')!r}, but {evidence_id} makes it {basis!r}.", "basis",
+                            "See the description of `basis` in schemas/claim_sources.schema.json.")
         if cells.get("document_id", "") != document_id:
             yield error("document-mismatch", f"document_id is {cells.get('document_id') or 'empty'}, but {evidence_id} names "
                         f"{document_id or 'no document'}.", "document_id")
+        if cells.get("copy_document_id") and sourcing.document_status(document_id, "", documents) == "seen":
+            yield error("copy-while-seen", f"copy_document_id is {cells.get('copy_document_id')}, but {document_id} was itself read "
+                        "(document_status seen): a copy is named only for a document that was not.", "copy_document_id",
+                        "Empty copy_document_id.")
+            continue
         copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, copies_of)
         if copy and copy not in copies:
             yield error("copy-mismatch", f"{copy} is not a copy that {evidence_id} names for {document_id or 'its document'} "
@@ -105,3 +129,7 @@ def check(package: Package) -> Iterator[Error]:
         elif record.cells.get("sourcing_level") != levels[claim_id]:
             yield Error(ID, "stale-level", f"{claim_id}: sourcing_level is {record.cells.get('sourcing_level')!r}, but its claim_sources rows make it "
                         f"{levels[claim_id]!r}.", claims_file, record.line, record.row, "sourcing_level", FILL_HINT)
+
+
+def _listed(words: tuple[str, ...]) -> str:
+    return ", ".join(f"'{word}'" for word in words)

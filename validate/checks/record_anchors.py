@@ -6,10 +6,13 @@
 - a quote's `text` is the exact text of its content span (or of its content spans, in order,
   when the quotation is split), and its `cue` the exact text of its `cue` span;
 - a quantity's `surface` is the exact text of its content span;
-- an image's `caption` and `credit` are the exact texts of its caption and credit spans.
+- an image's `caption` and `credit` are the exact texts of its caption and credit spans;
+- an `added` span (words of a lineage passage or quote that its source does not have) lies
+  inside a content span of its record.
 
 PASS: qot-010 text "Great idea!!" with a content span whose exact is "Great idea!!"
 FAIL: clm-042 with no span  ->  unanchored
+FAIL: an added span of lin-002 at [100, 120) while lin-002's content is [161, 359)  ->  added-outside-content
 """
 
 from __future__ import annotations
@@ -39,11 +42,25 @@ def check(package: Package) -> Iterator[Error]:
     # (table, ID, role) -> (start, exact) of each span; the exact text is kept only where a verbatim field is compared with it
     spans: dict[tuple, list[tuple[int, str]]] = {}
     compared = {(table, role) for (table, _), role in VERBATIM.items()}
-    for record in rows(package, "spans", ["target_table", "target_id", "role", "exact", "start_char"]):
+    content: dict[tuple, list[tuple[str, int, int]]] = {}  # (table, ID) -> its content ranges, for the added spans inside them
+    added: list[tuple] = []
+    for record in rows(package, "spans", ["span_id", "document_id", "target_table", "target_id", "role", "exact", "start_char", "end_char"]):
         cells = record.cells
         place = (cells.get("target_table"), cells.get("target_id"), cells.get("role"))
         kept = (whole_number(cells.get("start_char")) or 0, cells.get("exact", "")) if (place[0], place[2]) in compared else (0, "")
         spans.setdefault(place, []).append(kept)
+        where = (cells.get("document_id", ""), whole_number(cells.get("start_char")), whole_number(cells.get("end_char")))
+        if place[2] == "content":
+            content.setdefault(place[:2], []).append(where)
+        elif place[2] == "added":
+            added.append((record, place[:2], where))
+    file = path_of(package, "spans")
+    for record, target, (document, start, end) in added:
+        if start is not None and end is not None and not any(
+                d == document and s is not None and e is not None and s <= start and end <= e for d, s, e in content.get(target, [])):
+            yield Error(ID, "added-outside-content", f"{record.cells.get('span_id', 'span')}: an added span marks words of {target[1]} "
+                        f"that its content spans do not hold.", file, record.line, record.row, "start_char",
+                        "An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span.")
     for table, roles in REQUIRED_ROLES.items():
         verbatim = [(column, role) for (vtable, column), role in VERBATIM.items() if vtable == table]
         file = path_of(package, table)

@@ -7,7 +7,7 @@
 - an attributed claim names who it is attributed to; a claim in the publication's voice does not;
 - `event_date_status` `not_applicable` goes with an empty `event_date`, and the others with a date;
 - a quote's `origin_status` `known` goes with an `origin_document_id`, `unknown` with none;
-- a non-content or metadata span says why in `note`.
+- a non-content, metadata or added span says why in `note`.
 
 PASS: url_status = unknown, url = ""
 FAIL: url_status = unknown, url = "https://example.org/story"
@@ -107,7 +107,7 @@ RULES = {
         _needs("notes", "speaker_status", {"inferred"}),
     ],
     "spans": [
-        _needs("note", "role", {"non_content", "metadata"}),
+        _needs("note", "role", {"non_content", "metadata", "added"}),
     ],
 }
 

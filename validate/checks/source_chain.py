@@ -8,12 +8,20 @@
 - every quantity has at least one corroboration row, even if it is "no public source found";
 - a quote wording's `article_fragment` is words of the quote as printed, and its
   `primary_fragment` words of its `primary_excerpt`; an `identical` row has neither;
-- a finding names an existing record and its evidence is a seen public copy;
+- a corroboration's source is not the document the record is in, nor a copy of it
+  (`derived_from_document_id`, followed to its end): an article cannot corroborate itself;
+- a finding names an existing record and its evidence is a seen public copy; a finding on a
+  claim, quote or quantity is backed by a corroboration of that record that contradicts it
+  or supports it only in part (a `qualifies` row measures something else, so it shows no
+  error); images and entities, which corroborations do not target, rest on the finding's
+  own excerpt;
 - a lineage row taken from a wire story names that story, a `publisher_addition` names none,
   and a `high` confidence rests on a compared public copy.
 
 PASS: cor-001 target qty-005, relation supports, document doc-ap-cecot-2023 (seen), excerpt "capacity for 40,000"
 FAIL: cor-002 relation contradicts with no notes  ->  needs-note
+FAIL: cor-001 corroborates qty-001 with doc-article, the article the quantity is in  ->  circular-evidence
+FAIL: fnd-003 on clm-098, whose only corroboration qualifies it  ->  finding-without-backing
 """
 
 from __future__ import annotations
@@ -29,16 +37,19 @@ ID = "source-chain"
 SUMMARY = "Corroborations, quote wordings, findings and lineage name existing records and seen public sources, with excerpts and notes where needed."
 
 NEEDS_NOTE = {"contradicts", "wording_differs", "partially_supports", "no_public_source_found"}
+BACKS_A_FINDING = {"contradicts", "partially_supports"}
 
 
 def check(package: Package) -> Iterator[Error]:
     """Yield errors in the corroborations, quote_wordings, findings and lineage tables."""
-    documents = by_id(package, "documents", ["url_status"])
+    documents = by_id(package, "documents", ["url_status", "derived_from_document_id"])
+    home = _documents_of_records(package)
     ids = {table: known_ids(package, table) for table in ("claims", "quotes", "quantities", "images", "entities")}
     seen = {doc_id for doc_id, r in documents.items() if r.cells.get("url_status") == "public_copy_seen"}
 
     file = path_of(package, "corroborations")
     corroborated_quantities = set()
+    backed: set[tuple[str, str]] = set()
     for record in rows(package, "corroborations", ["corroboration_id", "target_table", "target_id", "relation", "document_id", "excerpt", "notes"]):
         cells = record.cells
 
@@ -50,7 +61,14 @@ def check(package: Package) -> Iterator[Error]:
             yield error("unknown-target", f"{target!r} does not exist in {table}.", "target_id")
         if table == "quantities":
             corroborated_quantities.add(target)
+        if relation in BACKS_A_FINDING:
+            backed.add((table, target))
         document = cells.get("document_id", "")
+        article = home.get((table, target), "")
+        if document and article and article in _copied_from(document, documents):
+            what = f"the document {target} is in" if document == article else f"a copy of {article}, the document {target} is in"
+            yield error("circular-evidence", f"{document} is {what}: an article cannot corroborate itself.", "document_id",
+                        "Corroborate from an independent public source, or record what was searched as no_public_source_found.")
         if relation == "no_public_source_found":
             if document or cells.get("excerpt"):
                 yield error("found-nothing-but-cites", "relation is no_public_source_found, so document_id and excerpt must be empty.", "document_id")
@@ -100,6 +118,10 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "source-not-seen", f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.",
                         file, record.line, record.row,
                         "evidence_document_id")
+        if table in CORROBORATED and package.table("corroborations") is not None and (table, target) not in backed:
+            yield Error(ID, "finding-without-backing", f"{cells.get('finding_id')}: no corroboration of {target} contradicts it or supports it "
+                        "only in part, so no public source shows the error.", file, record.line, record.row, "target_id",
+                        "Add the corroborations row that shows the error (relation contradicts or partially_supports), or drop the finding.")
 
     file = path_of(package, "lineage")
     for record in rows(package, "lineage", ["lineage_id", "relation", "source_document_id", "evidence_document_id", "confidence"]):
@@ -119,3 +141,25 @@ def check(package: Package) -> Iterator[Error]:
         if cells.get("confidence") == "high" and not evidence:
             yield Error(ID, "high-without-evidence", f"{name}: high confidence needs the compared public copy in evidence_document_id.", file, record.line,
                         record.row, "evidence_document_id")
+
+
+CORROBORATED = ("claims", "quotes", "quantities")  # the tables corroborations can target
+
+
+def _documents_of_records(package: Package) -> dict[tuple[str, str], str]:
+    """{(table, ID): the document the record is in} for claims, quotes and quantities (a quantity is in its claim's)."""
+    home = {("claims", i): r.cells.get("document_id", "") for i, r in by_id(package, "claims", ["document_id"]).items()}
+    home |= {("quotes", i): r.cells.get("document_id", "") for i, r in by_id(package, "quotes", ["document_id"]).items()}
+    home |= {("quantities", i): home.get(("claims", r.cells.get("claim_id", "")), "")
+             for i, r in by_id(package, "quantities", ["claim_id"]).items()}
+    return home
+
+
+def _copied_from(document: str, documents: dict[str, Record]) -> set[str]:
+    """The document and every document it is a copy of, following derived_from_document_id (a loop ends the walk)."""
+    chain: set[str] = set()
+    while document and document not in chain:
+        chain.add(document)
+        record = documents.get(document)
+        document = record.cells.get("derived_from_document_id", "") if record else ""
+    return chain
