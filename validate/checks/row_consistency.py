@@ -3,7 +3,7 @@
 - a status of `unknown` goes with an empty value, and a known value with a status that
   says how it is known (documents: title, author, url, date; snapshot path and hash);
 - `url_status` `public_copy_seen` or `official_known_not_seen` needs a `url`;
-- a Wikidata ID only with `qid_status` verified or corroborated, and those need evidence;
+- a Wikidata ID only with a `qid_status` that names its evidence (seen on Wikidata, in a snapshot, corroborated), and those need the evidence;
 - an attributed claim names who it is attributed to; a claim in the publication's voice does not;
 - `event_date_status` `not_applicable` goes with an empty `event_date`, and the others with a date;
 - a quote's `origin_status` `known` goes with an `origin_document_id`, `unknown` with none;
@@ -94,8 +94,8 @@ RULES = {
             f"({column(first)} = '') <> ({column(second)} = '')" for first, second in itertools.pairwise(_SNAPSHOT))),
     ],
     "entities": [
-        _paired("wikidata_qid", "qid_status", {"candidate_unverified", "not_found", "not_checked", "not_applicable"}),
-        _needs("qid_evidence", "qid_status", {"verified", "corroborated", "candidate_unverified"}),
+        _paired("wikidata_qid", "qid_status", {"candidate_unverified", "search_failed", "no_item", "not_checked", "not_applicable"}),
+        _needs("qid_evidence", "qid_status", {"seen_on_wikidata", "seen_in_snapshot", "corroborated", "candidate_unverified", "no_item"}),
     ],
     "claims": [
         _paired("attributed_to_entity_id", "voice", {"publication"}),
