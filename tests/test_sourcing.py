@@ -199,3 +199,124 @@ def test_an_id_pattern_with_an_alternation_has_no_prefix_filter(minimal_package)
     prefix, mention, _ = cell_references.id_kinds(load(minimal_package))["claims"]
     assert prefix == "" and mention.findall("see zzz") == ["zzz"]
     assert cell_references.id_kinds(load(REPO / "datapackage.json"))["claims"][0] == "clm-"
+
+
+# `added` spans: words of a lineage passage or a quote that its source does not have. Words come from a span's `exact`
+# (validate/sourcing.py `words_of`), so these tables anchor every span to real text.
+ADDED_TEXT = "Rubio met Bukele for three hours. “He has offered his jails,” Rubio said. Bukele said the prison was full."
+
+
+def _worded(table: str, target: str, phrase: str, role: str = "content", after: int = 0) -> dict[str, str]:
+    """A span of ADDED_TEXT over the first `phrase` at or after `after`, with its exact text."""
+    start = ADDED_TEXT.index(phrase, after)
+    return {"document_id": "doc-a", "target_table": table, "target_id": target, "role": role, "start_char": str(start),
+            "end_char": str(start + len(phrase)), "exact": phrase}
+
+
+_QUOTE_AT = ADDED_TEXT.index("“")
+ADDED_TABLES = {
+    "documents": TABLES["documents"],
+    "claims": [
+        {"claim_id": "clm-001", "document_id": "doc-a", "quote_id": ""},  # words the publication added to the wire passage
+        {"claim_id": "clm-002", "document_id": "doc-a", "quote_id": ""},  # words of the same passage that the wire has
+        {"claim_id": "clm-003", "document_id": "doc-a", "quote_id": ""},  # a quote's words with its inserted word, not carried
+        {"claim_id": "clm-004", "document_id": "doc-a", "quote_id": "qot-001"},  # the same words, carrying the quote
+        {"claim_id": "clm-005", "document_id": "doc-a", "quote_id": ""},  # the quote's words without the inserted one, not carried
+        {"claim_id": "clm-006", "document_id": "doc-a", "quote_id": ""},  # an indirect quote's words, not carried
+        {"claim_id": "clm-007", "document_id": "doc-a", "quote_id": "qot-002"},  # the same words, carrying the indirect quote
+    ],
+    "quotes": [
+        {"quote_id": "qot-001", "quote_type": "direct", "origin_document_id": "doc-post", "origin_status": "known"},
+        {"quote_id": "qot-002", "quote_type": "indirect", "origin_document_id": "doc-post", "origin_status": "known"},
+    ],
+    "quote_wordings": TABLES["quote_wordings"],
+    "lineage": [{"lineage_id": "lin-001", "source_document_id": "doc-wire", "relation": "rewritten", "evidence_document_id": "doc-wire"}],
+    "spans": [
+        _worded("lineage", "lin-001", "Rubio met Bukele for three hours."),
+        _worded("lineage", "lin-001", "three hours", "added"),
+        _worded("claims", "clm-001", "Rubio met Bukele for three hours"),
+        _worded("claims", "clm-002", "Rubio met Bukele for"),
+        _worded("quotes", "qot-001", "He has offered his jails,"),
+        _worded("quotes", "qot-001", "his", "added", _QUOTE_AT),
+        _worded("claims", "clm-003", "He has offered his jails"),
+        _worded("claims", "clm-004", "He has offered his jails"),
+        _worded("claims", "clm-005", "He has offered"),
+        _worded("quotes", "qot-002", "the prison was full"),
+        _worded("claims", "clm-006", "the prison was full"),
+        _worded("claims", "clm-007", "the prison was full"),
+    ],
+}
+
+
+def _derived(tables: dict, claim_id: str) -> list[tuple[str, ...]]:
+    return [(r["basis"], r["document_id"], r["evidence_table"], r["evidence_id"], r["copy_document_id"], r["document_status"])
+            for r in sourcing.derive(tables) if r["claim_id"] == claim_id]
+
+
+def _read(tables: dict, table: str, evidence_id: str, claim_id: str) -> sourcing.Reading:
+    key = "quote_id" if table == "quotes" else "lineage_id"
+    evidence = next(r for r in tables[table] if r[key] == evidence_id)
+    claim = next(c for c in tables["claims"] if c["claim_id"] == claim_id)
+    documents = {d["document_id"]: d for d in tables["documents"]}
+    return sourcing.read(table, evidence, evidence_id, claim, sourcing.Spans.of(tables["spans"]), documents)
+
+
+def test_words_are_runs_of_letters_and_digits_of_the_exact_text():
+    assert sourcing.words_of("doc-a", 34, 59, "He has offered his jails,") == [
+        ("doc-a", 34, 36, "He"), ("doc-a", 37, 40, "has"), ("doc-a", 41, 48, "offered"), ("doc-a", 49, 52, "his"), ("doc-a", 53, 58, "jails")]
+    assert sourcing.words_of("doc-a", 0, 10, "too short") == [("doc-a", 0, 10, "too short")]  # an exact that does not fit: one word
+
+
+def test_a_claim_using_words_the_publication_added_to_a_wire_passage_rests_on_the_publication():
+    assert _derived(ADDED_TABLES, "clm-001") == [("publication", "doc-a", "lineage", "lin-001", "", "seen")]
+    assert _read(ADDED_TABLES, "lineage", "lin-001", "clm-001") == sourcing.Reading("publication", "doc-a", added=("three", "hours"))
+
+
+def test_a_claim_without_added_words_in_the_same_passage_rests_on_the_wire():
+    assert _derived(ADDED_TABLES, "clm-002") == [("wire", "doc-wire", "lineage", "lin-001", "", "seen")]
+    assert _read(ADDED_TABLES, "lineage", "lin-001", "clm-002") == sourcing.Reading("wire", "doc-wire")
+
+
+def test_punctuation_in_an_added_span_is_no_one_s_word():
+    """An added span over a full stop alone shares a character with clm-001's span but none of its words."""
+    spans = [s for s in ADDED_TABLES["spans"] if s["target_id"] != "clm-001" and not (s["target_id"] == "lin-001" and s["role"] == "added")]
+    spans += [_worded("claims", "clm-001", "Rubio met Bukele for three hours."), _worded("lineage", "lin-001", ".", "added")]
+    assert _derived({**ADDED_TABLES, "spans": spans}, "clm-001") == [("wire", "doc-wire", "lineage", "lin-001", "", "seen")]
+
+
+def test_an_inserted_word_in_a_quote_the_claim_does_not_carry_gives_no_row():
+    assert _derived(ADDED_TABLES, "clm-003") == [("unknown", "", "", "", "", "unknown")]
+    assert _read(ADDED_TABLES, "quotes", "qot-001", "clm-003") == sourcing.Reading(refused="inserted", added=("his",))
+
+
+def test_a_quote_the_claim_carries_gives_its_origin_despite_an_inserted_word():
+    assert _derived(ADDED_TABLES, "clm-004") == [("origin", "doc-post", "quotes", "qot-001", "doc-copy", "seen_in_copy")]
+
+
+def test_a_direct_quote_not_carried_gives_its_origin_to_words_that_are_all_the_speaker_s():
+    assert _derived(ADDED_TABLES, "clm-005") == [("origin", "doc-post", "quotes", "qot-001", "doc-copy", "seen_in_copy")]
+
+
+def test_an_indirect_quote_the_claim_does_not_carry_gives_no_row():
+    assert _derived(ADDED_TABLES, "clm-006") == [("unknown", "", "", "", "", "unknown")]
+    assert _read(ADDED_TABLES, "quotes", "qot-002", "clm-006") == sourcing.Reading(refused="indirect")
+
+
+def test_an_indirect_quote_the_claim_carries_gives_its_origin():
+    assert _derived(ADDED_TABLES, "clm-007") == [("origin", "doc-post", "quotes", "qot-002", "", "known_not_seen")]
+
+
+def test_no_copy_is_named_for_a_document_that_was_itself_seen():
+    """doc-wire is a public copy that was read: the quote's wording copy and the passage's compared copy are not named."""
+    tables = {**ADDED_TABLES,
+              "quotes": [{**ADDED_TABLES["quotes"][0], "origin_document_id": "doc-wire"}, ADDED_TABLES["quotes"][1]],
+              "quote_wordings": [{"quote_id": "qot-001", "primary_document_id": "doc-wire", "seen_in_document_id": "doc-copy"}],
+              "lineage": [{**ADDED_TABLES["lineage"][0], "evidence_document_id": "doc-copy"}]}
+    assert _derived(tables, "clm-004") == [("origin", "doc-wire", "quotes", "qot-001", "", "seen")]
+    assert _derived(tables, "clm-002") == [("wire", "doc-wire", "lineage", "lin-001", "", "seen")]
+    documents = {d["document_id"]: d for d in tables["documents"]}
+    copies = sourcing.copies_by_quote(tables["quote_wordings"])
+    assert sourcing.copy_of("quotes", tables["quotes"][0], sourcing.Reading("origin", "doc-wire"), documents, copies) == ""
+    # the same wording of a document that was not seen names its copy
+    unseen = {**documents, "doc-wire": {**documents["doc-wire"], "url_status": "unknown"}}
+    assert sourcing.copy_of("quotes", tables["quotes"][0], sourcing.Reading("origin", "doc-wire"), unseen, copies) == "doc-copy"

@@ -11,8 +11,8 @@
   a quote's known origin, a quote's earliest report, a lineage passage's source, the
   publication's own document for a publisher addition or for words the publication added to
   a wire passage (`added` spans), nothing when unknown);
-- its `copy_document_id` is empty when the document itself was read, and otherwise, when
-  given, a copy the evidence names (the lineage passage's compared copy, or a
+- its `copy_document_id` is empty when the document itself was read, and otherwise a copy
+  the evidence names, when it names one (the lineage passage's compared copy, or a
   `quote_wordings` copy of that quote and document);
 - `document_status` and the claim's `sourcing_level` equal what `python -m validate fill`
   computes from them (the rules are in schemas/claim_sources.schema.json and the
@@ -115,6 +115,10 @@ def check(package: Package) -> Iterator[Error]:
                         "Empty copy_document_id.")
             continue
         copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, copies_of)
+        if not copy and copies and basis != "publication" and sourcing.document_status(document_id, "", documents) != "seen":
+            yield error("copy-missing", f"copy_document_id is empty, but {document_id} was not read itself and {evidence_id} names a copy "
+                        f"in which its words were read ({', '.join(copies)}).", "copy_document_id",
+                        "Run `python -m validate claim-sources --write` (it names the copy), then `python -m validate fill`.")
         if copy and copy not in copies:
             yield error("copy-mismatch", f"{copy} is not a copy that {evidence_id} names for {document_id or 'its document'} "
                         f"({', '.join(copies) or 'it names none'}).", "copy_document_id",

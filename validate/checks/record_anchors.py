@@ -51,7 +51,7 @@ def check(package: Package) -> Iterator[Error]:
         spans.setdefault(place, []).append(kept)
         where = (cells.get("document_id", ""), whole_number(cells.get("start_char")), whole_number(cells.get("end_char")))
         if place[2] == "content":
-            content.setdefault(place[:2], []).append(where)
+            content.setdefault(place[:2], []).append(where)  # type: ignore[arg-type]
         elif place[2] == "added":
             added.append((record, place[:2], where))
     file = path_of(package, "spans")
