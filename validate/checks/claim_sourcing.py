@@ -93,7 +93,7 @@ def check(package: Package) -> Iterator[Error]:
         if reading.refused:
             why = (f"{evidence_id} is an indirect quote: its words are the reporter's" if reading.refused == "indirect" else
                    f"{claim_id}'s words {_listed(reading.added)} in {evidence_id} are an insertion that the speaker did not say (an `added` span)")
-            yield error("quote-not-speakers-words", f"{why}, and {claim_id} does not carry it, so it is not the claim's {cells.get('basis')} source.",
+            yield error("quote-not-speakers-words", f"{why}, and {claim_id} does not carry it, so it is not a source of the claim.",
                         "evidence_id", "Take the row out (`python -m validate claim-sources` shows what the words give), "
                         "or set the claim's quote_id if the claim is the speaker's.")
             continue
@@ -136,4 +136,4 @@ def check(package: Package) -> Iterator[Error]:
 
 
 def _listed(words: tuple[str, ...]) -> str:
-    return ", ".join(f"'{word}'" for word in words)
+    return ", ".join(f"'{word}'" for word in dict.fromkeys(words))

@@ -49,17 +49,21 @@ def check(package: Package) -> Iterator[Error]:
         place = (cells.get("target_table"), cells.get("target_id"), cells.get("role"))
         kept = (whole_number(cells.get("start_char")) or 0, cells.get("exact", "")) if (place[0], place[2]) in compared else (0, "")
         spans.setdefault(place, []).append(kept)
-        where = (cells.get("document_id", ""), whole_number(cells.get("start_char")), whole_number(cells.get("end_char")))
+        start, end = whole_number(cells.get("start_char")), whole_number(cells.get("end_char"))
+        if start is None or end is None:
+            continue  # table-frictionless reports the type error
+        where = (cells.get("document_id", ""), start, end)
         if place[2] == "content":
-            content.setdefault(place[:2], []).append(where)  # type: ignore[arg-type]
+            content.setdefault(place[:2], []).append(where)
         elif place[2] == "added":
             added.append((record, place[:2], where))
     file = path_of(package, "spans")
     for record, target, (document, start, end) in added:
-        if start is not None and end is not None and not any(
-                d == document and s is not None and e is not None and s <= start and end <= e for d, s, e in content.get(target, [])):
+        holding = [(s, e) for d, s, e in content.get(target, []) if d == document]
+        if not any(s <= start and end <= e for s, e in holding):
+            inside_start = any(s <= start < e for s, e in holding)
             yield Error(ID, "added-outside-content", f"{record.cells.get('span_id', 'span')}: an added span marks words of {target[1]} "
-                        f"that its content spans do not hold.", file, record.line, record.row, "start_char",
+                        f"that its content spans do not hold.", file, record.line, record.row, "end_char" if inside_start else "start_char",
                         "An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span.")
     for table, roles in REQUIRED_ROLES.items():
         verbatim = [(column, role) for (vtable, column), role in VERBATIM.items() if vtable == table]

@@ -118,7 +118,8 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "source-not-seen", f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.",
                         file, record.line, record.row,
                         "evidence_document_id")
-        if table in CORROBORATED and package.table("corroborations") is not None and (table, target) not in backed:
+        if table in CORROBORATED and package.table("corroborations") is not None and (table, target) not in backed \
+                and (known := ids.get(table)) is not None and target in known:
             yield Error(ID, "finding-without-backing", f"{cells.get('finding_id')}: no corroboration of {target} contradicts it or supports it "
                         "only in part, so no public source shows the error.", file, record.line, record.row, "target_id",
                         "Add the corroborations row that shows the error (relation contradicts or partially_supports), or drop the finding.")
