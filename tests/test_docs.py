@@ -39,17 +39,19 @@ def test_the_two_commands_exist():
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_anchor_example_in_readme_is_true():
-    example = re.search(r"validate anchor (\S+) --text \"([^\"]+)\"\n *# (.+)\n", README)
+def test_anchor_example_in_contributing_is_true():
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = re.search(r"validate anchor (\S+) --text \"([^\"]+)\"\n *# (.+)\n", contributing)
     out = subprocess.run([sys.executable, "-m", "validate", "anchor", example.group(1), "--text", example.group(2)],
                          cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == example.group(3)
 
 
-def test_every_option_of_the_main_command_is_in_the_readme():
+def test_every_option_of_the_main_command_is_in_docs_validation():
     from validate.cli import build_parser
 
+    guide = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
     for action in build_parser()._actions:
         for option in action.option_strings:
             if option.startswith("--") and option not in ("--help", "--version"):
-                assert option in README, option
+                assert option in guide, option
