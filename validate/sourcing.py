@@ -35,6 +35,7 @@ Range = tuple[str, int, int]  # (document_id, start_char, end_char)
 Word = tuple[str, int, int, str]  # a run of letters and digits of a claim's content: (document_id, start, end, text)
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: spaces, punctuation and quotation marks are no one's words
+SOURCING_ROLES = ("content", "added")  # the span roles the sourcing rules read
 
 
 @dataclass
@@ -59,9 +60,6 @@ class Spans:
             if role == "content" and place[0] == "claims":
                 index.words[place[1]] += words_of(document, start, end, span.get("exact", ""))
         return index
-
-
-SOURCING_ROLES = ("content", "added")
 
 
 def words_of(document: str, start: int, end: int, exact: str) -> list[Word]:

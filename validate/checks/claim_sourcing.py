@@ -109,13 +109,14 @@ def check(package: Package) -> Iterator[Error]:
         if cells.get("document_id", "") != document_id:
             yield error("document-mismatch", f"document_id is {cells.get('document_id') or 'empty'}, but {evidence_id} names "
                         f"{document_id or 'no document'}.", "document_id")
-        if cells.get("copy_document_id") and sourcing.document_status(document_id, "", documents) == "seen":
-            yield error("copy-while-seen", f"copy_document_id is {cells.get('copy_document_id')}, but {document_id} was itself read "
+        copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, copies_of)
+        wanted = sourcing.copy_of(table, evidence.cells, reading, documents, copies_of)
+        if copy and sourcing.document_status(document_id, "", documents) == "seen":
+            yield error("copy-while-seen", f"copy_document_id is {copy}, but {document_id} was itself read "
                         "(document_status seen): a copy is named only for a document that was not.", "copy_document_id",
                         "Empty copy_document_id.")
             continue
-        copy, copies = cells.get("copy_document_id", ""), sourcing.copies_for(table, evidence.cells, document_id, copies_of)
-        if not copy and copies and basis != "publication" and sourcing.document_status(document_id, "", documents) != "seen":
+        if not copy and wanted:
             yield error("copy-missing", f"copy_document_id is empty, but {document_id} was not read itself and {evidence_id} names a copy "
                         f"in which its words were read ({', '.join(copies)}).", "copy_document_id",
                         "Run `python -m validate claim-sources --write` (it names the copy), then `python -m validate fill`.")
