@@ -1,8 +1,13 @@
-"""The package's data model, read from its Table Schemas: keys, references, enums, patterns.
+"""The package's data model, read from its Table Schemas: the one registry of the project.
 
-Every check that needs to know which column is a table's ID, which columns point at
-entities or documents, or which tables a span may target asks this module; nothing is
-copied by hand. The model is read leniently (a malformed schema gives a table with fewer
+Every check and tool that needs to know which column is a table's ID, which columns point
+at entities or documents, which tables a span may target, which span roles a record may
+and must have, which fields repeat a span's exact text, or which columns `fill` computes
+asks this module; nothing is copied by hand. Besides standard Table Schema it reads three
+properties of this project (validate/profiles/tableschema.profile.json declares them):
+`spanRoles` of a table (`allowed` and `required` roles of the spans anchoring its records),
+`verbatimSpanRole` of a field (it holds the exact text of the record's spans of that role)
+and `filledBy` of a field (the command that computes it). The model is read leniently (a malformed schema gives a table with fewer
 facts, never an exception): schema-profile reports what is wrong with the schema itself.
 
     >>> model = from_package(package)
@@ -17,11 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .package import Package
-
-# The columns that `python -m validate fill` computes from the others (see validate/fill.py):
-# an empty one is not a mistake to correct by hand but a step not yet run.
-FILLED_BY_TOOL: dict[str, tuple[str, ...]] = {"spans": ("start_char", "end_char", "prefix", "suffix")}
-
 
 @dataclass(frozen=True)
 class ForeignKey:
@@ -56,6 +56,9 @@ class TableModel:
     unique_keys: tuple[tuple[str, ...], ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     missing_values: tuple[str, ...] = ("",)
+    span_roles: frozenset[str] = frozenset()  # `spanRoles.allowed`: the roles a span anchoring a record may have
+    required_span_roles: tuple[str, ...] = ()  # `spanRoles.required`: the roles every record must be anchored by
+    declares_span_roles: bool = False  # the schema has `spanRoles` at all
 
     def field(self, name: str) -> dict | None:
         """The field descriptor called `name`, or None."""
@@ -74,6 +77,14 @@ class TableModel:
         constraints = found.get("constraints") if found else None
         value = constraints.get("pattern") if isinstance(constraints, dict) else None
         return value if isinstance(value, str) else None
+
+    def verbatim(self) -> dict[str, str]:
+        """{field: span role} of the fields that hold the exact text of the record's spans of that role."""
+        return {f["name"]: f["verbatimSpanRole"] for f in self.fields if isinstance(f.get("name"), str) and isinstance(f.get("verbatimSpanRole"), str)}
+
+    def filled_by_tool(self) -> frozenset[str]:
+        """The fields a command computes from the others (`filledBy`): an empty one is a step not yet run."""
+        return frozenset(f["name"] for f in self.fields if isinstance(f.get("name"), str) and f.get("filledBy"))
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,14 @@ class Model:
     def foreign_keys(self) -> list[ForeignKey]:
         """Every declared foreign key, table by table."""
         return [fk for table in self.tables.values() for fk in table.foreign_keys]
+
+    def span_targets(self) -> tuple[str, ...]:
+        """The tables a span may anchor: the enum of the spans table's `target_table` (its polymorphic reference)."""
+        return next((p.targets for p in self.polymorphic if p.table == "spans" and p.id_field == "target_id"), ())
+
+    def filled_by_tool(self) -> dict[str, frozenset[str]]:
+        """{table: the fields a command computes}, for every table that has any."""
+        return {name: filled for name, table in self.tables.items() if (filled := table.filled_by_tool())}
 
 
 def from_package(package: Package) -> Model:
@@ -141,7 +160,10 @@ def _table(name: str, path: str, schema: dict) -> TableModel:
     unique_keys = tuple(k for k in (_names(u) for u in schema.get("uniqueKeys", []) or []) if k) if isinstance(schema.get("uniqueKeys"), list) else ()
     missing = schema.get("missingValues", [""])
     missing_values = tuple(missing) if isinstance(missing, list) and all(isinstance(v, str) for v in missing) else ("",)
-    return TableModel(name, path, fields, _names(schema.get("primaryKey")), unique_keys, tuple(foreign_keys), missing_values)
+    roles = schema.get("spanRoles")
+    allowed, required = (_names(roles.get("allowed")), _names(roles.get("required"))) if isinstance(roles, dict) else ((), ())
+    return TableModel(name, path, fields, _names(schema.get("primaryKey")), unique_keys, tuple(foreign_keys), missing_values,
+                      frozenset(allowed), required, isinstance(roles, dict))
 
 
 def _polymorphic(tables: dict[str, TableModel]) -> list[PolymorphicReference]:

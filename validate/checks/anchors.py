@@ -19,6 +19,7 @@ import regex
 from ..anchor import occurrences
 from ..csvio import Record, whole_number
 from ..errors import Error
+from ..model import from_package
 from ..package import Package
 from ..textdiff import explain
 from ._rows import known_ids, path_of, rows, snapshot_texts
@@ -27,16 +28,6 @@ ID = "anchors"
 SUMMARY = ("Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, "
            "for an existing record and a fitting role.")
 
-ROLES_BY_TABLE = {
-    "claims": {"content"},
-    "quotes": {"content", "cue", "speaker", "added"},
-    "quantities": {"content"},
-    "images": {"caption", "credit"},
-    "entities": {"mention"},
-    "documents": {"mention", "metadata", "non_content"},
-    "lineage": {"content", "added"},
-    "findings": {"content"},
-}
 _COLUMNS = ["span_id", "document_id", "start_char", "end_char", "exact", "prefix", "suffix", "target_table", "target_id", "role"]
 _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right offsets, or `python -m validate fill` to recompute them."
 
@@ -44,7 +35,10 @@ _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right o
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per span and problem."""
     texts = snapshot_texts(package)
-    ids = {table: known_ids(package, table) for table in ROLES_BY_TABLE}
+    model = from_package(package)
+    # which tables a span may target, and the roles fitting each, are what the schemas declare (validate/model.py)
+    roles = {table: model.tables[table].span_roles for table in model.span_targets() if table in model.tables}
+    ids = {table: known_ids(package, table) for table in {*model.span_targets(), "documents"}}
     splitting = _splitting_offsets(package, texts)
     unanchorable: set[str] = set()
     file = path_of(package, "spans")
@@ -58,9 +52,9 @@ def check(package: Package) -> Iterator[Error]:
         if (known := ids.get(table)) is not None and target not in known:
             yield error("unknown-target", f"target {target!r} does not exist in {table}.", "target_id",
                         f"Use an ID that exists in data/{table}.csv, or add that row first.")
-        if table in ROLES_BY_TABLE and role and role not in ROLES_BY_TABLE[table]:
+        if roles.get(table) and role and role not in roles[table]:
             yield error("role-mismatch", f"role {role!r} does not fit a span of {table}.", "role",
-                        f"For {table}, use: {', '.join(sorted(ROLES_BY_TABLE[table]))}.")
+                        f"For {table}, use: {', '.join(sorted(roles[table]))}.")
         document = cells.get("document_id", "")
         text = texts.get(document)
         if text is None:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from ..csvio import whole_number
 from ..errors import Error
+from ..model import from_package
 from ..package import Package
 from ..textdiff import explain
 from ._rows import key_of, path_of, rows, unreadable
@@ -28,11 +29,6 @@ from ._rows import key_of, path_of, rows, unreadable
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
 
-REQUIRED_ROLES = {"claims": ["content"], "quotes": ["content", "cue"], "quantities": ["content"], "images": ["caption", "credit"],
-                  "lineage": ["content"], "findings": ["content"]}
-# (table, column) whose value must equal the exact text of the record's span(s) with that role
-VERBATIM = {("quotes", "text"): "content", ("quotes", "cue"): "cue", ("quantities", "surface"): "content",
-            ("images", "caption"): "caption", ("images", "credit"): "credit"}
 
 
 def check(package: Package) -> Iterator[Error]:
@@ -41,7 +37,10 @@ def check(package: Package) -> Iterator[Error]:
         return  # resource-files reports the unreadable table; nothing sound can be said here
     # (table, ID, role) -> (start, exact) of each span; the exact text is kept only where a verbatim field is compared with it
     spans: dict[tuple, list[tuple[int, str]]] = {}
-    compared = {(table, role) for (table, _), role in VERBATIM.items()}
+    # the roles each record must have, and the fields repeating a span's exact text, are what the schemas declare (validate/model.py)
+    model = from_package(package)
+    anchored_tables = [model.tables[table] for table in model.span_targets() if table in model.tables]
+    compared = {(table.name, role) for table in anchored_tables for role in table.verbatim().values()}
     content: dict[tuple, list[tuple[str, int, int]]] = {}  # (table, ID) -> its content ranges, for the added spans inside them
     added: list[tuple] = []
     for record in rows(package, "spans", ["span_id", "document_id", "target_table", "target_id", "role", "exact", "start_char", "end_char"]):
@@ -65,11 +64,11 @@ def check(package: Package) -> Iterator[Error]:
             yield Error(ID, "added-outside-content", f"{record.cells.get('span_id', 'span')}: an added span marks words of {target[1]} "
                         f"that its content spans do not hold.", file, record.line, record.row, "end_char" if inside_start else "start_char",
                         "An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span.")
-    for table, roles in REQUIRED_ROLES.items():
-        verbatim = [(column, role) for (vtable, column), role in VERBATIM.items() if vtable == table]
+    for table_model in anchored_tables:
+        table, roles, verbatim = table_model.name, table_model.required_span_roles, list(table_model.verbatim().items())
         file = path_of(package, table)
         key = key_of(package, table)
-        if not key:
+        if not key or not (roles or verbatim):
             continue  # no declared key: schema-profile reports the schema
         for record in rows(package, table, [key, *(column for column, _ in verbatim)]):
             record_id = record.cells.get(key, "")

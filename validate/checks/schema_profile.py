@@ -17,6 +17,7 @@ from functools import partial
 
 from ..errors import Error
 from ..jsonpos import line_for, value_lines
+from ..model import from_package
 from ..package import Package
 from ._jsonschema import iter_profile_errors, usable_schema
 
@@ -67,6 +68,35 @@ def check(package: Package) -> Iterator[Error]:
                 for name in _as_list(reference.get("fields")):
                     if name not in target_fields:
                         yield Error(ID, "unknown-key-field", f"{path}: resource {target_name!r} has no field {name!r}.", file, line_of(path), field=path)
+    yield from _span_role_errors(package)
+
+
+def _span_role_errors(package: Package) -> Iterator[Error]:
+    """Every table a span may target declares `spanRoles`, and names only roles the spans schema has."""
+    model = from_package(package)
+    spans = model.tables.get("spans")
+    known = set(spans.enum("role") or ()) if spans else set()
+    for table in [model.tables[name] for name in model.span_targets() if name in model.tables]:
+        resource = package.resource(table.name)
+        if resource is None or not resource.schema_path:
+            continue
+        file = resource.schema_path
+        line_of = partial(line_for, value_lines(package.schema_texts.get(file, "")))
+        if not table.declares_span_roles:
+            yield Error(ID, "span-roles-missing", f"{table.name} is a target of spans (spans.target_table) but its schema has no `spanRoles`.",
+                        file, line_of("$"), field="$.spanRoles",
+                        hint='Add "spanRoles": {"allowed": [...], "required": [...]}: the span roles that may and must anchor its records.')
+            continue
+        roles = [("$.spanRoles.allowed", role) for role in sorted(table.span_roles)]
+        roles += [("$.spanRoles.required", role) for role in table.required_span_roles if role not in table.span_roles]
+        roles += [(f"$.fields[{index}].verbatimSpanRole", field["verbatimSpanRole"]) for index, field in enumerate(table.fields)
+                  if field.get("verbatimSpanRole") is not None and field["verbatimSpanRole"] not in table.span_roles]
+        for path, role in roles:
+            if path.endswith(".allowed") and (role in known or not known):
+                continue  # an allowed role the spans schema has (or a spans schema without a role enum: nothing to compare)
+            yield Error(ID, "unknown-span-role", f"{path} names the role {str(role)[:80]!r}, which "
+                            + ("is not in the spans schema's `role` enum." if role not in known else "is not in this table's `spanRoles.allowed`."),
+                            file, line_of(path), field=path, hint=f"Use one of: {', '.join(sorted(known if path.endswith('.allowed') else table.span_roles))}.")
 
 
 def _as_list(value: object) -> list:

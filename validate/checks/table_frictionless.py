@@ -22,7 +22,7 @@ from ..csvio import Table
 from ..engine.cells import full_pattern
 from ..engine.compiler import Finding, TableProblem, pattern_problem
 from ..errors import Error
-from ..model import FILLED_BY_TOOL, Model, from_package
+from ..model import Model, from_package
 from ..package import Package
 from . import _frictionless
 from ._jsonschema import usable_schema
@@ -183,7 +183,7 @@ def _error(package: Package, model: Model, tables: dict[str, Table], item: Findi
         message = f"{item.field} = {item.cell!r}: type error: {item.note}."
     elif item.code == "constraint-error" and '"required"' in item.note:
         message = f"{item.field} is required but empty."
-        if item.field in FILLED_BY_TOOL.get(item.table, ()):
+        if item.field in model.tables[item.table].filled_by_tool():
             message = f"{item.field} is empty: it is derived from the other columns, not typed in."
             hint = "Run `python -m validate fill` to compute it, then commit the result."
     elif item.code == "constraint-error":

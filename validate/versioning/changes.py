@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from ..model import from_package
 from ..package import Package
 
-# Columns that `python -m validate fill` recomputes from the others (see validate/fill.py),
-# under their names in 0.1.0 (start, end) and since (start_char, end_char).
-DERIVED_COLUMNS = {"spans": frozenset({"start", "end", "start_char", "end_char", "prefix", "suffix"}),
-                   "claims": frozenset({"sourcing_level"}), "claim_sources": frozenset({"document_status"})}
 # Descriptor properties of a resource that fill derives from the file.
 DERIVED_RESOURCE_PROPERTIES = frozenset({"bytes", "hash"})
 # Release metadata: set by each release, not a change of the data.
@@ -80,7 +77,9 @@ def compare(old: Package, new: Package) -> Comparison:
                 schema_changes, renames = _schema_changes(name, before.schema, resource.schema)
                 result.changes += schema_changes
             if before.table is not None and resource.table is not None:
-                result.changes += _data_changes(name, before, resource, renames)
+                # the columns `fill` computes, as either side's schema declares them (`filledBy`, validate/model.py)
+                derived = {renames.get(n, n) for n in from_package(old).filled_by_tool().get(name, ())} | from_package(new).filled_by_tool().get(name, set())
+                result.changes += _data_changes(name, before, resource, renames, frozenset(derived))
         elif before.data != resource.data:
             result.changes.append(Change("data", name, "file-changed", "patch", resource.path, f"the content of {resource.path} changed"))
     for name, resource in old_resources.items():
@@ -348,7 +347,7 @@ def _row_key(cells: dict[str, str], key_fields: list[str]) -> str:
     return " / ".join(cells.get(name, "") for name in key_fields)
 
 
-def _data_changes(table: str, old, new, renames: dict[str, str]) -> list[Change]:
+def _data_changes(table: str, old, new, renames: dict[str, str], derived: frozenset[str]) -> list[Change]:
     """Rows added, removed and changed, matched by the new schema's primary key."""
     old_rows = [{renames.get(name, name): value for name, value in record.cells.items()} for record in old.table.records]
     new_rows = [dict(record.cells) for record in new.table.records]
@@ -359,7 +358,6 @@ def _data_changes(table: str, old, new, renames: dict[str, str]) -> list[Change]
         key_fields = common  # no shared key: a row is known by all its shared cells
     before = {_row_key(row, key_fields): row for row in old_rows}
     after = {_row_key(row, key_fields): row for row in new_rows}
-    derived = DERIVED_COLUMNS.get(table, frozenset())
     changes = []
     for key, row in after.items():
         if key not in before:
