@@ -32,7 +32,7 @@ def _offer(target: Path, data: bytes, max_cell: int = MAX_CELL) -> columnar.Inge
         return None
     counts = columnar.FileCounts.of(data)
     candidate = columnar.Candidate(SourceFile(target, SourceFile.identity_of(os.lstat(target))), counts, header, max_cell)
-    [ingested] = columnar.Store().ingest([candidate])
+    [ingested] = columnar.Store([candidate.file]).ingest([candidate])
     return ingested
 
 
@@ -62,7 +62,7 @@ def test_duckdb_reading_is_pythons_or_declined(tmp_path_factory, text):
     python = parse_csv(text)  # raises csv.Error if DuckDB took a file Python refuses: the test fails
     assert ingested.count == len(python.records) and python.uniform and not python.blank_lines
     assert ingested.records(python.header) == python.records
-    assert list(ingested.lines()) == [record.line for record in python.records]
+    assert [list(places) for places in ingested.places()] == [[r.row for r in python.records], [r.line for r in python.records]]
 
 
 _NEEDLES = st.frozensets(st.sampled_from(["a", "é", ",", '"', "\n", "a,", "🇸", "", "../", "a/"]), max_size=3)
@@ -128,7 +128,7 @@ def test_a_file_changed_after_it_was_counted_is_declined(tmp_path):
     target.write_bytes(b"a,b\nq,z\n")  # same size, same counts, new cells
     os.utime(target, ns=(1, 1))
     candidate = columnar.Candidate(file, columnar.FileCounts.of(b"a,b\nx,y\n"), ["a", "b"], MAX_CELL)
-    assert columnar.Store().ingest([candidate]) == [None]
+    assert columnar.Store([file]).ingest([candidate]) == [None]
 
 
 def test_a_file_name_that_is_not_text_is_left_to_python(tmp_path):
@@ -151,13 +151,13 @@ def test_which_files_duckdb_is_offered(minimal_package, monkeypatch, bytes_of, r
     python = _claims(minimal_package)
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
     table = _claims(minimal_package)
-    assert (table.source is not None) == read_by_duckdb
+    assert (table.source.reader == "duckdb") == read_by_duckdb
     assert table.records == python.records and table.header == python.header
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", claims.read_bytes().count(b"\n"))  # not more line breaks than the threshold
-    assert _claims(minimal_package).source is None
+    assert _claims(minimal_package).source.reader == "python"
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
     monkeypatch.setattr(package, "MAX_COLUMNS", len(python.header) - 1)  # wider than DuckDB is offered
-    assert _claims(minimal_package).source is None
+    assert _claims(minimal_package).source.reader == "python"
 
 
 def test_a_declined_file_is_reported_as_pythons_reader_reports_it(minimal_package, monkeypatch):
@@ -168,7 +168,7 @@ def test_a_declined_file_is_reported_as_pythons_reader_reports_it(minimal_packag
     as_before = [(e.code, e.line, e.row) for e in run(minimal_package, select=["table-frictionless"]).errors]
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
     result = run(minimal_package, select=["table-frictionless"])
-    assert result.package.table("claims").source is None and result.package.table("documents").source is not None
+    assert result.package.table("claims").source.reader == "python" and result.package.table("documents").source.reader == "duckdb"
     assert [(e.code, e.line, e.row) for e in result.errors] == as_before == [("blank-row", 3, 3)]
 
 
@@ -217,7 +217,7 @@ def test_every_fixture_case_says_the_same_when_duckdb_reads_every_table(case, tm
     monkeypatch.setattr(package, "INGEST_ABOVE_LINES", 0)
     with run(descriptor) as result:
         ingested = [(e.check, e.code, e.file, e.line, e.row, e.field, e.message) for e in result.errors]
-        assert any(r.table is not None and r.table.source is not None for r in result.package.resources) or not parsed
+        assert any(r.table is not None and r.table.source.reader == "duckdb" for r in result.package.resources) or not parsed
     assert ingested == parsed
 
 

@@ -1,17 +1,20 @@
-"""Large tables read by DuckDB instead of Python: one connection per package, and the proof that its reading is Python's.
+"""Every table of a package in the run's one DuckDB connection, and the proof that DuckDB read a file as Python would.
 
-A table file with more than `INGEST_ABOVE_LINES` line breaks, no BOM and no CR is read by
-DuckDB's strict CSV reader into a table of the package's one connection (`Store`), not parsed
-by Python. The reading is kept only when counts taken from the raw bytes agree, class of
-character by class of character, with counts DuckDB takes over the cells it read
-(`_proven`; docs/engine.md gives the argument); otherwise the loader parses the file with
-Python as it does every other file. Python records are built from DuckDB's cells only when a
-check asks for them (`Ingested.records`), with the line, row and width Python's reader gives.
+Every check asks its questions of a table in SQL, over one shape of relation (`Ingested`),
+however the file was read. A table file with more than `INGEST_ABOVE_LINES` line breaks, no
+BOM and no CR is read by DuckDB's strict CSV reader, not parsed by Python; the reading is kept
+only when counts taken from the raw bytes agree, class of character by class of character,
+with counts DuckDB takes over the cells it read (`_proven`; docs/engine.md gives the
+argument). Every other file (small, or declined) is parsed by Python's reader and handed to
+DuckDB (`Store.add`). Python records are built from DuckDB's cells only when a tool asks for
+them (`Ingested.records`), with the line, row and width Python's reader gives.
 """
 
 from __future__ import annotations
 
 import gc
+import itertools
+import os
 import weakref
 from array import array
 from collections.abc import Iterator, Sequence
@@ -61,34 +64,34 @@ class FileCounts:
 
 @dataclass
 class Ingested:
-    """One table as DuckDB read it (header included, as row 0); Python records only on request."""
+    """One table in the run's DuckDB connection, as the relation `name` with the columns `_ord` (the record's index),
+    `_line` (its physical line), `_row` (its row as frictionless counts it), `_width` (the cells it really has) and
+    c0, c1, ... (its cells under the header's columns, all VARCHAR, '' where a short row has none), in file order.
+
+    Every table of a package is one, however it was read (`Store.ingest` for a file DuckDB read, `Store.add` for a
+    file Python parsed): the checks ask their questions of it in SQL, and Python records are built only on request."""
 
     store: Store
-    name: str  # the DuckDB table: columns c0, c1, ... all VARCHAR, rowid in file order
-    width: int  # columns of every record
-    count: int  # records after the header
-    multiline: tuple[int, ...] = ()  # the columns with a line break in some cell
-    _lines: array | None = field(default=None, repr=False)
+    name: str
+    width: int  # the header's columns
+    count: int  # records (the header and blank lines excluded)
+    reader: str = "python"  # whose reading of the file it holds: "duckdb" (proven to be Python's) or "python"
 
-    def lines(self) -> array:
-        """The physical line where each record starts (header excluded), computed once without building records."""
-        if self._lines is None and not self.multiline:
-            self._lines = array("q", range(2, self.count + 2))  # one line per record
-        elif self._lines is None:
-            # only the columns that hold a line break are counted; list_sum, not `+`: many terms pass DuckDB's depth limit
-            breaks = f"list_sum([{', '.join(_occurrences(f'c{i}', _LF) for i in self.multiline)}])"
-            (per_record,) = self.store.connection.execute(f"SELECT list({breaks} ORDER BY rowid) FROM {self.name}").fetchone()
-            self._lines = array("q", _starts(per_record)[1:])
-        return self._lines
+    def places(self) -> tuple[array, array]:
+        """(rows, lines) of the records by index, fetched once."""
+        if self.store.places.get(self.name) is None:
+            rows, lines = self.store.connection.execute(f"SELECT list(_row ORDER BY _ord), list(_line ORDER BY _ord) FROM {self.name}").fetchone()
+            self.store.places[self.name] = (array("q", rows or ()), array("q", lines or ()))
+        return self.store.places[self.name]
 
     def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]:
-        """(record index, then the cells of columns `numbers`) of each record for which the SQL condition `screen` holds (every record
+        """(line, row, width, then the cells of columns `numbers`) of each record for which the SQL condition `screen` holds (every record
         when None), in file order, fetched in batches through a cursor of its own (so that other queries may run meanwhile)."""
         bound = _bindable(parameters)
         if not screen or bound is None:  # a value DuckDB cannot hold: no screen, every record
             screen, bound = None, []
-        columns = ", ".join(["rowid - 1", *(f"c{n}" for n in numbers)])
-        yield from self._stream(f"SELECT {columns} FROM {self.name} WHERE rowid > 0" + (f" AND ({screen})" if screen else ""), bound)
+        columns = ", ".join(["_line", "_row", "_width", *(f"c{n}" for n in numbers)])
+        yield from self._stream(f"SELECT {columns} FROM {self.name}" + (f" WHERE ({screen})" if screen else "") + "", bound)
 
     def _stream(self, query: str, parameters: Sequence[object]) -> Iterator[tuple]:
         cursor = self.store.connection.cursor()
@@ -104,12 +107,12 @@ class Ingested:
         cells = ", ".join(f"c{n}" for n in numbers)
         joined = " AND ".join(f"t.c{n} = d.c{n}" for n in numbers)
         return self.store.connection.execute(
-            f"SELECT t.rowid - 1, {', '.join(f't.c{n}' for n in numbers)} FROM {self.name} t SEMI JOIN "
-            f"(SELECT {cells} FROM {self.name} WHERE rowid > 0 GROUP BY ALL HAVING count(*) > 1) d ON {joined} WHERE t.rowid > 0 ORDER BY t.rowid").fetchall()
+            f"SELECT t._ord, {', '.join(f't.c{n}' for n in numbers)} FROM {self.name} t SEMI JOIN "
+            f"(SELECT {cells} FROM {self.name} GROUP BY ALL HAVING count(*) > 1) d ON {joined} ORDER BY t._ord").fetchall()
 
     def column(self, number: int) -> list[str]:
         """The cells of column `number`, in record order."""
-        (cells,) = self.store.connection.execute(f"SELECT list(c{number} ORDER BY rowid) FROM {self.name} WHERE rowid > 0").fetchone()
+        (cells,) = self.store.connection.execute(f"SELECT list(c{number} ORDER BY _ord) FROM {self.name}").fetchone()
         return cells or []
 
     def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> Iterator[tuple[int, int, str]]:
@@ -126,29 +129,26 @@ class Ingested:
                 values.append(pattern)
             if not tests:
                 continue
-            parts.append(f"SELECT rowid - 1, {order}, {number}, c{number} FROM {self.name} WHERE rowid > 0 AND ({' OR '.join(tests).format(number)})")
+            parts.append(f"SELECT _ord, {order}, {number}, c{number} FROM {self.name} WHERE ({' OR '.join(tests).format(number)})")
             parameters += values
         if parts:
             for index, _, number, cell in self._stream(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters):
                 yield index, number, cell
 
     def records(self, header: list[str]) -> list[Record]:
-        """The records Python's reader gives for this file: cells by column name, physical line, row (index + 2), width."""
-        # file order without a sort: the connection preserves insertion order (Store); fetched in batches to bound the rows held twice
+        """The records Python's reader gives for this file: cells by column name, physical line, row, width."""
         # a column that repeats its values (types, dates, IDs referenced) keeps one string per value: at a million rows
         # 0.8 GB less of the records' 2.5 GB, for 0.6 s more (docs/engine.md)
         distinct = self.store.connection.execute(f"SELECT {', '.join(f'approx_count_distinct(c{i})' for i in range(self.width))} FROM {self.name}").fetchone()
         keep = [intern if 4 * values <= self.count else str for values in distinct]  # str() of a str is the same object
-        lines = iter(self.lines())  # before the query below: another query on the connection would end its result
-        cursor = self.store.connection.execute(f"SELECT {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name} WHERE rowid > 0")
+        cursor = self.store.connection.execute(f"SELECT _line, _row, _width, {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name}")  # file order: the connection keeps insertion order
         records: list[Record] = []
         collecting = gc.isenabled()
         gc.disable()  # records only accumulate here, with no cycle to free (as csvio.parse_csv)
         try:
             while batch := cursor.fetchmany(_BATCH):
-                row = len(records) + 2
-                records += [Record(dict(zip(header, map(call, keep, cells))), line, number, self.width)  # noqa: B905 - DuckDB gives every cell
-                            for number, (cells, line) in enumerate(zip(batch, lines, strict=False), row)]  # lines: of every batch
+                records += [Record(dict(zip(header, map(call, keep, cells))), line, row, width)  # noqa: B905 - DuckDB gives every cell
+                            for line, row, width, *cells in batch]
         finally:
             if collecting:
                 gc.enable()
@@ -178,15 +178,6 @@ def _bindable(parameters: list[object]) -> list[object] | None:
     return bound
 
 
-def _starts(breaks: list[int]) -> list[int]:
-    """The line where each record starts, from the line breaks inside each record's cells (header first)."""
-    starts, line = [], 1
-    for inside in breaks:
-        starts.append(line)
-        line += 1 + inside
-    return starts
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A file to offer DuckDB: where it is, its bytes' counts, and the header Python read from its first record."""
@@ -198,42 +189,56 @@ class Candidate:
 
 
 class Store:
-    """The package's one DuckDB connection, holding the tables DuckDB read. Closed by `close()` (or when collected)."""
+    """The run's one DuckDB connection, holding every table of the package (`Ingested`). Closed by `close()` (or when collected).
 
-    def __init__(self) -> None:
+    A package with a file for DuckDB to read gets a database of its own, which may read those files and no other
+    (`allowed_paths`, then external access off for good: DuckDB refuses to change either again). Any other package
+    works through a cursor of the one database its process keeps (`_process_database`), whose temporary tables no
+    other cursor sees: a caller that validates many packages (the tests, `exports`) opens it once."""
+
+    def __init__(self, files: Sequence[SourceFile] = ()) -> None:
         import duckdb
 
-        # no temporary directory: DuckDB would otherwise spill to `.tmp` in the working folder, which may be the package's
-        self.connection: Any = duckdb.connect(":memory:", config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""})
-        self._closer = weakref.finalize(self, self.connection.close)
+        if files:
+            # no temporary directory: DuckDB would otherwise spill to `.tmp` in the working folder, which may be the package's
+            self.connection: Any = duckdb.connect(":memory:", config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""})
+            try:
+                self.connection.execute("SET allowed_paths = ?", [[str(file.path) for file in files]])
+                self.readable = True
+            except (duckdb.Error, UnicodeError):  # a file name that is not text (undecodable bytes): Python reads them all
+                self.readable = False
+            finally:
+                self.connection.execute("SET enable_external_access = false")
+        else:
+            self.connection, self.readable = _process_database().cursor(), False
+        # a schema of the run's own: a cursor's temporary tables would be invisible to the cursors that stream rows
+        self.schema = f"run{next(_RUNS)}"
+        self.connection.execute(f"CREATE SCHEMA {self.schema}")
+        self._closer = weakref.finalize(self, _drop_and_close, self.connection, self.schema)
         self._tables = 0
+        self.places: dict[str, tuple[array, array] | None] = {}
 
     def close(self) -> None:
-        """Close the connection; the ingested tables go with it."""
+        """Close the connection; the tables go with it."""
         self._closer()
 
-    def ingest(self, candidates: list[Candidate]) -> list[Ingested | None]:
-        """Read each candidate file with DuckDB; None for each whose reading is not proven to be Python's.
+    def _next_name(self) -> str:
+        self._tables += 1
+        return f"{self.schema}.table{self._tables - 1}"
 
-        DuckDB may open these files and no other: `allowed_paths`, then external access off for good."""
+    def ingest(self, candidates: list[Candidate]) -> list[Ingested | None]:
+        """Read each candidate file with DuckDB; None for each whose reading is not proven to be Python's."""
         import duckdb
 
-        try:
-            self.connection.execute("SET allowed_paths = ?", [[str(c.file.path) for c in candidates]])
-        except (duckdb.Error, UnicodeError):  # a file name that is not text (undecodable bytes): Python reads them all
-            return [None] * len(candidates)
-        finally:
-            self.connection.execute("SET enable_external_access = false")
         read: list[Ingested | None] = []
         for candidate in candidates:
-            name = f"ingested{self._tables}"
-            self._tables += 1
+            name = self._next_name()
             try:
-                read.append(self._read(name, candidate))
+                read.append(self._read(name, candidate) if self.readable else None)
             except duckdb.Error:  # not strict CSV of that width: Python's reader says what is wrong
                 read.append(None)
             if read[-1] is None:
-                self.connection.execute(f"DROP TABLE IF EXISTS {name}")
+                self.connection.execute(f"DROP TABLE IF EXISTS {_raw(name)}")
         return read
 
     def _read(self, name: str, candidate: Candidate) -> Ingested | None:
@@ -241,18 +246,98 @@ class Store:
         if not candidate.file.unchanged():
             return None
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-        self.connection.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = false, delim = ',', quote = '\"', escape = '\"', "
+        self.connection.execute(f"CREATE TABLE {_raw(name)} AS SELECT * FROM read_csv(?, header = false, delim = ',', quote = '\"', escape = '\"', "
                                 f"new_line = '\\n', strict_mode = true, null_padding = false, auto_detect = false, nullstr = ?, "
                                 f"allow_quoted_nulls = false, max_line_size = ?, columns = {columns})",
                                 [str(candidate.file.path), _NO_NULL, 2**31 - 1])
         if not candidate.file.unchanged():  # what DuckDB read may not be the bytes that were counted
             return None
-        return _proven(Ingested(self, name, width, 0), candidate)
+        multiline = _proven(self.connection, f"{_raw(name)}", width, candidate)
+        if multiline is None:
+            return None
+        cells = ", ".join(f"c{i}" for i in range(width))
+        if multiline:  # the line where each record starts, from the line breaks inside the cells of the records before it
+            breaks = f"list_sum([{', '.join(_occurrences(f'c{i}', _LF) for i in multiline)}])"  # list_sum: many `+` pass DuckDB's depth limit
+            line = f"1 + rowid + coalesce(sum({breaks}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)"
+            self.connection.execute(f"CREATE TABLE {name} AS SELECT * FROM (SELECT rowid - 1 AS _ord, {line} AS _line, rowid + 1 AS _row, "
+                                    f"{width}::INTEGER AS _width, {cells} FROM {_raw(name)}) WHERE _ord >= 0 ORDER BY _ord")
+            self.connection.execute(f"DROP TABLE {_raw(name)}")
+        else:  # one line per record: a view, not a copy
+            self.connection.execute(f"CREATE VIEW {name} AS SELECT rowid - 1 AS _ord, rowid + 1 AS _line, rowid + 1 AS _row, "
+                                    f"{width}::INTEGER AS _width, {cells} FROM {_raw(name)} WHERE rowid > 0")
+        (count,) = self.connection.execute(f"SELECT count(*) FROM {name}").fetchone()
+        return Ingested(self, name, width, count, "duckdb")
+
+    def add(self, header: list[str], records: list[Record]) -> Ingested:
+        """Hand a table Python parsed to DuckDB: its cells under the header's columns, with each record's line, row and width."""
+        name, width = self._next_name(), len(header)
+        columns: dict[str, list] = {"_ord": list(range(len(records))), "_line": [r.line for r in records], "_row": [r.row for r in records],
+                                    "_width": [r.width for r in records]}
+        for number, column in enumerate(header):  # a repeated name holds the last column's cells under each, as a record does
+            columns[f"c{number}"] = [r.cells.get(column, "") for r in records]
+        kinds = {"_ord": "BIGINT", "_line": "BIGINT", "_row": "BIGINT", "_width": "INTEGER"}
+        if len(records) <= ARROW_ABOVE_ROWS:
+            # one VARCHAR[] parameter per column, zipped by unnest: no pyarrow import for a small table
+            unnests = ", ".join(f"unnest(?::{kinds.get(column, 'VARCHAR')}[]) AS {column}" for column in columns)
+            self.connection.execute(f"CREATE TABLE {name} AS SELECT {unnests}", [_bindable_cells(values) for values in columns.values()])
+        else:
+            import pyarrow as pa
+
+            arrow = pa.table({column: pa.array(values, pa.int64() if column in kinds else pa.string()) for column, values in columns.items()})
+            arrow_name = f"arrow_{name.replace('.', '_')}"
+            self.connection.register(arrow_name, arrow)
+            try:
+                self.connection.execute(f"CREATE TABLE {name} AS SELECT * FROM {arrow_name}")
+            finally:
+                self.connection.unregister(arrow_name)
+        return Ingested(self, name, width, len(records))
 
 
-def _proven(ingested: Ingested, candidate: Candidate) -> Ingested | None:
-    """DuckDB's reading, with its record count, when its cells account for every byte of the file as
-    Python's reader would; else None.
+# Up to this many records a table Python parsed goes to DuckDB as one list parameter per column; above it, as Arrow
+# columns: pyarrow's hand-over makes DuckDB import pandas (0.15 s), which a small package never repays, while
+# converting Python lists to DuckDB lists costs twice as much a row as Arrow past about 50,000 rows.
+ARROW_ABOVE_ROWS = 50_000
+
+_RUNS = itertools.count()
+_DATABASES: dict[int, Any] = {}  # process id -> the database below (a forked child opens its own)
+
+
+def _process_database():
+    """The one in-memory DuckDB database that the packages without a file for DuckDB to read share in a process.
+
+    It reads no file: external access is off for good. A forked child does not use its parent's, whose locks
+    the fork may have caught held."""
+    import duckdb
+
+    process = os.getpid()
+    if process not in _DATABASES:  # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
+        database = _DATABASES[process] = duckdb.connect(":memory:", config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""})
+        database.execute("SET enable_external_access = false")
+    return _DATABASES[process]
+
+
+def _raw(name: str) -> str:
+    """The table DuckDB's reader fills, header included, beside the relation `name` the checks read."""
+    schema, table = name.split(".")
+    return f"{schema}.raw_{table}"
+
+
+def _drop_and_close(connection: Any, schema: str) -> None:
+    """Drop the run's tables (a shared database outlives the run) and close its connection."""
+    try:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    finally:
+        connection.close()
+
+
+def _bindable_cells(values: list) -> list:
+    """A column as DuckDB can bind it: a lone surrogate (from a file it cannot come, but a tool may build one) is replaced."""
+    return [value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) and not _text(value) else value for value in values]
+
+
+def _proven(connection: Any, table: str, width: int, candidate: Candidate) -> tuple[int, ...] | None:
+    """The columns with a line break in some cell, when DuckDB's reading (`table`, the header as its first row)
+    accounts for every byte of the file as Python's reader would; else None.
 
     Every byte of an RFC 4180 file without CR is a cell's byte, a delimiting comma, a record-ending
     line break or a quote that opens, closes or doubles inside a quoted cell. So, class by class:
@@ -262,19 +347,18 @@ def _proven(ingested: Ingested, candidate: Candidate) -> Ingested | None:
     opening quote or after a closing one (DuckDB does both; Python keeps the first and refuses the
     second) each break one of these; a NULL, a longer cell than the limit or another header does too."""
     per_column = []
-    for number in range(ingested.width):
+    for number in range(width):
         cell = f"c{number}"
         per_column.append(f"count({cell}), coalesce(sum(strlen({cell})), 0), coalesce(sum({_occurrences(cell, _QUOTE)}), 0), "
                           f"coalesce(sum({_occurrences(cell, _LF)}), 0), coalesce(sum({_occurrences(cell, _COMMA)}), 0), coalesce(max(strlen({cell})), 0)")
     # per column, not one long expression: a thousand `+` terms pass DuckDB's expression depth limit
-    connection = ingested.store.connection
-    records, *sums = connection.execute(f"SELECT count(*), {', '.join(per_column)} FROM {ingested.name}").fetchone()
+    records, *sums = connection.execute(f"SELECT count(*), {', '.join(per_column)} FROM {table}").fetchone()
     present, size, quotes, newlines, commas, longest = (sum(sums[k::6]) if k != 5 else max(sums[k::6], default=0) for k in range(6))
     file = candidate.counts
-    delimiters = records * (ingested.width - 1)
+    delimiters = records * (width - 1)
     record_ends = records if file.final_newline else records - 1
-    header = connection.execute(f"SELECT * FROM {ingested.name} WHERE rowid = 0").fetchone()
-    proven = (records >= 1 and present == records * ingested.width and longest <= candidate.max_cell
+    header = connection.execute(f"SELECT * FROM {table} WHERE rowid = 0").fetchone()
+    proven = (records >= 1 and present == records * width and longest <= candidate.max_cell
               and list(header or ()) == candidate.header
               and file.commas == commas + delimiters
               and file.newlines == newlines + record_ends
@@ -282,6 +366,4 @@ def _proven(ingested: Ingested, candidate: Candidate) -> Ingested | None:
               and file.size - file.quotes - file.newlines - file.commas == size - quotes - newlines - commas)
     if not proven:
         return None
-    ingested.count = records - 1
-    ingested.multiline = tuple(number for number, inside in enumerate(sums[3::6]) if inside)
-    return ingested
+    return tuple(number for number, inside in enumerate(sums[3::6]) if inside)

@@ -87,12 +87,12 @@ def outside(name: str) -> Screen:
 
 
 class RecordSource(Protocol):
-    """Where a table's records come from when Python did not parse its file (validate/columnar.py: DuckDB read it)."""
+    """The table in DuckDB (validate/columnar.py `Ingested`): every table of a loaded package has one."""
 
     count: int  # records (the header excluded)
 
     def records(self, header: list[str]) -> list[Record]: ...
-    def lines(self) -> Sequence[int]: ...
+    def places(self) -> tuple[Sequence[int], Sequence[int]]: ...
     def column(self, number: int) -> list[str]: ...
     def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]: ...
     def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> Iterator[tuple[int, int, str]]: ...
@@ -103,19 +103,20 @@ class RecordSource(Protocol):
 class Table:
     """A CSV file's table: the header and the records, in file order.
 
-    The records of a table DuckDB read (`source`) are built on first use of `records`: checks that
-    need only counts, places or one column ask `record_count`, `place` or `column` and build none."""
+    A loaded package's tables are in DuckDB (`source`), and every question a check asks goes there; Python
+    records are kept only for a file Python parsed, and built from `source` when a tool asks for `records`.
+    A table a tool parses for itself (`parse_csv`) has no source and answers from its records."""
 
     header: list[str]
     blank_lines: dict[int, int] = field(default_factory=dict)  # row -> line of each blank row (a record carries its own)
     uniform: bool = False  # set by the parser: every record has exactly the header's cells (blank rows are not records)
-    source: RecordSource | None = None  # DuckDB's reading of the file, when it took the place of Python's parse
+    source: RecordSource | None = None  # the table in the run's DuckDB connection
     _records: list[Record] | None = field(default=None, repr=False, compare=False)
     _by_row: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def records(self) -> list[Record]:
-        """The records, built from `source` on first use when DuckDB read the file."""
+        """The records, built from `source` on first use when Python did not parse the file."""
         if self._records is None:
             self._records = self.source.records(self.header) if self.source is not None else []
         return self._records
@@ -123,12 +124,13 @@ class Table:
     @property
     def record_count(self) -> int:
         """How many records the table has (blank rows excluded), without building them."""
-        return self.source.count if self._records is None and self.source is not None else len(self.records)
+        return self.source.count if self.source is not None else len(self.records)
 
     def place(self, index: int) -> tuple[int, int]:
         """The row number and physical line of record `index`, without building the records."""
-        if self._records is None and self.source is not None:
-            return index + 2, self.source.lines()[index]  # such a table has no blank row: row = index + 2
+        if self.source is not None:
+            rows, lines = self.source.places()
+            return rows[index], lines[index]
         record = self.records[index]
         return record.row, record.line
 
@@ -136,34 +138,31 @@ class Table:
         """The cells of column `name`, in record order, without building the records."""
         if name not in self.header:
             return [""] * self.record_count
-        if self._records is None and self.source is not None:
+        if self.source is not None:
             # the last column of that name, as in a record's cells (a header may repeat a name; canonical-form reports it)
             return self.source.column(len(self.header) - 1 - self.header[::-1].index(name))
         return [cells.get(name, "") for cells in map(attrgetter("cells"), self.records)]
 
     def rows(self, names: Sequence[str], screen: Screen | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
-        """The records, each holding only the cells of `names` (those in the header), in file order.
+        """The records for which `screen` holds, each holding only the cells of `names` (those in the header), in file order.
 
-        `screen` writes an SQL condition (DuckDB's dialect, values as `?` in `parameters`) true for at least every
-        record the caller could report; it is given the function that names a column in SQL (a name not in the
-        header reads as ''), so no name is ever parsed as SQL or as a template. On a table DuckDB read, only those
-        records are read, in batches, and no full record is built; a table Python read yields every record (its
-        full records), so the caller must judge each record it gets as if unscreened."""
-        if self._records is not None or self.source is None:
+        `screen` writes an SQL condition (DuckDB's dialect, values as `?` in `parameters`); it is given the function
+        that names a column in SQL (a name not in the header reads as ''), so no name is ever parsed as SQL or as a
+        template. Only those records are read, in batches, and no full record is built. A table without a source
+        (one a tool parsed) yields every record: such a caller judges each record it gets."""
+        if self.source is None:
             yield from self.records
             return
         last = {name: number for number, name in enumerate(self.header)}  # the last column of a repeated name, as in a record
         present = [name for name in dict.fromkeys(names) if name in last]
         sql = screen(lambda name: f"c{last[name]}" if name in last else "''") if screen else None
-        lines, width = self.source.lines(), len(self.header)
-        for found in self.source.rows([last[name] for name in present], sql, list(parameters)):
-            index = found[0]
-            yield Record(dict(zip(present, found[1:])), lines[index], index + 2, width)  # noqa: B905 - one cell per name asked
+        for line, row, width, *cells in self.source.rows([last[name] for name in present], sql, list(parameters)):
+            yield Record(dict(zip(present, cells)), line, row, width)  # noqa: B905 - one cell per name asked
 
     def repeats(self, names: list[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
-        """(record index, its cells of `names`, all in the header) of the records, in file order; on a table DuckDB read,
+        """(record index, its cells of `names`, all in the header) of the records, in file order; from DuckDB,
         only of those whose cells of `names` another record shares (the others cannot repeat one)."""
-        if self._records is None and self.source is not None and len(set(self.header)) == len(self.header):
+        if self.source is not None and len(set(self.header)) == len(self.header):
             for index, *cells in self.source.repeating([self.header.index(name) for name in names]):
                 yield index, tuple(cells)
             return
@@ -173,8 +172,8 @@ class Table:
         """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, or a match of
         `pattern` (written for RE2 and read by Python with ASCII classes, so both read it alike), row by row.
 
-        The empty string stands for any non-empty cell. On a table DuckDB read, one query finds
-        them, streamed, and no record is built; otherwise the records are read in Python."""
+        The empty string stands for any non-empty cell. From DuckDB, one query finds them, streamed, and no record
+        is built; otherwise the records are read in Python."""
         if self.source is not None and len(set(self.header)) == len(self.header):
             numbered = [(self.header.index(name), needles) for name, needles in wanted.items() if name in self.header]
             for index, number, cell in self.source.holding(numbered, pattern):

@@ -117,7 +117,7 @@ class Views:
     frictionless_pending: tuple[Any, Any, str | None] | None = None  # checks._frictionless.start_inspect: (child process, pipe, memo key)
     frictionless_descriptor: Outcome | None = None  # checks._frictionless.inspect
     frictionless_rows: Outcome | None = None  # checks._frictionless.run (--engine frictionless)
-    columnar: Store | None = None  # package._read_large_tables: the DuckDB connection holding the large tables DuckDB read
+    columnar: Store | None = None  # package._read_large_tables: the run's DuckDB connection, holding every table
 
 
 @dataclass
@@ -153,7 +153,7 @@ class Package:
         return line_for(self.json_lines, json_path)
 
     def close(self) -> None:
-        """Release what the package holds outside Python (the DuckDB connection of its large tables)."""
+        """Release what the package holds outside Python (its DuckDB connection and the tables in it)."""
         if self.views.columnar is not None:
             self.views.columnar.close()
 
@@ -435,14 +435,14 @@ def _large_table(package: Package, resource: Resource) -> Candidate | None:
 
 
 def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]) -> None:
-    """DuckDB reads the large tables into the package's one connection; each it does not read as Python would is parsed by Python."""
-    if not large:
-        return
+    """Put every table in the run's one DuckDB connection: DuckDB reads the large files, and each it does not read as
+    Python would is parsed by Python, as every other file was; then each table Python parsed is handed over."""
     try:
-        store = Store()
+        store = Store([candidate.file for _, candidate in large])
     except ImportError:  # a Python without the pinned dependencies: the checks that need DuckDB say so
-        store = None
-    readings = store.ingest([candidate for _, candidate in large]) if store else [None] * len(large)
+        return
+    package.views.columnar = store
+    readings = store.ingest([candidate for _, candidate in large])
     for (resource, candidate), ingested in zip(large, readings, strict=True):
         if ingested is not None:
             resource.table = Table(candidate.header, uniform=True, source=ingested)
@@ -453,10 +453,9 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
         elif not _parse_table(package, resource, data.decode("utf-8")):
             continue
         _table_schema(package, resource)
-    if any(ingested is not None for ingested in readings):
-        package.views.columnar = store
-    elif store is not None:
-        store.close()
+    for resource in package.resources:
+        if resource.table is not None and resource.table.source is None:
+            resource.table.source = store.add(resource.table.header, resource.table.records)
 
 
 def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:

@@ -18,7 +18,6 @@ are renamed c0, c1, ...: nothing from the package is pasted into SQL text.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -78,20 +77,13 @@ def unsupported(table: TableModel) -> str | None:
 
 
 def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | TableProblem]:
-    """Check every table of `tables` (name -> parsed table, header already matching) against `model`."""
+    """Check every table of `tables` (name -> table in the run's DuckDB connection, header already matching) against `model`."""
     import duckdb
 
-    # the tables DuckDB read at load live in the package's connection (validate/columnar.py): the engine works there
-    shared = next((table.source.store.connection for table in tables.values() if isinstance(table.source, Ingested)), None)
-    if shared is not None:
-        connection = shared
-    elif sum(table.record_count for table in tables.values()) > ARROW_ABOVE_ROWS:
-        # a second thread pays for itself only on large tables (on a small package, starting it costs a tenth of the engine's time)
-        connection = duckdb.connect(":memory:", config={"threads": 2, "temp_directory": ""})  # nothing spilled to disk
-    else:
-        connection = _small_packages().cursor()  # its own temporary tables, gone when it is closed
+    connection = next(table.source.store.connection for table in tables.values() if isinstance(table.source, Ingested)) if tables else None
+    if connection is None:
+        return
     try:
-        connection.execute("SET enable_external_access = false")  # DuckDB opens no file in what follows
         for position, name in enumerate(tables):
             _load(connection, position, model.tables[name], tables[name])
         refused = set()
@@ -109,32 +101,10 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
                 except duckdb.Error as error:
                     refused.add(name)
                     yield TableProblem(name, "engine-refused", _explain(error))
-    finally:
-        if shared is None:
-            connection.close()
-        else:  # the package's connection outlives the check: drop what the engine made in it
-            for position in range(len(tables)):
-                _drop(connection, _view(position))
-                _drop(connection, _missing(position))
-
-
-_SHARED: dict[int, Any] = {}  # process id -> the database below (a forked child opens its own)
-
-
-def _small_packages():
-    """The one in-memory database that small packages' runs share in a process, each through its own cursor.
-
-    Opening a database costs 9 ms, a tenth of the engine's time on this package; a long-lived
-    caller (the tests, `exports`) opens it once. It reads no file: external access is off for
-    good (DuckDB refuses to turn it on again), and a cursor's temporary tables are its own.
-    A forked child does not use its parent's, whose locks the fork may have caught held."""
-    import duckdb
-
-    process = os.getpid()
-    if process not in _SHARED:  # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
-        database = _SHARED[process] = duckdb.connect(":memory:", config={"threads": 1, "temp_directory": ""})
-        database.execute("SET enable_external_access = false")
-    return _SHARED[process]
+    finally:  # the package's connection outlives the check: drop what the engine made in it
+        for position in range(len(tables)):
+            _drop(connection, _view(position))
+            _drop(connection, _missing(position))
 
 
 def _explain(error: Exception) -> str:
@@ -173,25 +143,11 @@ def _drop(connection, name: str) -> None:
     connection.execute(f"DROP {'VIEW' if _is_view(connection, name) else 'TABLE'} IF EXISTS {name}")
 
 
-# Up to this many rows a table goes into DuckDB as one list parameter per column; above it, as Arrow
-# columns. pyarrow's hand-over makes DuckDB import pandas (0.15 s), which a small package never repays,
-# while converting Python lists to DuckDB lists costs twice as much a row as Arrow past about 50,000 rows.
-ARROW_ABOVE_ROWS = 50_000
-
-
 def _load(connection, position: int, model: TableModel, table: Table) -> None:
-    raw = f"raw{position}"
+    assert isinstance(table.source, Ingested)
     names = [f"c{index}" for index in range(len(model.fields))]
-    if not isinstance(table.source, Ingested) and len(table.records) <= ARROW_ABOVE_ROWS:
-        _load_small(connection, position, model, table)
-        return
-    cleanup: list[str] = []
-    kind = "TABLE"
-    if isinstance(table.source, Ingested):
-        # read by DuckDB at load (header first, as row 0): a view, not a copy; _ord is the record's index, every record whole
-        source, kind = f"(SELECT rowid - 1 AS _ord, {len(names)}::INTEGER AS _width, {', '.join(names)} FROM {table.source.name} WHERE rowid > 0)", "VIEW"
-    else:
-        cleanup, source = _load_arrow(connection, raw, model, table), raw
+    # the table as the package's connection holds it (validate/columnar.py): a view, not a copy; _ord is the record's index
+    source, kind = f"(SELECT _ord, _width, {', '.join(names)} FROM {table.source.name})", "VIEW"
     # a missing value (by default the empty cell) becomes NULL, as frictionless reads it as None. Other
     # missing values sit in a table of their own, because a view cannot hold bound parameters.
     missing, nulled = "", [f"nullif({name}, '') AS {name}" for name in names]
@@ -203,42 +159,11 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
     columns = f"SELECT {', '.join(['_ord', '_width', *nulled])} FROM {source}{missing}"
     blank = f"({every_null})"
-    if kind == "VIEW" and not connection.execute(f"SELECT count(*) FROM ({columns}) WHERE {blank}").fetchone()[0]:
+    if not connection.execute(f"SELECT count(*) FROM ({columns}) WHERE {blank}").fetchone()[0]:
         blank = "FALSE"  # every query filters on _blank, which would read every column of the view again
-    elif kind == "VIEW":
+    else:
         kind = "TABLE"  # a blank row: copied into a table once, rather than found again by every query
     connection.execute(f"CREATE TEMP {kind} {_view(position)} AS SELECT *, {blank} AS _blank FROM ({columns})")
-    for statement in cleanup:
-        connection.execute(statement)
-    connection.unregister(f"arrow_{raw}")  # nothing to do unless the Arrow path registered it
-
-
-def _load_small(connection, position: int, model: TableModel, table: Table) -> None:
-    """Hand a table of up to ARROW_ABOVE_ROWS rows over as one VARCHAR[] parameter per column, zipped by `unnest`.
-
-    The 500-row INSERTs with bound values this replaced took 8.3 s for the 100,000-row package.
-    Missing values are NULLed and blank rows marked here, in Python: in SQL they doubled the statement's cost."""
-    missing = set(model.missing_values)
-    columns = [[None if cell in missing else cell for cell in map(itemgetter(field.get("name")), (record.cells for record in table.records))]
-               for field in model.fields]
-    blank = [all(cell is None for cell in row) for row in zip(*columns, strict=True)] if columns else [False] * len(table.records)
-    parameters = [list(range(len(table.records))), [record.width for record in table.records], *columns, blank]
-    unnests = ["unnest(?::BIGINT[]) AS _ord", "unnest(?::INTEGER[]) AS _width",
-               *(f"unnest(?::VARCHAR[]) AS c{index}" for index in range(len(columns))), "unnest(?::BOOLEAN[]) AS _blank"]
-    connection.execute(f"CREATE TEMP TABLE {_view(position)} AS SELECT {', '.join(unnests)}", parameters)
-
-
-def _load_arrow(connection, raw: str, model: TableModel, table: Table) -> list[str]:
-    """Hand a large table to DuckDB as Arrow columns (fast for millions of rows); return the statements that drop it."""
-    import pyarrow as pa
-
-    rows = [r.cells for r in table.records]
-    columns: dict[str, Any] = {"_ord": pa.array(range(len(rows)), pa.int64()), "_width": pa.array([r.width for r in table.records], pa.int32())}
-    for index, field in enumerate(model.fields):
-        columns[f"c{index}"] = pa.array(list(map(itemgetter(field.get("name")), rows)), pa.string())
-    connection.register(f"arrow_{raw}", pa.table(columns))
-    connection.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM arrow_{raw}")
-    return [f"DROP VIEW {raw}"]
 
 
 def _finding(model: TableModel, table: Table, index: int, code: str, field: str = "", cell: str = "", note: str = "",
