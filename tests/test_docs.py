@@ -52,6 +52,19 @@ def test_every_export_is_named_in_the_docs_table_and_the_readme(export):
         f"README's 'Which file for which tool' does not name {shown} ({export.name})"
 
 
+def test_the_exports_table_is_rewritten_between_its_markers_only(tmp_path, capsys):
+    doc = tmp_path / "exports.md"
+    doc.write_text(f"before\n{registry.START}\n| stale |\n{registry.END}\nafter\n", encoding="utf-8")
+    descriptor = ["--descriptor", str(REPO / "datapackage.json")]
+    assert registry.main([*descriptor, "--update", str(doc)]) == 0
+    assert doc.read_text(encoding="utf-8") == f"before\n{registry.START}\n{registry.markdown(PACKAGE_NAME)}{registry.END}\nafter\n"
+    assert registry.main([*descriptor, "--update", str(doc)]) == 0
+    assert capsys.readouterr().out == f"rewrote: {doc}\nnothing to change\n"
+    doc.write_text("no markers\n", encoding="utf-8")
+    assert registry.main([*descriptor, "--update", str(doc)]) == 2
+    assert "has no <!-- exports:start -->" in capsys.readouterr().err
+
+
 def test_the_two_commands_exist():
     assert "make validate" in README and "make test" in README
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
