@@ -1,7 +1,7 @@
 """Benchmark: the time `python -m validate exports` takes, beside its peers on the same package.
 
 Three routes, each from a cold start (new processes each time), interleaved, median wall time:
-- `exports`: validate, then build SQLite + metadata, XLSX, Parquet and the codebook;
+- `exports`: validate, then build every export of `validate/exports/registry.py`;
 - `validate`: the validator alone (what `exports` must do first anyway);
 - `sqlite-utils insert --csv`: the hand-written route the issue describes, one call per table
   (no types, keys, views or other formats), as a floor for "just get it into SQLite".

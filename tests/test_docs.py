@@ -1,19 +1,25 @@
-"""README.md stays true: commands, checks, data dictionary and examples."""
+"""README.md and the docs stay true: commands, checks, data dictionary, table of exports and examples."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 
+import pytest
+
 from validate import datadict
 from validate.checks import CHECKS
+from validate.exports import registry
 
 from .conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 VALIDATION = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
 DICTIONARY = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+EXPORTS_DOC = (REPO / "docs" / "exports.md").read_text(encoding="utf-8")
+PACKAGE_NAME = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["name"]
 
 
 def test_every_check_is_documented_in_docs_validation():
@@ -30,6 +36,33 @@ def test_every_check_module_has_a_docstring_with_pass_and_fail_examples():
 def test_data_dictionary_matches_the_schemas():
     block = DICTIONARY.split(datadict.START)[1].split(datadict.END)[0]
     assert block == "\n" + datadict.render(REPO / "datapackage.json"), "run: python -m validate dictionary --update docs/data-dictionary.md"
+
+
+def test_exports_table_matches_the_registry():
+    block = EXPORTS_DOC.split(registry.START)[1].split(registry.END)[0]
+    assert block == "\n" + registry.markdown(PACKAGE_NAME), "run: python -m validate.exports.registry --update docs/exports.md"
+
+
+@pytest.mark.parametrize("export", registry.EXPORTS, ids=lambda e: e.name)
+def test_every_export_is_named_in_the_docs_table_and_the_readme(export):
+    shown = "dist/" + export.pattern.format(name=PACKAGE_NAME, table="<table>")
+    table = EXPORTS_DOC.split(registry.START)[1].split(registry.END)[0]
+    assert f"| `{export.name}` | `{shown}` |" in table, f"{export.name} is not in docs/exports.md's table of exports"
+    assert f"`{shown}`" in README.split("## Which file for which tool")[1].split("\n## ")[0], \
+        f"README's 'Which file for which tool' does not name {shown} ({export.name})"
+
+
+def test_the_exports_table_is_rewritten_between_its_markers_only(tmp_path, capsys):
+    doc = tmp_path / "exports.md"
+    doc.write_text(f"before\n{registry.START}\n| stale |\n{registry.END}\nafter\n", encoding="utf-8")
+    descriptor = ["--descriptor", str(REPO / "datapackage.json")]
+    assert registry.main([*descriptor, "--update", str(doc)]) == 0
+    assert doc.read_text(encoding="utf-8") == f"before\n{registry.START}\n{registry.markdown(PACKAGE_NAME)}{registry.END}\nafter\n"
+    assert registry.main([*descriptor, "--update", str(doc)]) == 0
+    assert capsys.readouterr().out == f"rewrote: {doc}\nnothing to change\n"
+    doc.write_text("no markers\n", encoding="utf-8")
+    assert registry.main([*descriptor, "--update", str(doc)]) == 2
+    assert "has no <!-- exports:start -->" in capsys.readouterr().err
 
 
 def test_the_two_commands_exist():

@@ -1,7 +1,7 @@
 """The exports checked against the CSVs, read here independently with the csv module.
 
-Each output (SQLite, Datasette metadata, XLSX, Parquet, codebook) must hold the same tables,
-row counts and values as the CSVs (absent where a cell is empty), the declared types and keys,
+Every export of the registry is built once, then opened by the tool it is for (READERS); each
+output must also hold the same tables, row counts and values as the CSVs (absent where a cell is empty), the declared types and keys,
 and a description for every column; each view is compared with an answer computed here.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from validate.exports import build as exports_build
-from validate.exports import command, queries
+from validate.exports import codebook as codebook_export
+from validate.exports import command, queries, registry
 from validate.exports import sqlite as sqlite_export
 from validate.exports import xlsx as xlsx_export
 from validate.exports.model import Column, Table
@@ -73,15 +73,95 @@ def test_a_failed_build_leaves_the_previous_dist_untouched(tmp_path, monkeypatch
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(exports_build.xlsx, "build", broken)
+    monkeypatch.setattr(xlsx_export, "build", broken)
     assert command.main([str(REPO / "datapackage.json"), "--dist", str(dist)]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left behind
     assert [p.name for p in dist.iterdir()] == ["old.txt"]
 
 
 def test_every_output_is_there(dist):
-    expected = {f"{NAME}.sqlite", f"{NAME}.xlsx", "metadata.json", "codebook.csv"} | {f"parquet/{r['name']}.parquet" for r in TABLES}
+    """Exactly the files the registry declares, and no other."""
+    expected = {path for export in registry.EXPORTS for path in export.files(NAME, [r["name"] for r in TABLES])}
     assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == expected
+
+
+# --- every export, opened by the tool it is for ----------------------------------------------
+
+def read_sqlite(path: Path) -> None:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {r["name"] for r in TABLES} <= tables
+    finally:
+        connection.close()
+
+
+def read_datasette_metadata(path: Path) -> None:
+    from datasette.app import Datasette
+
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    database = next(iter(metadata["databases"]))
+    served = Datasette([str(path.parent / f"{database}.sqlite")], metadata=metadata)
+    page = get(served, f"/{database}")
+    assert page.status_code == 200 and metadata["databases"][database]["description"] in page.text
+
+
+def read_workbook(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    assert {r["name"] for r in TABLES} <= set(book.sheetnames)
+    book.close()
+
+
+def read_parquet(path: Path) -> None:
+    import pyarrow.parquet
+
+    table = pyarrow.parquet.read_table(path)
+    assert table.column_names == [f["name"] for f in schema_of(next(r for r in TABLES if r["name"] == path.stem))["fields"]]
+
+
+def read_codebook(path: Path) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == codebook_export.HEADER and len(rows) > 1
+
+
+# One reader per registered export: the tool its readers would open it with.
+READERS = {"sqlite": read_sqlite, "metadata": read_datasette_metadata, "xlsx": read_workbook, "parquet": read_parquet,
+           "codebook": read_codebook}
+
+
+def test_a_per_table_export_has_one_file_per_table():
+    export = registry.Export("demo", "demo/{table}-{name}.txt", "anyone", "a demo", lambda context, place: None)
+    assert export.files("pkg", ["a", "b"]) == ["demo/a-pkg.txt", "demo/b-pkg.txt"]
+    assert export.path(Path("dist"), "pkg", "a") == Path("dist/demo/a-pkg.txt")
+    with pytest.raises(ValueError, match="a table is needed"):
+        export.path(Path("dist"), "pkg")
+
+
+def test_metadata_refuses_to_run_before_the_database():
+    context = registry.Context({}, "pkg", [], [])
+    metadata = next(e for e in registry.EXPORTS if e.name == "metadata")
+    with pytest.raises(ValueError, match="list `sqlite` before `metadata`"):
+        metadata.builder(context, lambda: Path("unused"))
+
+
+def test_every_reader_is_for_a_registered_export():
+    assert set(READERS) <= {export.name for export in registry.EXPORTS}
+
+
+@pytest.mark.parametrize("export", registry.EXPORTS, ids=lambda e: e.name)
+def test_every_export_is_built_and_opens_in_its_tool(dist, export):
+    if export.name not in READERS:
+        pytest.fail(f"no reader test for export {export.name}: add one to READERS in tests/test_exports.py")
+    files = export.files(NAME, [r["name"] for r in TABLES])
+    assert files
+    for relative in files:
+        path = dist / relative
+        assert path.is_file() and path.stat().st_size > 0, relative
+        READERS[export.name](path)
 
 
 # --- SQLite ---------------------------------------------------------------------------------

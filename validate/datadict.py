@@ -60,11 +60,11 @@ def _documented(schema: dict) -> bool:
             and all(isinstance(f, dict) and isinstance(f.get("description"), str) and isinstance(f.get("example"), str) for f in schema["fields"]))
 
 
-def replace_block(readme: str, dictionary: str) -> str:
-    """Return `readme` with the text between the markers replaced by `dictionary`."""
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    return f"{head}{START}\n{dictionary}{END}{tail}"
+def replace_block(readme: str, dictionary: str, start: str = START, end: str = END) -> str:
+    """Return `readme` with the text between the markers (the data dictionary's, unless given) replaced by `dictionary`."""
+    head, _, rest = readme.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}\n{dictionary}{end}{tail}"
 
 
 def _cell(text: str) -> str:

@@ -1,5 +1,6 @@
 """Outputs for the people who read the data, built from the validated CSVs and their Table Schemas.
 
-One module per output: `sqlite` (with `queries` and `datasette` metadata), `xlsx`, `parquet`,
-`codebook`; `model` reads the schemas' keys once; `build` runs them all, all or nothing.
+`registry` lists every export once (its file, readers, description and builder); one module per
+format does the work (`sqlite` with `queries`, `datasette`, `xlsx`, `parquet`, `codebook`);
+`model` reads the schemas' keys once; `build` runs the registry, all or nothing.
 """

@@ -14,7 +14,7 @@ from ..safetext import visible_lines
 def main(argv: list[str]) -> int:
     """Build dist/ from a valid package; exit 1 with the report when the package is invalid, 2 when it cannot run."""
     parser = argparse.ArgumentParser(prog="python -m validate exports",
-                                     description="Build SQLite (with Datasette metadata), XLSX, Parquet and a codebook from a valid package. "
+                                     description="Build every export (docs/exports.md lists them) from a valid package. "
                                      "Writes all outputs or none.")
     parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder")
     parser.add_argument("--dist", default="dist", help="output folder, replaced whole (default: dist)")

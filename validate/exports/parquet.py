@@ -28,14 +28,12 @@ def arrow_schema(table: Table) -> pyarrow.Schema:
                                             "primary_key": ",".join(table.primary_key)})
 
 
-def build(folder: Path, tables: list[Table]) -> None:
-    """Write `<table>.parquet` for every table into `folder`."""
-    folder.mkdir()
-    for table in tables:
-        schema = arrow_schema(table)
-        frame = pandas.DataFrame({c.name: pandas.array([row[c.name] for row in table.rows], dtype=PANDAS_TYPES.get(c.type, "object"))
-                                  for c in table.columns})
-        arrow = pyarrow.Table.from_pandas(frame, schema=schema, preserve_index=False)
-        # from_pandas replaces the schema metadata with pandas's own: put the table's back beside it
-        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **schema.metadata})
-        pyarrow.parquet.write_table(arrow, folder / f"{table.name}.parquet")
+def write(path: Path, table: Table) -> None:
+    """Write `table` to the Parquet file `path`."""
+    schema = arrow_schema(table)
+    frame = pandas.DataFrame({c.name: pandas.array([row[c.name] for row in table.rows], dtype=PANDAS_TYPES.get(c.type, "object"))
+                              for c in table.columns})
+    arrow = pyarrow.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    # from_pandas replaces the schema metadata with pandas's own: put the table's back beside it
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **schema.metadata})
+    pyarrow.parquet.write_table(arrow, path)
