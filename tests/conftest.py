@@ -64,10 +64,10 @@ def minimal_package(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_exports(tmp_path_factory) -> Path:
     """One `exports` build of the repository's package per test process, read (never written) by the tests that need it."""
-    from validate.exports import command
+    from validate.cli import main
 
     folder = tmp_path_factory.mktemp("exports") / "dist"
-    assert command.main([str(REPO / "datapackage.json"), "--dist", str(folder)]) == 0
+    assert main(["exports", str(REPO / "datapackage.json"), "--dist", str(folder)]) == 0
     return folder
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,33 @@ def test_help_lists_every_command_in_the_usage(capsys):
 def test_every_command_has_its_own_help(name, capsys):
     assert main([name, "--help"]) == 0
     assert capsys.readouterr().out.startswith(f"usage: python -m validate {name}")
+
+
+def test_the_usage_names_the_program_as_it_was_called(minimal_package):
+    script = Path(sys.executable).parent / "validate-dataset"  # installed by `pip install -e .`
+    by_script = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    by_module = subprocess.run([sys.executable, "-m", "validate", "fill", "--help"], capture_output=True, text=True, cwd=REPO)
+    assert by_script.stdout.startswith("usage: validate-dataset [-h]") and "validate-dataset COMMAND [-h] ..." in by_script.stdout
+    assert by_module.stdout.startswith("usage: python -m validate fill [-h]")
+    bogus = subprocess.run([str(script), "fill", "--bogus"], capture_output=True, text=True)
+    assert (bogus.returncode, bogus.stderr) == (2, "error: validate-dataset fill: unrecognized arguments: --bogus; "
+                                                   "`validate-dataset fill --help` shows the usage\n")
+
+
+def test_every_command_that_reads_a_package_takes_the_same_path_argument():
+    from validate.cli import build_parser, command_parser
+
+    parsers = {"validate": build_parser(), **{name: command_parser(name) for name in SUBCOMMANDS}}
+    paths = {name: action for name, parser in parsers.items() for action in parser._actions if action.dest == "path"}
+    assert set(parsers) - set(paths) == {"anchor", "sentences", "diff"}  # a snapshot, a snapshot, two sides
+    assert {(action.default, action.help, action.metavar) for action in paths.values()} == {
+        ("datapackage.json", "datapackage.json or its folder (default: ./datapackage.json)", "PATH")}
+
+
+def test_a_helper_that_cannot_run_says_why_once_on_stderr_and_exits_2(tmp_path, capsys):
+    assert main(["normalize", str(tmp_path / "nowhere")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("error: ") == 1 and "does not exist" in captured.err
 
 
 def test_select_takes_one_value_so_the_path_can_follow(minimal_package, capsys):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from validate.versioning import diff_cli
+from validate.cli import main
 
 from .conftest import REPO
 from .diffcases import DIFF_CASES, build_pair
@@ -17,7 +17,7 @@ CASES = sorted(path.name for path in DIFF_CASES.iterdir() if (path / "case.json"
 
 
 def run_diff(capsys, *argv: str) -> tuple[int, str]:
-    code = diff_cli.main(list(argv))
+    code = main(["diff", *argv])
     return code, capsys.readouterr().out
 
 
@@ -45,7 +45,7 @@ def test_docs_versioning_lists_every_change_the_fixtures_produce_with_its_bump(t
     for case in CASES:
         build_pair(tmp_path / case, case)
         monkeypatch.chdir(tmp_path / case)
-        diff_cli.main(["old", "new", "--format", "json"])
+        main(["diff", "old", "new", "--format", "json"])
         seen |= {(change["kind"], change["level"]) for change in json.loads(capsys.readouterr().out)["changes"]}
     assert len(seen) >= 14
     assert seen - documented_rules() == set()

@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from validate.versioning import bundle, diff_cli
+from validate.cli import main
+from validate.versioning import bundle
 from validate.versioning.bumps import judge
 
 from .conftest import REPO
@@ -36,7 +37,7 @@ def test_git_revisions_are_read_without_touching_the_work_tree(tmp_path, capsys)
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "correct clm-001")
     apply_edit(root, {"text": "data/claims.csv", "replace": ["for nearly three hours", "for about three hours"]})  # uncommitted
     before = (root / "data" / "claims.csv").read_bytes()
-    assert diff_cli.main([first, "HEAD", "--repo", str(root)]) == 0
+    assert main(["diff", first, "HEAD", "--repo", str(root)]) == 0
     report = capsys.readouterr().out
     assert '[patch] row-changed: clm-001: statement "Marco Rubio met Nayib Bukele for almost three hours." -> ' \
            '"Marco Rubio met Nayib Bukele for nearly three hours."' in report
@@ -50,7 +51,7 @@ def test_a_release_bundle_is_a_side(tmp_path, capsys):
     apply_edit(root, {"csv": "data/claims.csv", "drop_column": "modality"})
     apply_edit(root, {"json": "schemas/claims.schema.json", "delete": ["fields", 10]})
     set_version(root, "0.1.1")
-    assert diff_cli.main([str(built.path), str(root)]) == 1
+    assert main(["diff", str(built.path), str(root)]) == 1
     report = capsys.readouterr().out
     assert "[major] field-removed: field 'modality' removed" in report
     assert "FAIL: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump." in report
@@ -61,13 +62,13 @@ def test_a_bundle_with_an_unsafe_path_is_refused_with_exit_2(tmp_path, capsys, m
     hostile = tmp_path / "hostile.zip"
     with zipfile.ZipFile(hostile, "w") as archive:
         archive.writestr(member, "{}")
-    assert diff_cli.main([str(hostile), str(hostile)]) == 2
+    assert main(["diff", str(hostile), str(hostile)]) == 2
     assert f"the bundle holds an unsafe path {member!r}" in capsys.readouterr().err
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
 def test_an_unknown_side_is_exit_2_not_a_traceback(tmp_path, capsys):
-    assert diff_cli.main(["no-such-revision", str(tmp_path), "--repo", str(tmp_path)]) == 2
+    assert main(["diff", "no-such-revision", str(tmp_path), "--repo", str(tmp_path)]) == 2
     assert "is not a folder, a bundle (.zip) or a git revision" in capsys.readouterr().err
 
 
@@ -76,7 +77,7 @@ def test_markdown_report_folds_details_and_neutralises_cells(tmp_path, monkeypat
     apply_edit(tmp_path / "new", {"text": "data/claims.csv", "replace": ["for nearly three hours", "<img src=x> @team | `x` [l](http://e)"]})
     set_version(tmp_path / "new", "0.1.1")
     monkeypatch.chdir(tmp_path)
-    assert diff_cli.main(["old", "new", "--format", "markdown"]) == 0
+    assert main(["diff", "old", "new", "--format", "markdown"]) == 0
     report = capsys.readouterr().out
     assert report.index("| area | table | change | count | bump |") < report.index("<details>")
     assert "| data | claims | row-changed | 1 | patch |" in report
@@ -87,7 +88,7 @@ def test_markdown_report_folds_details_and_neutralises_cells(tmp_path, monkeypat
 def test_json_report_lists_cells_old_and_new(tmp_path, monkeypatch, capsys):
     build_pair(tmp_path, "value-corrected")
     monkeypatch.chdir(tmp_path)
-    assert diff_cli.main(["old", "new", "--format", "json"]) == 0
+    assert main(["diff", "old", "new", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["verdict"] == {"changes_need": "patch", "required_bump": "patch", "declared_bump": "patch", "ok": True,
                                    "reason": "0.1.0 -> 0.1.1 is a patch bump; a patch bump is needed"}
@@ -103,26 +104,26 @@ def test_pull_request_mode_needs_an_unreleased_note_not_a_version(tmp_path, monk
     changelog = tmp_path / "new" / "CHANGELOG.md"
     with_section = changelog.read_text(encoding="utf-8")
     changelog.write_text(with_section.replace("## [Unreleased]\n\n", ""), encoding="utf-8")
-    assert diff_cli.main(["old", "new", "--require-changelog"]) == 1
+    assert main(["diff", "old", "new", "--require-changelog"]) == 1
     assert "FAIL: CHANGELOG.md has no `## [Unreleased]` section" in capsys.readouterr().out
     changelog.write_text(with_section, encoding="utf-8")
-    assert diff_cli.main(["old", "new", "--require-changelog"]) == 1
+    assert main(["diff", "old", "new", "--require-changelog"]) == 1
     assert "FAIL: these changes need a note in CHANGELOG.md's `Unreleased` section; none was added" in capsys.readouterr().out
     changelog.write_text(with_section.replace("## [Unreleased]\n", "## [Unreleased]\n\n- clm-001: nearly, not almost.\n"), encoding="utf-8")
-    assert diff_cli.main(["old", "new", "--require-changelog"]) == 0
+    assert main(["diff", "old", "new", "--require-changelog"]) == 0
     report = capsys.readouterr().out
     assert "OK: CHANGELOG.md's Unreleased section says what changed" in report
     assert "OK: a pull request leaves the version as it is; the next release needs a patch bump." in report and "FAIL" not in report
-    assert diff_cli.main(["old", "new", "--require-changelog", "--format", "markdown"]) == 0
+    assert main(["diff", "old", "new", "--require-changelog", "--format", "markdown"]) == 0
     assert "❌" not in capsys.readouterr().out
-    assert diff_cli.main(["old", "new"]) == 1  # a release still needs the version bump
+    assert main(["diff", "old", "new"]) == 1  # a release still needs the version bump
 
 
 def test_the_repository_since_0_1_0_shows_the_renamed_spans_and_split_quantities(capsys):
     record = json.loads((REPO / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
     if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", record["commit"]], check=False, capture_output=True).returncode != 0:
         pytest.skip("not a clone with the 0.1.0 commit")
-    diff_cli.main([record["commit"], str(REPO), "--repo", str(REPO), "--format", "json"])
+    main(["diff", record["commit"], str(REPO), "--repo", str(REPO), "--format", "json"])
     changes = {(c["table"], c["kind"], c["subject"]) for c in json.loads(capsys.readouterr().out)["changes"]}
     assert {("spans", "field-renamed", "start -> start_char"), ("spans", "field-renamed", "end -> end_char"),
             ("quantities", "field-removed", "value"), ("quantities", "field-added", "value_number")} <= changes
@@ -144,7 +145,7 @@ def test_malformed_sides_give_a_report_not_a_traceback(tmp_path, monkeypatch, ca
     apply_edit(tmp_path / "new", hostile)
     monkeypatch.chdir(tmp_path)
     for output_format in ("text", "json", "markdown"):
-        assert diff_cli.main(["old", "new", "--format", output_format]) in (0, 1)
+        assert main(["diff", "old", "new", "--format", output_format]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
 
 
@@ -153,7 +154,7 @@ def test_text_report_shows_control_characters_escaped(tmp_path, monkeypatch, cap
     apply_edit(tmp_path / "new", {"text": "data/claims.csv", "replace": ["for nearly three hours", "for \x1b[31mred\x1b[0m hours\u202e"]})
     set_version(tmp_path / "new", "0.1.1")
     monkeypatch.chdir(tmp_path)
-    assert diff_cli.main(["old", "new"]) == 0
+    assert main(["diff", "old", "new"]) == 0
     report = capsys.readouterr().out
     assert '-> "Marco Rubio met Nayib Bukele for \\u001b[31mred\\u001b[0m hours\\u202e."' in report
     assert "\x1b" not in report and "\u202e" not in report
@@ -165,6 +166,6 @@ def test_markdown_report_stays_within_a_job_summary(tmp_path, monkeypatch, capsy
     monkeypatch.setattr(render, "MAX_MARKDOWN_CHARS", 300)
     build_pair(tmp_path, "row-removed")
     monkeypatch.chdir(tmp_path)
-    diff_cli.main(["old", "new", "--format", "markdown"])
+    main(["diff", "old", "new", "--format", "markdown"])
     report = capsys.readouterr().out
     assert report.rstrip().endswith("… more changes than a job summary holds: run `make diff` for all.")

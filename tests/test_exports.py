@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from validate.cli import main
 from validate.exports import codebook as codebook_export
-from validate.exports import command, queries, registry
+from validate.exports import queries, registry
 from validate.exports import sqlite as sqlite_export
 from validate.exports import xlsx as xlsx_export
 from validate.exports.model import Column, Table
@@ -59,7 +60,7 @@ def db(dist: Path):
 
 def test_refuses_an_invalid_package_with_the_validation_summary(tmp_path, capsys):
     descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / "anchor-padded")
-    assert command.main([str(descriptor), "--dist", str(tmp_path / "dist")]) == 1
+    assert main(["exports", str(descriptor), "--dist", str(tmp_path / "dist")]) == 1
     out = capsys.readouterr()
     assert "padded" in out.out and "data/spans.csv" in out.out
     assert not (tmp_path / "dist").exists()
@@ -74,7 +75,7 @@ def test_a_failed_build_leaves_the_previous_dist_untouched(tmp_path, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr(xlsx_export, "build", broken)
-    assert command.main([str(REPO / "datapackage.json"), "--dist", str(dist)]) == 2
+    assert main(["exports", str(REPO / "datapackage.json"), "--dist", str(dist)]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left behind
     assert [p.name for p in dist.iterdir()] == ["old.txt"]
 
@@ -543,7 +544,7 @@ def test_exports_follow_the_descriptor_of_another_package(tmp_path):
     and the views that need a missing table are left out (of the database and of the canned queries)."""
     descriptor_path = build_package(tmp_path / "package")
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    assert command.main([str(descriptor_path), "--dist", str(tmp_path / "dist")]) == 0
+    assert main(["exports", str(descriptor_path), "--dist", str(tmp_path / "dist")]) == 0
     names = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
     assert "corroborations" not in names
     assert sorted(p.stem for p in (tmp_path / "dist" / "parquet").iterdir()) == sorted(names)
@@ -561,6 +562,6 @@ def test_exports_follow_the_descriptor_of_another_package(tmp_path):
 
 
 def test_a_missing_package_cannot_run(tmp_path, capsys):
-    assert command.main([str(tmp_path / "nowhere" / "datapackage.json"), "--dist", str(tmp_path / "dist")]) == 2
+    assert main(["exports", str(tmp_path / "nowhere" / "datapackage.json"), "--dist", str(tmp_path / "dist")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "dist").exists()

@@ -119,13 +119,14 @@ def test_write_all_is_all_or_nothing(tmp_path):
 
 
 def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_2(minimal_package, monkeypatch, capsys):
-    from validate import cli
+    from validate.cli import main
+    from validate.cli import validate as validate_command
 
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded \x1b[2J")
 
-    monkeypatch.setattr(cli, "run", broken)
-    assert cli.main([str(minimal_package), "--format", "json"]) == 2
+    monkeypatch.setattr(validate_command, "run", broken)
+    assert main([str(minimal_package), "--format", "json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (f"error: a bug in the validator: `validate` failed on {minimal_package} --format json with "

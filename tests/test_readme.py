@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from validate.exports import command
+from validate.cli import main
 
 from .conftest import REPO
 
@@ -53,7 +53,7 @@ def test_readme_table_count_and_id_prefixes_are_true():
         assert key["constraints"]["pattern"].startswith(f"^{rows[resource['name']]}"), resource["name"]
 
 
-@pytest.mark.parametrize("document", ["README.md", "docs/exports.md", "docs/method.md", "docs/validation.md", "docs/data-dictionary.md"])
+@pytest.mark.parametrize("document", ["README.md", "docs/cli.md", "docs/exports.md", "docs/method.md", "docs/validation.md", "docs/data-dictionary.md"])
 def test_relative_links_point_at_files_that_exist(document):
     """A relative link names a file of the repository, and its `#fragment`, if any, a heading of that file (GitHub's anchor)."""
     path = REPO / document
@@ -70,7 +70,7 @@ def test_relative_links_point_at_files_that_exist(document):
 def workdir(tmp_path_factory) -> Path:
     """A folder laid out like the repository after `make exports`: data/ and dist/."""
     folder = tmp_path_factory.mktemp("readme")
-    assert command.main([str(REPO / "datapackage.json"), "--dist", str(folder / "dist")]) == 0
+    assert main(["exports", str(REPO / "datapackage.json"), "--dist", str(folder / "dist")]) == 0
     (folder / "data").symlink_to(REPO / "data")
     return folder
 

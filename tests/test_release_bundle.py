@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from validate import run
-from validate.versioning import bundle, release_cli
+from validate.cli import main
+from validate.versioning import bundle
 from validate.versioning import citation as citation_fields
 
 from .conftest import REPO, build_package
@@ -100,7 +101,7 @@ def test_release_refuses_an_invalid_package_and_writes_no_bundle(tmp_path, capsy
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["version"] = "0.2.0"  # CITATION.cff and CHANGELOG.md still say 0.1.0
     (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
-    assert release_cli.main([str(root)]) == 1
+    assert main(["release", str(root)]) == 1
     assert "release/version-mismatch" in capsys.readouterr().out
     assert not (root / "dist").exists()
 
@@ -108,7 +109,7 @@ def test_release_refuses_an_invalid_package_and_writes_no_bundle(tmp_path, capsy
 def test_release_records_a_clean_commit_and_refuses_a_dirty_one(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = package_with_release_files(tmp_path / "p")
-    assert release_cli.main([str(root), "--record"]) == 0
+    assert main(["release", str(root), "--record"]) == 0
     record = json.loads((root / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
     zipped = next((root / "dist").glob("*.zip"))
     assert record["sha256"] == hashlib.sha256(zipped.read_bytes()).hexdigest()
@@ -118,7 +119,7 @@ def test_release_records_a_clean_commit_and_refuses_a_dirty_one(tmp_path, capsys
     with (root / "README.md").open("a", encoding="utf-8") as handle:
         handle.write("An uncommitted line.\n")
     capsys.readouterr()
-    assert release_cli.main([str(root), "--record"]) == 1
+    assert main(["release", str(root), "--record"]) == 1
     assert "not recorded: uncommitted, untracked or ignored files in README.md" in capsys.readouterr().err
     assert not (root / "releases" / "0.1.0.json").exists()
 
@@ -126,9 +127,9 @@ def test_release_records_a_clean_commit_and_refuses_a_dirty_one(tmp_path, capsys
 def test_rebuilding_a_recorded_commit_gives_the_recorded_sha256(tmp_path, capsys):
     root = package_with_release_files(tmp_path / "p")
     commit = git(root, "rev-parse", "HEAD").strip()
-    assert release_cli.main([str(root), "--from", commit, "--record", "--out", "dist-a"]) == 0
+    assert main(["release", str(root), "--from", commit, "--record", "--out", "dist-a"]) == 0
     record = json.loads((root / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
-    assert release_cli.main([str(root), "--from", commit, "--record", "--out", "dist-b"]) == 0
+    assert main(["release", str(root), "--from", commit, "--record", "--out", "dist-b"]) == 0
     assert "already records this bundle" in capsys.readouterr().out
     assert hashlib.sha256(next((root / "dist-b").glob("*.zip")).read_bytes()).hexdigest() == record["sha256"]
 
@@ -138,7 +139,7 @@ def test_every_recorded_bundle_rebuilds_from_its_commit_in_its_layout(tmp_path, 
     record = json.loads(record_file.read_text(encoding="utf-8"))
     if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", record["commit"]], check=False, capture_output=True).returncode != 0:
         pytest.skip("not a clone with the 0.1.0 commit")
-    assert release_cli.main([str(REPO), "--from", record["commit"], "--out", str(tmp_path)]) == 0
+    assert main(["release", str(REPO), "--from", record["commit"], "--out", str(tmp_path)]) == 0
     assert f"sha256 {record['sha256']}" in capsys.readouterr().out
 
 
@@ -148,14 +149,14 @@ def test_prepare_refuses_a_too_small_bump_then_states_the_version_everywhere(tmp
     from .diffcases import apply_edit
 
     root = package_with_release_files(tmp_path / "p")
-    assert release_cli.main([str(root), "--from", "HEAD", "--record", "--out", str(tmp_path / "dist")]) == 0
+    assert main(["release", str(root), "--from", "HEAD", "--record", "--out", str(tmp_path / "dist")]) == 0
     apply_edit(root, {"csv": "data/claims.csv", "drop_row": "clm-002"})  # a removed row: major, so 0.2.0 while 0.x
     before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file() and ".git" not in path.parts}
     capsys.readouterr()
-    assert release_cli.main([str(root), "--prepare", "0.1.1", "--date", "2026-12-01"]) == 1
+    assert main(["release", str(root), "--prepare", "0.1.1", "--date", "2026-12-01"]) == 1
     assert "not prepared: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump" in capsys.readouterr().err
     assert {path: path.read_bytes() for path in before} == before
-    assert release_cli.main([str(root), "--prepare", "0.2.0", "--date", "2026-12-01"]) == 0
+    assert main(["release", str(root), "--prepare", "0.2.0", "--date", "2026-12-01"]) == 0
     assert json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
     citation = (root / "CITATION.cff").read_text(encoding="utf-8")
     assert "\nversion: 0.2.0\n" in citation and '\ndate-released: "2026-12-01"\n' in citation
@@ -179,7 +180,7 @@ def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_
     readme_path.write_text(fresh[readme_path].replace("(version 0.1.0)", "(version 0.0.9)").replace("(2026)", "(2019)"), encoding="utf-8")
     codes = sorted(e.code for e in run(str(root / "datapackage.json")).errors if e.check == "release")
     assert codes == ["citation-title", "readme-reference", "readme-version"]
-    assert release_cli.main([str(root), "--metadata"]) == 0
+    assert main(["release", str(root), "--metadata"]) == 0
     assert capsys.readouterr().out == "wrote .zenodo.json\nwrote CITATION.cff\nwrote README.md\n"  # the fixture had no .zenodo.json
     assert {path: path.read_text(encoding="utf-8") for path in fresh} == fresh
     assert [e for e in run(str(root / "datapackage.json")).errors if e.check == "release"] == []
@@ -187,7 +188,7 @@ def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_
     folded = fresh[citation_path].replace('title: "', 'title: >-\n  "', 1)
     citation_path.write_text(folded, encoding="utf-8")
     readme_path.write_text(fresh[readme_path].replace("(2026)", "(2019)"), encoding="utf-8")
-    assert release_cli.main([str(root), "--metadata"]) == 2
+    assert main(["release", str(root), "--metadata"]) == 2
     assert "could not be rewritten safely" in capsys.readouterr().err
     assert citation_path.read_text(encoding="utf-8") == folded and "(2019)" in readme_path.read_text(encoding="utf-8")
 
@@ -215,7 +216,7 @@ def test_a_record_naming_an_unknown_layout_cannot_run(tmp_path, capsys, layout):
     (root / "releases").mkdir(exist_ok=True)
     record = {"version": "0.1.0", "bundle": "x.zip", "sha256": "0" * 64, "commit": commit, "layout": layout}
     (root / "releases" / "0.1.0.json").write_text(json.dumps(record), encoding="utf-8")
-    assert release_cli.main([str(root), "--from", commit, "--out", "dist"]) == 2
+    assert main(["release", str(root), "--from", commit, "--out", "dist"]) == 2
     assert "names bundle layout" in capsys.readouterr().err
 
 
@@ -226,5 +227,5 @@ def test_an_ignored_file_in_a_bundled_folder_is_not_recorded(tmp_path, capsys):
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "ignore caches")
     (root / "schemas" / "__pycache__").mkdir()
     (root / "schemas" / "__pycache__" / "x.pyc").write_bytes(b"x")
-    assert release_cli.main([str(root), "--record", "--out", "dist"]) == 1
+    assert main(["release", str(root), "--record", "--out", "dist"]) == 1
     assert "not recorded: uncommitted, untracked or ignored files in schemas/__pycache__/" in capsys.readouterr().err

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from validate import cli, errorlog
+from validate import errorlog
 from validate.checks import CHECKS
 from validate.cli import main
+from validate.cli import validate as validate_command
 from validate.errorlog import ErrorLog, SpillFailed
 from validate.errors import Error
 from validate.reporters import GITHUB_ANNOTATION_LIMIT, distinct_codes_first, first_annotations, json_head, render_github, render_json, render_text
@@ -208,7 +209,7 @@ def test_a_temporary_folder_that_cannot_be_written_stops_the_run_with_exit_2(min
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))  # where mkdtemp would put the runs
     with pytest.raises(SpillFailed, match=r"could not be written \(No such file or directory\): free space in .*no such folder"):
         run(minimal_package, spill_after=1)
-    monkeypatch.setattr(cli, "run", partial(run, spill_after=1))  # the command line's run, spilling from the first error
+    monkeypatch.setattr(validate_command, "run", partial(run, spill_after=1))  # the command line's run, spilling from the first error
     assert main([str(minimal_package), "--format", "json"]) == 2
     captured = capsys.readouterr()
     assert json.loads(captured.out)["error"]["kind"] == "cannot-run" and "set TMPDIR to another folder" in captured.err
@@ -218,17 +219,17 @@ def test_errors_lost_from_the_temporary_folder_while_the_report_is_written_end_t
     """A temporary-folder cleaner that removes the sorted runs mid-run: exit 2 and why, not 'a bug'."""
     import shutil
 
-    from validate import cli, runner
+    from validate import runner
 
     descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / "anchor-out-of-range")
     monkeypatch.setitem(runner.run.__kwdefaults__, "spill_after", 1)
-    write_text = cli.WRITERS["text"]
+    write_text = validate_command.WRITERS["text"]
 
     def after_a_cleaner(result, out):
         shutil.rmtree(result.errors._folder)
         return write_text(result, out)
 
-    monkeypatch.setitem(cli.WRITERS, "text", after_a_cleaner)
-    assert cli.main([str(descriptor), "--format", "text"]) == 2
+    monkeypatch.setitem(validate_command.WRITERS, "text", after_a_cleaner)
+    assert main([str(descriptor), "--format", "text"]) == 2
     error = capsys.readouterr().err
     assert "could not be read back" in error and "bug" not in error

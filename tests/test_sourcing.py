@@ -11,9 +11,9 @@ import duckdb
 
 from validate import run, sourcing
 from validate.checks import cell_references
+from validate.cli import main
 from validate.fill import fill
 from validate.package import load
-from validate.sourcing_cli import main as claim_sources_main
 
 from .conftest import REPO, build_package
 
@@ -97,7 +97,7 @@ def test_levels_are_those_the_schema_defines():
 
 
 def test_the_package_table_is_the_derivation_reviewed(capsys):
-    assert claim_sources_main([str(REPO)]) == 0, capsys.readouterr().out
+    assert main(["claim-sources", str(REPO)]) == 0, capsys.readouterr().out
 
 
 def test_fill_rewrites_a_stale_level_and_status(tmp_path):
@@ -158,13 +158,13 @@ def test_claim_sources_command_lists_the_difference_and_writes_keeping_reviewed_
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     reviewed = lines[1].replace(",,fixture,", ",Reviewed by hand.,fixture,")
     table.write_text(lines[0] + reviewed, encoding="utf-8")  # csr-0002 (clm-002) removed, csr-0001 reviewed
-    assert claim_sources_main([str(root)]) == 1
+    assert main(["claim-sources", str(root)]) == 1
     assert capsys.readouterr().out == "+ claim_id='clm-002' basis='unknown' document_id='' evidence_table='quotes' evidence_id='qot-001'\n"
-    assert claim_sources_main([str(root), "--write", "--created-at", "2026-11-28", "--created-by", "fixture"]) == 0
+    assert main(["claim-sources", str(root), "--write", "--created-at", "2026-11-28", "--created-by", "fixture"]) == 0
     rows = table.read_text(encoding="utf-8").splitlines()
     assert rows[1] == reviewed.rstrip("\n")
     assert rows[2].startswith("csr-0002,clm-002,unknown,,unknown,,quotes,qot-001,,fixture,2026-11-28,")
-    assert claim_sources_main([str(root)]) == 0
+    assert main(["claim-sources", str(root)]) == 0
 
 
 def test_numbers_in_docs_sourcing_match_the_data():
@@ -184,7 +184,7 @@ def test_claim_sources_reads_through_the_loader_and_never_writes_outside(tmp_pat
     (root / "data").rename(outside)
     (root / "data").symlink_to(outside, target_is_directory=True)  # a pull request that links data/ out of the package
     before = {p.name: p.read_bytes() for p in outside.iterdir()}
-    assert claim_sources_main([str(root), "--write", "--created-at", "2026-11-28"]) == 2
+    assert main(["claim-sources", str(root), "--write", "--created-at", "2026-11-28"]) == 2
     assert "error: the claims table cannot be read" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks._jsonschema import usable_schema
+from .csvio import write_atomically
 from .errors import CannotRun
 from .limits import DEFAULT, Limits
-from .package import load
+from .package import UnsafePath, load, read_regular
 from .safetext import visible
 
 START, END = "<!-- data-dictionary:start -->", "<!-- data-dictionary:end -->"
@@ -65,6 +66,19 @@ def replace_block(readme: str, dictionary: str, start: str = START, end: str = E
     head, _, rest = readme.partition(start)
     _, _, tail = rest.partition(end)
     return f"{head}{start}\n{dictionary}{end}{tail}"
+
+
+def update(document: Path, dictionary: str) -> bool:
+    """Rewrite the block between the markers of `document` with `dictionary`; return True if the file changed.
+
+    Raises DictionaryError when the file cannot be read or has no block (nothing is written then)."""
+    try:
+        text = read_regular(document.resolve(), DEFAULT, "file-bytes", str(document)).decode("utf-8")
+    except UnsafePath as error:
+        raise DictionaryError(str(error)) from None
+    if START not in text or END not in text:
+        raise DictionaryError(f"{document} has no {START} ... {END} block")
+    return write_atomically(document, replace_block(text, dictionary).encode("utf-8"))
 
 
 def _cell(text: str) -> str:

@@ -1,4 +1,4 @@
-"""`python -m validate normalize`: put every CSV back into canonical form, then fill.
+"""Put every CSV back into canonical form, then fill (`python -m validate normalize`, validate/cli/normalize.py).
 
 After a spreadsheet or dataframe round-trip, a file differs from the canonical form only
 in form (see `validate.canonical`); this command undoes that, file by file, says what it
@@ -8,16 +8,13 @@ nothing and exits 1 when anything would change (for pre-commit hooks and CI).
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import sys
 
 from .atomic import write_all
 from .canonical import NotCSV, normalize_csv
-from .errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
+from .errors import CannotRun
 from .fill import FillError, fill
-from .package import Package, load
-from .safetext import text_report, visible, visible_lines
+from .package import Package
 
 
 def plan(package: Package) -> tuple[dict[str, tuple[bytes, list[str]]], list[str]]:
@@ -53,52 +50,12 @@ def stale_hashes(package: Package, planned: dict[str, tuple[bytes, list[str]]]) 
     return stale
 
 
-def main(argv: list[str]) -> int:
-    """Put every CSV back into canonical form (after a spreadsheet or pandas round-trip), then fill."""
-    parser = argparse.ArgumentParser(
-        prog="python -m validate normalize",
-        description="Undo what spreadsheets and dataframes do to a CSV when they save it: byte order mark, CR LF line endings, "
-        "quotes around every cell, NaN/None/NULL for an empty cell, an unnamed index column, white space around header names, "
-        "columns out of the schema's order, 2025.0 for 2025, non-NFC text. Then recompute the derived fields (fill). "
-        "Reports every change, file by file; writes all files or none.",
-    )
-    parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if anything would change")
-    args = parser.parse_args(argv)
-    try:
-        package = load(args.path)
-    except CannotRun as error:
-        return _fail(str(error))
-    planned, problems = plan(package)
-    for path, (_, changes) in planned.items():
-        print(text_report(visible(f"{path}: " + "; ".join(changes))))
-    if problems:
-        for problem in problems:
-            print(f"error: {visible_lines(problem)}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    if args.check:
-        stale = stale_hashes(package, planned)
-        for path in stale:
-            print(text_report(visible(f"{package.descriptor_file}: the bytes or hash of {path} would be refreshed")))
-        if planned or stale:
-            print("would change the files above; run `python -m validate normalize` (or `make normalize`)")
-            return EXIT_INVALID
-        print("nothing to change")
-        return EXIT_OK
+def write(package: Package, planned: dict[str, tuple[bytes, list[str]]]) -> list[str]:
+    """Write the planned files (all or none), then fill; return the files fill rewrote. Raises CannotRun."""
     try:
         write_all({package.root / path: data for path, (data, _) in planned.items()})
-        filled = fill(package.descriptor_path)
+        return fill(package.descriptor_path)
     except FillError as error:
-        return _fail(f"normalised, but fill could not finish: {error}")
+        raise CannotRun(f"normalised, but fill could not finish: {error}") from None
     except OSError as error:
-        return _fail(f"cannot write: {error}")
-    if filled:
-        print(text_report(visible("fill: rewrote " + ", ".join(filled))))
-    if not planned and not filled:
-        print("nothing to change")
-    return EXIT_OK
-
-
-def _fail(message: str) -> int:
-    print(f"error: {visible_lines(message)}", file=sys.stderr)
-    return EXIT_CANNOT_RUN
+        raise CannotRun(f"cannot write: {error}") from None

@@ -1,4 +1,4 @@
-"""`python -m validate rename-id OLD NEW`: rename an ID everywhere it is used, in one change.
+"""Rename an ID everywhere it is used, in one change (`python -m validate rename-id OLD NEW`, validate/cli/rename_id.py).
 
 Where an ID is used is read from the schemas, never listed by hand: the table whose
 primary key holds OLD owns it; every foreign key that references that table, and every
@@ -11,10 +11,8 @@ then the derived fields are refreshed (fill).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +21,9 @@ from . import datadict
 from .atomic import write_all
 from .checks._jsonschema import usable_schema
 from .csvio import render_csv
-from .errors import EXIT_CANNOT_RUN, EXIT_OK, CannotRun
+from .errors import CannotRun
 from .fill import FillError, fill
-from .package import Package, Resource, UnsafePath, load
-from .safetext import text_report, visible, visible_lines
+from .package import Package, Resource, UnsafePath
 
 # The generated documents that may quote schema examples: the data dictionary (docs/data-dictionary.md).
 GENERATED_DOCS = ("docs/data-dictionary.md",)
@@ -115,39 +112,24 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
     return plan
 
 
-def main(argv: list[str]) -> int:
-    """Rename an ID in every table, schema example and generated doc that uses it (all files or none)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m validate rename-id",
-        description="Rename an ID everywhere it is used: the record that owns it, every foreign key and target_table/target_id "
-        "pair that points at it (found from the schemas), schema examples and the generated data dictionary. "
-        "Refuses a collision or a malformed ID. Writes all files or none, then fills.",
-    )
-    parser.add_argument("old", help="the ID to rename, e.g. ent-cecot")
-    parser.add_argument("new", help="the new ID, e.g. ent-cecot-prison")
-    parser.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json or its folder (default: ./datapackage.json)")
-    args = parser.parse_args(argv)
-    try:
-        package = load(args.path)
-        plan = plan_rename(package, args.old, args.new)
-    except (CannotRun, RenameError) as error:
-        return _fail(str(error))
+def write(package: Package, plan: Plan) -> tuple[bool, list[str]]:
+    """Write the plan (all files or none), then fill; return whether any file changed and the files fill rewrote.
+
+    Raises CannotRun when the derived files cannot be refreshed."""
     try:
         changed = write_all(plan.contents)
-        filled = fill(package.descriptor_path)
+        return bool(changed), fill(package.descriptor_path)
     except (OSError, FillError, ValueError, KeyError) as error:
-        return _fail(f"renamed, but could not refresh the derived files: {error}")
+        raise CannotRun(f"renamed, but could not refresh the derived files: {error}") from None
+
+
+def places(plan: Plan) -> tuple[int, list[str]]:
+    """How many places the rename changes, and one line per file saying where (its columns and lines)."""
     total = sum(max(1, len(lines)) for columns in plan.places.values() for lines in columns.values())
-    lines = [f"renamed {args.old} to {args.new} in {total} place(s):"]
-    for file, columns in plan.places.items():
-        lines.append(f"  {file}: " + "; ".join(f"{column} on line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))}" if at else column
-                                               for column, at in columns.items()))
-    if filled:
-        lines.append("fill: rewrote " + ", ".join(filled))
-    print(text_report("\n".join(visible(line) for line in lines)))
-    if not changed:
-        print("nothing to change")
-    return EXIT_OK
+    lines = [f"  {file}: " + "; ".join(f"{column} on line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))}" if at else column
+                                       for column, at in columns.items())
+             for file, columns in plan.places.items()]
+    return total, lines
 
 
 def _rename_in_json(text: str, token: re.Pattern, new: str) -> str:
@@ -193,7 +175,3 @@ def _inside(package: Package, relative: str) -> Path:
     except UnsafePath as error:  # changed since loading, or never safe: refuse the whole rename
         raise RenameError(f"{relative}: {error}") from None
 
-
-def _fail(message: str) -> int:
-    print(f"error: {visible_lines(message)}", file=sys.stderr)
-    return EXIT_CANNOT_RUN

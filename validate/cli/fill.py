@@ -1,0 +1,39 @@
+"""`python -m validate fill [PATH]`: compute the derived columns and hashes (validate/fill.py)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import EXIT_OK, CannotRun
+from ..fill import FillError, fill
+from ..limits import Limits, add_option
+from ..safetext import visible
+from .arguments import Parser, add_package
+
+SUMMARY = "Fill derived columns (span offsets and context, sourcing levels and statuses; resource bytes and hashes)."
+
+
+def build_parser(prog: str) -> argparse.ArgumentParser:
+    """The parser of `fill`."""
+    parser = Parser(
+        prog=prog,
+        description="Compute span start_char/end_char/prefix/suffix from `exact`, claims' sourcing_level and claim_sources' document_status, "
+        "and every resource's bytes and sha256 hash. "
+        "Rewrites only files whose content changes, atomically.",
+    )
+    add_package(parser)
+    add_option(parser)
+    return parser
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Fill the package and say which files were rewritten."""
+    try:
+        changed = fill(Path(args.path), Limits.parse(args.limit))
+    except FillError as error:
+        raise CannotRun(str(error)) from None
+    except (OSError, ValueError) as error:
+        raise CannotRun(f"cannot fill {args.path}: {error}; nothing was written") from None
+    print(visible("rewrote: " + ", ".join(changed)) if changed else "nothing to change")
+    return EXIT_OK
