@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from operator import attrgetter
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 # Exit codes of every command: the package is valid, it is invalid, or the command could not run.
 EXIT_OK, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class Place(NamedTuple):
+    """Where an error is: the file (relative to the package folder), its physical line, and the row as frictionless counts it."""
+
+    file: str
+    line: int | None = None
+    row: int | None = None
 
 
 # slots: a run may keep tens of thousands of errors in memory before it spills them (validate/errorlog.py)
@@ -32,6 +40,11 @@ class Error:
     field: str = ""
     hint: str = ""
     severity: Severity = "error"
+
+    @classmethod
+    def at(cls, place: Place, field: str, code: str, message: str, *, hint: str = "", severity: Severity = "error") -> Error:
+        """An error of the running check at `place` and `field`: the runner stamps the check's ID (validate/runner.py)."""
+        return cls("", code, message, place.file, place.line, place.row, field, hint, severity)
 
     def sort_key(self, check_rank: dict[str, int]) -> tuple:
         """Order errors like the files read top to bottom, then by layer (`check_rank`)."""

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
 from .csvio import READ_FLAGS, SourceFile, Table, first_record, parse_csv
-from .errors import CannotRun, Error
+from .errors import CannotRun, Error, Place
 from .jsonpos import line_for, value_lines
 from .limits import DEFAULT, LimitExceeded, Limits
 
@@ -323,8 +323,7 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
         try:
             limits.check("resources", len(resources), "the number of resources")
         except LimitExceeded as error:
-            package.load_errors.append(Error("resource-files", "limit-exceeded", str(error), package.descriptor_file,
-                                             package.descriptor_line("$.resources"), field="$.resources"))
+            package.load_errors.append(Error.at(Place(package.descriptor_file, package.descriptor_line("$.resources")), "$.resources", "limit-exceeded", str(error)))
             return package
         for index, item in enumerate(resources):
             if isinstance(item, dict):
@@ -343,7 +342,7 @@ def _load_resource(package: Package, index: int, descriptor: dict, large: list[t
 
     def problem(code: str, message: str, hint: str = "", file: str = package.descriptor_file, line=None) -> Resource:
         line = line if file != package.descriptor_file else package.descriptor_line(where)
-        package.load_errors.append(Error("resource-files", code, message, file, line, field=where if file == package.descriptor_file else "", hint=hint))
+        package.load_errors.append(Error.at(Place(file, line), where if file == package.descriptor_file else "", code, message, hint=hint))
         return resource
 
     if not relative:
@@ -392,14 +391,13 @@ def _parse_table(package: Package, resource: Resource, text: str) -> bool:
     try:
         resource.table = parse_csv(text, max_cell=limits["cell-chars"], max_columns=limits["csv-columns"])
     except LimitExceeded as error:
-        package.load_errors.append(Error("resource-files", "limit-exceeded", f"{resource.path}: {error}", resource.path, error.line or 1))
+        package.load_errors.append(Error.at(Place(resource.path, error.line or 1), "", "limit-exceeded", f"{resource.path}: {error}"))
         return False
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:
             message = f"a cell is larger than {limits['cell-chars']:,} characters (limit `cell-chars`; raise it with `--limit cell-chars=N`)"
-        package.load_errors.append(Error("resource-files", "unparsable-csv", f"{resource.path} cannot be read as CSV: {message}.",
-                                         resource.path, hint="Check for an unclosed quotation mark or a stray quote inside a cell."))
+        package.load_errors.append(Error.at(Place(resource.path), "", "unparsable-csv", f"{resource.path} cannot be read as CSV: {message}.", hint="Check for an unclosed quotation mark or a stray quote inside a cell."))
         return False
     return True
 
@@ -407,8 +405,7 @@ def _parse_table(package: Package, resource: Resource, text: str) -> bool:
 def _table_schema(package: Package, resource: Resource) -> None:
     """After a table is read: an empty file is reported, and its schema loaded."""
     if resource.table is not None and not resource.table.header:
-        package.load_errors.append(Error("resource-files", "empty-csv", f"{resource.path} is empty: it has no header row.",
-                                         resource.path, 1, hint="Put the header row (the column names of its schema) on line 1."))
+        package.load_errors.append(Error.at(Place(resource.path, 1), "", "empty-csv", f"{resource.path} is empty: it has no header row.", hint="Put the header row (the column names of its schema) on line 1."))
     schema_ref = resource.descriptor.get("schema")
     if isinstance(schema_ref, dict):
         resource.schema = schema_ref
@@ -447,8 +444,7 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
         if ingested is not None:
             resource.table = Table(candidate.header, uniform=True, source=ingested)
         elif (data := resource.data) is None:
-            package.load_errors.append(Error("resource-files", "unreadable-file", f"{resource.path} changed while it was being read.", resource.path,
-                                             hint="Validate the package again once nothing is writing to it."))
+            package.load_errors.append(Error.at(Place(resource.path), "", "unreadable-file", f"{resource.path} changed while it was being read.", hint="Validate the package again once nothing is writing to it."))
             continue
         elif not _parse_table(package, resource, data.decode("utf-8")):
             continue
@@ -464,7 +460,7 @@ def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
     def problem(code: str, message: str, hint: str, file: str = package.descriptor_file, line: int | None = None) -> None:
         field = where if file == package.descriptor_file else ""
         line = package.descriptor_line(where) if file == package.descriptor_file else line
-        package.load_errors.append(Error("resource-files", code, message, file, line, field=field, hint=hint))
+        package.load_errors.append(Error.at(Place(file, line), field, code, message, hint=hint))
 
     try:
         raw = package.read_inside(schema_ref, "descriptor-bytes")
@@ -510,7 +506,7 @@ def _check_schema_limits(package: Package, resource: Resource, schema: dict) -> 
                     package.limits.check("enum-values", len(enum), f"the enum of field {str(item.get('name'))[:80]!r} in {resource.name!r}")
     except LimitExceeded as error:
         resource.schema = None  # no check may walk it
-        package.load_errors.append(Error("resource-files", "limit-exceeded", str(error), file, None))
+        package.load_errors.append(Error.at(Place(file), "", "limit-exceeded", str(error)))
 
 
 def frictionless_references(package: Package) -> list[Error]:
@@ -522,7 +518,7 @@ def frictionless_references(package: Package) -> list[Error]:
     problems: list[Error] = []
 
     def refuse(where: str, code: str, message: str, hint: str) -> None:
-        problems.append(Error("resource-files", code, message, package.descriptor_file, package.descriptor_line(where), field=where, hint=hint))
+        problems.append(Error.at(Place(package.descriptor_file, package.descriptor_line(where)), where, code, message, hint=hint))
 
     def check_profile(where: str, value: object, builtin: tuple[str, ...]) -> None:
         if value is not None and value not in builtin:
@@ -559,8 +555,7 @@ def frictionless_references(package: Package) -> list[Error]:
                 except UnsafePath as error:
                     refuse(f"{at}.{key}", error.code, f"{at}.{key}: {error}.", error.hint)
         if resource.schema_path and isinstance(resource.schema, dict) and _holds_reference(resource.schema):
-            problems.append(Error("resource-files", "remote-reference", f"{resource.schema_path} holds a `$ref`, `profile` or non-standard `$schema`.",
-                                  resource.schema_path, hint="Write the schema out in full, without references."))
+            problems.append(Error.at(Place(resource.schema_path), "", "remote-reference", f"{resource.schema_path} holds a `$ref`, `profile` or non-standard `$schema`.", hint="Write the schema out in full, without references."))
     return problems
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .catalogue import codes
 from .checks import CHECKS, _frictionless
 from .errorlog import SPILL_AFTER, ErrorLog, SpillFailed
 from .errors import CannotRun, Error, Severity
@@ -129,10 +130,15 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
 
 
 def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str) -> Iterator[Error]:
-    """The first `max_errors` errors of each code, then one error per code counting the rest."""
+    """Each error stamped with the ID of the check that found it: the first `max_errors` of each code, then one error
+    per code counting the rest."""
     counts: Counter[str] = Counter()
     severities: dict[str, Severity] = {}
-    for error in errors:
+    catalogue = codes(check_id)
+    for found in errors:
+        error = found if found.check == check_id else replace(found, check=check_id)
+        if not error.hint and (declared := catalogue.get(error.code)) is not None and declared.hint:
+            error = replace(error, hint=declared.hint)
         counts[error.code] += 1
         severities[error.code] = error.severity
         if not max_errors or counts[error.code] <= max_errors:

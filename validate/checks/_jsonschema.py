@@ -10,7 +10,7 @@ from importlib import resources
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..errors import Error
+from ..errors import Error, Place
 from ..jsonpos import REMEMBERED_CHARS
 
 # The profiles ship inside the package (validate/profiles/), so an installed validator finds them from any folder.
@@ -48,10 +48,10 @@ def usable_schema(package, resource) -> dict | None:
     return usable[resource.name]
 
 
-def iter_profile_errors(check_id: str, instance: object, profile_name: str, file: str, line_of) -> Iterator[Error]:
+def iter_profile_errors(instance: object, profile_name: str, file: str, line_of) -> Iterator[Error]:
     """Validate `instance` against a profile; yield one Error per problem found."""
     for code, path, message in profile_problems(instance, profile_name):
-        yield Error(check_id, code, message, file, line_of(path), field=path, hint=_HINTS.get(code, ""))
+        yield Error.at(Place(file, line_of(path)), path, code, message, hint=_HINTS.get(code, ""))
 
 
 def profile_problems(instance: object, profile_name: str) -> tuple[tuple[str, str, str], ...]:

@@ -18,7 +18,8 @@ import regex
 
 from ..anchor import occurrences
 from ..csvio import Record, whole_number
-from ..errors import Error
+from ..catalogue import Code
+from ..errors import Error, Place
 from ..model import from_package
 from ..package import Package
 from ..textdiff import explain
@@ -28,8 +29,25 @@ ID = "anchors"
 SUMMARY = ("Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, "
            "for an existing record and a fitting role.")
 
-_COLUMNS = ["span_id", "document_id", "start_char", "end_char", "exact", "prefix", "suffix", "target_table", "target_id", "role"]
 _FIX = "Run `python -m validate anchor SNAPSHOT --text '…'` to get the right offsets, or `python -m validate fill` to recompute them."
+
+CODES = {
+    "unknown-target": Code("The span's target_id is not an ID of the table its target_table names.",
+                           "Use an ID that exists in that table, or add that row first."),
+    "role-mismatch": Code("The span's role is not one its target table allows (the table schema's `spanRoles.allowed`)."),
+    "no-snapshot": Code("The span's document has no readable snapshot, so none of its spans can be checked; said once, at its first span.",
+                        "Anchor spans in a document whose snapshot_path is set and readable."),
+    "empty-span": Code("end_char is not after start_char: the span holds no text.", _FIX),
+    "out-of-range": Code("[start_char, end_char) lies outside the snapshot.", _FIX),
+    "exact-mismatch": Code("`exact` is not the snapshot's text at [start_char, end_char); the message shows the first difference and "
+                           "where `exact` does occur.", _FIX),
+    "prefix-mismatch": Code("`prefix` is not the text right before start_char.", _FIX),
+    "suffix-mismatch": Code("`suffix` is not the text right after end_char.", _FIX),
+    "padded": Code("`exact` starts or ends with white space.", "Move start_char or end_char so the span starts and ends on a visible character."),
+    "splits-grapheme": Code("start_char or end_char falls inside a character made of several code points (an accented letter, an emoji).",
+                            "Move the boundary so that it does not split an accented letter or emoji."),
+}
+_COLUMNS = ["span_id", "document_id", "start_char", "end_char", "exact", "prefix", "suffix", "target_table", "target_id", "role"]
 
 
 def check(package: Package) -> Iterator[Error]:
@@ -46,7 +64,7 @@ def check(package: Package) -> Iterator[Error]:
         cells = record.cells
 
         def error(code: str, message: str, field: str, hint: str = _FIX, *, record: Record = record) -> Error:
-            return Error(ID, code, f"{record.cells.get('span_id', 'span')}: {message}", file, record.line, record.row, field, hint)
+            return Error.at(Place(file, record.line, record.row), field, code, f"{record.cells.get('span_id', 'span')}: {message}", hint=hint)
 
         table, target, role = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("role", "")
         if (known := ids.get(table)) is not None and target not in known:

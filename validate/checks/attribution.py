@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import among, filled, whole_number
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ._rows import by_id, path_of, rows, snapshot_texts, unreadable
 
@@ -45,9 +45,7 @@ def check(package: Package) -> Iterator[Error]:
         cells = record.cells
         anchored = spans_by_quote.get(quote_id, {})
         if cells.get("speaker_status") in ("named", "described") and not anchored.get("speaker"):
-            yield Error(ID, "speaker-unanchored",
-                        f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.",
-                        file, record.line, record.row, "speaker_entity_id", f"Add a spans.csv row with target_id {quote_id} and role speaker.")
+            yield Error.at(Place(file, record.line, record.row), "speaker_entity_id", "speaker-unanchored", f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.", hint=f"Add a spans.csv row with target_id {quote_id} and role speaker.")
         text = texts.get(cells.get("document_id", ""))
         if text is None:
             continue
@@ -60,12 +58,9 @@ def check(package: Package) -> Iterator[Error]:
             quote_type = cells.get("quote_type")
             block = start == 0 or before == "\n"  # a quotation set off on its own line, like an embedded post
             if quote_type in ("direct", "partial") and not block and before not in OPENING:
-                yield Error(ID, "quote-marks", f"{quote_id} is {quote_type} but its content span {span.get('span_id')} is not preceded by a quotation mark.",
-                            file, record.line, record.row, "quote_type",
-                            "Start the content span right after the opening quotation mark, or make the quote indirect.")
+                yield Error.at(Place(file, record.line, record.row), "quote_type", "quote-marks", f"{quote_id} is {quote_type} but its content span {span.get('span_id')} is not preceded by a quotation mark.", hint="Start the content span right after the opening quotation mark, or make the quote indirect.")
             elif quote_type == "indirect" and enclosed:
-                yield Error(ID, "quote-marks", f"{quote_id} is indirect but its content span {span.get('span_id')} sits inside quotation marks.",
-                            file, record.line, record.row, "quote_type", "Make the quote direct or partial.")
+                yield Error.at(Place(file, record.line, record.row), "quote_type", "quote-marks", f"{quote_id} is indirect but its content span {span.get('span_id')} sits inside quotation marks.", hint="Make the quote direct or partial.")
     claims_file = path_of(package, "claims")
     for record in rows(package, "claims", ["claim_id", "quote_id", "voice", "attributed_to_entity_id"], filled("quote_id", "voice")):
         cells = record.cells
@@ -76,7 +71,4 @@ def check(package: Package) -> Iterator[Error]:
         if cells.get("voice") != "attributed" or cells.get("attributed_to_entity_id") != speaker:
             said = (f"attributed to {cells.get('attributed_to_entity_id')}" if cells.get("voice") == "attributed" and cells.get("attributed_to_entity_id")
                     else f"in the {cells.get('voice') or 'unknown'} voice")
-            yield Error(ID, "speaker-mismatch",
-                        f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.",
-                        claims_file, record.line, record.row, "attributed_to_entity_id",
-                        f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.")
+            yield Error.at(Place(claims_file, record.line, record.row), "attributed_to_entity_id", "speaker-mismatch", f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.", hint=f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.")

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from ..anchor import FORMULA_START
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ._jsonschema import usable_schema
 
@@ -39,8 +39,7 @@ def check(package: Package) -> Iterator[Error]:
         if data is not None:
             yield from _byte_problems(data, path)
         elif resource.fingerprint() is not None:  # read at load, then changed: its cells are still judged below
-            yield Error(ID, "file-changed", f"{path} changed while it was being validated, so its bytes were not checked.", path,
-                        hint="Validate the package again once nothing is writing to it.")
+            yield Error.at(Place(path), "", "file-changed", f"{path} changed while it was being validated, so its bytes were not checked.", hint="Validate the package again once nothing is writing to it.")
         del data  # a large table's bytes, read again above, are not held while its cells are read
         table = resource.table
         if table is None:
@@ -49,8 +48,7 @@ def check(package: Package) -> Iterator[Error]:
         expected = [f["name"] for f in schema["fields"]]
         if expected and table.header and table.header != expected:
             repairable = not [name for name in expected if name not in [h.strip() for h in table.header]]
-            yield Error(ID, "header", f"{path}: {_header_difference(table.header, expected)}", path, 1,
-                        hint=("Run `python -m validate normalize` (it drops an unnamed index column, trims the names and puts the columns "
+            yield Error.at(Place(path, 1), "", "header", f"{path}: {_header_difference(table.header, expected)}", hint=("Run `python -m validate normalize` (it drops an unnamed index column, trims the names and puts the columns "
                               "in the schema's order); or make" if repairable else "Make")
                         + f" line 1 list exactly the schema's fields, in order: {','.join(expected)}.")
         numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("number", "integer")}
@@ -58,30 +56,24 @@ def check(package: Package) -> Iterator[Error]:
         for index, name, value in table.cells_holding(dict.fromkeys(table.header, frozenset()), _SUSPECT):
             if value.startswith(FORMULA_START) and not (name in numeric and value[:1] in "+-"):  # "-5" in a number column is a number; "\t5" is not
                 row, line = table.place(index)
-                yield Error(ID, "formula", f"{name} starts with {value[:1]!r}: a spreadsheet would run this cell as a formula.", path, line, row, name,
-                            "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
+                yield Error.at(Place(path, line, row), name, "formula", f"{name} starts with {value[:1]!r}: a spreadsheet would run this cell as a formula.", hint="Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
             if not value.isascii() and not unicodedata.is_normalized("NFC", value):
                 row, line = table.place(index)
-                yield Error(ID, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", path, line, row, name,
-                            "Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
+                yield Error.at(Place(path, line, row), name, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", hint="Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
 
 
 def _byte_problems(data: bytes, path: str) -> Iterator[Error]:
     """A byte order mark, CR line endings, a NUL byte, no final line break."""
     if data.startswith(b"\xef\xbb\xbf"):
-        yield Error(ID, "bom", f"{path} starts with a byte order mark (BOM).", path, 1,
-                    hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
+        yield Error.at(Place(path, 1), "", "bom", f"{path} starts with a byte order mark (BOM).", hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
     if b"\r" in data:
         line = data.count(b"\n", 0, data.index(b"\r")) + 1
-        yield Error(ID, "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", path, line,
-                    hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
+        yield Error.at(Place(path, line), "", "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        yield Error(ID, "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", path, line,
-                    hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.")
+        yield Error.at(Place(path, line), "", "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.")
     if data and not data.endswith(b"\n"):
-        yield Error(ID, "final-newline", f"{path} does not end with a newline.", path, data.count(b"\n") + 1,
-                    hint="Add a line break after the last row.")
+        yield Error.at(Place(path, data.count(b"\n") + 1), "", "final-newline", f"{path} does not end with a newline.", hint="Add a line break after the last row.")
 
 
 def _header_difference(header: list[str], expected: list[str]) -> str:

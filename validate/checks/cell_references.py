@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import regex
 
 from ..csvio import Table
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package, UnsafePath
 
 ID = "cell-references"
@@ -118,14 +118,12 @@ def check(package: Package) -> Iterator[Error]:
                         mentions = [m.group(0) for m in mention.finditer(cell, timeout=PATTERN_SECONDS)]
                     except TimeoutError:
                         too_slow.add(name)
-                        yield Error(ID, "slow-pattern", f"the ID pattern of {name} takes too long to search this {field} cell; IDs of {name} "
-                                    "were not looked for in notes.", resource.path, *_line_and_row(table, index), field,
-                                    f"Simplify the primary-key pattern in the schema of {name} (a literal prefix and a simple tail).")
+                        yield Error.at(Place(resource.path, *_line_and_row(table, index), field), f"Simplify the primary-key pattern in the schema of {name} (a literal prefix and a simple tail).", "slow-pattern", f"the ID pattern of {name} takes too long to search this {field} cell; IDs of {name} "
+                                    "were not looked for in notes.")
                         continue
                     for cited in dict.fromkeys(mentions):
                         if ids is not None and cited not in ids:
-                            yield Error(ID, "unknown-id", f"{field} names {cited}, which is not a row of {name}.", resource.path,
-                                        *_line_and_row(table, index), field, f"Correct the ID, or add the {name} row it means.")
+                            yield Error.at(Place(resource.path, *_line_and_row(table, index), field), f"Correct the ID, or add the {name} row it means.", "unknown-id", f"{field} names {cited}, which is not a row of {name}.")
             if "/" not in cell:
                 continue  # every path PATH finds has a slash
             for cited in dict.fromkeys(cited_paths(cell)):
@@ -135,8 +133,7 @@ def check(package: Package) -> Iterator[Error]:
                 if cited not in resolved:
                     resolved[cited] = _not_a_package_file(package, cited, outside)
                 if resolved[cited]:
-                    yield Error(ID, "missing-file", f"{field} cites {cited}, {resolved[cited]}.", resource.path, *_line_and_row(table, index), field,
-                                "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")
+                    yield Error.at(Place(resource.path, *_line_and_row(table, index), field), "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.", "missing-file", f"{field} cites {cited}, {resolved[cited]}.")
 
 
 def _line_and_row(table: Table, index: int) -> tuple[int, int]:

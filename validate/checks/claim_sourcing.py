@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from .. import sourcing
 from ..csvio import Record, among, filled
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ._rows import by_id, path_of, rows, unreadable
 
@@ -62,7 +62,7 @@ def check(package: Package) -> Iterator[Error]:
         cells = record.cells
 
         def error(code: str, message: str, field: str, hint: str = "", *, record: Record = record) -> Error:
-            return Error(ID, code, f"{record.cells.get('claim_source_id', '')}: {message}", file, record.line, record.row, field, hint)
+            return Error.at(Place(file, record.line, record.row), field, code, f"{record.cells.get('claim_source_id', '')}: {message}", hint=hint)
 
         claim_id = cells.get("claim_id", "")
         claim = claims.get(claim_id)
@@ -129,11 +129,10 @@ def check(package: Package) -> Iterator[Error]:
     claims_file = path_of(package, "claims")
     for claim_id, record in claims.items():
         if claim_id not in rows_of_claim:
-            yield Error(ID, "claim-without-source", f"{claim_id} has no claim_sources row.", claims_file, record.line, record.row, "claim_id",
-                        "Add its rows (`python -m validate claim-sources` proposes them); a claim with no known source gets one row with basis unknown.")
+            yield Error.at(Place(claims_file, record.line, record.row), "claim_id", "claim-without-source", f"{claim_id} has no claim_sources row.", hint="Add its rows (`python -m validate claim-sources` proposes them); a claim with no known source gets one row with basis unknown.")
         elif record.cells.get("sourcing_level") != levels[claim_id]:
-            yield Error(ID, "stale-level", f"{claim_id}: sourcing_level is {record.cells.get('sourcing_level')!r}, but its claim_sources rows make it "
-                        f"{levels[claim_id]!r}.", claims_file, record.line, record.row, "sourcing_level", FILL_HINT)
+            yield Error.at(Place(claims_file, record.line, record.row), "sourcing_level", "stale-level", f"{claim_id}: sourcing_level is {record.cells.get('sourcing_level')!r}, but its claim_sources rows make it "
+                        f"{levels[claim_id]!r}.", hint=FILL_HINT)
 
 
 def _listed(words: tuple[str, ...]) -> str:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..csvio import among, whole_number
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ..sentences import Sentence, split_sentences
 from ._rows import rows, snapshot_texts, unreadable
@@ -41,9 +41,7 @@ def check(package: Package) -> Iterator[Error]:
     for document, text in snapshot_texts(package).items():
         for sentence in _uncovered(split_sentences(text), intervals[document]):
             shown = sentence.text if len(sentence.text) <= 80 else sentence.text[:79] + "…"
-            yield Error(ID, "uncovered-sentence", f"No record covers the sentence at [{sentence.start}, {sentence.end}): {shown!r}.",
-                        paths.get(document, document), sentence.line, field="",
-                        hint="Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it is not content.")
+            yield Error.at(Place(paths.get(document, document), sentence.line), "", "uncovered-sentence", f"No record covers the sentence at [{sentence.start}, {sentence.end}): {shown!r}.", hint="Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it is not content.")
 
 
 def _uncovered(sentences: Iterable[Sentence], spans: list[tuple[int, int]]) -> Iterator[Sentence]:

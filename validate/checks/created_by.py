@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..csvio import outside
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 
 ID = "created-by"
@@ -49,5 +49,4 @@ def check(package: Package) -> Iterator[Error]:
             add = f"add {{\"title\": \"{value}\", \"roles\": [\"contributor\"]}} to `contributors` in {package.descriptor_file}."
             hint = f"Did you mean {close[0]!r}? If not, {add}" if close else add[0].upper() + add[1:]
             also = f" (also on line{'s' if len(found) > 2 else ''} {lines.split(', ', 1)[1]})" if len(found) > 1 else ""
-            yield Error(ID, "unknown-contributor", f"created_by {value!r} is not a contributor listed in {package.descriptor_file}{also}.",
-                        resource.path, found[0].line, found[0].row, COLUMN, hint)
+            yield Error.at(Place(resource.path, found[0].line, found[0].row), COLUMN, "unknown-contributor", f"created_by {value!r} is not a contributor listed in {package.descriptor_file}{also}.", hint=hint)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from . import _frictionless
 
@@ -24,18 +24,16 @@ def check(package: Package) -> Iterator[Error]:
     """Yield frictionless's descriptor errors and every warning it gives."""
     outcome = _frictionless.outcome(package)
     for problem in outcome.metadata_errors:
-        yield Error(ID, problem.type, f"frictionless cannot open the package: {problem.message}", package.descriptor_file,
-                    hint="Fix the descriptor as the message says; the descriptor-profile errors usually point at the same place.")
+        yield Error.at(Place(package.descriptor_file), "", problem.type, f"frictionless cannot open the package: {problem.message}", hint="Fix the descriptor as the message says; the descriptor-profile errors usually point at the same place.")
     report = outcome.report
     if report is not None:
         for problem in report.errors:
-            yield Error(ID, problem.type, f"frictionless: {problem.message}", package.descriptor_file)
+            yield Error.at(Place(package.descriptor_file), "", problem.type, f"frictionless: {problem.message}")
         for warning in report.warnings:
-            yield Error(ID, "warning", f"frictionless warns: {warning}", package.descriptor_file, severity="warning")
+            yield Error.at(Place(package.descriptor_file), "", "warning", f"frictionless warns: {warning}", severity="warning")
     for name, warnings in outcome.resource_warnings.items():
         resource = package.resource(name)
         where = f"$.resources[{resource.index}]" if resource else "$"
         for warning in warnings:
             place = f"{where}.hash" if resource and "hash" in warning else where
-            yield Error(ID, "warning", f"frictionless warns about resource {name!r}: {warning}", package.descriptor_file,
-                        package.descriptor_line(place), field=place, severity="warning")
+            yield Error.at(Place(package.descriptor_file, package.descriptor_line(place)), place, "warning", f"frictionless warns about resource {name!r}: {warning}", severity="warning")

@@ -24,4 +24,4 @@ SUMMARY = ("datapackage.json follows the project's strict Data Package v2 profil
 
 def check(package: Package) -> Iterator[Error]:
     """Yield every way the descriptor departs from validate/profiles/datapackage.profile.json."""
-    yield from iter_profile_errors(ID, package.descriptor, "datapackage.profile.json", package.descriptor_file, package.descriptor_line)
+    yield from iter_profile_errors(package.descriptor, "datapackage.profile.json", package.descriptor_file, package.descriptor_line)

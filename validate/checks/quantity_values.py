@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..errors import Error
+from ..errors import Error, Place
 from ..numbers import Unreadable, read
 from ..package import Package
 from ._rows import by_id, path_of, rows
@@ -46,8 +46,7 @@ def check(package: Package) -> Iterator[Error]:
         except Unreadable as error:
             if published is None and (claim is None or document is None):
                 continue  # the missing claim or document is the error (reported by table-frictionless), not the date it would give
-            yield Error(ID, "unreadable", f"{quantity_id}: {error}.", file, record.line, record.row, "surface",
-                        "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').")
+            yield Error.at(Place(file, record.line, record.row), "surface", "unreadable", f"{quantity_id}: {error}.", hint="Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').")
             continue
         typed = VALUE_COLUMNS.get(reading.value_type, "value_number")
         expected: dict[str, str | float | None] = {column: ((reading.value or None) if column == typed else None)
@@ -61,9 +60,7 @@ def check(package: Package) -> Iterator[Error]:
                 agrees = have == (want or "")
             if not agrees:
                 shown = "" if want is None else (f"{want:g}" if isinstance(want, float) else want)
-                yield Error(ID, f"{column.replace('_', '-')}-mismatch",
-                            f"{quantity_id}: the surface {cells.get('surface')!r} reads as {column} {shown!r}, but the row has {have!r}.",
-                            file, record.line, record.row, column, f"Set {column} to {shown!r}." if shown else f"Leave {column} empty.")
+                yield Error.at(Place(file, record.line, record.row), column, f"{column.replace('_', '-')}-mismatch", f"{quantity_id}: the surface {cells.get('surface')!r} reads as {column} {shown!r}, but the row has {have!r}.", hint=f"Set {column} to {shown!r}." if shown else f"Leave {column} empty.")
 
 
 def _date(value: str) -> date | None:

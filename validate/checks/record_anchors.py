@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import whole_number
-from ..errors import Error
+from ..errors import Error, Place
 from ..model import from_package
 from ..package import Package
 from ..textdiff import explain
@@ -61,9 +61,8 @@ def check(package: Package) -> Iterator[Error]:
         holding = [(s, e) for d, s, e in content.get(target, []) if d == document]
         if not any(s <= start and end <= e for s, e in holding):
             inside_start = any(s <= start < e for s, e in holding)
-            yield Error(ID, "added-outside-content", f"{record.cells.get('span_id', 'span')}: an added span marks words of {target[1]} "
-                        f"that its content spans do not hold.", file, record.line, record.row, "end_char" if inside_start else "start_char",
-                        "An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span.")
+            yield Error.at(Place(file, record.line, record.row), "end_char" if inside_start else "start_char", "added-outside-content", f"{record.cells.get('span_id', 'span')}: an added span marks words of {target[1]} "
+                        f"that its content spans do not hold.", hint="An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span.")
     for table_model in anchored_tables:
         table, roles, verbatim = table_model.name, table_model.required_span_roles, list(table_model.verbatim().items())
         file = path_of(package, table)
@@ -74,8 +73,7 @@ def check(package: Package) -> Iterator[Error]:
             record_id = record.cells.get(key, "")
             for role in roles:
                 if (table, record_id, role) not in spans:
-                    yield Error(ID, "unanchored", f"{record_id} has no {role!r} span: nothing ties it to the words of the article.", file,
-                                record.line, record.row, key, f"Add a row to data/spans.csv with target_table {table}, target_id {record_id}, role {role}.")
+                    yield Error.at(Place(file, record.line, record.row), key, "unanchored", f"{record_id} has no {role!r} span: nothing ties it to the words of the article.", hint=f"Add a row to data/spans.csv with target_table {table}, target_id {record_id}, role {role}.")
             for column, role in verbatim:
                 anchored = spans.get((table, record_id, role))
                 if not anchored:
@@ -85,7 +83,5 @@ def check(package: Package) -> Iterator[Error]:
                 # a record anchored twice (the same words printed twice) matches each span; a split quotation matches them joined
                 if not all(exact == value for exact in exacts) and value != " ".join(exacts):
                     spanned = exacts[0] if len(exacts) == 1 else " ".join(exacts)
-                    yield Error(ID, "verbatim-mismatch", f"{record_id}: {column} is not the exact text of its {role} span; "
-                                + explain(spanned, value, expected_label="span", actual_label=column),
-                                file, record.line, record.row, column,
-                                f"Copy the {column} character for character from the article (curly quotes and dashes included).")
+                    yield Error.at(Place(file, record.line, record.row), column, "verbatim-mismatch", f"{record_id}: {column} is not the exact text of its {role} span; "
+                                + explain(spanned, value, expected_label="span", actual_label=column), hint=f"Copy the {column} character for character from the article (curly quotes and dashes included).")

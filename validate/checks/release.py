@@ -26,7 +26,7 @@ from collections.abc import Generator, Iterator
 import yaml
 
 from .. import yamlsafe
-from ..errors import Error
+from ..errors import Error, Place
 from ..limits import LimitExceeded
 from ..package import Package, UnsafePath
 from ..versioning import changelog as changelog_sections
@@ -63,21 +63,18 @@ def _citation(package: Package, version: str):
     try:
         citation = yamlsafe.safe_load(text, package.limits)
     except LimitExceeded as error:
-        yield Error(ID, "limit-exceeded", f"CITATION.cff: {error}", "CITATION.cff")
+        yield Error.at(Place("CITATION.cff"), "", "limit-exceeded", f"CITATION.cff: {error}")
         return None, None
     except (yaml.YAMLError, ValueError, OverflowError) as error:  # PyYAML raises ValueError for a 5,000-digit int or day 0
-        yield Error(ID, "unreadable-citation", f"CITATION.cff is not valid YAML: {str(error)[:300]}", "CITATION.cff")
+        yield Error.at(Place("CITATION.cff"), "", "unreadable-citation", f"CITATION.cff is not valid YAML: {str(error)[:300]}")
         return None, None
     if not isinstance(citation, dict):
-        yield Error(ID, "unreadable-citation", "CITATION.cff must be a YAML mapping.", "CITATION.cff")
+        yield Error.at(Place("CITATION.cff"), "", "unreadable-citation", "CITATION.cff must be a YAML mapping.")
         return None, None
     if citation.get("type") != "dataset":
-        yield Error(ID, "citation-type", f"CITATION.cff has type {_short(citation.get('type'))}; it must be 'dataset'.", "CITATION.cff",
-                    _line_of(text, "type:"), field="type", hint="Set `type: dataset`.")
+        yield Error.at(Place("CITATION.cff", _line_of(text, "type:")), "type", "citation-type", f"CITATION.cff has type {_short(citation.get('type'))}; it must be 'dataset'.", hint="Set `type: dataset`.")
     if str(citation.get("version"))[:200] != str(version):
-        yield Error(ID, "version-mismatch", f"CITATION.cff has version {_short(citation.get('version'))} but datapackage.json has {version!r}.",
-                    "CITATION.cff", _line_of(text, "version:"), field="version",
-                    hint="Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md.")
+        yield Error.at(Place("CITATION.cff", _line_of(text, "version:")), "version", "version-mismatch", f"CITATION.cff has version {_short(citation.get('version'))} but datapackage.json has {version!r}.", hint="Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md.")
     yield from _citation_title(package, version, citation, text)
     return citation, text
 
@@ -96,26 +93,22 @@ def _citation_title(package: Package, version: str, citation: dict, text: str) -
         if isinstance(title, str) and title.endswith(suffix):
             return
         wanted = f"a title ending {suffix.strip()!r}"
-    yield Error(ID, "citation-title", f"CITATION.cff has title {_short(title)}; it must be {wanted}: cffconvert's BibTeX, "
-                "RIS and EndNote carry the version only there.", "CITATION.cff", _line_of(text, "title:"), field="title",
-                hint="Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version).")
+    yield Error.at(Place("CITATION.cff", _line_of(text, "title:")), "title", "citation-title", f"CITATION.cff has title {_short(title)}; it must be {wanted}: cffconvert's BibTeX, "
+                "RIS and EndNote carry the version only there.", hint="Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version).")
 
 
 def _changelog(text: str, version: str, citation: dict | None, citation_text: str | None) -> Iterator[Error]:
     if changelog_sections.unreleased(text) is None:
-        yield Error(ID, "no-unreleased", "CHANGELOG.md has no `## [Unreleased]` section.", "CHANGELOG.md",
-                    hint="Keep a `## [Unreleased]` heading above the newest release, for changes not yet released (it may be empty).")
+        yield Error.at(Place("CHANGELOG.md"), "", "no-unreleased", "CHANGELOG.md has no `## [Unreleased]` section.", hint="Keep a `## [Unreleased]` heading above the newest release, for changes not yet released (it may be empty).")
     top = changelog_sections.newest_release(text)
     if top is None:
-        yield Error(ID, "no-release", "CHANGELOG.md has no release heading like '## [0.1.0] - 2026-11-27'.", "CHANGELOG.md")
+        yield Error.at(Place("CHANGELOG.md"), "", "no-release", "CHANGELOG.md has no release heading like '## [0.1.0] - 2026-11-27'.")
         return
     if top.title != version:
-        yield Error(ID, "version-mismatch", f"The top release of CHANGELOG.md is {top.title} but datapackage.json has {version!r}.",
-                    "CHANGELOG.md", top.line, hint="Add a section for the new version at the top of CHANGELOG.md.")
+        yield Error.at(Place("CHANGELOG.md", top.line), "", "version-mismatch", f"The top release of CHANGELOG.md is {top.title} but datapackage.json has {version!r}.", hint="Add a section for the new version at the top of CHANGELOG.md.")
     elif citation is not None and top.date and str(citation.get("date-released")) != top.date:
-        yield Error(ID, "date-mismatch", f"CITATION.cff has date-released {_short(str(citation.get('date-released')))} but CHANGELOG.md "
-                    f"dates {top.title} {top.date}.", "CITATION.cff", _line_of(citation_text or "", "date-released:"), field="date-released",
-                    hint="Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading.")
+        yield Error.at(Place("CITATION.cff", _line_of(citation_text or "", "date-released:")), "date-released", "date-mismatch", f"CITATION.cff has date-released {_short(str(citation.get('date-released')))} but CHANGELOG.md "
+                    f"dates {top.title} {top.date}.", hint="Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading.")
 
 
 def _readme(package: Package, version: str, citation: dict | None) -> Iterator[Error]:
@@ -126,20 +119,17 @@ def _readme(package: Package, version: str, citation: dict | None) -> Iterator[E
         expected = f"> {citation_fields.reference(citation)}"
         for match in citation_fields.readme_reference().finditer(text):
             if match.group(0).rstrip() != expected:
-                yield Error(ID, "readme-reference", f"README.md quotes the reference {_short(match.group(0)[2:])} but CITATION.cff gives "
-                            f"{_short(expected[2:])}.", "README.md", text.count("\n", 0, match.start()) + 1,
-                            hint="Run `python -m validate release --metadata`.")
+                yield Error.at(Place("README.md", text.count("\n", 0, match.start()) + 1), "", "readme-reference", f"README.md quotes the reference {_short(match.group(0)[2:])} but CITATION.cff gives "
+                            f"{_short(expected[2:])}.", hint="Run `python -m validate release --metadata`.")
         entry = f"```bibtex\n{citation_fields.bibtex(citation, str(package.descriptor.get('name', '')))}```"
         for match in citation_fields.readme_bibtex().finditer(text):
             if match.group(0).replace("\r\n", "\n") != entry:
-                yield Error(ID, "readme-reference", "README.md's BibTeX entry is not the one CITATION.cff and datapackage.json give "
-                            f"(its first line: {_short(match.group(0).splitlines()[1])}).", "README.md", text.count("\n", 0, match.start()) + 1,
-                            hint="Run `python -m validate release --metadata`.")
+                yield Error.at(Place("README.md", text.count("\n", 0, match.start()) + 1), "", "readme-reference", "README.md's BibTeX entry is not the one CITATION.cff and datapackage.json give "
+                            f"(its first line: {_short(match.group(0).splitlines()[1])}).", hint="Run `python -m validate release --metadata`.")
     for match in _README_VERSION.finditer(text):
         stated = match[1] or match[2]
         if stated != version:
-            yield Error(ID, "readme-version", f"README.md states version {stated} but datapackage.json has {version!r}.", "README.md",
-                        text.count("\n", 0, match.start()) + 1, hint=f"Write {version} there (or say it without a version number).")
+            yield Error.at(Place("README.md", text.count("\n", 0, match.start()) + 1), "", "readme-version", f"README.md states version {stated} but datapackage.json has {version!r}.", hint=f"Write {version} there (or say it without a version number).")
 
 
 def _zenodo(package: Package, citation_text: str | None) -> Iterator[Error]:
@@ -151,8 +141,7 @@ def _zenodo(package: Package, citation_text: str | None) -> Iterator[Error]:
     except (ValueError, AttributeError, TypeError):
         return  # the descriptor or the citation is malformed: reported above or by descriptor-profile
     if held != expected:
-        yield Error(ID, "zenodo-stale", ".zenodo.json differs from what datapackage.json and CITATION.cff give.", zenodo.ZENODO_FILE,
-                    hint="Run `python -m validate release --metadata` and commit the result.")
+        yield Error.at(Place(zenodo.ZENODO_FILE), "", "zenodo-stale", ".zenodo.json differs from what datapackage.json and CITATION.cff give.", hint="Run `python -m validate release --metadata` and commit the result.")
 
 
 def _read(package: Package, name: str, missing: str, unreadable: str, hint: str) -> Generator[Error, None, str | None]:
@@ -161,11 +150,11 @@ def _read(package: Package, name: str, missing: str, unreadable: str, hint: str)
         return package.read_inside(name, "descriptor-bytes").decode("utf-8")
     except UnsafePath as error:
         code = missing if error.code in ("missing-file", "not-a-file") else unreadable
-        yield Error(ID, code, f"{name} is missing or cannot be read safely: {error}.", name, hint=hint)
+        yield Error.at(Place(name), "", code, f"{name} is missing or cannot be read safely: {error}.", hint=hint)
     except LimitExceeded as error:
-        yield Error(ID, "limit-exceeded", f"{name}: {error}", name)
+        yield Error.at(Place(name), "", "limit-exceeded", f"{name}: {error}")
     except UnicodeDecodeError:
-        yield Error(ID, unreadable, f"{name} is not UTF-8 text.", name, hint="Save it as UTF-8.")
+        yield Error.at(Place(name), "", unreadable, f"{name} is not UTF-8 text.", hint="Save it as UTF-8.")
     return None
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from ..errors import Error
+from ..errors import Error, Place
 from ..jsonpos import line_for, value_lines
 from ..package import Package
 from ..sql_keywords import engines_reserving
@@ -36,7 +36,6 @@ def check(package: Package) -> Iterator[Error]:
             engines = engines_reserving(name)
             if engines:
                 path = f"$.fields[{index}].name"
-                yield Error(ID, "reserved-column-name", f"Column {name!r} of {resource.name} is a reserved word in {', '.join(engines)}: "
-                            f"a reader's `SELECT {name} FROM {resource.name}` fails.", resource.schema_path, line_of(path), field=path,
-                            hint=f"Rename it to say what it holds (e.g. `{name}_value`, as `end` became `end_char`), in the schema, "
+                yield Error.at(Place(resource.schema_path, line_of(path)), path, "reserved-column-name", f"Column {name!r} of {resource.name} is a reserved word in {', '.join(engines)}: "
+                            f"a reader's `SELECT {name} FROM {resource.name}` fails.", hint=f"Rename it to say what it holds (e.g. `{name}_value`, as `end` became `end_char`), in the schema, "
                             "the CSV header and the CHANGELOG.")

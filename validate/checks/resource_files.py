@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 
 ID = "resource-files"
@@ -36,9 +36,7 @@ def check(package: Package) -> Iterator[Error]:
         where = f"$.resources[{resource.index}]"
         recorded_bytes = resource.descriptor.get("bytes")
         if isinstance(recorded_bytes, int) and recorded_bytes != size:
-            yield Error(ID, "bytes-mismatch", f"{resource.path} has {size} bytes but the descriptor records {recorded_bytes}.",
-                        package.descriptor_file, package.descriptor_line(f"{where}.bytes"), field=f"{where}.bytes", hint=_FILL_HINT)
+            yield Error.at(Place(package.descriptor_file, package.descriptor_line(f"{where}.bytes")), f"{where}.bytes", "bytes-mismatch", f"{resource.path} has {size} bytes but the descriptor records {recorded_bytes}.", hint=_FILL_HINT)
         match = _SHA256.match(str(resource.descriptor.get("hash", "")))
         if match and sha256 != match.group(1):  # other forms are reported by descriptor-profile
-            yield Error(ID, "hash-mismatch", f"{resource.path} has sha256 {sha256} but the descriptor records {match.group(1)}.",
-                        package.descriptor_file, package.descriptor_line(f"{where}.hash"), field=f"{where}.hash", hint=_FILL_HINT)
+            yield Error.at(Place(package.descriptor_file, package.descriptor_line(f"{where}.hash")), f"{where}.hash", "hash-mismatch", f"{resource.path} has sha256 {sha256} but the descriptor records {match.group(1)}.", hint=_FILL_HINT)

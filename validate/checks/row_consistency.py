@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..csvio import Screen
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ._rows import path_of, rows
 
@@ -127,4 +127,4 @@ def check(package: Package) -> Iterator[Error]:
             for rule in rules:
                 problem = rule.problem(record.cells)
                 if problem:
-                    yield Error(ID, "status-mismatch", f"{problem}.", path_of(package, table), record.line, record.row, rule.field)
+                    yield Error.at(Place(path_of(package, table), record.line, record.row), rule.field, "status-mismatch", f"{problem}.")

@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterator
 
 from ..csvio import filled, whole_number
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ._rows import path_of, rows
 
@@ -32,9 +32,7 @@ def check(package: Package) -> Iterator[Error]:
     registered = {r.cells.get("snapshot_path", "") for r in documents}
     for resource in package.resources:
         if not resource.is_table and resource.path and resource.path not in registered:  # no path: resource-files reports it
-            yield Error(ID, "snapshot-unregistered", f"{resource.path} is a text resource but no document names it as its snapshot_path.",
-                        package.descriptor_file, package.descriptor_line(f"$.resources[{resource.index}].path"), field=f"$.resources[{resource.index}].path",
-                        hint="Add (or correct) the documents.csv row of the document this text is a snapshot of.")
+            yield Error.at(Place(package.descriptor_file, package.descriptor_line(f"$.resources[{resource.index}].path")), f"$.resources[{resource.index}].path", "snapshot-unregistered", f"{resource.path} is a text resource but no document names it as its snapshot_path.", hint="Add (or correct) the documents.csv row of the document this text is a snapshot of.")
     for record in documents:
         cells = record.cells
         path = cells.get("snapshot_path", "")
@@ -42,20 +40,16 @@ def check(package: Package) -> Iterator[Error]:
             continue
         snapshot = resources.get(path)
         if snapshot is None:
-            yield Error(ID, "snapshot-not-a-resource", f"{path} is not a resource of the package, so its hash is not recorded.", file, record.line,
-                        record.row, "snapshot_path", "Add the snapshot to `resources` in datapackage.json, or correct the path.")
+            yield Error.at(Place(file, record.line, record.row), "snapshot_path", "snapshot-not-a-resource", f"{path} is not a resource of the package, so its hash is not recorded.", hint="Add the snapshot to `resources` in datapackage.json, or correct the path.")
             continue
         data = snapshot.data  # once: a table named as a snapshot has its bytes read again on each use
         if data is None:
             continue  # resource-files reports why it cannot be read
         actual = hashlib.sha256(data).hexdigest()
         if cells.get("snapshot_sha256") and actual != cells["snapshot_sha256"]:
-            yield Error(ID, "snapshot-hash", f"{path} has sha256 {actual}, but documents.csv records {cells['snapshot_sha256']}.",
-                        file, record.line, record.row, "snapshot_sha256",
-                        "Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it.")
+            yield Error.at(Place(file, record.line, record.row), "snapshot_sha256", "snapshot-hash", f"{path} has sha256 {actual}, but documents.csv records {cells['snapshot_sha256']}.", hint="Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it.")
         if data.startswith(b"\xef\xbb\xbf"):
-            yield Error(ID, "snapshot-bom", f"{path} starts with a byte order mark, which shifts every offset.", path, 1)
+            yield Error.at(Place(path, 1), "", "snapshot-bom", f"{path} starts with a byte order mark, which shifts every offset.")
         recorded = cells.get("snapshot_code_points", "")
         if snapshot.text is not None and whole_number(recorded) is not None and whole_number(recorded) != len(snapshot.text):
-            yield Error(ID, "snapshot-length", f"{path} has {len(snapshot.text)} code points, not the recorded {recorded}.", file, record.line,
-                        record.row, "snapshot_code_points", "Snapshots are never edited: restore the original bytes from git.")
+            yield Error.at(Place(file, record.line, record.row), "snapshot_code_points", "snapshot-length", f"{path} has {len(snapshot.text)} code points, not the recorded {recorded}.", hint="Snapshots are never edited: restore the original bytes from git.")

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import Record
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ._rows import by_id, known_ids, path_of, rows
 
@@ -54,7 +54,7 @@ def check(package: Package) -> Iterator[Error]:
         cells = record.cells
 
         def error(code: str, message: str, field: str, hint: str = "", *, record: Record = record) -> Error:
-            return Error(ID, code, f"{record.cells.get('corroboration_id')}: {message}", file, record.line, record.row, field, hint)
+            return Error.at(Place(file, record.line, record.row), field, code, f"{record.cells.get('corroboration_id')}: {message}", hint=hint)
 
         table, target, relation = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("relation", "")
         if (known := ids.get(table)) is not None and target not in known:
@@ -86,9 +86,7 @@ def check(package: Package) -> Iterator[Error]:
             yield error("needs-note", f"relation {relation!r} needs a note saying {what}.", "notes")
     for quantity_id, record in by_id(package, "quantities", ["surface"]).items():
         if package.table("corroborations") is not None and quantity_id not in corroborated_quantities:
-            yield Error(ID, "uncorroborated-quantity", f"{quantity_id} ({record.cells.get('surface')!r}) has no corroboration row.",
-                        path_of(package, "quantities"), record.line, record.row, "quantity_id",
-                        "Add a corroborations row for it, with relation no_public_source_found if nothing was found.")
+            yield Error.at(Place(path_of(package, "quantities"), record.line, record.row), "quantity_id", "uncorroborated-quantity", f"{quantity_id} ({record.cells.get('surface')!r}) has no corroboration row.", hint="Add a corroborations row for it, with relation no_public_source_found if nothing was found.")
 
     quotes = by_id(package, "quotes", ["text"])
     file = path_of(package, "quote_wordings")
@@ -98,31 +96,25 @@ def check(package: Package) -> Iterator[Error]:
         kind, article, primary = cells.get("difference_kind"), cells.get("article_fragment", ""), cells.get("primary_fragment", "")
         name = cells.get("wording_id")
         if kind == "identical" and (article or primary):
-            yield Error(ID, "identical-with-fragments", f"{name}: an identical wording has no differing fragments.",
-                        file, record.line, record.row, "article_fragment")
+            yield Error.at(Place(file, record.line, record.row), "article_fragment", "identical-with-fragments", f"{name}: an identical wording has no differing fragments.")
         if article and quote and article not in quote.cells.get("text", ""):
-            yield Error(ID, "fragment-not-in-quote", f"{name}: article_fragment {article!r} is not in the text of {quote.cells.get('quote_id')}.",
-                        file, record.line, record.row, "article_fragment", "Copy the fragment character for character from the quote's text.")
+            yield Error.at(Place(file, record.line, record.row), "article_fragment", "fragment-not-in-quote", f"{name}: article_fragment {article!r} is not in the text of {quote.cells.get('quote_id')}.", hint="Copy the fragment character for character from the quote's text.")
         if primary and primary not in cells.get("primary_excerpt", ""):
-            yield Error(ID, "fragment-not-in-excerpt", f"{name}: primary_fragment {primary!r} is not in primary_excerpt.", file, record.line, record.row,
-                        "primary_fragment", "Quote the primary excerpt around the differing words.")
+            yield Error.at(Place(file, record.line, record.row), "primary_fragment", "fragment-not-in-excerpt", f"{name}: primary_fragment {primary!r} is not in primary_excerpt.", hint="Quote the primary excerpt around the differing words.")
 
     file = path_of(package, "findings")
     for record in rows(package, "findings", ["finding_id", "target_table", "target_id", "evidence_document_id"]):
         cells = record.cells
         table, target = cells.get("target_table", ""), cells.get("target_id", "")
         if (known := ids.get(table)) is not None and target not in known:
-            yield Error(ID, "unknown-target", f"{cells.get('finding_id')}: {target!r} does not exist in {table}.", file, record.line, record.row, "target_id")
+            yield Error.at(Place(file, record.line, record.row), "target_id", "unknown-target", f"{cells.get('finding_id')}: {target!r} does not exist in {table}.")
         evidence = cells.get("evidence_document_id", "")
         if evidence in documents and evidence not in seen:
-            yield Error(ID, "source-not-seen", f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.",
-                        file, record.line, record.row,
-                        "evidence_document_id")
+            yield Error.at(Place(file, record.line, record.row), "evidence_document_id", "source-not-seen", f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.")
         if table in CORROBORATED and package.table("corroborations") is not None and (table, target) not in backed \
                 and (known := ids.get(table)) is not None and target in known:
-            yield Error(ID, "finding-without-backing", f"{cells.get('finding_id')}: no corroboration of {target} contradicts it or supports it "
-                        "only in part, so no public source shows the error.", file, record.line, record.row, "target_id",
-                        "Add the corroborations row that shows the error (relation contradicts or partially_supports), or drop the finding.")
+            yield Error.at(Place(file, record.line, record.row), "target_id", "finding-without-backing", f"{cells.get('finding_id')}: no corroboration of {target} contradicts it or supports it "
+                        "only in part, so no public source shows the error.", hint="Add the corroborations row that shows the error (relation contradicts or partially_supports), or drop the finding.")
 
     file = path_of(package, "lineage")
     for record in rows(package, "lineage", ["lineage_id", "relation", "source_document_id", "evidence_document_id", "confidence"]):
@@ -130,18 +122,14 @@ def check(package: Package) -> Iterator[Error]:
         lineage_relation, source = cells.get("relation"), cells.get("source_document_id", "")
         name = cells.get("lineage_id")
         if lineage_relation in ("nearly_verbatim", "rewritten") and not source:
-            yield Error(ID, "no-source", f"{name}: relation {lineage_relation!r} needs source_document_id.", file, record.line, record.row,
-                        "source_document_id")
+            yield Error.at(Place(file, record.line, record.row), "source_document_id", "no-source", f"{name}: relation {lineage_relation!r} needs source_document_id.")
         if lineage_relation == "publisher_addition" and source:
-            yield Error(ID, "addition-with-source", f"{name}: a publisher_addition has no source_document_id.",
-                        file, record.line, record.row, "source_document_id")
+            yield Error.at(Place(file, record.line, record.row), "source_document_id", "addition-with-source", f"{name}: a publisher_addition has no source_document_id.")
         evidence = cells.get("evidence_document_id", "")
         if evidence in documents and evidence not in seen:
-            yield Error(ID, "source-not-seen", f"{name}: evidence {evidence} is not a public copy that was seen.", file, record.line, record.row,
-                        "evidence_document_id", "Name the public copy that was compared, with its url.")
+            yield Error.at(Place(file, record.line, record.row), "evidence_document_id", "source-not-seen", f"{name}: evidence {evidence} is not a public copy that was seen.", hint="Name the public copy that was compared, with its url.")
         if cells.get("confidence") == "high" and not evidence:
-            yield Error(ID, "high-without-evidence", f"{name}: high confidence needs the compared public copy in evidence_document_id.", file, record.line,
-                        record.row, "evidence_document_id")
+            yield Error.at(Place(file, record.line, record.row), "evidence_document_id", "high-without-evidence", f"{name}: high confidence needs the compared public copy in evidence_document_id.")
 
 
 CORROBORATED = ("claims", "quotes", "quantities")  # the tables corroborations can target

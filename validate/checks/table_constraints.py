@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import outside
-from ..errors import Error
+from ..errors import Error, Place
 from ..package import Package
 from ._jsonschema import usable_schema
 
@@ -41,8 +41,7 @@ def check(package: Package) -> Iterator[Error]:
             for record in table.rows([name], outside(name), [texts]):
                 value = record.cells.get(name, "")
                 if value and value not in allowed:
-                    yield Error(ID, "category", f"{name} = {value!r} is not one of its categories.", resource.path, record.line,
-                                record.row, name, f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
+                    yield Error.at(Place(resource.path, record.line, record.row), name, "category", f"{name} = {value!r} is not one of its categories.", hint=f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
         for key in schema.get("uniqueKeys", []):
             if not isinstance(key, list) or not all(name in table.header for name in key):
                 continue
@@ -52,8 +51,7 @@ def check(package: Package) -> Iterator[Error]:
                     continue
                 if values in seen:
                     row, line = table.place(index)
-                    yield Error(ID, "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {table.place(seen[values])[1]}.",
-                                resource.path, line, row, key[0], "Each combination of these fields may appear only once: remove the duplicate row.")
+                    yield Error.at(Place(resource.path, line, row), key[0], "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {table.place(seen[values])[1]}.", hint="Each combination of these fields may appear only once: remove the duplicate row.")
                 else:
                     seen[values] = index
         yield from _foreign_key_types(package, resource, fields)
@@ -75,6 +73,5 @@ def _foreign_key_types(package: Package, resource, fields: list[dict]) -> Iterat
         # Lists of unequal length are a stranger's error to report elsewhere, not a reason to crash here.
         for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", []), strict=False):
             if mine in types and theirs in target_types and types[mine] != target_types[theirs]:
-                yield Error(ID, "foreign-key-type", f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "
-                            "frictionless compares typed values, so no value can ever match.", resource.schema_path or package.descriptor_file,
-                            field=mine, hint="Give both fields the same type.")
+                yield Error.at(Place(resource.schema_path or package.descriptor_file), mine, "foreign-key-type", f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "
+                            "frictionless compares typed values, so no value can ever match.", hint="Give both fields the same type.")

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from ..csvio import Table
 from ..engine.cells import full_pattern
 from ..engine.compiler import Finding, TableProblem, pattern_problem
-from ..errors import Error
+from ..errors import Error, Place
 from ..model import Model, from_package
 from ..package import Package
 from . import _frictionless
@@ -67,13 +67,11 @@ def check(package: Package) -> Iterator[Error]:
             early = None
     outcome = _frictionless.outcome(package)
     if outcome.skipped_because:
-        yield Error(ID, "not-run", "The tables were not checked by frictionless because these files cannot be read safely or have errors: "
-                    f"{', '.join(outcome.skipped_because)}.", package.descriptor_file,
-                    hint="Fix the resource-files and schema-profile errors first, then run the validator again.")
+        yield Error.at(Place(package.descriptor_file), "", "not-run", "The tables were not checked by frictionless because these files cannot be read safely or have errors: "
+                    f"{', '.join(outcome.skipped_because)}.", hint="Fix the resource-files and schema-profile errors first, then run the validator again.")
         return
     if outcome.metadata_errors:
-        yield Error(ID, "not-run", "The tables were not checked by frictionless because it could not open the package.", package.descriptor_file,
-                    hint="Fix the descriptor-frictionless errors first, then run the validator again.")
+        yield Error.at(Place(package.descriptor_file), "", "not-run", "The tables were not checked by frictionless because it could not open the package.", hint="Fix the descriptor-frictionless errors first, then run the validator again.")
         return
     yield from unchecked
     found: Iterable[Finding | TableProblem]
@@ -98,8 +96,7 @@ def _checkable(package: Package) -> tuple[dict[str, Table], list[Error]]:
             continue
         if resource.table.header != [f["name"] for f in schema["fields"]]:
             # every row would be misread column by column: canonical-form names the header problem once
-            unchecked.append(Error(ID, "not-run", f"The rows of {resource.path} were not checked because its header does not match its schema.",
-                                   resource.path, 1, hint="Fix the header (see the canonical-form error), then run the validator again."))
+            unchecked.append(Error.at(Place(resource.path, 1), "", "not-run", f"The rows of {resource.path} were not checked because its header does not match its schema.", hint="Fix the header (see the canonical-form error), then run the validator again."))
             continue
         tables[resource.name] = resource.table
     return tables, unchecked
@@ -168,7 +165,7 @@ def _errors(package: Package, model: Model, tables: dict[str, Table], found: Ite
     for item in found:
         if isinstance(item, TableProblem):
             resource = package.resource(item.table)
-            yield Error(ID, item.code, f"{item.table}: {item.message}.", resource.path if resource else package.descriptor_file, hint=_HINTS.get(item.code, ""))
+            yield Error.at(Place(resource.path if resource else package.descriptor_file), "", item.code, f"{item.table}: {item.message}.", hint=_HINTS.get(item.code, ""))
         elif item.code == "foreign-key":
             by_key[item.table, item.field, item.cell].append(item)
         else:
@@ -202,7 +199,7 @@ def _error(package: Package, model: Model, tables: dict[str, Table], item: Findi
     if item.cell.strip().lower() in _NO_VALUE_WORDS and item.code in ("type-error", "constraint-error"):
         message += f" {item.cell!r} is a placeholder for 'no value', not a value."
         hint = "Leave the cell empty when there is no value (if the column is required, find the value)."
-    return Error(ID, item.code, message, path, item.line or None, item.row, item.field, hint)
+    return Error.at(Place(path, item.line or None, item.row), item.field, item.code, message, hint=hint)
 
 
 def _repeated_key(model: Model, table: Table, item: Finding) -> str:
@@ -234,7 +231,7 @@ def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table]
             if close:
                 message += f" Did you mean {close!r}?"
         for item in items:
-            yield Error(ID, "foreign-key", message, model.tables[name].path, item.line or None, item.row, item.field, _HINTS["foreign-key"])
+            yield Error.at(Place(model.tables[name].path, item.line or None, item.row), item.field, "foreign-key", message, hint=_HINTS["foreign-key"])
 
 
 def _closest(ids: list[str], value: str) -> str | None:

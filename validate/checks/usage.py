@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import among
-from ..errors import Error
+from ..errors import Error, Place
 from ..model import Model, from_package
 from ..package import Package
 from ._rows import key_of, path_of, rows, unreadable
@@ -46,5 +46,4 @@ def _unused(package: Package, model: Model, table: str, references: dict[str, li
     for index, value in enumerate(source.column(key) if source else ()):
         if value not in used:
             row, line = source.place(index)  # type: ignore[union-attr]  # enumerate(()) when there is no table
-            yield Error(ID, code, f"{value} is not used by any record or span.", path_of(package, table), line, row, key,
-                        "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover.")
+            yield Error.at(Place(path_of(package, table), line, row), key, code, f"{value} is not used by any record or span.", hint="Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover.")
