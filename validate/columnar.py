@@ -18,7 +18,7 @@ import os
 import weakref
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import call
 from sys import intern
 from typing import Any
@@ -211,10 +211,11 @@ class Store:
                 self.connection.execute("SET enable_external_access = false")
         else:
             self.connection, self.readable = _process_database().cursor(), False
-        # a schema of the run's own: a cursor's temporary tables would be invisible to the cursors that stream rows
-        self.schema = f"run{next(_RUNS)}"
-        self.connection.execute(f"CREATE SCHEMA {self.schema}")
-        self._closer = weakref.finalize(self, _drop_and_close, self.connection, self.schema)
+        # a catalogue of the run's own (an in-memory database attached to the connection): a cursor's temporary tables
+        # would be invisible to the cursors that stream rows, and the rules' views (validate/engine/rules.py) live here too
+        self.catalog = f"run{next(_RUNS)}"
+        self.connection.execute(f"ATTACH ':memory:' AS {self.catalog}")
+        self._closer = weakref.finalize(self, _drop_and_close, self.connection, self.catalog)
         self._tables = 0
         self.places: dict[str, tuple[array, array] | None] = {}
 
@@ -224,7 +225,7 @@ class Store:
 
     def _next_name(self) -> str:
         self._tables += 1
-        return f"{self.schema}.table{self._tables - 1}"
+        return f"{self.catalog}.main.table{self._tables - 1}"
 
     def ingest(self, candidates: list[Candidate]) -> list[Ingested | None]:
         """Read each candidate file with DuckDB; None for each whose reading is not proven to be Python's."""
@@ -318,14 +319,15 @@ def _process_database():
 
 def _raw(name: str) -> str:
     """The table DuckDB's reader fills, header included, beside the relation `name` the checks read."""
-    schema, table = name.split(".")
-    return f"{schema}.raw_{table}"
+    catalog, schema, table = name.split(".")
+    return f"{catalog}.{schema}.raw_{table}"
 
 
-def _drop_and_close(connection: Any, schema: str) -> None:
-    """Drop the run's tables (a shared database outlives the run) and close its connection."""
+def _drop_and_close(connection: Any, catalog: str) -> None:
+    """Let go of the run's tables (a shared database outlives the run) and close its connection."""
     try:
-        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.execute("USE memory")
+        connection.execute(f"DETACH {catalog}")
     finally:
         connection.close()
 

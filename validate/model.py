@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from .package import Package
 
+
 @dataclass(frozen=True)
 class ForeignKey:
     """`table.fields` must hold values of `target.target_fields` (a declared foreignKey)."""

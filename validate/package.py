@@ -118,6 +118,7 @@ class Views:
     frictionless_descriptor: Outcome | None = None  # checks._frictionless.inspect
     frictionless_rows: Outcome | None = None  # checks._frictionless.run (--engine frictionless)
     columnar: Store | None = None  # package._read_large_tables: the run's DuckDB connection, holding every table
+    rule_views: Any = None  # engine.rules._prepare: the named views and registry the checks' SQL rules read
 
 
 @dataclass

@@ -7,9 +7,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 
 from .catalogue import codes
 from .checks import CHECKS, _frictionless
+from .engine import rules
 from .errorlog import SPILL_AFTER, ErrorLog, SpillFailed
 from .errors import CannotRun, Error, Severity
 from .limits import DEFAULT, Limits
@@ -113,7 +115,7 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     try:
         for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
             try:
-                result.errors.extend(_capped(check_id, CHECKS[check_id].check(package), max_errors, package.descriptor_file))
+                result.errors.extend(_capped(check_id, _found(CHECKS[check_id], package), max_errors, package.descriptor_file))
             except SpillFailed:
                 raise  # not the check's fault: no other check's errors could be kept either
             except Exception as exception:  # a bug in a check must not hide the other checks' findings
@@ -127,6 +129,17 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     finally:
         _frictionless.finish(package)
     return result
+
+
+def _found(module: ModuleType, package: Package) -> Iterator[Error]:
+    """What one check finds: its declared SQL row rules (validate/engine/rules.py), then its per-document Python."""
+    yield from rules.run(package, getattr(module, "ROW_RULES", []), EVERY_RULE)
+    if hasattr(module, "check"):
+        yield from module.check(package)
+
+
+# Every row rule of every check: the run's views hold every column any of them reads.
+EVERY_RULE = [rule for module in CHECKS.values() for rule in getattr(module, "ROW_RULES", [])]
 
 
 def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str) -> Iterator[Error]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence, Set
 
-from ..csvio import Record, Screen, filled
+from ..csvio import Record, Screen
+from ..engine.rules import snapshot_texts
 from ..model import from_package
 from ..package import Package
+
+__all__ = ["by_id", "key_of", "known_ids", "path_of", "rows", "snapshot_texts", "unreadable"]
 
 
 def key_of(package: Package, name: str) -> str:
@@ -61,16 +64,3 @@ def path_of(package: Package, name: str) -> str:
     """Return the file path of table `name` as the descriptor gives it."""
     resource = package.resource(name)
     return resource.path if resource else f"data/{name}.csv"
-
-
-def snapshot_texts(package: Package) -> dict[str, str]:
-    """Return {document_id: snapshot text} for documents whose snapshot is a readable resource."""
-    if package.views.snapshots is None:
-        texts = {}
-        by_path = {r.path: r for r in package.resources}
-        for record in rows(package, "documents", ["document_id", "snapshot_path"], filled("snapshot_path")):
-            resource = by_path.get(record.cells.get("snapshot_path", ""))
-            if resource is not None and resource.text is not None:
-                texts[record.cells.get("document_id", "")] = resource.text
-        package.views.snapshots = texts
-    return package.views.snapshots

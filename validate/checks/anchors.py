@@ -12,18 +12,11 @@ FAIL: start_char=160 end_char=172 exact="Nayib Bukele"   ->  exact-mismatch (off
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import regex
-
 from ..anchor import occurrences
-from ..csvio import Record, whole_number
 from ..catalogue import Code
-from ..errors import Error, Place
-from ..model import from_package
+from ..engine.rules import Row, Rule, snapshot_texts
 from ..package import Package
 from ..textdiff import explain
-from ._rows import known_ids, path_of, rows, snapshot_texts
 
 ID = "anchors"
 SUMMARY = ("Each span's exact text equals its snapshot slice, with prefix and suffix beside it, on grapheme boundaries, "
@@ -47,105 +40,103 @@ CODES = {
     "splits-grapheme": Code("start_char or end_char falls inside a character made of several code points (an accented letter, an emoji).",
                             "Move the boundary so that it does not split an accented letter or emoji."),
 }
-_COLUMNS = ["span_id", "document_id", "start_char", "end_char", "exact", "prefix", "suffix", "target_table", "target_id", "role"]
+# Every span with its offsets read as whole numbers (NULL otherwise: table-frictionless reports the type error) and its
+# document's snapshot (NULL when it has none).
+_SPANS = """
+WITH s AS (
+    SELECT s._line, s._row, s._ord, s.span_id, s.document_id, s.exact, s.prefix, s.suffix, s.target_table, s.target_id, s.role,
+           CASE WHEN regexp_full_match(s.start_char, '[0-9]{1,18}') THEN CAST(s.start_char AS BIGINT) END AS start_at,
+           CASE WHEN regexp_full_match(s.end_char, '[0-9]{1,18}') THEN CAST(s.end_char AS BIGINT) END AS end_at,
+           t.text, t.text_id
+    FROM spans s LEFT JOIN registry.snapshots t ON t.document_id = s.document_id
+),
+anchored AS (  -- the spans whose exact text is the snapshot's slice: the ones whose surroundings are judged
+    SELECT * FROM s
+    WHERE text IS NOT NULL AND start_at < end_at AND end_at <= length(text) AND substring(text, start_at + 1, end_at - start_at) = exact
+)
+"""
+# Python's str.isspace(), for `padded`: RE2's \s is ASCII only
+_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 
 
-def check(package: Package) -> Iterator[Error]:
-    """Yield one error per span and problem."""
-    texts = snapshot_texts(package)
-    model = from_package(package)
-    # which tables a span may target, and the roles fitting each, are what the schemas declare (validate/model.py)
-    roles = {table: model.tables[table].span_roles for table in model.span_targets() if table in model.tables}
-    ids = {table: known_ids(package, table) for table in {*model.span_targets(), "documents"}}
-    splitting = _splitting_offsets(package, texts)
-    unanchorable: set[str] = set()
-    file = path_of(package, "spans")
-    for record in rows(package, "spans", _COLUMNS):
-        cells = record.cells
-
-        def error(code: str, message: str, field: str, hint: str = _FIX, *, record: Record = record) -> Error:
-            return Error.at(Place(file, record.line, record.row), field, code, f"{record.cells.get('span_id', 'span')}: {message}", hint=hint)
-
-        table, target, role = cells.get("target_table", ""), cells.get("target_id", ""), cells.get("role", "")
-        if (known := ids.get(table)) is not None and target not in known:
-            yield error("unknown-target", f"target {target!r} does not exist in {table}.", "target_id",
-                        f"Use an ID that exists in data/{table}.csv, or add that row first.")
-        if roles.get(table) and role and role not in roles[table]:
-            yield error("role-mismatch", f"role {role!r} does not fit a span of {table}.", "role",
-                        f"For {table}, use: {', '.join(sorted(roles[table]))}.")
-        document = cells.get("document_id", "")
-        text = texts.get(document)
-        if text is None:
-            if ids["documents"] and document in ids["documents"] and document not in unanchorable:
-                unanchorable.add(document)  # said once, at its first span: the rest follow from it
-                yield error("no-snapshot", f"document {document!r} has no readable snapshot, so its spans cannot be checked.", "document_id",
-                            "Anchor spans in a document whose snapshot_path is set and readable.")
-            continue
-        try:
-            start, end = int(cells.get("start_char", "")), int(cells.get("end_char", ""))
-        except ValueError:
-            continue  # table-frictionless reports the type error
-        exact = cells.get("exact", "")
-        if end <= start:
-            yield error("empty-span", f"end_char {end} is not after start_char {start}: the span holds no text.", "end_char")
-            continue
-        if not 0 <= start < end <= len(text):
-            yield error("out-of-range", f"[{start}, {end}) is outside the snapshot (0 to {len(text)}).",
-                        "start_char" if not 0 <= start < len(text) else "end_char")
-            continue
-        if text[start:end] != exact:
-            yield error("exact-mismatch", f"the snapshot's text at [{start}, {end}) is not `exact`; "
-                        + explain(text[start:end], exact, expected_label="snapshot", actual_label="exact") + _where_it_is(text, exact), "exact")
-            continue
-        prefix, suffix = cells.get("prefix", ""), cells.get("suffix", "")
-        if prefix and text[max(0, start - len(prefix)):start] != prefix:
-            yield error("prefix-mismatch", "`prefix` is not the text right before the span; "
-                        + explain(text[max(0, start - len(prefix)):start], prefix, expected_label="snapshot", actual_label="prefix"), "prefix")
-        if suffix and text[end:end + len(suffix)] != suffix:
-            yield error("suffix-mismatch", "`suffix` is not the text right after the span; "
-                        + explain(text[end:end + len(suffix)], suffix, expected_label="snapshot", actual_label="suffix"), "suffix")
-        if exact != exact.strip():
-            yield error("padded", "exact text starts or ends with white space.", "exact",
-                        "Move start_char or end_char so the span starts and ends on a visible character.")
-        for name, offset in (("start_char", start), ("end_char", end)):
-            if offset in splitting.get(document, ()):
-                yield error("splits-grapheme", f"{name} {offset} falls inside a character made of several code points.", name,
-                            "Move the boundary so that it does not split an accented letter or emoji.")
+def _named(row: Row, message: str) -> str:
+    return f"{row['span_id'] or 'span'}: {message}"
 
 
-def _splitting_offsets(package: Package, texts: dict[str, str]) -> dict[str, set[int]]:
-    """Return, per document, the span offsets that fall inside a grapheme cluster.
-
-    One pass over each snapshot's clusters with the offsets sorted beside it: time linear in
-    the text, memory in the number of spans (never a set of every boundary of the text)."""
-    # documents that share one snapshot (a corpus's copies of one article) share one walk of it
-    text_of: dict[int, str] = {id(text): text for text in texts.values()}
-    wanted: dict[int, list[int]] = {}
-    for record in rows(package, "spans", ["document_id", "start_char", "end_char"]):
-        document = record.cells.get("document_id", "")
-        if document in texts:
-            wanted.setdefault(id(texts[document]), []).extend(
-                offset for offset in (whole_number(record.cells.get("start_char")), whole_number(record.cells.get("end_char"))) if offset is not None)
-    inside = {text_id: _inside_clusters(text_of[text_id], offsets) for text_id, offsets in wanted.items()}
-    return {document: inside[id(text)] for document, text in texts.items() if id(text) in inside}
+def _snapshot(row: Row, package: Package) -> str:
+    return snapshot_texts(package).get(row["document_id"], "")
 
 
-def _inside_clusters(text: str, offsets: list[int]) -> set[int]:
-    """The offsets that fall strictly inside a grapheme cluster of `text`."""
-    offsets = sorted(set(offsets))
-    inside: set[int] = set()
-    index = 0
-    for cluster in regex.finditer(r"\X", text):
-        while index < len(offsets) and offsets[index] <= cluster.start():
-            index += 1
-        while index < len(offsets) and offsets[index] < cluster.end():
-            inside.add(offsets[index])
-            index += 1
-        if index == len(offsets):
-            break
-    return inside
-
-
-def _where_it_is(text: str, exact: str) -> str:
+def _mismatch(row: Row, package: Package) -> str:
+    text, exact = _snapshot(row, package), row["exact"]
+    start, end = row["start_at"], row["end_at"]
     starts = occurrences(text, exact)
-    return f"\n    `exact` occurs at start_char {', '.join(map(str, starts[:5]))}" if starts else ""
+    where = f"\n    `exact` occurs at start_char {', '.join(map(str, starts[:5]))}" if starts else ""
+    return _named(row, f"the snapshot's text at [{start}, {end}) is not `exact`; "
+                  + explain(text[start:end], exact, expected_label="snapshot", actual_label="exact") + where)
+
+
+def _beside(row: Row, package: Package) -> str:
+    text, start, end = _snapshot(row, package), row["start_at"], row["end_at"]
+    if row["side"] == "prefix":
+        return _named(row, "`prefix` is not the text right before the span; "
+                      + explain(text[max(0, start - len(row["prefix"])):start], row["prefix"], expected_label="snapshot", actual_label="prefix"))
+    return _named(row, "`suffix` is not the text right after the span; "
+                  + explain(text[end:end + len(row["suffix"])], row["suffix"], expected_label="snapshot", actual_label="suffix"))
+
+
+ROW_RULES = [
+    Rule("unknown-target", {"spans": ("span_id", "target_table", "target_id")}, """
+        SELECT s._line, s._row, s.span_id, s.target_table, s.target_id FROM spans s
+        WHERE s.target_table IN (SELECT table_name FROM registry.keyed)
+          AND NOT EXISTS (SELECT 1 FROM registry.records r WHERE r.table_name = s.target_table AND r.id = s.target_id AND r.id <> '')
+        ORDER BY s._ord""", "target_id",
+         lambda row, _: _named(row, f"target {row['target_id']!r} does not exist in {row['target_table']}."),
+         lambda row: f"Use an ID that exists in data/{row['target_table']}.csv, or add that row first."),
+    Rule("role-mismatch", {"spans": ("span_id", "target_table", "role")}, """
+        SELECT s._line, s._row, s.span_id, s.target_table, s.role,
+               (SELECT list(r.role ORDER BY r.role) FROM registry.span_roles r WHERE r.table_name = s.target_table) AS fitting
+        FROM spans s
+        WHERE s.role <> '' AND EXISTS (SELECT 1 FROM registry.span_roles r WHERE r.table_name = s.target_table)
+          AND NOT EXISTS (SELECT 1 FROM registry.span_roles r WHERE r.table_name = s.target_table AND r.role = s.role)
+        ORDER BY s._ord""", "role",
+         lambda row, _: _named(row, f"role {row['role']!r} does not fit a span of {row['target_table']}."),
+         lambda row: f"For {row['target_table']}, use: {', '.join(row['fitting'])}."),
+    Rule("no-snapshot", {"spans": ("span_id", "document_id"), "documents": ("document_id",)}, """
+        SELECT s._line, s._row, s.span_id, s.document_id FROM spans s
+        WHERE s.document_id IN (SELECT id FROM registry.records WHERE table_name = 'documents' AND id <> '')
+          AND s.document_id NOT IN (SELECT document_id FROM registry.snapshots)
+        QUALIFY row_number() OVER (PARTITION BY s.document_id ORDER BY s._ord) = 1  -- said once, at its first span
+        ORDER BY s._ord""", "document_id",
+         lambda row, _: _named(row, f"document {row['document_id']!r} has no readable snapshot, so its spans cannot be checked.")),
+    Rule("empty-span", {"spans": ("span_id", "start_char", "end_char", "document_id")}, _SPANS + """
+        SELECT _line, _row, span_id, start_at, end_at FROM s WHERE text IS NOT NULL AND end_at <= start_at ORDER BY _ord""", "end_char",
+         lambda row, _: _named(row, f"end_char {row['end_at']} is not after start_char {row['start_at']}: the span holds no text.")),
+    Rule("out-of-range", {"spans": ("span_id", "start_char", "end_char", "document_id")}, _SPANS + """
+        SELECT _line, _row, span_id, start_at, end_at, length(text) AS size FROM s
+        WHERE text IS NOT NULL AND start_at < end_at AND end_at > length(text) ORDER BY _ord""",
+         lambda row: "start_char" if row["start_at"] >= row["size"] else "end_char",
+         lambda row, _: _named(row, f"[{row['start_at']}, {row['end_at']}) is outside the snapshot (0 to {row['size']}).")),
+    Rule("exact-mismatch", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact")}, _SPANS + """
+        SELECT _line, _row, span_id, document_id, start_at, end_at, exact FROM s
+        WHERE text IS NOT NULL AND start_at < end_at AND end_at <= length(text) AND substring(text, start_at + 1, end_at - start_at) <> exact
+        ORDER BY _ord""", "exact", _mismatch),
+    Rule("prefix-mismatch", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact", "prefix")}, _SPANS + """
+        SELECT _line, _row, span_id, document_id, start_at, end_at, prefix, 'prefix' AS side FROM anchored
+        WHERE prefix <> '' AND substring(text, greatest(0, start_at - length(prefix)) + 1, start_at - greatest(0, start_at - length(prefix))) <> prefix
+        ORDER BY _ord""", "prefix", _beside),
+    Rule("suffix-mismatch", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact", "suffix")}, _SPANS + """
+        SELECT _line, _row, span_id, document_id, start_at, end_at, suffix, 'suffix' AS side FROM anchored
+        WHERE suffix <> '' AND substring(text, end_at + 1, length(suffix)) <> suffix
+        ORDER BY _ord""", "suffix", _beside),
+    Rule("padded", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact")}, _SPANS + f"""
+        SELECT _line, _row, span_id FROM anchored WHERE regexp_matches(exact, '^{_SPACE}|{_SPACE}$') ORDER BY _ord""", "exact",
+         lambda row, _: _named(row, "exact text starts or ends with white space.")),
+    Rule("splits-grapheme", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact")}, _SPANS + """
+        SELECT _line, _row, span_id, side, boundary FROM (
+            SELECT _ord, _line, _row, span_id, 'start_char' AS side, start_at AS boundary, text_id FROM anchored
+            UNION ALL SELECT _ord, _line, _row, span_id, 'end_char', end_at, text_id FROM anchored
+        ) a WHERE EXISTS (SELECT 1 FROM registry.inside_clusters g WHERE g.text_id = a.text_id AND g."offset" = a.boundary)
+        ORDER BY _ord, side DESC""", lambda row: row["side"],
+         lambda row, _: _named(row, f"{row['side']} {row['boundary']} falls inside a character made of several code points.")),
+]

@@ -118,12 +118,14 @@ def check(package: Package) -> Iterator[Error]:
                         mentions = [m.group(0) for m in mention.finditer(cell, timeout=PATTERN_SECONDS)]
                     except TimeoutError:
                         too_slow.add(name)
-                        yield Error.at(Place(resource.path, *_line_and_row(table, index), field), f"Simplify the primary-key pattern in the schema of {name} (a literal prefix and a simple tail).", "slow-pattern", f"the ID pattern of {name} takes too long to search this {field} cell; IDs of {name} "
-                                    "were not looked for in notes.")
+                        yield Error.at(Place(resource.path, *_line_and_row(table, index)), field, "slow-pattern",
+                                       f"the ID pattern of {name} takes too long to search this {field} cell; IDs of {name} were not looked for in notes.",
+                                       hint=f"Simplify the primary-key pattern in the schema of {name} (a literal prefix and a simple tail).")
                         continue
                     for cited in dict.fromkeys(mentions):
                         if ids is not None and cited not in ids:
-                            yield Error.at(Place(resource.path, *_line_and_row(table, index), field), f"Correct the ID, or add the {name} row it means.", "unknown-id", f"{field} names {cited}, which is not a row of {name}.")
+                            yield Error.at(Place(resource.path, *_line_and_row(table, index)), field, "unknown-id", f"{field} names {cited}, which is not a row of {name}.",
+                                           hint=f"Correct the ID, or add the {name} row it means.")
             if "/" not in cell:
                 continue  # every path PATH finds has a slash
             for cited in dict.fromkeys(cited_paths(cell)):
@@ -133,7 +135,8 @@ def check(package: Package) -> Iterator[Error]:
                 if cited not in resolved:
                     resolved[cited] = _not_a_package_file(package, cited, outside)
                 if resolved[cited]:
-                    yield Error.at(Place(resource.path, *_line_and_row(table, index), field), "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.", "missing-file", f"{field} cites {cited}, {resolved[cited]}.")
+                    yield Error.at(Place(resource.path, *_line_and_row(table, index)), field, "missing-file", f"{field} cites {cited}, {resolved[cited]}.",
+                               hint="Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")
 
 
 def _line_and_row(table: Table, index: int) -> tuple[int, int]:

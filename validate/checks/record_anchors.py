@@ -17,71 +17,60 @@ FAIL: an added span of lin-002 at [100, 120) while lin-002's content is [161, 35
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..csvio import whole_number
-from ..errors import Error, Place
-from ..model import from_package
+from ..engine.rules import Row, Rule
 from ..package import Package
 from ..textdiff import explain
-from ._rows import key_of, path_of, rows, unreadable
 
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
 
 
 
-def check(package: Package) -> Iterator[Error]:
-    """Yield unanchored records and verbatim fields that disagree with their spans."""
-    if unreadable(package, "spans"):
-        return  # resource-files reports the unreadable table; nothing sound can be said here
-    # (table, ID, role) -> (start, exact) of each span; the exact text is kept only where a verbatim field is compared with it
-    spans: dict[tuple, list[tuple[int, str]]] = {}
-    # the roles each record must have, and the fields repeating a span's exact text, are what the schemas declare (validate/model.py)
-    model = from_package(package)
-    anchored_tables = [model.tables[table] for table in model.span_targets() if table in model.tables]
-    compared = {(table.name, role) for table in anchored_tables for role in table.verbatim().values()}
-    content: dict[tuple, list[tuple[str, int, int]]] = {}  # (table, ID) -> its content ranges, for the added spans inside them
-    added: list[tuple] = []
-    for record in rows(package, "spans", ["span_id", "document_id", "target_table", "target_id", "role", "exact", "start_char", "end_char"]):
-        cells = record.cells
-        place = (cells.get("target_table"), cells.get("target_id"), cells.get("role"))
-        kept = (whole_number(cells.get("start_char")) or 0, cells.get("exact", "")) if (place[0], place[2]) in compared else (0, "")
-        spans.setdefault(place, []).append(kept)
-        start, end = whole_number(cells.get("start_char")), whole_number(cells.get("end_char"))
-        if start is None or end is None:
-            continue  # table-frictionless reports the type error
-        where = (cells.get("document_id", ""), start, end)
-        if place[2] == "content":
-            content.setdefault(place[:2], []).append(where)
-        elif place[2] == "added":
-            added.append((record, place[:2], where))
-    file = path_of(package, "spans")
-    for record, target, (document, start, end) in added:
-        holding = [(s, e) for d, s, e in content.get(target, []) if d == document]
-        if not any(s <= start and end <= e for s, e in holding):
-            inside_start = any(s <= start < e for s, e in holding)
-            yield Error.at(Place(file, record.line, record.row), "end_char" if inside_start else "start_char", "added-outside-content", f"{record.cells.get('span_id', 'span')}: an added span marks words of {target[1]} "
-                        f"that its content spans do not hold.", hint="An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span.")
-    for table_model in anchored_tables:
-        table, roles, verbatim = table_model.name, table_model.required_span_roles, list(table_model.verbatim().items())
-        file = path_of(package, table)
-        key = key_of(package, table)
-        if not key or not (roles or verbatim):
-            continue  # no declared key: schema-profile reports the schema
-        for record in rows(package, table, [key, *(column for column, _ in verbatim)]):
-            record_id = record.cells.get(key, "")
-            for role in roles:
-                if (table, record_id, role) not in spans:
-                    yield Error.at(Place(file, record.line, record.row), key, "unanchored", f"{record_id} has no {role!r} span: nothing ties it to the words of the article.", hint=f"Add a row to data/spans.csv with target_table {table}, target_id {record_id}, role {role}.")
-            for column, role in verbatim:
-                anchored = spans.get((table, record_id, role))
-                if not anchored:
-                    continue
-                exacts = [exact for _, exact in sorted(anchored, key=lambda span: span[0])]
-                value = record.cells.get(column, "")
-                # a record anchored twice (the same words printed twice) matches each span; a split quotation matches them joined
-                if not all(exact == value for exact in exacts) and value != " ".join(exacts):
-                    spanned = exacts[0] if len(exacts) == 1 else " ".join(exacts)
-                    yield Error.at(Place(file, record.line, record.row), column, "verbatim-mismatch", f"{record_id}: {column} is not the exact text of its {role} span; "
-                                + explain(spanned, value, expected_label="span", actual_label=column), hint=f"Copy the {column} character for character from the article (curly quotes and dashes included).")
+_OFFSETS = """
+WITH s AS (
+    SELECT s._ord, s._line, s._row, s.span_id, s.document_id, s.target_table, s.target_id, s.role, s.exact,
+           CASE WHEN regexp_full_match(s.start_char, '[0-9]{1,18}') THEN CAST(s.start_char AS BIGINT) END AS start_at,
+           CASE WHEN regexp_full_match(s.end_char, '[0-9]{1,18}') THEN CAST(s.end_char AS BIGINT) END AS end_at
+    FROM spans s
+)
+"""
+_SPANS = {"spans": ("span_id", "document_id", "target_table", "target_id", "role", "exact", "start_char", "end_char")}
+
+
+def _verbatim(row: Row, _: Package) -> str:
+    exacts = row["exacts"]
+    spanned = exacts[0] if len(exacts) == 1 else " ".join(exacts)
+    return (f"{row['id']}: {row['column_name']} is not the exact text of its {row['role']} span; "
+            + explain(spanned, row["value"], expected_label="span", actual_label=row["column_name"]))
+
+
+ROW_RULES = [
+    Rule("added-outside-content", _SPANS, _OFFSETS + """
+        SELECT a._line, a._row, a.span_id, a.target_id,
+               EXISTS (SELECT 1 FROM s c WHERE c.role = 'content' AND c.target_table = a.target_table AND c.target_id = a.target_id
+                       AND c.document_id = a.document_id AND c.start_at <= a.start_at AND a.start_at < c.end_at) AS starts_inside
+        FROM s a
+        WHERE a.role = 'added' AND a.start_at IS NOT NULL AND a.end_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM s c WHERE c.role = 'content' AND c.target_table = a.target_table AND c.target_id = a.target_id
+                          AND c.document_id = a.document_id AND c.start_at <= a.start_at AND a.end_at <= c.end_at)
+        ORDER BY a._ord""", lambda row: "end_char" if row["starts_inside"] else "start_char",
+         lambda row, _: f"{row['span_id'] or 'span'}: an added span marks words of {row['target_id']} that its content spans do not hold.",
+         lambda row: "An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span."),
+    Rule("unanchored", _SPANS, """
+        SELECT r.table_name AS _table, r._line, r._row, r.id, p.role, k.key
+        FROM registry.records r JOIN registry.span_roles p ON p.table_name = r.table_name AND p.required
+        JOIN (SELECT table_name, key FROM registry.keys) k ON k.table_name = r.table_name
+        WHERE NOT EXISTS (SELECT 1 FROM spans s WHERE s.target_table = r.table_name AND s.target_id = r.id AND s.role = p.role)
+        ORDER BY r.table_name, r._ord, p.role""", lambda row: row["key"],
+         lambda row, _: f"{row['id']} has no {row['role']!r} span: nothing ties it to the words of the article.",
+         lambda row: f"Add a row to data/spans.csv with target_table {row['_table']}, target_id {row['id']}, role {row['role']}."),
+    Rule("verbatim-mismatch", _SPANS, _OFFSETS + """
+        SELECT v.table_name AS _table, v._line, v._row, v.id, v.column_name, v.role, v.value,
+               list(a.exact ORDER BY coalesce(a.start_at, 0), a._ord) AS exacts
+        FROM registry.verbatim v JOIN s a ON a.target_table = v.table_name AND a.target_id = v.id AND a.role = v.role
+        GROUP BY v.table_name, v._line, v._row, v.id, v.column_name, v.role, v.value
+        -- a record anchored twice (the same words printed twice) matches each span; a split quotation matches them joined
+        HAVING NOT bool_and(a.exact = v.value) AND v.value <> string_agg(a.exact, ' ' ORDER BY coalesce(a.start_at, 0), a._ord)
+        ORDER BY v.table_name, v._line, v.column_name""", lambda row: row["column_name"], _verbatim,
+         lambda row: f"Copy the {row['column_name']} character for character from the article (curly quotes and dashes included)."),
+]

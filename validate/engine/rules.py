@@ -1,0 +1,218 @@
+"""Row rules as SQL: what a check declares, and how the runner runs it on the package's DuckDB connection.
+
+A check declares each row rule as a `Rule`: its error code, the tables and columns it reads,
+and one SQL query that returns exactly the failing rows, each with its physical line (`_line`),
+its row (`_row`) and the values its message needs. There is no other implementation of the
+rule: Python only words the message. As dbt tests and Soda checks do, the query is written
+against names, not files:
+
+- each table of the package is a view named after its resource, with the columns `_ord`,
+  `_line`, `_row`, `_width` and its cells under their header names (a column a rule reads
+  that the file lacks reads as '', as a record's missing cell does; a table the package lacks
+  is an empty view);
+- `registry.*` holds what the schemas and the snapshots say (`validate/model.py`), per run:
+  `records(table_name, id, _ord, _line, _row)` of every table with a one-column key,
+  `keyed(table_name)` and `keys(table_name, key)` of those tables, `span_roles(table_name, role, required)`,
+  `verbatim(table_name, id, column_name, role, value, _line, _row)` (the cells that repeat a
+  span's exact text), `snapshots(document_id, text_id, text)` and `inside_clusters(text_id, offset)`
+  (the offsets of a snapshot that fall inside a grapheme cluster: per-document Python, once per
+  distinct text).
+
+Nothing from the package is pasted into SQL: names are quoted identifiers, values bound or
+quoted literals of names the profile already constrains. A rule that reads a table the
+package has but could not read is not run (resource-files says why).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from ..csvio import filled
+from ..errors import Error, Place, Severity
+from ..model import from_package
+from ..package import Package
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row rule: the rows `sql` returns are the rows that fail it.
+
+    `reads` names the tables (the first is the one whose rows are reported, unless the query returns
+    `_table`) and, for each, the columns the query reads. `field` is the column an error points at, or
+    a function of the row; `message` and `hint` word the error from the row's values."""
+
+    code: str
+    reads: dict[str, tuple[str, ...]]
+    sql: str
+    field: str | Callable[[Row], str]
+    message: Callable[[Row, Package], str]
+    hint: Callable[[Row], str] | None = None
+    severity: Severity = "error"
+
+    @property
+    def table(self) -> str:
+        """The table whose rows the rule reports (unless its query returns `_table`)."""
+        return next(iter(self.reads))
+
+
+_SIMPLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+@dataclass
+class Views:
+    """The run's named views: the catalogue they live in, and the columns each view has."""
+
+    catalog: str
+    columns: dict[str, set[str]] = field(default_factory=dict)
+
+
+def run(package: Package, rules: list[Rule], every_rule: list[Rule]) -> Iterator[Error]:
+    """Run `rules` on the package's connection; `every_rule` is every rule of every check (the columns the views need)."""
+    store = package.views.columnar
+    if store is None:
+        return
+    views = _prepare(package, every_rule)
+    for rule in rules:
+        if any((resource := package.resource(name)) is not None and resource.table is None for name in rule.reads):
+            continue  # a table the package has but could not read: resource-files says why, and nothing sound can be said here
+        cursor = store.connection.cursor()
+        try:
+            cursor.execute(f"USE {views.catalog}.data")
+            result = cursor.execute(rule.sql)
+            names = [column[0] for column in result.description]
+            while batch := result.fetchmany(1024):
+                for values in batch:
+                    row = dict(zip(names, values, strict=True))
+                    table = row.get("_table") or rule.table
+                    where = package.resource(table)
+                    field_name = rule.field(row) if callable(rule.field) else rule.field
+                    yield Error.at(Place(where.path if where else f"data/{table}.csv", row["_line"], row["_row"]), field_name, rule.code,
+                                   rule.message(row, package), hint=rule.hint(row) if rule.hint else "", severity=rule.severity)
+        finally:
+            cursor.close()
+
+
+def _prepare(package: Package, every_rule: list[Rule]) -> Views:
+    """The run's views and registry, made once per package."""
+    if package.views.rule_views is not None:
+        return package.views.rule_views
+    store = package.views.columnar
+    assert store is not None
+    connection = store.connection
+    views = Views(store.catalog)
+    connection.execute(f"CREATE SCHEMA {views.catalog}.data")
+    connection.execute(f"CREATE SCHEMA {views.catalog}.registry")
+    wanted: dict[str, set[str]] = {}
+    for rule in every_rule:
+        for table, columns in rule.reads.items():
+            wanted.setdefault(table, set()).update(columns)
+    model = from_package(package)
+    for table in {*wanted, *model.tables}:
+        _view(package, views, table, wanted.get(table, set()) | {f.get("name") for f in _fields(model, table)})
+    _registry(package, views)
+    package.views.rule_views = views
+    return views
+
+
+def _fields(model, table: str) -> tuple[dict, ...]:
+    found = model.tables.get(table)
+    return found.fields if found else ()
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _view(package: Package, views: Views, table: str, wanted: set[str]) -> None:
+    """The view `data.<table>`: the table's cells under their header names (the last of a repeated name), '' where it has none."""
+    if not _SAFE_NAME.match(table):
+        return  # not a resource name the profile allows: no rule reads it
+    resource = package.resource(table)
+    source = resource.table.source if resource is not None and resource.table is not None else None
+    header = resource.table.header if source is not None else []
+    last = {name: number for number, name in enumerate(header) if _SIMPLE_NAME.match(name)}
+    names = sorted(set(last) | {name for name in wanted if isinstance(name, str) and _SIMPLE_NAME.match(name)})
+    cells = [f"c{last[name]} AS {_identifier(name)}" if name in last else f"''::VARCHAR AS {_identifier(name)}" for name in names]
+    if source is not None:
+        body = f"SELECT _ord, _line, _row, _width{''.join(', ' + cell for cell in cells)} FROM {source.name}"
+    else:
+        body = f"SELECT NULL::BIGINT AS _ord, NULL::BIGINT AS _line, NULL::BIGINT AS _row, NULL::INTEGER AS _width{''.join(', ' + cell for cell in cells)} WHERE false"
+    package.views.columnar.connection.execute(f"CREATE VIEW {views.catalog}.data.{_identifier(table)} AS {body}")
+    views.columns[table] = set(names)
+
+
+def _registry(package: Package, views: Views) -> None:
+    """What the schemas and snapshots say, as relations the rules join (see the module docstring)."""
+    connection = package.views.columnar.connection
+    model = from_package(package)
+    at = f"{views.catalog}.registry"
+    data = f"{views.catalog}.data"
+    keyed = [name for name, table in model.tables.items()
+             if _SAFE_NAME.match(name) and (key := model.key(name)) and _SIMPLE_NAME.match(key)
+             and (resource := package.resource(name)) is not None and resource.table is not None]
+    records = [f"SELECT {_literal(name)} AS table_name, {_identifier(model.key(name) or '')} AS id, _ord, _line, _row FROM {data}.{_identifier(name)}"
+               for name in keyed]
+    empty = "SELECT ''::VARCHAR AS table_name, ''::VARCHAR AS id, 0::BIGINT AS _ord, 0::BIGINT AS _line, 0::BIGINT AS _row WHERE false"
+    connection.execute(f"CREATE VIEW {at}.records AS {' UNION ALL '.join(records) or empty}")
+    connection.execute(f"CREATE TABLE {at}.keyed AS SELECT unnest(?::VARCHAR[]) AS table_name", [keyed])
+    connection.execute(f"CREATE TABLE {at}.keys AS SELECT unnest(?::VARCHAR[]) AS table_name, unnest(?::VARCHAR[]) AS key",
+                       [keyed, [model.key(name) for name in keyed]])
+    roles = [(name, role, role in table.required_span_roles) for name, table in model.tables.items() for role in sorted(table.span_roles)]
+    connection.execute(f"CREATE TABLE {at}.span_roles AS SELECT unnest(?::VARCHAR[]) AS table_name, unnest(?::VARCHAR[]) AS role, "
+                       "unnest(?::BOOLEAN[]) AS required", [[r[0] for r in roles], [r[1] for r in roles], [r[2] for r in roles]])
+    verbatim = [f"SELECT {_literal(name)} AS table_name, {_identifier(model.key(name) or '')} AS id, {_literal(column)} AS column_name, "
+                f"{_literal(role)} AS role, {_identifier(column)} AS value, _line, _row FROM {data}.{_identifier(name)}"
+                for name in keyed for column, role in model.tables[name].verbatim().items()
+                if _SIMPLE_NAME.match(column) and column in views.columns.get(name, ())]
+    empty = ("SELECT ''::VARCHAR AS table_name, ''::VARCHAR AS id, ''::VARCHAR AS column_name, ''::VARCHAR AS role, ''::VARCHAR AS value, "
+             "0::BIGINT AS _line, 0::BIGINT AS _row WHERE false")
+    connection.execute(f"CREATE VIEW {at}.verbatim AS {' UNION ALL '.join(verbatim) or empty}")
+    texts = snapshot_texts(package)
+    distinct: dict[int, int] = {}  # id(text) -> its number: documents that share a snapshot (a corpus's copies) share its clusters
+    for text in texts.values():
+        distinct.setdefault(id(text), len(distinct))
+    connection.execute(f"CREATE TABLE {at}.snapshots AS SELECT unnest(?::VARCHAR[]) AS document_id, unnest(?::BIGINT[]) AS text_id, "
+                       "unnest(?::VARCHAR[]) AS text", [list(texts), [distinct[id(text)] for text in texts.values()],
+                                                         [_bindable(text) for text in texts.values()]])
+    inside = [(distinct[id(text)], offset) for text in {id(text): text for text in texts.values()}.values() for offset in _inside_clusters(text)]
+    connection.execute(f"CREATE TABLE {at}.inside_clusters AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::BIGINT[]) AS \"offset\"",
+                       [[text_id for text_id, _ in inside], [offset for _, offset in inside]])
+
+
+def snapshot_texts(package: Package) -> dict[str, str]:
+    """{document_id: snapshot text} for documents whose snapshot is a readable resource, read once per package."""
+    if package.views.snapshots is None:
+        texts = {}
+        by_path = {r.path: r for r in package.resources}
+        table = package.table("documents")
+        for record in table.rows(["document_id", "snapshot_path"], filled("snapshot_path")) if table is not None else ():
+            resource = by_path.get(record.cells.get("snapshot_path", ""))
+            if resource is not None and resource.text is not None:
+                texts[record.cells.get("document_id", "")] = resource.text
+        package.views.snapshots = texts
+    return package.views.snapshots
+
+
+def _bindable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a snapshot is read as UTF-8: it holds no lone surrogate
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _inside_clusters(text: str) -> list[int]:
+    """The offsets strictly inside a grapheme cluster of `text` (per-document Python: only where a cluster has several code points)."""
+    return [offset for cluster in regex.finditer(r"\X", text) if cluster.end() - cluster.start() > 1 for offset in range(cluster.start() + 1, cluster.end())]
