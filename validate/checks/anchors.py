@@ -45,8 +45,8 @@ CODES = {
 _SPANS = """
 WITH s AS (
     SELECT s._line, s._row, s._ord, s.span_id, s.document_id, s.exact, s.prefix, s.suffix, s.target_table, s.target_id, s.role,
-           CASE WHEN regexp_full_match(s.start_char, '[0-9]{1,18}') THEN CAST(s.start_char AS BIGINT) END AS start_at,
-           CASE WHEN regexp_full_match(s.end_char, '[0-9]{1,18}') THEN CAST(s.end_char AS BIGINT) END AS end_at,
+           CASE WHEN regexp_matches(s.start_char, '^[0-9]{1,18}$') THEN CAST(s.start_char AS BIGINT) END AS start_at,
+           CASE WHEN regexp_matches(s.end_char, '^[0-9]{1,18}$') THEN CAST(s.end_char AS BIGINT) END AS end_at,
            t.text, t.text_id
     FROM spans s LEFT JOIN registry.snapshots t ON t.document_id = s.document_id
 ),

@@ -29,8 +29,8 @@ SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact
 _OFFSETS = """
 WITH s AS (
     SELECT s._ord, s._line, s._row, s.span_id, s.document_id, s.target_table, s.target_id, s.role, s.exact,
-           CASE WHEN regexp_full_match(s.start_char, '[0-9]{1,18}') THEN CAST(s.start_char AS BIGINT) END AS start_at,
-           CASE WHEN regexp_full_match(s.end_char, '[0-9]{1,18}') THEN CAST(s.end_char AS BIGINT) END AS end_at
+           CASE WHEN regexp_matches(s.start_char, '^[0-9]{1,18}$') THEN CAST(s.start_char AS BIGINT) END AS start_at,
+           CASE WHEN regexp_matches(s.end_char, '^[0-9]{1,18}$') THEN CAST(s.end_char AS BIGINT) END AS end_at
     FROM spans s
 )
 """
