@@ -1,7 +1,7 @@
 """The catalogue of checks and error codes: what each check declares, gathered for the runner, the docs and the tests.
 
 Each check module declares its `ID`, a one-line `SUMMARY` and `CODES`, every error code it can
-report with its meaning and the usual fix (`Code`). The runner stamps the check's ID on each
+report with its meaning and the usual fix (`errors.Code`). The runner stamps the check's ID on each
 error and gives an error without a hint of its own the code's hint; docs/validation.md's
 tables are generated from here (`markdown`, run by cog, checked by `make lint`), as
 check-jsonschema's catalogue drives its CLI and docs and frictionless-py's checks declare the
@@ -10,37 +10,17 @@ errors they raise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Code:
-    """One error code of a check: what it means, and the usual fix (a message may give a more precise one)."""
-
-    meaning: str
-    hint: str = ""
-
-
-# Codes the runner itself reports, under the ID of the check concerned.
-RUNNER_CODES = {
-    "check-crashed": Code("The check stopped on a bug in the validator; the package was not fully judged (exit 2).",
-                          "Report it with the message; the other checks' findings stand."),
-    "more-errors": Code("More errors of one code than `--max-errors` lists; this one counts the rest.",
-                        "Fix the listed ones first, or run with `--max-errors 0` to list every one."),
-}
+from .checks import CHECKS
+from .errors import RUNNER_CODES, Code
 
 
 def codes(check_id: str) -> dict[str, Code]:
     """Every code check `check_id` may report: its own catalogue, then the runner's."""
-    from .checks import CHECKS
-
     return {**getattr(CHECKS[check_id], "CODES", {}), **RUNNER_CODES}
 
 
 def markdown() -> str:
     """docs/validation.md's tables: the checks in the order they run, then each check's codes."""
-    from .checks import CHECKS
-
     lines = ["| check | what it guards | codes |", "| --- | --- | --- |"]
     lines += [f"| [`{check_id}`](#{check_id}) | {_cell(module.SUMMARY)} | {len(module.CODES)} |" for check_id, module in CHECKS.items()]
     for check_id, module in CHECKS.items():

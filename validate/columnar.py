@@ -79,10 +79,11 @@ class Ingested:
 
     def places(self) -> tuple[array, array]:
         """(rows, lines) of the records by index, fetched once."""
-        if self.store.places.get(self.name) is None:
+        places = self.store.places.get(self.name)
+        if places is None:
             rows, lines = self.store.connection.execute(f"SELECT list(_row ORDER BY _ord), list(_line ORDER BY _ord) FROM {self.name}").fetchone()
-            self.store.places[self.name] = (array("q", rows or ()), array("q", lines or ()))
-        return self.store.places[self.name]
+            places = self.store.places[self.name] = (array("q", rows or ()), array("q", lines or ()))
+        return places
 
     def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]:
         """(line, row, width, then the cells of columns `numbers`) of each record for which the SQL condition `screen` holds (every record
@@ -217,7 +218,7 @@ class Store:
         self.connection.execute(f"ATTACH ':memory:' AS {self.catalog}")
         self._closer = weakref.finalize(self, _drop_and_close, self.connection, self.catalog)
         self._tables = 0
-        self.places: dict[str, tuple[array, array] | None] = {}
+        self.places: dict[str, tuple[array, array]] = {}
 
     def close(self) -> None:
         """Close the connection; the tables go with it."""

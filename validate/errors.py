@@ -64,5 +64,22 @@ FIELD_NAMES = tuple(f.name for f in fields(Error))
 _field_values = attrgetter(*FIELD_NAMES)
 
 
+@dataclass(frozen=True)
+class Code:
+    """One error code of a check: what it means, and the usual fix (a message may give a more precise one)."""
+
+    meaning: str
+    hint: str = ""
+
+
+# Codes the runner itself reports, under the ID of the check concerned.
+RUNNER_CODES = {
+    "check-crashed": Code("The check stopped on a bug in the validator; the package was not fully judged (exit 2).",
+                          "Report it with the message; the other checks' findings stand."),
+    "more-errors": Code("More errors of one code than `--max-errors` lists; this one counts the rest.",
+                        "Fix the listed ones first, or run with `--max-errors 0` to list every one."),
+}
+
+
 class CannotRun(Exception):
     """The validator cannot run at all (exit 2): usage error, unreadable descriptor, PATH missing."""

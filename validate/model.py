@@ -20,8 +20,14 @@ facts, never an exception): schema-profile reports what is wrong with the schema
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from .package import Package
+
+class Loaded(Protocol):
+    """What `from_package` reads of a loaded package (validate/package.py): its resources, and where it keeps the model."""
+
+    resources: list[Any]
+    views: Any
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ class Model:
         return {name: filled for name, table in self.tables.items() if (filled := table.filled_by_tool())}
 
 
-def from_package(package: Package) -> Model:
+def from_package(package: Loaded) -> Model:
     """Read (once per package) the model that the package's Table Schemas declare."""
     if package.views.model is not None:
         return package.views.model

@@ -22,17 +22,14 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
 from .csvio import READ_FLAGS, SourceFile, Table, first_record, parse_csv
 from .errors import CannotRun, Error, Place
 from .jsonpos import line_for, value_lines
 from .limits import DEFAULT, LimitExceeded, Limits
-
-if TYPE_CHECKING:  # both import this module
-    from .checks._frictionless import Outcome
-    from .model import Model
+from .model import Model
 
 # A URL or another scheme (`http:`, `file:`, `c:` on Windows): never a package path.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -114,9 +111,6 @@ class Views:
     usable_schemas: dict[str, dict | None] = field(default_factory=dict)  # checks._jsonschema.usable_schema, by resource name
     ids: dict[str, frozenset[str]] = field(default_factory=dict)  # checks._rows.known_ids, by table name
     snapshots: dict[str, str] | None = None  # checks._rows.snapshot_texts: {document_id: text}
-    frictionless_pending: tuple[Any, Any, str | None] | None = None  # checks._frictionless.start_inspect: (child process, pipe, memo key)
-    frictionless_descriptor: Outcome | None = None  # checks._frictionless.inspect
-    frictionless_rows: Outcome | None = None  # checks._frictionless.run (--engine frictionless)
     columnar: Store | None = None  # package._read_large_tables: the run's DuckDB connection, holding every table
     rule_views: Any = None  # engine.rules._prepare: the named views and registry the checks' SQL rules read
 

@@ -15,12 +15,32 @@ import importlib.util
 import json
 import os
 import re
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..package import Package
 from ._jsonschema import usable_schema
+
+
+@dataclass
+class _State:
+    """What this module knows of one loaded package: frictionless's pending reading, and its answers."""
+
+    pending: tuple[Any, Any, str | None] | None = None  # start_inspect: (child process, pipe, memo key)
+    descriptor: Outcome | None = None  # inspect
+    rows: Outcome | None = None  # run (--engine frictionless)
+
+
+_STATES: dict[int, _State] = {}  # id(package) -> its state, dropped when the package is collected
+
+
+def _state(package: Package) -> _State:
+    if id(package) not in _STATES:
+        _STATES[id(package)] = _State()
+        weakref.finalize(package, _STATES.pop, id(package), None)
+    return _STATES[id(package)]
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,7 @@ def start_inspect(package: Package) -> None:
     and the machine has two cores. The child is handed nothing but what `inspect` would do here
     (a package with no unsafe reference; otherwise `inspect` answers without frictionless), and
     sends back plain data. Without fork, `inspect` simply runs in this process when asked."""
-    if not hasattr(os, "fork") or package.views.frictionless_descriptor is not None or unreadable_files(package) \
+    if not hasattr(os, "fork") or _state(package).descriptor is not None or unreadable_files(package) \
             or importlib.util.find_spec("frictionless") is None:  # not installed: the run says so, the child would only print a traceback
         return
     key = _inputs_of(package)  # here, not in the child: what the child says is remembered here
@@ -103,7 +123,7 @@ def start_inspect(package: Package) -> None:
         return
     finally:
         sender.close()
-    package.views.frictionless_pending = (process, receiver, key)
+    _state(package).pending = (process, receiver, key)
 
 
 def finish(package: Package) -> None:
@@ -112,7 +132,7 @@ def finish(package: Package) -> None:
 
 
 def _answer_of_child(package: Package) -> Outcome | None:
-    pending, package.views.frictionless_pending = package.views.frictionless_pending, None
+    pending, _state(package).pending = _state(package).pending, None
     if pending is None:
         return None
     process, receiver, key = pending
@@ -134,13 +154,14 @@ def inspect(package: Package) -> Outcome:
     """Open the package with frictionless and validate each resource's metadata, without its rows."""
     answer = _answer_of_child(package)
     if answer is not None:
-        package.views.frictionless_descriptor = answer
+        _state(package).descriptor = answer
     blocking = unreadable_files(package)
     if blocking:
         return Outcome(skipped_because=blocking)
-    if package.views.frictionless_descriptor is None:
-        package.views.frictionless_descriptor = _remembered(package)
-    return package.views.frictionless_descriptor
+    state = _state(package)
+    if state.descriptor is None:
+        state.descriptor = _remembered(package)
+    return state.descriptor
 
 
 # frictionless's verdicts on the last few descriptors read in this process, by what it read.
@@ -212,11 +233,12 @@ _HEX_DIGITS = re.compile(r"(?<=:)[0-9a-f]+$|^[0-9a-f]+$")
 def run(package: Package) -> Outcome:
     """Validate the package with frictionless (descriptor, types, constraints, keys), once."""
     blocking = unreadable_files(package)
+    state = _state(package)
     if blocking:
-        package.views.frictionless_rows = Outcome(skipped_because=blocking)
-    if package.views.frictionless_rows is None:
-        package.views.frictionless_rows = _asked(lambda: _validate_rows(package))
-    return package.views.frictionless_rows
+        state.rows = Outcome(skipped_because=blocking)
+    if state.rows is None:
+        state.rows = _asked(lambda: _validate_rows(package))
+    return state.rows
 
 
 def _asked(question) -> Outcome:

@@ -13,8 +13,8 @@ FAIL: start_char=160 end_char=172 exact="Nayib Bukele"   ->  exact-mismatch (off
 from __future__ import annotations
 
 from ..anchor import occurrences
-from ..catalogue import Code
 from ..engine.rules import Row, Rule, snapshot_texts
+from ..errors import Code
 from ..package import Package
 from ..textdiff import explain
 

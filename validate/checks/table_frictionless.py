@@ -60,7 +60,7 @@ def check(package: Package) -> Iterator[Error]:
         # the engine runs while frictionless reads the descriptor in its child process (runner.py);
         # what frictionless says decides below whether these findings are reported at all
         try:
-            from ..engine import findings
+            from ..engine.compiler import findings
 
             early = list(findings(model, tables))
         except Exception:  # noqa: BLE001 - computed again below, where a failure is reported as it always was
@@ -80,7 +80,7 @@ def check(package: Package) -> Iterator[Error]:
     elif outcome.rows_checked or any(_engine_refuses(model, name) for name in tables):
         found = _reference_findings(package, _frictionless.run(package), tables)
     else:
-        from ..engine import findings
+        from ..engine.compiler import findings
 
         found = findings(model, tables)
     yield from _errors(package, model, tables, found)

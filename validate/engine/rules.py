@@ -26,12 +26,13 @@ package has but could not read is not run (resource-files says why).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
+from ..columnar import Ingested
 from ..csvio import filled
 from ..errors import Error, Place, Severity
 from ..model import from_package
@@ -49,7 +50,7 @@ class Rule:
     a function of the row; `message` and `hint` word the error from the row's values."""
 
     code: str
-    reads: dict[str, tuple[str, ...]]
+    reads: Mapping[str, tuple[str, ...]]
     sql: str
     field: str | Callable[[Row], str]
     message: Callable[[Row, Package], str]
@@ -116,10 +117,15 @@ def _prepare(package: Package, every_rule: list[Rule]) -> Views:
             wanted.setdefault(table, set()).update(columns)
     model = from_package(package)
     for table in {*wanted, *model.tables}:
-        _view(package, views, table, wanted.get(table, set()) | {f.get("name") for f in _fields(model, table)})
+        _view(package, views, table, wanted.get(table, set()) | {name for f in _fields(model, table) if isinstance(name := f.get("name"), str)})
     _registry(package, views)
     package.views.rule_views = views
     return views
+
+
+def _connection(package: Package) -> Any:
+    assert package.views.columnar is not None  # run() asks only of a package in DuckDB
+    return package.views.columnar.connection
 
 
 def _fields(model, table: str) -> tuple[dict, ...]:
@@ -140,8 +146,9 @@ def _view(package: Package, views: Views, table: str, wanted: set[str]) -> None:
     if not _SAFE_NAME.match(table):
         return  # not a resource name the profile allows: no rule reads it
     resource = package.resource(table)
-    source = resource.table.source if resource is not None and resource.table is not None else None
-    header = resource.table.header if source is not None else []
+    loaded = resource.table if resource is not None else None
+    source = loaded.source if loaded is not None and isinstance(loaded.source, Ingested) else None
+    header = loaded.header if loaded is not None and source is not None else []
     last = {name: number for number, name in enumerate(header) if _SIMPLE_NAME.match(name)}
     names = sorted(set(last) | {name for name in wanted if isinstance(name, str) and _SIMPLE_NAME.match(name)})
     cells = [f"c{last[name]} AS {_identifier(name)}" if name in last else f"''::VARCHAR AS {_identifier(name)}" for name in names]
@@ -149,13 +156,13 @@ def _view(package: Package, views: Views, table: str, wanted: set[str]) -> None:
         body = f"SELECT _ord, _line, _row, _width{''.join(', ' + cell for cell in cells)} FROM {source.name}"
     else:
         body = f"SELECT NULL::BIGINT AS _ord, NULL::BIGINT AS _line, NULL::BIGINT AS _row, NULL::INTEGER AS _width{''.join(', ' + cell for cell in cells)} WHERE false"
-    package.views.columnar.connection.execute(f"CREATE VIEW {views.catalog}.data.{_identifier(table)} AS {body}")
+    _connection(package).execute(f"CREATE VIEW {views.catalog}.data.{_identifier(table)} AS {body}")
     views.columns[table] = set(names)
 
 
 def _registry(package: Package, views: Views) -> None:
     """What the schemas and snapshots say, as relations the rules join (see the module docstring)."""
-    connection = package.views.columnar.connection
+    connection = _connection(package)
     model = from_package(package)
     at = f"{views.catalog}.registry"
     data = f"{views.catalog}.data"
