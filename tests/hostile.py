@@ -21,10 +21,11 @@ import resource
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from validate.safetext import is_printable_report
+from validate.safetext import BIDI_CONTROLS
 
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 60  # seconds, the acceptance bound of issue 10
@@ -162,3 +163,8 @@ def run_validator(*args: str, timeout: int = TIMEOUT, cwd: Path | None = None) -
         assert is_printable_report(run.out), run.out[:2000]
     assert is_printable_report(run.err.replace("\n", "")), run.err[:2000]
     return run
+
+
+def is_printable_report(text: str) -> bool:
+    """True when `text` holds no control character other than LF (used by tests and property checks)."""
+    return not any(c != "\n" and (unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS or c in "\u2028\u2029") for c in text)

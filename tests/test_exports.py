@@ -21,7 +21,7 @@ from validate.exports import codebook as codebook_export
 from validate.exports import queries, registry
 from validate.exports import sqlite as sqlite_export
 from validate.exports import xlsx as xlsx_export
-from validate.exports.model import Column, Table
+from validate.exports.tables import Column, Table
 
 from .conftest import FIXTURES, REPO, build_package
 

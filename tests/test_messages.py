@@ -10,10 +10,11 @@ from types import SimpleNamespace
 from validate import run
 from validate.cli import main
 from validate.errors import Error
-from validate.reporters import GITHUB_ANNOTATION_LIMIT, distinct_codes_first, render_github
+from validate.reporters import GITHUB_ANNOTATION_LIMIT, render_github
 from validate.textdiff import explain, nearest
 
 from .conftest import REPO
+from .expected_order import distinct_codes_first
 
 SNAPSHOT = REPO / "sources" / "article-2025-02-04-bukele-cecot.txt"
 

@@ -17,11 +17,12 @@ from validate.cli import main
 from validate.cli import validate as validate_command
 from validate.errorlog import ErrorLog, SpillFailed
 from validate.errors import Error
-from validate.reporters import GITHUB_ANNOTATION_LIMIT, distinct_codes_first, first_annotations, json_head, render_github, render_json, render_text
+from validate.reporters import GITHUB_ANNOTATION_LIMIT, first_annotations, json_head, render_github, render_json, render_text
 from validate.runner import run
 from validate.safetext import json_safe
 
 from .conftest import FIXTURES, build_package
+from .expected_order import distinct_codes_first
 
 
 def break_claim_ids(descriptor, how_many: int) -> None:

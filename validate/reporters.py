@@ -115,17 +115,8 @@ def write_github(result: Result, out: TextIO) -> None:
             write_markdown(result, summary)
 
 
-def distinct_codes_first(errors: list) -> list:
-    """Reorder errors so that each distinct check/code comes before a second of the same code.
-
-    GitHub keeps only a few annotations: one mistyped ID repeated eight times must not hide
-    a quote typo. Within each round, the report's order (file, line) is kept.
-    """
-    return [error for _, _, error in sorted(_in_rounds(errors), key=lambda entry: entry[:2])]
-
-
 def first_annotations(errors: Iterable[Error], limit: int) -> list[Error]:
-    """The errors GitHub would show: in `distinct_codes_first` order, the first `limit` of each severity.
+    """The errors GitHub would show: each distinct check/code before a second of the same code (rounds, in report order), the first `limit` of each severity.
 
     One pass, holding `limit` errors per severity (not the whole list, which may be millions).
     PASS: twelve foreign-key errors then one quote typo, limit 10: the typo is among the ten.

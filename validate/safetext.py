@@ -13,12 +13,11 @@ FAIL-safe: visible("a\\x1b[2Jb") == "a\\\\x1b[2Jb"  (shown as the six characters
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # Bidirectional controls (embeddings, overrides, isolates, marks) reorder what is shown.
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # C0 and C1 controls, DEL, line/paragraph separators, bidi controls, lone surrogates.
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}\ud800-\udfff]")
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]")
 # Workflow commands: `::name …::` and the older `##[name]…`, recognised at the start of a line.
 _COMMAND_START = re.compile(r"^(\s*)(::|##\[)", re.MULTILINE)
 
@@ -91,8 +90,3 @@ def json_safe(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [json_safe(item) for item in value]
     return value
-
-
-def is_printable_report(text: str) -> bool:
-    """True when `text` holds no control character other than LF (used by tests and property checks)."""
-    return not any(c != "\n" and (unicodedata.category(c) in ("Cc", "Cs") or c in _BIDI or c in "\u2028\u2029") for c in text)

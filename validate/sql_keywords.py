@@ -12,7 +12,6 @@ from functools import cache
 
 # Every keyword of SQLite, which asks applications to quote them when used as names.
 # Source: https://www.sqlite.org/lang_keywords.html (147 keywords).
-SQLITE_SOURCE = "https://www.sqlite.org/lang_keywords.html"
 SQLITE_KEYWORDS = frozenset({
     "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc", "attach", "autoincrement", "before", "begin", "between",
     "by", "cascade", "case", "cast", "check", "collate", "column", "commit", "conflict", "constraint", "create", "cross", "current", "current_date",
@@ -28,7 +27,6 @@ SQLITE_KEYWORDS = frozenset({
 
 # PostgreSQL's key words classed "reserved" and "reserved (can be function or type)": neither may name a column unquoted.
 # Source: https://www.postgresql.org/docs/17/sql-keywords-appendix.html (Table C.1, column PostgreSQL).
-POSTGRESQL_SOURCE = "https://www.postgresql.org/docs/17/sql-keywords-appendix.html"
 POSTGRESQL_RESERVED = frozenset({
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint",
     "create", "current_catalog", "current_date", "current_role", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc",

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..runner import Result, run
-from . import model, sqlite
+from . import sqlite
 from .registry import EXPORTS, Context
+from .tables import tables as read_tables
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def build(descriptor_path: Path, dist: Path) -> Outputs:
         raise InvalidPackage(result)
     package = result.package
     name = package.descriptor.get("name", "data")
-    tables = model.tables(package)
+    tables = read_tables(package)
     sentences = sqlite.sentence_table(package, tables)
     context = Context(package.descriptor, name, tables, tables + ([sentences] if sentences else []) + sqlite.link_tables(tables))
     dist.parent.mkdir(parents=True, exist_ok=True)

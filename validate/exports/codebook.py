@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..csvio import render_csv
-from .model import Column, Table
+from .tables import Column, Table
 
 HEADER = ["table", "column", "type", "required", "constraints", "allowed_values", "description", "example"]
 

@@ -5,8 +5,8 @@ Descriptions come from the descriptor and the Table Schemas; the queries from `q
 
 from __future__ import annotations
 
-from .model import Table
 from .queries import Query
+from .tables import Table
 
 
 def metadata(descriptor: dict, database: str, tables: list[Table], queries: list[Query]) -> dict:

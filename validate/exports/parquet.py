@@ -13,7 +13,7 @@ import pandas
 import pyarrow
 import pyarrow.parquet
 
-from .model import Table
+from .tables import Table
 
 ARROW_TYPES = {"integer": pyarrow.int64(), "year": pyarrow.int64(), "number": pyarrow.float64(), "date": pyarrow.date32(),
                "boolean": pyarrow.bool_()}

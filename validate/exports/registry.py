@@ -18,8 +18,8 @@ from pathlib import Path
 from ..csvio import write_atomically
 from ..datadict import replace_block
 from . import codebook, datasette, parquet, sqlite, xlsx
-from .model import Table
 from .queries import Query
+from .tables import Table
 
 START, END = "<!-- exports:start -->", "<!-- exports:end -->"
 # Where a per-table export's file name takes the table's name, in the pattern and, as `<table>`, in the docs.

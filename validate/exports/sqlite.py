@@ -17,8 +17,8 @@ import sqlite_utils
 from ..model import ForeignKey
 from ..package import Package
 from ..sentences import split_sentences
-from .model import Column, Table
 from .queries import QUERIES, Query
+from .tables import Column, Table
 
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 SENTENCES = "article_sentences"

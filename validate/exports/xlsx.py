@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import codebook
-from .model import Table
+from .tables import Table
 
 MAX_SHEET_NAME = 31
 MAX_WIDTH = 60
