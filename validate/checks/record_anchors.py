@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..catalogue import Code
 from ..csvio import whole_number
 from ..errors import Error, Place
 from ..model import from_package
@@ -29,6 +30,17 @@ from ._rows import key_of, path_of, rows, unreadable
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
 
+CODES = {
+    "unanchored": Code("A record has no span of a role it must have (a claim, quote or quantity without a `content` span, an image without "
+                       "its `caption` or `credit` span): nothing ties it to the words of the article.",
+                       "Add a row to data/spans.csv with the record's table, ID and the missing role."),
+    "verbatim-mismatch": Code("A field that repeats the article's words (a quote's text or cue, a quantity's surface, an image's caption or "
+                              "credit) is not the exact text of its span; the message shows the first difference.",
+                              "Copy the field character for character from the article (curly quotes and dashes included)."),
+    "added-outside-content": Code("An `added` span (words a publication inserted) does not lie inside a content span of its record.",
+                                  "An added span marks words inside the passage or quote it belongs to; anchor it within that record's "
+                                  "content span."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:
