@@ -25,6 +25,8 @@ CODES = {
     "package-error": Code("frictionless cannot open the package: a package-level property is invalid (or two resources share a name).", _OPEN_HINT),
     "resource-error": Code("frictionless cannot open the package: a property of one resource is invalid.", _OPEN_HINT),
     "schema-error": Code("frictionless cannot open the package: a Table Schema is invalid for it (two fields with one name, say).", _OPEN_HINT),
+    "field-error": Code("frictionless cannot open the package: a field of a Table Schema is invalid for it (a constraint its type does "
+                        "not support, an `example` that is not a value of the field).", _OPEN_HINT),
     "dialect-error": Code("frictionless cannot open the package: a resource's CSV `dialect` is invalid.", _OPEN_HINT),
     "control-error": Code("frictionless cannot open the package: a CSV setting of a resource's `dialect` (its delimiter, quote character, ...) "
                           "is invalid.", _OPEN_HINT),
