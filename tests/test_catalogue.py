@@ -59,7 +59,7 @@ def test_docs_validation_is_what_the_catalogue_gives_now():
 @pytest.mark.parametrize("check_id", list(CHECKS))
 def test_every_check_declares_its_id_summary_docstring_and_codes(check_id):
     module = CHECKS[check_id]
-    assert module.CODES.keys() | catalogue.RUNNER_CODES.keys() == catalogue.codes(check_id).keys()
+    assert check_id == module.ID and module.SUMMARY.strip() and "\n" not in module.SUMMARY
     assert (module.__doc__ or "").startswith(f"{check_id}: ")
     assert module.CODES, f"{check_id} declares no CODES"
     for code, entry in module.CODES.items():
