@@ -23,7 +23,7 @@ PACKAGE_NAME = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"
 
 
 def test_every_check_is_documented_in_docs_validation():
-    documented = re.findall(r"^\| `([a-z-]+)` \|", VALIDATION.split("## The checks")[1].split("**Sentences**")[0], re.MULTILINE)
+    documented = re.findall(r"^\| \[`([a-z-]+)`\]", VALIDATION.split("## The checks")[1].split("**Sentences**")[0], re.MULTILINE)
     assert documented == list(CHECKS)
 
 

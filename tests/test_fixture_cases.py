@@ -14,7 +14,7 @@ from validate.checks import CHECKS
 
 from .conftest import FIXTURES, REPO, VALID, build_package
 
-INVALID_CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
+INVALID_CASES = sorted(p.parent for p in (FIXTURES / "invalid").rglob("expected.json"))  # any grouping of the cases
 VALID_CASES = sorted(p.name for p in (FIXTURES / "valid").iterdir() if p.is_dir())
 
 

@@ -10,25 +10,45 @@ errors they raise.
 
 from __future__ import annotations
 
+import inspect
+
 from .checks import CHECKS
 from .errors import RUNNER_CODES, Code
 
 
 def codes(check_id: str) -> dict[str, Code]:
     """Every code check `check_id` may report: its own catalogue, then the runner's."""
-    return {**getattr(CHECKS[check_id], "CODES", {}), **RUNNER_CODES}
+    return {**CHECKS[check_id].CODES, **RUNNER_CODES}
 
 
 def markdown() -> str:
-    """docs/validation.md's tables: the checks in the order they run, then each check's codes."""
+    """docs/validation.md's section on the checks: a table of the checks in the order they run, then for each its rule,
+    examples and codes (from its docstring and `CODES`), then the codes the runner adds."""
     lines = ["| check | what it guards | codes |", "| --- | --- | --- |"]
     lines += [f"| [`{check_id}`](#{check_id}) | {_cell(module.SUMMARY)} | {len(module.CODES)} |" for check_id, module in CHECKS.items()]
     for check_id, module in CHECKS.items():
-        lines += ["", f"### {check_id}", "", _cell(module.SUMMARY), "", "| code | means | usual fix |", "| --- | --- | --- |"]
-        lines += [f"| `{code}` | {_cell(entry.meaning)} | {_cell(entry.hint)} |" for code, entry in module.CODES.items()]
-    lines += ["", "Every check may also report the runner's codes:", "", "| code | means | usual fix |", "| --- | --- | --- |"]
-    lines += [f"| `{code}` | {_cell(entry.meaning)} | {_cell(entry.hint)} |" for code, entry in RUNNER_CODES.items()]
+        rule, examples = _rule_and_examples(module.__doc__ or "")
+        lines += ["", f"### {check_id}", "", rule]
+        if examples:
+            lines += ["", "```text", *examples, "```"]
+        lines += ["", *_code_table(module.CODES)]
+    lines += ["", "### Codes of every check", "", "The runner may add these to any check's errors:", "", *_code_table(RUNNER_CODES)]
     return "\n".join(lines) + "\n"
+
+
+def _rule_and_examples(docstring: str) -> tuple[str, list[str]]:
+    """A check's docstring as Markdown: its rule (the first line without the check's ID, then the prose), and its
+    PASS/FAIL example lines."""
+    lines = inspect.cleandoc(docstring).splitlines()
+    examples = [line for line in lines if line.startswith(("PASS:", "FAIL:"))]
+    headline = lines[0].split(": ", 1)[-1] if lines else ""
+    prose = [line for line in lines[1:] if line not in examples]
+    return "\n".join([headline, *prose]).strip(), examples
+
+
+def _code_table(codes: dict[str, Code]) -> list[str]:
+    return ["| code | means | usual fix |", "| --- | --- | --- |",
+            *[f"| `{code}` | {_cell(entry.meaning)} | {_cell(entry.hint)} |" for code, entry in codes.items()]]
 
 
 def _cell(text: str) -> str:

@@ -10,7 +10,7 @@ from importlib import resources
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..jsonpos import REMEMBERED_CHARS
 
 # The profiles ship inside the package (validate/profiles/), so an installed validator finds them from any folder.
@@ -26,7 +26,51 @@ _HINTS = {
     "format": "Write the value in the expected format.",
     "minItems": "Add at least one item.",
     "minLength": "Fill in the value.",
+    "minimum": "Use a number no smaller than the minimum the message gives.",
+    "minProperties": "Give at least one property, or remove the empty object.",
+    "uniqueItems": "Remove the repeated item.",
+    "not": "Remove the property the message names, or change what forbids it there.",
 }
+
+
+# What each JSON Schema keyword that can fail means to a contributor: the codes of the profile checks.
+_MEANINGS = {
+    "required": "A property the profile requires is missing.",
+    "additionalProperties": "A property the profile does not list is present (often a misspelt name, which would otherwise be ignored).",
+    "pattern": "A text value does not have the form the profile asks for (the message shows the value and the expected form).",
+    "enum": "The value is not one of the values the profile allows.",
+    "const": "The value is not the one value the profile allows here.",
+    "type": "The value has the wrong JSON type (text where a list is expected, a number where text is, ...).",
+    "format": "The value is not in the format the profile names (an e-mail address, an RFC 3339 date-time, ...).",
+    "minItems": "A list has fewer items than the profile asks for (usually: it is empty).",
+    "minLength": "A text value is empty where the profile asks for one.",
+    "minimum": "A number is below the smallest value the profile allows.",
+    "minProperties": "An object is empty where the profile asks for at least one property.",
+    "uniqueItems": "A list repeats an item where each item must be unique.",
+    "not": "A property is present that the profile forbids in this place (the message names the rule).",
+}
+
+
+def profile_codes(profile_name: str) -> dict[str, Code]:
+    """The codes a check of `instance` against a profile can report: each failing keyword the profile uses, and
+    `limit-exceeded` (a document nested too deeply to be checked)."""
+    used: set[str] = set()
+    stack: list[object] = [json.loads(PROFILES.joinpath(profile_name).read_text(encoding="utf-8"))]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                used.add(key)
+                if key in ("properties", "patternProperties", "$defs"):  # names of properties and definitions, not keywords
+                    stack.extend(value.values() if isinstance(value, dict) else ())
+                elif key not in ("enum", "const", "required", "examples", "default"):  # values, not schemas
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    codes = {keyword: Code(meaning, _HINTS.get(keyword, "")) for keyword, meaning in _MEANINGS.items() if keyword in used}
+    codes["limit-exceeded"] = Code("The document is nested too deeply to be checked against the profile (a raised `json-depth` limit allows this).",
+                                   "Flatten the document, or keep `json-depth` at its default.")
+    return codes
 
 
 @cache

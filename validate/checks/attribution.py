@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import among, filled, whole_number
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ._rows import by_id, path_of, rows, snapshot_texts, unreadable
 
@@ -27,6 +27,16 @@ ID = "attribution"
 SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are attributed to the quote's speaker; quotation marks match the quote type."
 
 OPENING, CLOSING = "“‘\"", "”’\""
+
+CODES = {
+    "speaker-unanchored": Code("A quote's speaker is named or described in the text, but no `speaker` span anchors the words that name them.",
+                               "Add a spans.csv row with the quote's ID as target_id and role speaker."),
+    "quote-marks": Code("A quote's type disagrees with the quotation marks around its content: a direct or partial quote that does not "
+                        "open right after a quotation mark, or an indirect one inside quotation marks.",
+                        "Start the content span right after the opening quotation mark, or change quote_type."),
+    "speaker-mismatch": Code("A claim carried by a quote (quote_id) is not attributed to that quote's speaker.",
+                             "Set voice to attributed and attributed_to_entity_id to the quote's speaker, or remove quote_id."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

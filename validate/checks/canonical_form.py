@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from ..anchor import FORMULA_START
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ._jsonschema import usable_schema
 
@@ -28,6 +28,24 @@ ID = "canonical-form"
 _SUSPECT = r"^[=+\-@\t\r]|[^\x00-\x7f]"
 
 SUMMARY = "CSV files are UTF-8 without BOM, LF-only with a final newline, NFC, headed in schema order, with no formula-like cells."
+
+CODES = {
+    "bom": Code("The CSV file starts with a byte order mark (BOM), which breaks Python's csv module and R readers.",
+                "Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM)."),
+    "crlf": Code("The CSV file has Windows (CR LF) or CR line endings.",
+                 "Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them."),
+    "nul-byte": Code("The CSV file contains a NUL byte: it is not a text file.",
+                     "Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format."),
+    "final-newline": Code("The CSV file does not end with a line break.", "Add a line break after the last row."),
+    "header": Code("The header (line 1) does not list the schema's fields in the schema's order: a column is missing, unknown or out of place.",
+                   "Run `python -m validate normalize`, or make line 1 list exactly the schema's fields, in order."),
+    "formula": Code("A cell starts with = + - @, a tab or a CR, so a spreadsheet would run it as a formula.",
+                    "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier."),
+    "not-nfc": Code("A cell's text is not in Unicode NFC form (it has decomposed characters), so equal-looking strings compare unequal.",
+                    "Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters."),
+    "file-changed": Code("The file changed while it was being validated, so its bytes were not checked.",
+                         "Validate the package again once nothing is writing to it."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

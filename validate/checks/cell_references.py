@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import regex
 
 from ..csvio import Table
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package, UnsafePath
 
 ID = "cell-references"
@@ -45,6 +45,15 @@ ID_PATTERN = re.compile(r"^\^([a-z]+-.*)\$$")
 ABSOLUTE_PATH_START = r"(?:^|[^\w/.:@~-])/"
 # The folders of the package layout: a citation into them is checked even where a small package lacks the folder.
 LAYOUT_FOLDERS = frozenset({"data", "docs", "schemas", "sources"})
+
+CODES = {
+    "unknown-id": Code("A notes or note cell names a row ID (clm-…, doc-…, ...) that is not a row of its table.",
+                       "Correct the ID, or add the row it means."),
+    "missing-file": Code("A cell cites a file of the package (docs/…, sources/…, data/…) that the package does not hold, or a path that "
+                         "leaves the package.", "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address."),
+    "slow-pattern": Code("A table's primary-key pattern takes too long to search a note, so that table's IDs were not looked for in notes.",
+                         "Simplify the primary-key pattern in the table's schema (a literal prefix and a simple tail)."),
+}
 
 
 def id_kinds(package: Package) -> dict[str, tuple[str, regex.Pattern[str], set[str] | None]]:

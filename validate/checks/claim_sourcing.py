@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from .. import sourcing
 from ..csvio import Record, among, filled
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ._rows import by_id, path_of, rows, unreadable
 
@@ -42,6 +42,35 @@ SUMMARY = "Every claim has sourcing rows whose evidence covers the same words, a
 
 _SPAN_COLUMNS = ["document_id", "start_char", "end_char", "exact", "role", "target_table", "target_id"]  # what sourcing.Spans reads
 FILL_HINT = "Run `python -m validate fill datapackage.json`."
+
+CODES = {
+    "claim-without-source": Code("A claim has no claim_sources row.",
+                                 "Add its rows (`python -m validate claim-sources` proposes them); a claim with no known source gets one row "
+                                 "with basis unknown."),
+    "stale-status": Code("A claim_sources row's document_status is not what its document (and copy) make it.", FILL_HINT),
+    "stale-level": Code("A claim's sourcing_level is not what its claim_sources rows make it.", FILL_HINT),
+    "no-evidence": Code("A claim_sources row gives a basis (or a document) but names no quote or lineage row that shows it.",
+                        "Name the evidence in evidence_table and evidence_id, or make the row basis unknown with no document."),
+    "unknown-evidence": Code("A claim_sources row's evidence_id does not exist in its evidence_table.",
+                             "Name an existing quote_id (evidence_table quotes) or lineage_id (evidence_table lineage)."),
+    "evidence-elsewhere": Code("The evidence's words do not overlap the claim's words, and it is not the quote the claim carries.",
+                               "Name the quote or lineage passage whose content spans cover the claim's words."),
+    "quote-not-speakers-words": Code("The evidence is a quote the claim does not carry whose words are not the speaker's own (an indirect "
+                                     "quote, or an editorial insertion), so it is not a source of the claim.",
+                                     "Take the row out (`python -m validate claim-sources` shows what the words give), or set the claim's "
+                                     "quote_id if the claim is the speaker's."),
+    "publication-added-words": Code("The row's basis is not what the evidence gives, because the claim's words are words the publication "
+                                    "added to the passage (an `added` span).", "A source gives a claim only the words it has: see docs/sourcing.md."),
+    "basis-mismatch": Code("The row's basis is not what its evidence gives.",
+                           "See the description of `basis` in schemas/claim_sources.schema.json."),
+    "document-mismatch": Code("The row's document_id is not the document its evidence names.", "Set document_id to the document the message names."),
+    "copy-while-seen": Code("The row names a copy_document_id although its document was itself read (document_status seen).",
+                            "Empty copy_document_id."),
+    "copy-missing": Code("The row names no copy_document_id, but its document was not read itself and the evidence names a copy in which "
+                         "its words were read.", "Run `python -m validate claim-sources --write` (it names the copy), then `python -m validate fill`."),
+    "copy-mismatch": Code("The row's copy_document_id is not a copy that its evidence names for the document.",
+                          "Name the lineage row's evidence_document_id, or the seen_in_document_id of a quote_wordings row of the quote."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

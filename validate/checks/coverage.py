@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..csvio import among, whole_number
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ..sentences import Sentence, split_sentences
 from ._rows import rows, snapshot_texts, unreadable
@@ -25,6 +25,13 @@ ID = "coverage"
 SUMMARY = "Every sentence of every snapshot is covered by a record's span or excluded as non-content with a reason."
 
 COVERING_ROLES = {"content", "caption", "credit", "metadata", "non_content"}
+
+CODES = {
+    "uncovered-sentence": Code("A sentence of a snapshot that no record covers: no content, caption, credit or metadata span overlaps it, "
+                               "and no non_content span excludes it.",
+                               "Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it "
+                               "is not content."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

@@ -16,12 +16,18 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..csvio import outside
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 
 ID = "created-by"
 SUMMARY = "Every row's created_by names a contributor (by `title`) in datapackage.json's contributors."
 COLUMN = "created_by"
+
+CODES = {
+    "unknown-contributor": Code("A row's created_by names someone who is not a contributor (by `title`) in datapackage.json: a typo, or a "
+                                "contributor who has not added themselves yet. Said once per file and name, with every line.",
+                                'Correct the name, or add `{"title": "<name>", "roles": ["contributor"]}` to `contributors` in datapackage.json.'),
+}
 
 
 def contributor_names(package: Package) -> set[str]:

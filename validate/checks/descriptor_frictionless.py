@@ -12,12 +12,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from . import _frictionless
 
 ID = "descriptor-frictionless"
 SUMMARY = "frictionless 5.21 can open the descriptor and raises no descriptor errors or warnings."
+
+_OPEN_HINT = "Fix the descriptor as the message says; the descriptor-profile errors usually point at the same place."
+CODES = {
+    "package-error": Code("frictionless cannot open the package: a package-level property is invalid (or two resources share a name).", _OPEN_HINT),
+    "resource-error": Code("frictionless cannot open the package: a property of one resource is invalid.", _OPEN_HINT),
+    "schema-error": Code("frictionless cannot open the package: a Table Schema is invalid for it (two fields with one name, say).", _OPEN_HINT),
+    "field-error": Code("frictionless cannot open the package: a field of a Table Schema is invalid for it (a constraint its type does "
+                        "not support, an `example` that is not a value of the field).", _OPEN_HINT),
+    "dialect-error": Code("frictionless cannot open the package: a resource's CSV `dialect` is invalid.", _OPEN_HINT),
+    "control-error": Code("frictionless cannot open the package: a CSV setting of a resource's `dialect` (its delimiter, quote character, ...) "
+                          "is invalid.", _OPEN_HINT),
+    "frictionless-failed": Code("frictionless itself failed while reading the descriptor (an exception it did not expect, or its process "
+                                "stopped); the descriptor was not judged by it.",
+                                "Fix the other descriptor errors first; if none is left, report it with the message."),
+    "warning": Code("frictionless warns about the descriptor (a warning, not an error: it does not make the package invalid); a "
+                    "published package has none. The usual one: a `hash` whose algorithm frictionless ignores.",
+                    "Do what the warning says, e.g. write the hash as `sha256:` followed by 64 lowercase hexadecimal digits."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

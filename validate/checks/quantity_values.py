@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..numbers import Unreadable, read
 from ..package import Package
 from ._rows import by_id, path_of, rows
@@ -25,6 +25,15 @@ ID = "quantity-values"
 # The typed column that holds each value_type's value (the schema's `value_type` description says the same).
 VALUE_COLUMNS = {"number": "value_number", "ordinal": "value_number", "year": "value_year", "date": "value_date", "iso_week": "value_week"}
 SUMMARY = "Each quantity's surface form parses to its value, and its qualifier agrees with bound, lower_bound and upper_bound."
+
+# One code per column the reading is compared with: `value-number-mismatch`, `bound-mismatch`, ...
+CODES = {
+    "unreadable": Code("A quantity's surface form cannot be read as a number or date (or a relative date resolves outside the years 1 to 9999).",
+                       "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours')."),
+    **{f"{column.replace('_', '-')}-mismatch": Code(f"The surface form reads as another {column} than the row records (the message gives "
+                                                    "both).", f"Set {column} to what the message says, or leave it empty where it says so.")
+       for column in [*dict.fromkeys(VALUE_COLUMNS.values()), "value_type", "bound", "lower_bound", "upper_bound"]},
+}
 
 
 def check(package: Package) -> Iterator[Error]:

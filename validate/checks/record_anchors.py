@@ -18,12 +18,24 @@ FAIL: an added span of lin-002 at [100, 120) while lin-002's content is [161, 35
 from __future__ import annotations
 
 from ..engine.rules import Row, Rule
+from ..errors import Code
 from ..package import Package
 from ..textdiff import explain
 
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
 
+CODES = {
+    "unanchored": Code("A record has no span of a role it must have (a claim, quote or quantity without a `content` span, an image without "
+                       "its `caption` or `credit` span): nothing ties it to the words of the article.",
+                       "Add a row to data/spans.csv with the record's table, ID and the missing role."),
+    "verbatim-mismatch": Code("A field that repeats the article's words (a quote's text or cue, a quantity's surface, an image's caption or "
+                              "credit) is not the exact text of its span; the message shows the first difference.",
+                              "Copy the field character for character from the article (curly quotes and dashes included)."),
+    "added-outside-content": Code("An `added` span (words a publication inserted) does not lie inside a content span of its record.",
+                                  "An added span marks words inside the passage or quote it belongs to; anchor it within that record's "
+                                  "content span."),
+}
 
 
 _OFFSETS = """

@@ -26,7 +26,7 @@ from collections.abc import Generator, Iterator
 import yaml
 
 from .. import yamlsafe
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..limits import LimitExceeded
 from ..package import Package, UnsafePath
 from ..versioning import changelog as changelog_sections
@@ -39,6 +39,35 @@ SUMMARY = ("The version in datapackage.json, CITATION.cff (type: dataset; versio
            "dates agree; CHANGELOG.md keeps an Unreleased section; .zenodo.json is up to date.")
 
 _README_VERSION = re.compile(r"Current version: \*\*([^*\s]+)\*\*|\([Vv]ersion (\d+\.\d+\.\d+[^)\s]*)\)")
+
+_METADATA_HINT = "Run `python -m validate release --metadata`."
+CODES = {
+    "missing-citation": Code("CITATION.cff is missing, or is not a file inside the package.",
+                             "Add CITATION.cff (type: dataset) with the package's version."),
+    "unreadable-citation": Code("CITATION.cff cannot be read: not UTF-8, not valid YAML, not a YAML mapping, or not safe to read.",
+                                "Make CITATION.cff a UTF-8 YAML mapping (cffconvert --validate checks it)."),
+    "missing-changelog": Code("CHANGELOG.md is missing, or is not a file inside the package.", "Add CHANGELOG.md with a section for this version."),
+    "unreadable-changelog": Code("CHANGELOG.md cannot be read: not UTF-8, or not safe to read.", "Save it as UTF-8."),
+    "limit-exceeded": Code("CITATION.cff or CHANGELOG.md is past one of the limits on what the validator reads.",
+                           "Make the file smaller, or raise the limit with `--limit NAME=N` (docs/limits.md)."),
+    "citation-type": Code("CITATION.cff's type is not `dataset`.", "Set `type: dataset`."),
+    "version-mismatch": Code("The version in CITATION.cff or the newest release of CHANGELOG.md differs from datapackage.json's version.",
+                             "Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md."),
+    "citation-title": Code("CITATION.cff's title is not the package's title naming the version, `<title> (version X.Y.Z)`: of the fields "
+                           "cffconvert's BibTeX, RIS and EndNote carry, only the title can carry the version.",
+                           "Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version)."),
+    "no-unreleased": Code("CHANGELOG.md has no `## [Unreleased]` section.",
+                          "Keep a `## [Unreleased]` heading above the newest release, for changes not yet released (it may be empty)."),
+    "no-release": Code("CHANGELOG.md has no release heading like `## [0.1.0] - 2026-11-27`.",
+                       "Add a `## [X.Y.Z] - YYYY-MM-DD` section for the package's version."),
+    "date-mismatch": Code("CITATION.cff's date-released differs from the date of the newest release in CHANGELOG.md.",
+                          "Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading."),
+    "readme-reference": Code("The reference or BibTeX entry README.md quotes is not the one CITATION.cff and datapackage.json give.", _METADATA_HINT),
+    "readme-version": Code("README.md states a version other than datapackage.json's.",
+                           "Write the package's version there (or say it without a version number)."),
+    "zenodo-stale": Code(".zenodo.json differs from what datapackage.json and CITATION.cff give.",
+                         "Run `python -m validate release --metadata` and commit the result."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

@@ -14,13 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..jsonpos import line_for, value_lines
 from ..package import Package
 from ..sql_keywords import engines_reserving
 
 ID = "reserved-words"
 SUMMARY = "No column is named with a reserved word of SQLite, DuckDB or PostgreSQL."
+
+CODES = {
+    "reserved-column-name": Code("A column is named with a word that SQLite, DuckDB or PostgreSQL reserves, so a reader's plain "
+                                 "`SELECT name FROM table` fails.",
+                                 "Rename it to say what it holds (e.g. `end` became `end_char`), in the schema, the CSV header and the CHANGELOG."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

@@ -20,12 +20,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..csvio import Screen
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ._rows import path_of, rows
 
 ID = "row-consistency"
 SUMMARY = "Within each row, values agree with their status columns (unknown means empty; known means filled and sourced)."
+
+CODES = {
+    "status-mismatch": Code("A value disagrees with the column that says how it is known: a value given with status `unknown`, a value "
+                            "missing with a status that says it is known, a required note or companion column left empty (the message "
+                            "names the rule).", "Fill in the value, or empty it and set the status to what the message names."),
+}
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..jsonpos import line_for, value_lines
 from ..model import from_package
 from ..package import Package
-from ._jsonschema import iter_profile_errors, usable_schema
+from ._jsonschema import iter_profile_errors, profile_codes, usable_schema
 
 ID = "schema-profile"
 SUMMARY = "Each Table Schema uses only known keys and types, and its keys name real fields and resources."
+
+CODES = {
+    **profile_codes("tableschema.profile.json"),
+    "categories-enum-mismatch": Code("A field gives both `categories` and an `enum` constraint, and the two lists differ.",
+                                     "Keep the two lists identical: frictionless enforces `enum` only."),
+    "unknown-key-field": Code("A primary key, unique key or foreign key names a field that its schema (or the referenced resource's schema) does "
+                              "not have.", "Use the name of a field of that schema (the message lists them where it can)."),
+    "unknown-resource": Code("A foreign key refers to a resource that the package does not have.",
+                             "Use the name of a resource of the package (the message lists them)."),
+    "span-roles-missing": Code("A table that spans can target (spans.target_table) does not declare `spanRoles` in its schema.",
+                               'Add "spanRoles": {"allowed": [...], "required": [...]}: the span roles that may and must anchor its records.'),
+    "unknown-span-role": Code("`spanRoles` or a field's `verbatimSpanRole` names a span role that the spans schema's `role` enum (or the table's "
+                              "own `spanRoles.allowed`) does not have.", "Use one of the roles the message lists."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

@@ -15,12 +15,25 @@ import hashlib
 from collections.abc import Iterator
 
 from ..csvio import filled, whole_number
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ._rows import path_of, rows
 
 ID = "snapshots"
 SUMMARY = "Each snapshot file is a package resource whose sha256 and code-point length match the documents table."
+
+CODES = {
+    "snapshot-unregistered": Code("A text resource of the package is not the snapshot of any document (no documents.csv row names it).",
+                                  "Add (or correct) the documents.csv row of the document this text is a snapshot of."),
+    "snapshot-not-a-resource": Code("A document's snapshot_path is not a resource of the package, so its hash is not recorded.",
+                                    "Add the snapshot to `resources` in datapackage.json, or correct the path."),
+    "snapshot-hash": Code("The snapshot file's sha256 differs from the document's snapshot_sha256: the snapshot changed, or the hash is wrong.",
+                          "Snapshots are never edited: if the file changed, restore its original bytes from git; if the recorded hash is wrong, correct it."),
+    "snapshot-length": Code("The snapshot's length in code points differs from the document's snapshot_code_points.",
+                            "Snapshots are never edited: restore the original bytes from git."),
+    "snapshot-bom": Code("The snapshot file starts with a byte order mark, which shifts every offset by one.",
+                         "Remove the byte order mark (and check that the offsets were taken without it)."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

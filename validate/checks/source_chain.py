@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import Record
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ._rows import by_id, known_ids, path_of, rows
 
@@ -38,6 +38,38 @@ SUMMARY = "Corroborations, quote wordings, findings and lineage name existing re
 
 NEEDS_NOTE = {"contradicts", "wording_differs", "partially_supports", "no_public_source_found"}
 BACKS_A_FINDING = {"contradicts", "partially_supports"}
+
+_SEEN_HINT = "Name a public copy that was read (url_status public_copy_seen), with its url."
+CODES = {
+    "unknown-target": Code("A corroboration or finding names a claim, quote, quantity, image or entity that does not exist.",
+                           "Use an ID that exists in the table target_table names."),
+    "circular-evidence": Code("A corroboration's source is the document the record is in, or a copy of it: an article cannot corroborate itself.",
+                              "Corroborate from an independent public source, or record what was searched as no_public_source_found."),
+    "found-nothing-but-cites": Code("A corroboration with relation no_public_source_found names a document or an excerpt.",
+                                    "Empty document_id and excerpt, or give the relation the source supports."),
+    "no-source": Code("A corroboration or lineage row whose relation needs a source document names none.",
+                      "Name the document in document_id (corroborations) or source_document_id (lineage)."),
+    "source-not-seen": Code("A corroboration, finding or lineage row rests on a document that is not a public copy that was seen "
+                            "(url_status is not public_copy_seen).", _SEEN_HINT),
+    "no-excerpt": Code("A corroboration that found a source has no excerpt.", "Give a short verbatim excerpt of the source."),
+    "needs-note": Code("A corroboration whose relation is contradicts, wording_differs, partially_supports or no_public_source_found "
+                       "has no note saying why (or what was searched).", "Say in notes how the source bears on the record, or what was searched."),
+    "uncorroborated-quantity": Code("A quantity has no corroboration row.",
+                                    "Add a corroborations row for it, with relation no_public_source_found if nothing was found."),
+    "identical-with-fragments": Code("A quote wording marked identical gives differing fragments.",
+                                     "Empty article_fragment and primary_fragment, or choose the difference_kind they show."),
+    "fragment-not-in-quote": Code("A quote wording's article_fragment is not words of the quote's text.",
+                                  "Copy the fragment character for character from the quote's text."),
+    "fragment-not-in-excerpt": Code("A quote wording's primary_fragment is not words of its primary_excerpt.",
+                                    "Quote the primary excerpt around the differing words."),
+    "finding-without-backing": Code("A finding on a claim, quote or quantity has no corroboration of that record that contradicts it or "
+                                    "supports it only in part, so no public source shows the error.",
+                                    "Add the corroborations row that shows the error (relation contradicts or partially_supports), or drop the finding."),
+    "addition-with-source": Code("A lineage row marked publisher_addition names a source document.",
+                                 "Empty source_document_id, or give the relation that the source shows."),
+    "high-without-evidence": Code("A lineage row with confidence high names no compared public copy.",
+                                  "Name the compared public copy in evidence_document_id, or lower the confidence."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

@@ -15,12 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import outside
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..package import Package
 from ._jsonschema import usable_schema
 
 ID = "table-constraints"
 SUMMARY = "Values are among their field's categories, uniqueKeys hold, and foreign keys join fields of the same type."
+
+CODES = {
+    "category": Code("A value is not one of its field's `categories` (frictionless does not enforce categories).",
+                     "Use one of the categories the message lists."),
+    "unique-key": Code("Two rows share the same values in a `uniqueKeys` combination.",
+                       "Each combination of these fields may appear only once: remove the duplicate row."),
+    "foreign-key-type": Code("A foreign key joins fields of different types, so no value can ever match and every reference would be "
+                             "reported missing.", "Give both fields the same type."),
+}
 
 
 def check(package: Package) -> Iterator[Error]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from ..csvio import Table
 from ..engine.cells import full_pattern
 from ..engine.compiler import Finding, TableProblem, pattern_problem
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..model import Model, from_package
 from ..package import Package
 from . import _frictionless
@@ -48,6 +48,25 @@ _HINTS = {
     "blank-row": "Delete the empty row.",
     "resource-error": "Correct the foreign key's `reference.resource` to the name of a resource of the package.",
     "engine-refused": "Rewrite the schema as the message says, or run with `--engine frictionless`.",
+}
+
+CODES = {
+    "type-error": Code("A cell's value is not of its column's type (a date that is not a date, text in a number column, ...).", _HINTS["type-error"]),
+    "constraint-error": Code("A cell breaks a rule of its column: it is required but empty, or outside its pattern, enum, length or bounds.",
+                             _HINTS["constraint-error"]),
+    "primary-key": Code("A row repeats another row's ID (its primary key).", _HINTS["primary-key"]),
+    "unique-error": Code("A column that must not repeat a value repeats one.", _HINTS["unique-error"]),
+    "foreign-key": Code("A cell names an ID that does not exist in the table it refers to (said once per missing ID, with every line).",
+                        _HINTS["foreign-key"]),
+    "extra-cell": Code("A row has more cells than the header has columns.", _HINTS["extra-cell"]),
+    "missing-cell": Code("A row has fewer cells than the header has columns.", _HINTS["missing-cell"]),
+    "blank-row": Code("A row is empty.", _HINTS["blank-row"]),
+    "resource-error": Code("A foreign key refers to a resource that the package does not have, so its references cannot be checked.",
+                           _HINTS["resource-error"]),
+    "engine-refused": Code("A schema uses a rule the DuckDB engine does not run (a pattern RE2 cannot run, say), so the table's rows were "
+                           "not checked by it.", _HINTS["engine-refused"]),
+    "not-run": Code("The rows were not checked: a file or schema they depend on cannot be read, frictionless cannot open the package, or "
+                    "the table's header does not match its schema.", "Fix the errors the message names first, then run the validator again."),
 }
 
 

@@ -15,13 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvio import among
-from ..errors import Error, Place
+from ..errors import Code, Error, Place
 from ..model import Model, from_package
 from ..package import Package
 from ._rows import key_of, path_of, rows, unreadable
 
 ID = "usage"
 SUMMARY = "Every entity and every document is used by some record or span."
+
+_UNUSED_HINT = "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover."
+CODES = {
+    "unused-entity": Code("An entity that no record refers to and no span mentions: a leftover, or a missing link.", _UNUSED_HINT),
+    "unused-document": Code("A document that no record or span belongs to or refers to: a leftover, or a missing link.", _UNUSED_HINT),
+}
+
 
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per unused entity or document."""
