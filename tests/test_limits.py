@@ -15,11 +15,12 @@ from validate.checks.coverage import _uncovered
 from validate.jsonpos import value_lines
 from validate.limits import LimitExceeded, Limits
 from validate.package import JSONProblem, parse_json
-from validate.safetext import annotation_data, annotation_property, is_printable_report, markdown_cell, text_report, visible
+from validate.safetext import annotation_data, annotation_property, markdown_cell, text_report, visible
 from validate.sentences import Sentence, split_sentences
 from validate.yamlsafe import measure, safe_load
 
 from .conftest import REPO
+from .hostile import is_printable_report
 
 
 def test_docs_limits_is_generated_from_the_limits_module():
@@ -160,4 +161,4 @@ def test_a_document_nested_past_pythons_recursion_limit_is_a_limit_not_a_crash(m
     with run(minimal_package) as result:
         result.package.descriptor["deep"] = deep
         errors = list(CHECKS["descriptor-profile"].check(result.package))
-    assert [(e.check, e.code, e.field) for e in errors] == [("descriptor-profile", "limit-exceeded", "$")]
+    assert [(e.code, e.field) for e in errors] == [("limit-exceeded", "$")]  # the runner stamps the check's ID
