@@ -2,9 +2,10 @@
 
 A valid case under fixtures/valid/<case>/ is a complete package except for schemas/,
 which is always the repository's own (so the fixtures test the schemas we ship). An
-invalid case under fixtures/invalid/<case>/ is an `expected.json` listing the exact errors
-and the `edits` that make it from a valid package (`minimal`, or the one it names as
-`base`), plus whole files only where an edit cannot say it (bytes: fixtures/README.md).
+invalid case under fixtures/invalid/<check-id>/<case>/, filed under the check it was
+written for, is an `expected.json` listing the exact errors and the `edits` that make it
+from a valid package (`minimal`, or the one it names as `base`), plus whole files only
+where an edit cannot say it (bytes: fixtures/README.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 VALID = FIXTURES / "valid"
+INVALID = FIXTURES / "invalid"
+# Every invalid case, `invalid/<check-id>/<case>/`, by check then case; test_fixture_cases.py holds the layout to it.
+INVALID_CASES = sorted(case for case in INVALID.glob("*/*") if case.is_dir())
 
 # Property tests run a quarter of their examples in `make test` and all of them in `make properties`
 # (which CI runs): the examples are replayed the same each run, so more of them in the edit-test loop find nothing new.
@@ -33,6 +37,11 @@ FULL_EXAMPLES = os.environ.get("PROPERTY_EXAMPLES") == "full"
 def examples(full: int) -> int:
     """The full count of examples under `make properties`, a quarter of it otherwise."""
     return full if FULL_EXAMPLES else max(1, full // 4)
+
+
+def case_id(case: Path) -> str:
+    """An invalid case's name in test IDs and messages: `<check-id>/<case>`."""
+    return case.relative_to(INVALID).as_posix()
 
 
 def build_package(target: Path, case: Path | None = None, base: str = "minimal") -> Path:

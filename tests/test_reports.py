@@ -20,7 +20,7 @@ from validate.reporters import GITHUB_ANNOTATION_LIMIT, distinct_codes_first, fi
 from validate.runner import run
 from validate.safetext import json_safe
 
-from .conftest import FIXTURES, build_package
+from .conftest import INVALID, build_package
 
 
 def break_claim_ids(descriptor, how_many: int) -> None:
@@ -220,7 +220,7 @@ def test_errors_lost_from_the_temporary_folder_while_the_report_is_written_end_t
 
     from validate import cli, runner
 
-    descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / "anchor-out-of-range")
+    descriptor = build_package(tmp_path / "package", INVALID / "anchors" / "out-of-range")
     monkeypatch.setitem(runner.run.__kwdefaults__, "spill_after", 1)
     write_text = cli.WRITERS["text"]
 
