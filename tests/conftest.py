@@ -29,13 +29,14 @@ INVALID = FIXTURES / "invalid"
 # Every invalid case, `invalid/<check-id>/<case>/`, by check then case; test_fixture_cases.py holds the layout to it.
 INVALID_CASES = sorted(case for case in INVALID.glob("*/*") if case.is_dir())
 
-# Property tests run a quarter of their examples in `make test` and all of them in `make properties`
-# (which CI runs): the examples are replayed the same each run, so more of them in the edit-test loop find nothing new.
+# Property tests run a quarter of their examples in a bare pytest run and all of them under `make test-all`
+# and `make properties` (PROPERTY_EXAMPLES=full; CI runs test-all): the examples are replayed the same each
+# run, so more of them in the edit-test loop find nothing new.
 FULL_EXAMPLES = os.environ.get("PROPERTY_EXAMPLES") == "full"
 
 
 def examples(full: int) -> int:
-    """The full count of examples under `make properties`, a quarter of it otherwise."""
+    """The full count of examples under `make test-all` and `make properties`, a quarter of it otherwise."""
     return full if FULL_EXAMPLES else max(1, full // 4)
 
 
@@ -62,6 +63,24 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
     if not spec.get("keep_hashes"):
         fill_descriptor(target / "datapackage.json")  # a case tests its own rule, not stale hashes
     return target / "datapackage.json"
+
+
+# The modules `make test` leaves to `make test-all` (marker `slow`): end-to-end groups that start new
+# interpreters, browsers, venvs, git or cffconvert, or run many whole-validator examples. Chosen from
+# per-module durations (docs/testing.md); a new slow module is added here, by name.
+SLOW_MODULES = frozenset({
+    "test_audit", "test_browser", "test_ci", "test_citation", "test_columnar", "test_contributing",
+    "test_descriptor_verdicts", "test_diff", "test_diff_sides", "test_diff_workflow", "test_engine", "test_exports",
+    "test_hostile", "test_lint", "test_packaging", "test_properties", "test_readme", "test_release_bundle",
+    "test_reports", "test_robustness",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test of a module in SLOW_MODULES `slow`."""
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
