@@ -65,15 +65,29 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
     return target / "datapackage.json"
 
 
-# The modules `make test` leaves to `make test-all` (marker `slow`): end-to-end groups that start new
-# interpreters, browsers, venvs, git or cffconvert, or run many whole-validator examples. Chosen from
-# per-module durations (docs/testing.md); a new slow module is added here, by name.
+# The modules `make test` leaves to `make test-all` (marker `slow`), chosen from per-module durations
+# (docs/testing.md): those that start new interpreters, browsers, venvs, git or cffconvert, and those
+# whose tests cost more than a quarter second each (more than one whole validator run a test). The
+# fixture cases stay in the quick run whatever they cost: they are every check's contract.
 SLOW_MODULES = frozenset({
-    "test_audit", "test_browser", "test_ci", "test_citation", "test_columnar", "test_contributing",
-    "test_descriptor_verdicts", "test_diff", "test_diff_sides", "test_diff_workflow", "test_engine", "test_exports",
-    "test_hostile", "test_lint", "test_packaging", "test_properties", "test_readme", "test_release_bundle",
-    "test_reports", "test_robustness",
+    "test_audit", "test_browser", "test_cell_references", "test_ci", "test_citation", "test_columnar",
+    "test_contributing", "test_descriptor_verdicts", "test_diff", "test_diff_sides", "test_diff_workflow",
+    "test_engine", "test_engine_oracle", "test_exports", "test_fixture_controls", "test_hostile", "test_lint",
+    "test_messages", "test_packaging", "test_properties", "test_readme", "test_release_bundle", "test_rename",
+    "test_reports", "test_robustness", "test_suite_split",
 })
+
+
+# The marker expression of `make test`. Under it a slow module is not even imported, since every test in it
+# would be deselected: each worker is spared collecting the end-to-end modules (about 1.5 s).
+QUICK = "not slow and not oracle"
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """Skip a slow module under `make test`'s marker expression; leave every other decision to pytest."""
+    if config.getoption("markexpr") == QUICK and collection_path.suffix == ".py" and collection_path.stem in SLOW_MODULES:
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
