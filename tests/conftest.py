@@ -66,15 +66,16 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
 
 
 # The modules `make test` leaves to `make test-all` (marker `slow`), chosen from per-module durations
-# (docs/testing.md): those that start new interpreters, browsers, venvs, git or cffconvert, and those
-# whose tests cost more than a quarter second each (more than one whole validator run a test). The
-# fixture cases stay in the quick run whatever they cost: they are every check's contract.
+# (docs/testing.md): the end-to-end groups (release bundles, browser, exports, diff, packaging, hostile
+# inputs, lint, walkthroughs, citation formats, CI files, the differential and property tests) and any
+# other module whose tests take more than a quarter second each on average. The fixture cases stay in the
+# quick run whatever they cost: they are every check's contract. A new slow module is added here, by name.
 SLOW_MODULES = frozenset({
     "test_audit", "test_browser", "test_cell_references", "test_ci", "test_citation", "test_columnar",
-    "test_contributing", "test_descriptor_verdicts", "test_diff", "test_diff_sides", "test_diff_workflow",
+    "test_contributing", "test_descriptor_verdicts", "test_diff", "test_diff_sides", "test_diff_workflow", "test_docs",
     "test_engine", "test_engine_oracle", "test_exports", "test_fixture_controls", "test_hostile", "test_lint",
     "test_messages", "test_packaging", "test_properties", "test_readme", "test_release_bundle", "test_rename",
-    "test_reports", "test_robustness", "test_suite_split",
+    "test_reports", "test_repository", "test_robustness", "test_suite_split",
 })
 
 

@@ -41,3 +41,10 @@ def test_the_quick_run_skips_importing_slow_modules_and_selects_what_deselection
     assert quick == deselected
     assert quick and not any(test.split("::")[0].removeprefix("tests/").removesuffix(".py") in SLOW_MODULES for test in quick)
     assert any(test.startswith("tests/test_fixture_cases.py::test_invalid_case_yields_exactly_its_errors[") for test in quick)
+
+
+def test_docs_testing_says_which_run_each_module_is_in():
+    """The table of per-module durations in docs/testing.md names the run SLOW_MODULES puts each module in."""
+    rows = re.findall(r"^\| `(test_\w+)` \|.*\| `make (test|test-all)` \|$", (REPO / "docs" / "testing.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert rows
+    assert [module for module, run in rows if (run == "test-all") != (module in SLOW_MODULES)] == []
