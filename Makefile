@@ -1,10 +1,11 @@
-# Two commands on a fresh clone: `make validate` (the main job) and `make test`.
-# Each creates .venv and installs the pinned dependencies first; only python3 (3.11+) is needed.
+# On a fresh clone: `make validate` (the main job), `make test` (the quick run) and `make test-all`
+# (every test, what CI runs). Each creates .venv and installs the pinned dependencies first; only
+# python3 (3.11+) is needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test oracle properties lint fill normalize benchmark clean exports serve benchmark-exports diff release
+.PHONY: validate test test-all oracle properties lint fill normalize benchmark clean exports serve benchmark-exports diff release
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,14 +24,23 @@ $(CFF_VENV)/bin/cffconvert: requirements-cffconvert.lock
 	$(CFF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cffconvert.lock
 	touch $@
 
-test: $(BIN)/validate-dataset $(CFF_VENV)/bin/cffconvert
-	$(BIN)/python -m pytest -n auto -m "not oracle"
+# The quick run, for the edit-test loop: every fixture case of every check and the unit tests. The
+# end-to-end groups (marker `slow`, given by module in tests/conftest.py) and the differential tests
+# are left to `make test-all`; docs/testing.md has the split and its timings.
+test: $(BIN)/validate-dataset
+	$(BIN)/python -m pytest -n auto -m "not slow and not oracle"
+
+# Every test in one run, as CI runs it (.ci/run): the quick run, the slow groups, the differential
+# tests, and the property tests at their full count (PROPERTY_EXAMPLES=full, as `make properties`).
+test-all: $(BIN)/validate-dataset $(CFF_VENV)/bin/cffconvert
+	PROPERTY_EXAMPLES=full $(BIN)/python -m pytest -n auto
 
 # The differential tests: the DuckDB engine against frictionless, on every fixture and on mutations.
 oracle: $(BIN)/validate-dataset
 	$(BIN)/python -m pytest -n auto -m oracle
 
-# The property tests at their full count; `make test` runs a quarter of it (tests/test_properties.py says why).
+# The property tests alone at their full count (`make test-all` runs them so too); a bare pytest run
+# of them runs a quarter of it (tests/test_properties.py says why).
 properties: $(BIN)/validate-dataset
 	PROPERTY_EXAMPLES=full $(BIN)/python -m pytest -n auto -m "not oracle" tests/test_properties.py tests/test_columnar.py
 

@@ -2,9 +2,10 @@
 
 A valid case under fixtures/valid/<case>/ is a complete package except for schemas/,
 which is always the repository's own (so the fixtures test the schemas we ship). An
-invalid case under fixtures/invalid/<case>/ is an `expected.json` listing the exact errors
-and the `edits` that make it from a valid package (`minimal`, or the one it names as
-`base`), plus whole files only where an edit cannot say it (bytes: fixtures/README.md).
+invalid case under fixtures/invalid/<check-id>/<case>/, filed under the check it was
+written for, is an `expected.json` listing the exact errors and the `edits` that make it
+from a valid package (`minimal`, or the one it names as `base`), plus whole files only
+where an edit cannot say it (bytes: fixtures/README.md).
 """
 
 from __future__ import annotations
@@ -24,15 +25,24 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 VALID = FIXTURES / "valid"
+INVALID = FIXTURES / "invalid"
+# Every invalid case, `invalid/<check-id>/<case>/`, by check then case; test_fixture_cases.py holds the layout to it.
+INVALID_CASES = sorted(case for case in INVALID.glob("*/*") if case.is_dir())
 
-# Property tests run a quarter of their examples in `make test` and all of them in `make properties`
-# (which CI runs): the examples are replayed the same each run, so more of them in the edit-test loop find nothing new.
+# Property tests run a quarter of their examples in a bare pytest run and all of them under `make test-all`
+# and `make properties` (PROPERTY_EXAMPLES=full; CI runs test-all): the examples are replayed the same each
+# run, so more of them in the edit-test loop find nothing new.
 FULL_EXAMPLES = os.environ.get("PROPERTY_EXAMPLES") == "full"
 
 
 def examples(full: int) -> int:
-    """The full count of examples under `make properties`, a quarter of it otherwise."""
+    """The full count of examples under `make test-all` and `make properties`, a quarter of it otherwise."""
     return full if FULL_EXAMPLES else max(1, full // 4)
+
+
+def case_id(case: Path) -> str:
+    """An invalid case's name in test IDs and messages: `<check-id>/<case>`."""
+    return case.relative_to(INVALID).as_posix()
 
 
 def build_package(target: Path, case: Path | None = None, base: str = "minimal") -> Path:
@@ -53,6 +63,39 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
     if not spec.get("keep_hashes"):
         fill_descriptor(target / "datapackage.json")  # a case tests its own rule, not stale hashes
     return target / "datapackage.json"
+
+
+# The modules `make test` leaves to `make test-all` (marker `slow`), chosen from per-module durations
+# (docs/testing.md): the end-to-end groups (release bundles, browser, exports, diff, packaging, hostile
+# inputs, lint, walkthroughs, citation formats, CI files, the differential and property tests) and any
+# other module whose tests take more than a quarter second each on average. The fixture cases stay in the
+# quick run whatever they cost: they are every check's contract. A new slow module is added here, by name.
+SLOW_MODULES = frozenset({
+    "test_audit", "test_browser", "test_cell_references", "test_ci", "test_citation", "test_columnar",
+    "test_contributing", "test_descriptor_verdicts", "test_diff", "test_diff_sides", "test_diff_workflow", "test_docs",
+    "test_engine", "test_engine_oracle", "test_exports", "test_fixture_controls", "test_hostile", "test_lint",
+    "test_messages", "test_packaging", "test_properties", "test_readme", "test_release_bundle", "test_rename",
+    "test_reports", "test_repository", "test_robustness", "test_suite_split",
+})
+
+
+# The marker expression of `make test`. Under it a slow module is not even imported, since every test in it
+# would be deselected: each worker is spared collecting the end-to-end modules (about 1.5 s).
+QUICK = "not slow and not oracle"
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """Skip a slow module under `make test`'s marker expression; leave every other decision to pytest."""
+    if config.getoption("markexpr") == QUICK and collection_path.suffix == ".py" and collection_path.stem in SLOW_MODULES:
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test of a module in SLOW_MODULES `slow`."""
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

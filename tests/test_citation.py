@@ -30,7 +30,7 @@ CITED_TITLE = f"{DESCRIPTOR['title']} (version {VERSION})"
 
 
 def cffconvert(*args: str, infile: Path = REPO / "CITATION.cff") -> subprocess.CompletedProcess:
-    assert CFFCONVERT.is_file(), "cffconvert has its own venv: run `make test` (or `make .venv-cffconvert/bin/cffconvert`)"
+    assert CFFCONVERT.is_file(), "cffconvert has its own venv: run `make test-all` (or `make .venv-cffconvert/bin/cffconvert`)"
     return subprocess.run([str(CFFCONVERT), "-i", str(infile), *args], check=False, capture_output=True, text=True, timeout=120)
 
 

@@ -19,9 +19,7 @@ from validate.checks.cell_references import ABSOLUTE_PATH_START
 from validate.csvio import MAX_CELL, SourceFile, Table, among, filled, first_record, outside, parse_csv, render_csv
 from validate.package import load
 
-from .conftest import FIXTURES, build_package, examples
-
-INVALID_CASES = sorted(p.parent for p in (FIXTURES / "invalid").rglob("expected.json"))  # any grouping of the cases
+from .conftest import INVALID_CASES, build_package, case_id, examples
 
 
 def _offer(target: Path, data: bytes, max_cell: int = MAX_CELL) -> columnar.Ingested | None:
@@ -207,7 +205,7 @@ def test_first_record_reads_a_quoted_line_break_and_declines_what_python_refuses
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("case", INVALID_CASES, ids=[c.name for c in INVALID_CASES])
+@pytest.mark.parametrize("case", INVALID_CASES, ids=[case_id(c) for c in INVALID_CASES])
 def test_every_fixture_case_says_the_same_when_duckdb_reads_every_table(case, tmp_path, monkeypatch):
     """Every check, on every invalid fixture: the same errors (check, code, file, line, row, field, message) whether
     Python or DuckDB read the tables (DuckDB is offered every file here, not only those past 5,000 lines)."""

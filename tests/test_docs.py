@@ -65,11 +65,12 @@ def test_the_exports_table_is_rewritten_between_its_markers_only(tmp_path, capsy
     assert "has no <!-- exports:start -->" in capsys.readouterr().err
 
 
-def test_the_two_commands_exist():
-    assert "make validate" in README and "make test" in README
-    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^validate:", makefile, re.MULTILINE) and re.search(r"^test:", makefile, re.MULTILINE)
-    assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+def test_the_commands_exist_and_ci_runs_every_test():
+    for command in ("validate", "test", "test-all"):
+        assert re.search(rf"^make {command} ", README, re.MULTILINE), command
+        assert re.search(rf"^{command}:", (REPO / "Makefile").read_text(encoding="utf-8"), re.MULTILINE), command
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test-all$", ci, re.MULTILINE) and not re.search(r"^make test$", ci, re.MULTILINE)
 
 
 def test_anchor_example_in_contributing_is_true():

@@ -22,11 +22,10 @@ from hypothesis import strategies as st
 from validate import run
 from validate.fill import fill_descriptor
 
-from .conftest import FIXTURES, REPO, build_package
+from .conftest import FIXTURES, INVALID_CASES, REPO, build_package, case_id
 
 pytestmark = pytest.mark.oracle
 
-INVALID_CASES = sorted(p.parent for p in (FIXTURES / "invalid").rglob("expected.json"))  # any grouping of the cases
 VALID_CASES = sorted(p.name for p in (FIXTURES / "valid").iterdir() if p.is_dir())
 
 
@@ -38,7 +37,7 @@ def _both(descriptor: Path, **options) -> tuple[Counter, Counter]:
     return _places(run(descriptor, engine="duckdb", **options)), _places(run(descriptor, engine="frictionless", **options))
 
 
-@pytest.mark.parametrize("case", INVALID_CASES, ids=[c.name for c in INVALID_CASES])
+@pytest.mark.parametrize("case", INVALID_CASES, ids=[case_id(c) for c in INVALID_CASES])
 def test_engine_matches_frictionless_on_invalid_fixture(case, tmp_path):
     engine, oracle = _both(build_package(tmp_path / "package", case))
     assert engine == oracle

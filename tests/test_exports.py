@@ -23,7 +23,7 @@ from validate.exports import sqlite as sqlite_export
 from validate.exports import xlsx as xlsx_export
 from validate.exports.tables import Column, Table
 
-from .conftest import FIXTURES, REPO, build_package
+from .conftest import INVALID, REPO, build_package
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
 NAME = DESCRIPTOR["name"]
@@ -59,7 +59,7 @@ def db(dist: Path):
 # --- the build ------------------------------------------------------------------------------
 
 def test_refuses_an_invalid_package_with_the_validation_summary(tmp_path, capsys):
-    descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / "anchor-padded")
+    descriptor = build_package(tmp_path / "package", INVALID / "anchors" / "padded")
     assert main(["exports", str(descriptor), "--dist", str(tmp_path / "dist")]) == 1
     out = capsys.readouterr()
     assert "padded" in out.out and "data/spans.csv" in out.out

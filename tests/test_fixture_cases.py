@@ -12,10 +12,9 @@ import pytest
 from validate import run
 from validate.checks import CHECKS
 
-from .conftest import FIXTURES, REPO, VALID, build_package
+from .conftest import INVALID, INVALID_CASES, REPO, VALID, build_package, case_id
 
-INVALID_CASES = sorted(p.parent for p in (FIXTURES / "invalid").rglob("expected.json"))  # any grouping of the cases
-VALID_CASES = sorted(p.name for p in (FIXTURES / "valid").iterdir() if p.is_dir())
+VALID_CASES = sorted(p.name for p in VALID.iterdir() if p.is_dir())
 
 
 def _errors(result) -> list[dict]:
@@ -29,7 +28,7 @@ def test_valid_case_has_no_errors(base, tmp_path):
     assert result.valid
 
 
-@pytest.mark.parametrize("case", INVALID_CASES, ids=[c.name for c in INVALID_CASES])
+@pytest.mark.parametrize("case", INVALID_CASES, ids=[case_id(c) for c in INVALID_CASES])
 def test_invalid_case_yields_exactly_its_errors(case, tmp_path):
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     result = run(build_package(tmp_path / "package", case))
@@ -42,17 +41,23 @@ def test_invalid_case_yields_exactly_its_errors(case, tmp_path):
     assert not result.valid
 
 
-def test_every_check_has_an_invalid_case():
-    covered = set()
-    for case in INVALID_CASES:
-        covered |= {e["check"] for e in json.loads((case / "expected.json").read_text(encoding="utf-8"))["errors"]}
-    assert set(CHECKS) - covered == set()
+def test_every_check_has_its_folder_of_invalid_cases():
+    assert sorted(folder.name for folder in INVALID.iterdir()) == sorted(CHECKS)
 
 
-@pytest.mark.parametrize("case", ["descriptor-duplicate-resource-name", "descriptor-hash-uppercase-prefix", "table-foreign-key-missing-id"])
+def test_a_case_is_filed_under_a_check_that_reports_one_of_its_errors():
+    """`invalid/<check-id>/<case>/`: no case left at the top, and the folder's check is among the case's errors."""
+    assert [path.name for path in INVALID.glob("*/expected.json")] == []
+    misfiled = [case_id(case) for case in INVALID_CASES
+                if case.parent.name not in {e["check"] for e in json.loads((case / "expected.json").read_text(encoding="utf-8"))["errors"]}]
+    assert misfiled == []
+
+
+@pytest.mark.parametrize("case", ["descriptor-frictionless/duplicate-resource-name", "descriptor-profile/hash-uppercase-prefix",
+                                  "table-frictionless/foreign-key-missing-id"])
 def test_frictionless_in_a_child_process_says_the_same(case, tmp_path):
     """The command line has frictionless read the descriptor in a forked child; the errors are the same."""
-    descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / case)
+    descriptor = build_package(tmp_path / "package", INVALID / case)
     in_process, in_child = run(descriptor), run(descriptor, parallel=True)
     assert _errors(in_child) == _errors(in_process) and any(e["check"].endswith("frictionless") for e in _errors(in_process))
     assert [e.message for e in in_child.errors] == [e.message for e in in_process.errors]
@@ -78,7 +83,7 @@ def _needs_a_whole_file(case, file) -> bool:
 def test_a_case_holds_a_whole_file_only_where_an_edit_cannot_say_it():
     whole = [file for case in INVALID_CASES for file in case.rglob("*") if file.is_file() and file.name != "expected.json"]
     assert whole, "the byte-level cases hold whole files"
-    assert [f"{case.name}/{file.relative_to(case)}" for case in INVALID_CASES for file in whole
+    assert [f"{case_id(case)}/{file.relative_to(case)}" for case in INVALID_CASES for file in whole
             if file.is_relative_to(case) and not _needs_a_whole_file(case, file)] == []
 
 

@@ -7,9 +7,10 @@ and is restored.
 
 How many: each example is one whole validator run (every check, DuckDB and frictionless:
 about 0.3 s), and `derandomize` replays the same examples on every run, so more of them in
-the edit-test loop would find nothing new run after run. `make test` runs a quarter of the
-full count (about 50 examples, a few seconds a worker); `make properties`, which CI runs
-(.ci/run), sets PROPERTY_EXAMPLES=full for the full 190.
+the edit-test loop would find nothing new run after run. A bare pytest run of this file runs a
+quarter of the full count (about 50 examples, a few seconds a worker); `make test-all`, which
+CI runs (.ci/run), and `make properties` set PROPERTY_EXAMPLES=full for the full 190. The
+module is `slow` (tests/conftest.py), so the quick `make test` leaves it out.
 """
 
 from __future__ import annotations

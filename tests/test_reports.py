@@ -21,7 +21,7 @@ from validate.reporters import GITHUB_ANNOTATION_LIMIT, first_annotations, json_
 from validate.runner import run
 from validate.safetext import json_safe
 
-from .conftest import FIXTURES, build_package
+from .conftest import INVALID, build_package
 from .expected_order import distinct_codes_first
 
 
@@ -222,7 +222,7 @@ def test_errors_lost_from_the_temporary_folder_while_the_report_is_written_end_t
 
     from validate import runner
 
-    descriptor = build_package(tmp_path / "package", FIXTURES / "invalid" / "anchor-out-of-range")
+    descriptor = build_package(tmp_path / "package", INVALID / "anchors" / "out-of-range")
     monkeypatch.setitem(runner.run.__kwdefaults__, "spill_after", 1)
     write_text = validate_command.WRITERS["text"]
 
