@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 
 from validate.cli import main
 from validate.csvio import parse_csv, render_csv
-from validate.safetext import is_printable_report
 
 from .conftest import build_package, examples
+from .hostile import is_printable_report
 
 SETTINGS = settings(max_examples=examples(70), deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
