@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from validate import catalogue, run
+from validate import catalogue
 from validate.checks import CHECKS
 
-from .conftest import FIXTURES, REPO, build_package
+from .conftest import FIXTURES, REPO
 
 PAGE = REPO / "docs" / "validation.md"
 START, END = "]]] -->\n", "<!-- [[[end]]] -->"
@@ -77,11 +77,10 @@ def _produced(case) -> set[tuple[str, str]]:
     return {(error["check"], error["code"]) for error in json.loads((case / "expected.json").read_text(encoding="utf-8"))["errors"]}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_every_error_of_a_fixture_case_has_a_declared_code(case, tmp_path):
-    result = run(build_package(tmp_path / "package", case))
-    undeclared = {(error.check, error.code) for error in result.errors if error.code not in catalogue.codes(error.check)}
-    assert undeclared == set()
+def test_every_error_of_a_fixture_case_has_a_declared_code():
+    """Read from each case's expected.json, which tests/test_fixture_cases.py holds equal to what the validator reports."""
+    produced = set().union(*(_produced(case) for case in CASES))
+    assert {(check, code) for check, code in produced if code not in catalogue.codes(check)} == set()
 
 
 def test_every_declared_code_is_produced_by_a_fixture_case_or_a_named_test():
