@@ -25,12 +25,12 @@ from typing import Any
 
 from .csvio import Record, SourceFile
 
-# A file with more line breaks than this is read by DuckDB (it has at most as many records). Measured on the
-# scaled packages (docs/engine.md): at 5,000 lines DuckDB's reading and checks already cost less than Python's parse.
+# A file with more line breaks than this is read by DuckDB (it has at most as many records): past it, DuckDB's
+# reading costs less than Python's parse (measured in docs/engine.md).
 INGEST_ABOVE_LINES = 5_000
 
-# A wider file is left to Python: the proof's query has six aggregates per column, and DuckDB takes seconds to plan
-# the six thousand of the `csv-columns` limit (0.15 s for 64 columns; this package's tables have at most 21)
+# A wider file is left to Python: the proof's query has six aggregates per column, and DuckDB's planning time
+# grows with them past what a wide file's reading saves (docs/engine.md)
 MAX_COLUMNS = 64
 
 _BATCH = 65_536  # rows fetched at a time when records are built
@@ -138,8 +138,8 @@ class Ingested:
 
     def records(self, header: list[str]) -> list[Record]:
         """The records Python's reader gives for this file: cells by column name, physical line, row, width."""
-        # a column that repeats its values (types, dates, IDs referenced) keeps one string per value: at a million rows
-        # 0.8 GB less of the records' 2.5 GB, for 0.6 s more (docs/engine.md)
+        # a column that repeats its values (types, dates, IDs referenced) keeps one string per value: a third less
+        # memory for the records of a large table, for a little time (docs/engine.md)
         distinct = self.store.connection.execute(f"SELECT {', '.join(f'approx_count_distinct(c{i})' for i in range(self.width))} FROM {self.name}").fetchone()
         keep = [intern if 4 * values <= self.count else str for values in distinct]  # str() of a str is the same object
         cursor = self.store.connection.execute(f"SELECT _line, _row, _width, {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name}")  # file order: the connection keeps insertion order
@@ -296,8 +296,8 @@ class Store:
 
 
 # Up to this many records a table Python parsed goes to DuckDB as one list parameter per column; above it, as Arrow
-# columns: pyarrow's hand-over makes DuckDB import pandas (0.15 s), which a small package never repays, while
-# converting Python lists to DuckDB lists costs twice as much a row as Arrow past about 50,000 rows.
+# columns: pyarrow's hand-over makes DuckDB import pandas, which a small package never repays, while converting
+# Python lists to DuckDB lists costs more a row than Arrow for a large table (docs/engine.md).
 ARROW_ABOVE_ROWS = 50_000
 
 _RUNS = itertools.count()

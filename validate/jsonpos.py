@@ -24,7 +24,7 @@ def value_lines(text: str) -> Mapping[str, int]:
     Linear in the text; recursion is as deep as the JSON, which the loader bounds (`json-depth`)
     before calling this. A text of up to 32 kB (a schema, a descriptor) is mapped once per process:
     a long-lived caller (the tests) reads the package's own schemas again and again. The map of a
-    text is about forty times its size, so the cache holds at most 32 of them: 40 MB at worst."""
+    text is many times its size, so the cache holds at most 32 of them."""
     return _remembered_lines(text) if len(text) <= REMEMBERED_CHARS else _value_lines(text)
 
 

@@ -88,8 +88,8 @@ def outcome(package: Package) -> Outcome:
 def start_inspect(package: Package) -> None:
     """Start `inspect` in a forked child, so that frictionless reads the descriptor beside the other checks.
 
-    Importing frictionless and opening this package with it take about 0.25 s, a third of a run,
-    and the machine has two cores. The child is handed nothing but what `inspect` would do here
+    Importing frictionless and opening the package with it are a large part of a small run (docs/engine.md),
+    and a second core is idle meanwhile. The child is handed nothing but what `inspect` would do here
     (a package with no unsafe reference; otherwise `inspect` answers without frictionless), and
     sends back plain data. Without fork, `inspect` simply runs in this process when asked."""
     if not hasattr(os, "fork") or _state(package).descriptor is not None or unreadable_files(package) \
@@ -173,7 +173,7 @@ def _remembered(package: Package) -> Outcome:
     """What frictionless says of the descriptor, remembered by the texts it reads.
 
     A long-lived caller (the tests run some three hundred packages, most with the same
-    descriptor and schemas) would otherwise pay frictionless's 0.07 s again and again for the
+    descriptor and schemas) would otherwise pay for frictionless's reading again and again for the
     same verdict. The verdict depends on nothing but the descriptor and the schema files it
     names (it reads no row and fetches nothing: `unreadable_files` has ruled that out), so those
     texts are the key; a resource with a dialect file is never remembered."""
