@@ -39,12 +39,6 @@ COVERED_ELSEWHERE = {
 UNCOVERED = {
     ("schema-profile", "limit-exceeded"): "needs `--limit json-depth` raised past about 900, which a fixture case cannot ask for",
     ("descriptor-frictionless", "frictionless-failed"): "needs frictionless itself to fail or its child process to die",
-    **{key: "reachable; no fixture case written yet" for key in [
-        ("claim-sourcing", "copy-missing"), ("snapshots", "snapshot-bom"), ("snapshots", "snapshot-not-a-resource"),
-        ("source-chain", "fragment-not-in-excerpt"), ("source-chain", "high-without-evidence"), ("source-chain", "no-excerpt"),
-        ("source-chain", "no-source"), ("quantity-values", "lower-bound-mismatch"), ("quantity-values", "upper-bound-mismatch"),
-        ("quantity-values", "value-date-mismatch"), ("quantity-values", "value-type-mismatch"), ("quantity-values", "value-week-mismatch"),
-        ("quantity-values", "value-year-mismatch")]},
 }
 
 
