@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from validate.checks import CHECKS  # noqa: E402
+from validate.runner import check_findings  # noqa: E402
 from validate.limits import Limits  # noqa: E402
 from validate.package import load  # noqa: E402
 
@@ -34,7 +35,7 @@ def main() -> int:
     counts = {}
     for check_id, module in CHECKS.items():
         began = time.perf_counter()
-        counts[check_id] = sum(1 for _ in module.check(package))
+        counts[check_id] = sum(1 for _ in check_findings(module, package))
         times[check_id] = time.perf_counter() - began
     total = sum(times.values())
     print(f"{'step':<26}{'wall':>10}{'share':>8}{'errors':>9}")

@@ -115,7 +115,7 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     try:
         for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
             try:
-                result.errors.extend(_capped(check_id, _found(CHECKS[check_id], package), max_errors, package.descriptor_file))
+                result.errors.extend(_capped(check_id, check_findings(CHECKS[check_id], package), max_errors, package.descriptor_file))
             except SpillFailed:
                 raise  # not the check's fault: no other check's errors could be kept either
             except Exception as exception:  # a bug in a check must not hide the other checks' findings
@@ -131,9 +131,9 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     return result
 
 
-def _found(module: ModuleType, package: Package) -> Iterator[Error]:
+def check_findings(module: ModuleType, package: Package) -> Iterator[Error]:
     """What one check finds: its declared SQL row rules (validate/engine/rules.py), then its per-document Python."""
-    yield from rules.run(package, getattr(module, "ROW_RULES", []), EVERY_RULE)
+    yield from rules.run(package, getattr(module, "ROW_RULES", []), EVERY_RULE, getattr(module, "RELATIONS", None))
     if hasattr(module, "check"):
         yield from module.check(package)
 

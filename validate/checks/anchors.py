@@ -44,15 +44,33 @@ CODES = {
 # document's snapshot (NULL when it has none).
 _SPANS = """
 WITH s AS (
-    SELECT s._line, s._row, s._ord, s.span_id, s.document_id, s.exact, s.prefix, s.suffix, s.target_table, s.target_id, s.role,
+    SELECT s._line, s._row, s._ord, s.span_id, s.document_id, s.exact,
            CASE WHEN regexp_matches(s.start_char, '^[0-9]{1,18}$') THEN CAST(s.start_char AS BIGINT) END AS start_at,
            CASE WHEN regexp_matches(s.end_char, '^[0-9]{1,18}$') THEN CAST(s.end_char AS BIGINT) END AS end_at,
-           t.text, t.text_id
+           t.text
     FROM spans s LEFT JOIN registry.snapshots t ON t.document_id = s.document_id
-),
-anchored AS (  -- the spans whose exact text is the snapshot's slice: the ones whose surroundings are judged
-    SELECT * FROM s
-    WHERE text IS NOT NULL AND start_at < end_at AND end_at <= length(text) AND substring(text, start_at + 1, end_at - start_at) = exact
+)
+"""
+RELATIONS = {
+    # each span that lies inside its snapshot, with the one slice of the snapshot that holds its prefix, its text and its
+    # suffix (`passage`, from offset `passage_start`): a slice of a long text is the costly step, taken once per span
+    "span_passages": """
+        SELECT _ord, _line, _row, span_id, document_id, text_id, start_at, end_at, exact, prefix, suffix, passage_start,
+               substring(text, passage_start + 1, end_at + length(suffix) - passage_start) AS passage
+        FROM (
+            SELECT *, greatest(0, start_at - length(prefix)) AS passage_start FROM (
+                SELECT s._ord, s._line, s._row, s.span_id, s.document_id, s.exact, s.prefix, s.suffix, t.text_id, t.text,
+                       CASE WHEN regexp_matches(s.start_char, '^[0-9]{1,18}$') THEN CAST(s.start_char AS BIGINT) END AS start_at,
+                       CASE WHEN regexp_matches(s.end_char, '^[0-9]{1,18}$') THEN CAST(s.end_char AS BIGINT) END AS end_at
+                FROM spans s JOIN registry.snapshots t ON t.document_id = s.document_id
+            ) o
+        ) p
+        WHERE start_at < end_at AND end_at <= length(text)""",
+}
+# The spans whose exact text is the snapshot's slice: the ones whose surroundings are judged.
+_ANCHORED = """
+WITH anchored AS (
+    SELECT * FROM shared.span_passages WHERE substring(passage, start_at - passage_start + 1, end_at - start_at) = exact
 )
 """
 # Python's str.isspace(), for `padded`: RE2's \s is ASCII only
@@ -84,6 +102,8 @@ def _beside(row: Row, package: Package) -> str:
     return _named(row, "`suffix` is not the text right after the span; "
                   + explain(text[end:end + len(row["suffix"])], row["suffix"], expected_label="snapshot", actual_label="suffix"))
 
+
+_PASSAGE_READS = {"spans": ("span_id", "start_char", "end_char", "document_id", "exact", "prefix", "suffix")}
 
 ROW_RULES = [
     Rule("unknown-target", {"spans": ("span_id", "target_table", "target_id")}, """
@@ -117,22 +137,22 @@ ROW_RULES = [
         WHERE text IS NOT NULL AND start_at < end_at AND end_at > length(text) ORDER BY _ord""",
          lambda row: "start_char" if row["start_at"] >= row["size"] else "end_char",
          lambda row, _: _named(row, f"[{row['start_at']}, {row['end_at']}) is outside the snapshot (0 to {row['size']}).")),
-    Rule("exact-mismatch", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact")}, _SPANS + """
-        SELECT _line, _row, span_id, document_id, start_at, end_at, exact FROM s
-        WHERE text IS NOT NULL AND start_at < end_at AND end_at <= length(text) AND substring(text, start_at + 1, end_at - start_at) <> exact
+    Rule("exact-mismatch", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact", "prefix", "suffix")}, """
+        SELECT _line, _row, span_id, document_id, start_at, end_at, exact FROM shared.span_passages
+        WHERE substring(passage, start_at - passage_start + 1, end_at - start_at) <> exact
         ORDER BY _ord""", "exact", _mismatch),
-    Rule("prefix-mismatch", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact", "prefix")}, _SPANS + """
+    Rule("prefix-mismatch", _PASSAGE_READS, _ANCHORED + """
         SELECT _line, _row, span_id, document_id, start_at, end_at, prefix, 'prefix' AS side FROM anchored
-        WHERE prefix <> '' AND substring(text, greatest(0, start_at - length(prefix)) + 1, start_at - greatest(0, start_at - length(prefix))) <> prefix
+        WHERE prefix <> '' AND substring(passage, 1, start_at - passage_start) <> prefix
         ORDER BY _ord""", "prefix", _beside),
-    Rule("suffix-mismatch", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact", "suffix")}, _SPANS + """
+    Rule("suffix-mismatch", _PASSAGE_READS, _ANCHORED + """
         SELECT _line, _row, span_id, document_id, start_at, end_at, suffix, 'suffix' AS side FROM anchored
-        WHERE suffix <> '' AND substring(text, end_at + 1, length(suffix)) <> suffix
+        WHERE suffix <> '' AND substring(passage, end_at - passage_start + 1, length(suffix)) <> suffix
         ORDER BY _ord""", "suffix", _beside),
-    Rule("padded", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact")}, _SPANS + f"""
+    Rule("padded", _PASSAGE_READS, _ANCHORED + f"""
         SELECT _line, _row, span_id FROM anchored WHERE regexp_matches(exact, '^{_SPACE}|{_SPACE}$') ORDER BY _ord""", "exact",
          lambda row, _: _named(row, "exact text starts or ends with white space.")),
-    Rule("splits-grapheme", {"spans": ("span_id", "start_char", "end_char", "document_id", "exact")}, _SPANS + """
+    Rule("splits-grapheme", _PASSAGE_READS, _ANCHORED + """
         SELECT _line, _row, span_id, side, boundary FROM (
             SELECT _ord, _line, _row, span_id, 'start_char' AS side, start_at AS boundary, text_id FROM anchored
             UNION ALL SELECT _ord, _line, _row, span_id, 'end_char', end_at, text_id FROM anchored

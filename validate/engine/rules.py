@@ -10,6 +10,7 @@ against names, not files:
   `_line`, `_row`, `_width` and its cells under their header names (a column a rule reads
   that the file lacks reads as '', as a record's missing cell does; a table the package lacks
   is an empty view);
+- a check may declare relations its rules share (`RELATIONS`), made once per run as `shared.<name>`;
 - `registry.*` holds what the schemas and the snapshots say (`validate/model.py`), per run:
   `records(table_name, id, _ord, _line, _row)` of every table with a one-column key,
   `keyed(table_name)` and `keys(table_name, key)` of those tables, `span_roles(table_name, role, required)`,
@@ -73,14 +74,27 @@ class Views:
 
     catalog: str
     columns: dict[str, set[str]] = field(default_factory=dict)
+    shared: set[str] = field(default_factory=set)  # the checks' relations made so far (schema `shared`)
 
 
-def run(package: Package, rules: list[Rule], every_rule: list[Rule]) -> Iterator[Error]:
-    """Run `rules` on the package's connection; `every_rule` is every rule of every check (the columns the views need)."""
+def run(package: Package, rules: list[Rule], every_rule: list[Rule], relations: Mapping[str, str] | None = None) -> Iterator[Error]:
+    """Run `rules` on the package's connection; `every_rule` is every rule of every check (the columns the views need).
+
+    `relations` are what the check's rules share ({name: SQL}): each is made once per run, as a table beside the views,
+    so that an expensive step (a slice of each span's snapshot) is taken once, not once per rule."""
     store = package.views.columnar
     if store is None:
         return
     views = _prepare(package, every_rule)
+    for name, sql in (relations or {}).items():
+        if name not in views.shared:
+            views.shared.add(name)
+            cursor = store.connection.cursor()
+            try:
+                cursor.execute(f"USE {views.catalog}.data")
+                cursor.execute(f"CREATE TABLE {views.catalog}.shared.{_identifier(name)} AS {sql}")
+            finally:
+                cursor.close()
     for rule in rules:
         if any((resource := package.resource(name)) is not None and resource.table is None for name in rule.reads):
             continue  # a table the package has but could not read: resource-files says why, and nothing sound can be said here
@@ -111,6 +125,7 @@ def _prepare(package: Package, every_rule: list[Rule]) -> Views:
     views = Views(store.catalog)
     connection.execute(f"CREATE SCHEMA {views.catalog}.data")
     connection.execute(f"CREATE SCHEMA {views.catalog}.registry")
+    connection.execute(f"CREATE SCHEMA {views.catalog}.shared")
     wanted: dict[str, set[str]] = {}
     for rule in every_rule:
         for table, columns in rule.reads.items():
@@ -190,10 +205,15 @@ def _registry(package: Package, views: Views) -> None:
     distinct: dict[int, int] = {}  # id(text) -> its number: documents that share a snapshot (a corpus's copies) share its clusters
     for text in texts.values():
         distinct.setdefault(id(text), len(distinct))
-    connection.execute(f"CREATE TABLE {at}.snapshots AS SELECT unnest(?::VARCHAR[]) AS document_id, unnest(?::BIGINT[]) AS text_id, "
-                       "unnest(?::VARCHAR[]) AS text", [list(texts), [distinct[id(text)] for text in texts.values()],
-                                                         [_bindable(text) for text in texts.values()]])
-    inside = [(distinct[id(text)], offset) for text in {id(text): text for text in texts.values()}.values() for offset in _inside_clusters(text)]
+    # each distinct text once (a corpus's copies of one article share it), and the documents that have it
+    unique = {id(text): text for text in texts.values()}
+    connection.execute(f"CREATE TABLE {at}.texts AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::VARCHAR[]) AS text",
+                       [[distinct[key] for key in unique], [_bindable(text) for text in unique.values()]])
+    connection.execute(f"CREATE TABLE {at}.document_texts AS SELECT unnest(?::VARCHAR[]) AS document_id, unnest(?::BIGINT[]) AS text_id",
+                       [list(texts), [distinct[id(text)] for text in texts.values()]])
+    connection.execute(f"CREATE VIEW {at}.snapshots AS SELECT d.document_id, d.text_id, t.text FROM {at}.document_texts d "
+                       f"JOIN {at}.texts t ON t.text_id = d.text_id")
+    inside = [(distinct[key], offset) for key, text in unique.items() for offset in _inside_clusters(text)]
     connection.execute(f"CREATE TABLE {at}.inside_clusters AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::BIGINT[]) AS \"offset\"",
                        [[text_id for text_id, _ in inside], [offset for _, offset in inside]])
 
