@@ -103,6 +103,19 @@ def run(package: Package, rules: list[Rule], every_rule: list[Rule]) -> Iterator
             cursor.close()
 
 
+def cursor(package: Package) -> Any:
+    """A cursor on the run's connection, in its views' catalogue (`data`, `registry`), or None without DuckDB: for a
+    check whose rows need Python before SQL can judge them (cell-references parses each distinct cell once). Close it."""
+    store = package.views.columnar
+    if store is None:
+        return None
+    from ..runner import EVERY_RULE  # every check's rules, as the runner prepares them; imported when every check is loaded
+    views = _prepare(package, EVERY_RULE)
+    found = store.connection.cursor()
+    found.execute(f"USE {views.catalog}.data")
+    return found
+
+
 def _prepare(package: Package, every_rule: list[Rule]) -> Views:
     """The run's views and registry, made once per package."""
     if package.views.rule_views is not None:
