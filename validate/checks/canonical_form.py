@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from ..anchor import FORMULA_START
+from ..csvio import Table
 from ..errors import Code, Error, Place
 from ..package import Package
 from ._jsonschema import usable_schema
@@ -50,7 +53,8 @@ CODES = {
 
 def check(package: Package) -> Iterator[Error]:
     """Yield byte-level and cell-level departures from the canonical CSV form."""
-    for resource in package.resources:
+    cells: list[_Column] = []
+    for index, resource in enumerate(package.resources):
         if not resource.is_table:
             continue
         data, path = resource.data, resource.path  # read once: a large table's bytes are read again on each use
@@ -70,14 +74,78 @@ def check(package: Package) -> Iterator[Error]:
                               "in the schema's order); or make" if repairable else "Make")
                         + f" line 1 list exactly the schema's fields, in order: {','.join(expected)}.")
         numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("number", "integer")}
-        # only a cell that starts like a formula or holds a non-ASCII character can fail: DuckDB finds those in a table it read
-        for index, name, value in table.cells_holding(dict.fromkeys(table.header, frozenset()), _SUSPECT):
-            if value.startswith(FORMULA_START) and not (name in numeric and value[:1] in "+-"):  # "-5" in a number column is a number; "\t5" is not
-                row, line = table.place(index)
-                yield Error.at(Place(path, line, row), name, "formula", f"{name} starts with {value[:1]!r}: a spreadsheet would run this cell as a formula.", hint="Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
-            if not value.isascii() and not unicodedata.is_normalized("NFC", value):
-                row, line = table.place(index)
-                yield Error.at(Place(path, line, row), name, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).", hint="Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
+        cells += _columns(index, table, numeric)
+    yield from _cell_problems(package, cells)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A column whose cells are judged: its table (resource index), its place among them, its cells (`c<number>`)."""
+
+    table: int
+    order: int
+    name: str
+    number: int
+    numeric: bool
+    source: str
+
+
+def _columns(index: int, table: Table, numeric: set[str]) -> list[_Column]:
+    """The table's columns as a record holds them (a repeated name read once, from its last column)."""
+    if table.source is None:
+        return []
+    last = {name: number for number, name in enumerate(table.header)}
+    return [_Column(index, order, name, last[name], name in numeric, table.source.name)  # type: ignore[attr-defined]
+            for order, name in enumerate(dict.fromkeys(table.header))]
+
+
+def _cell_problems(package: Package, columns: list[_Column]) -> Iterator[Error]:
+    """Formula-like cells (SQL), and cells not in NFC: SQL gives each distinct cell with a character outside ASCII (only those
+    can be other than NFC) once, Python tells which are not NFC (once per value in the run), and SQL finds the rows holding
+    those. One table at a time: a query over every column of every table holds more of DuckDB's memory at once."""
+    store = package.views.columnar
+    if store is None:
+        return
+    normal: dict[str, bool] = {}  # value -> is NFC: a corpus repeats its texts from table to table
+    found = store.connection.cursor()
+    try:
+        for table in dict.fromkeys(column.table for column in columns):
+            mine = [column for column in columns if column.table == table]
+            yield from _table_cells(package, found, mine, normal)
+    finally:
+        found.close()
+
+
+def _table_cells(package: Package, found: Any, columns: list[_Column], normal: dict[str, bool]) -> Iterator[Error]:
+    # only a cell that starts like a formula or holds a non-ASCII character can fail
+    cells = " UNION ALL ".join(f"SELECT _ord, _line, _row, {c.order} AS col, {c.numeric} AS numeric, c{c.number} AS value "
+                               f"FROM {c.source} WHERE regexp_matches(c{c.number}, ?)" for c in columns)
+    suspect = [_SUSPECT] * len(columns)
+    formulas = found.execute(f"""
+        SELECT _ord, col, _line, _row, substring(value, 1, 1) AS first FROM ({cells})
+        WHERE list_contains(?::VARCHAR[], substring(value, 1, 1))
+          AND NOT (numeric AND substring(value, 1, 1) IN ('+', '-'))  -- "-5" in a number column is a number; "\t5" is not
+        ORDER BY 1, 2""", [*suspect, list(FORMULA_START)]).fetchall()
+    texts = found.execute(f"SELECT DISTINCT value FROM ({cells}) WHERE strlen(value) <> length(value)", suspect).fetchall()
+    decomposed = []
+    for (value,) in texts:
+        if not normal.setdefault(value, unicodedata.is_normalized("NFC", value)):
+            decomposed.append(value)
+    problems = [(ordinal, col, line, row, "formula", first) for ordinal, col, line, row, first in formulas]
+    if decomposed:
+        problems += found.execute(f"SELECT _ord, col, _line, _row, 'not-nfc', '' FROM ({cells}) WHERE value IN (SELECT unnest(?::VARCHAR[]))",
+                                  [*suspect, decomposed]).fetchall()
+        problems.sort(key=lambda problem: problem[:2])  # stable: a cell's formula error before its NFC one, as before
+    by_order = {column.order: column for column in columns}
+    path = package.resources[columns[0].table].path
+    for _, col, line, row, code, first in problems:
+        name, place = by_order[col].name, Place(path, line, row)
+        if code == "formula":
+            yield Error.at(place, name, "formula", f"{name} starts with {first!r}: a spreadsheet would run this cell as a formula.",
+                           hint="Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
+        else:
+            yield Error.at(place, name, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).",
+                           hint="Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
 
 
 def _byte_problems(data: bytes, path: str) -> Iterator[Error]:

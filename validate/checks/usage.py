@@ -12,13 +12,8 @@ FAIL: ent-lake-coatepeque with nothing pointing at it  ->  unused-entity
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..csvio import among
-from ..errors import Code, Error, Place
-from ..model import Model, from_package
-from ..package import Package
-from ._rows import key_of, path_of, rows, unreadable
+from ..engine.rules import Rule
+from ..errors import Code
 
 ID = "usage"
 SUMMARY = "Every entity and every document is used by some record or span."
@@ -30,27 +25,23 @@ CODES = {
 }
 
 
-def check(package: Package) -> Iterator[Error]:
-    """Yield one error per unused entity or document."""
-    model = from_package(package)
-    referencing = {"entities": model.referencing("entities"), "documents": model.referencing("documents")}
-    if unreadable(package, *{p.table for p in model.polymorphic}, *referencing["entities"], *referencing["documents"]):
-        return  # resource-files reports the unreadable table; nothing sound can be said here
-    yield from _unused(package, model, "entities", referencing["entities"], "unused-entity")
-    yield from _unused(package, model, "documents", referencing["documents"], "unused-document")
+# Nothing sound can be said while a table that could refer to an entity or a document is unreadable or has no
+# declared key (resource-files or schema-profile says why): its references are unknown.
+_BLIND = """
+    EXISTS (SELECT 1 FROM registry.references e
+            WHERE (e.target_table IN ('entities', 'documents') OR e.table_column IS NOT NULL)
+              AND e.table_name NOT IN (SELECT table_name FROM registry.keyed))"""
 
 
-def _unused(package: Package, model: Model, table: str, references: dict[str, list[str]], code: str) -> Iterator[Error]:
-    key = key_of(package, table)
-    if not key:
-        return  # no declared key: schema-profile reports the schema
-    used = {cell for name, columns in references.items() if (source := package.table(name)) for column in columns for cell in source.column(column)}
-    for reference in model.polymorphic:
-        if table in reference.targets:
-            naming = rows(package, reference.table, [reference.id_field, reference.table_field], among(reference.table_field), [[table]])
-            used |= {r.cells.get(reference.id_field, "") for r in naming if r.cells.get(reference.table_field) == table}
-    source = package.table(table)
-    for index, value in enumerate(source.column(key) if source else ()):
-        if value not in used:
-            row, line = source.place(index)  # type: ignore[union-attr]  # enumerate(()) when there is no table
-            yield Error.at(Place(path_of(package, table), line, row), key, code, f"{value} is not used by any record or span.", hint="Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover.")
+def _unused(table: str, code: str) -> Rule:
+    """The rows of `table` (entities or documents) that no foreign key and no polymorphic reference names."""
+    return Rule(code, {table: ()}, f"""
+        SELECT r._line, r._row, r.id, k.key FROM registry.records r JOIN registry.keys k ON k.table_name = r.table_name
+        WHERE r.table_name = '{table}' AND NOT {_BLIND}
+          AND NOT EXISTS (SELECT 1 FROM registry.referenced u WHERE u.target_table = '{table}' AND u.id = r.id)
+        ORDER BY r._ord""", lambda row: row["key"],
+                lambda row, _: f"{row['id']} is not used by any record or span.",
+                lambda _: "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover.")
+
+
+ROW_RULES = [_unused("entities", "unused-entity"), _unused("documents", "unused-document")]

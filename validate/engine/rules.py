@@ -14,6 +14,9 @@ against names, not files:
 - `registry.*` holds what the schemas and the snapshots say (`validate/model.py`), per run:
   `records(table_name, id, _ord, _line, _row)` of every table with a one-column key,
   `keyed(table_name)` and `keys(table_name, key)` of those tables, `span_roles(table_name, role, required)`,
+  `references(table_name, column_name, target_table, table_column)` (each declared single-column foreign
+  key, and each table a polymorphic reference may name, with the column naming it), `referenced(target_table, id)`
+  (the cells those references hold, under the table they point at),
   `verbatim(table_name, id, column_name, role, value, _line, _row)` (the cells that repeat a
   span's exact text), `snapshots(document_id, text_id, text)` and `inside_clusters(text_id, offset)`
   (the offsets of a snapshot that fall inside a grapheme cluster: per-document Python, once per
@@ -36,7 +39,7 @@ import regex
 from ..columnar import Ingested
 from ..csvio import filled
 from ..errors import Error, Place, Severity
-from ..model import from_package
+from ..model import Model, from_package
 from ..package import Package
 
 Row = dict[str, Any]
@@ -113,6 +116,19 @@ def run(package: Package, rules: list[Rule], every_rule: list[Rule], relations: 
                                    rule.message(row, package), hint=rule.hint(row) if rule.hint else "", severity=rule.severity)
         finally:
             cursor.close()
+
+
+def cursor(package: Package) -> Any:
+    """A cursor on the run's connection, in its views' catalogue (`data`, `registry`), or None without DuckDB: for a
+    check whose rows need Python before SQL can judge them (cell-references parses each distinct cell once). Close it."""
+    store = package.views.columnar
+    if store is None:
+        return None
+    from ..runner import EVERY_RULE  # every check's rules, as the runner prepares them; imported when every check is loaded
+    views = _prepare(package, EVERY_RULE)
+    found = store.connection.cursor()
+    found.execute(f"USE {views.catalog}.data")
+    return found
 
 
 def _prepare(package: Package, every_rule: list[Rule]) -> Views:
@@ -201,6 +217,7 @@ def _registry(package: Package, views: Views) -> None:
     empty = ("SELECT ''::VARCHAR AS table_name, ''::VARCHAR AS id, ''::VARCHAR AS column_name, ''::VARCHAR AS role, ''::VARCHAR AS value, "
              "0::BIGINT AS _line, 0::BIGINT AS _row WHERE false")
     connection.execute(f"CREATE VIEW {at}.verbatim AS {' UNION ALL '.join(verbatim) or empty}")
+    _references(package, views, model)
     texts = snapshot_texts(package)
     distinct: dict[int, int] = {}  # id(text) -> its number: documents that share a snapshot (a corpus's copies) share its clusters
     for text in texts.values():
@@ -216,6 +233,27 @@ def _registry(package: Package, views: Views) -> None:
     inside = [(distinct[key], offset) for key, text in unique.items() for offset in _inside_clusters(text)]
     connection.execute(f"CREATE TABLE {at}.inside_clusters AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::BIGINT[]) AS \"offset\"",
                        [[text_id for text_id, _ in inside], [offset for _, offset in inside]])
+
+
+def _references(package: Package, views: Views, model: Model) -> None:
+    """`references` and `referenced`: what the schemas' foreign keys and polymorphic references point at, and the cells that do."""
+    store = package.views.columnar
+    assert store is not None
+    connection = store.connection
+    edges: list[tuple[str, str, str, str | None]] = [(fk.table, fk.fields[0], fk.target, None) for fk in model.foreign_keys() if len(fk.fields) == 1]
+    edges += [(p.table, p.id_field, target, p.table_field) for p in model.polymorphic for target in p.targets]
+    connection.execute(f"CREATE TABLE {views.catalog}.registry.references AS SELECT unnest(?::VARCHAR[]) AS table_name, "
+                       "unnest(?::VARCHAR[]) AS column_name, unnest(?::VARCHAR[]) AS target_table, unnest(?::VARCHAR[]) AS table_column",
+                       [[e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges], [e[3] for e in edges]])
+    data = f"{views.catalog}.data"
+    # a table without a view (a name the profile refuses) is left out: a rule that needs it can say so from `references`
+    readable = [(table, column, target, naming) for table, column, target, naming in edges if _SAFE_NAME.match(target)
+                and column in views.columns.get(table, ()) and (naming is None or naming in views.columns.get(table, ()))]
+    cells = [f"SELECT {_literal(target)} AS target_table, {_identifier(column)} AS id FROM {data}.{_identifier(table)}"
+             + (f" WHERE {_identifier(naming)} = {_literal(target)}" if naming is not None else "")
+             for table, column, target, naming in readable]
+    empty = "SELECT ''::VARCHAR AS target_table, ''::VARCHAR AS id WHERE false"
+    connection.execute(f"CREATE VIEW {views.catalog}.registry.referenced AS {' UNION ALL '.join(cells) or empty}")
 
 
 def snapshot_texts(package: Package) -> dict[str, str]:
