@@ -50,7 +50,7 @@ def test_a_column_the_file_lacks_reads_as_empty_and_a_table_the_package_lacks_as
         probe = rules.Rule("probe", {"claims": ("claim_id",), "findings": ("finding_id",)},
                            "SELECT c._line, c._row, c.claim_id, (SELECT count(*) FROM findings) AS findings FROM claims c", "claim_id",
                            lambda row, _: f"{row['claim_id']!r} {row['findings']}")
-        messages = [e.message for e in rules.run(package, [probe], [probe])]
+        messages = [e.message for e in rules.run(package, [probe])]
     finally:
         package.close()
     assert messages and set(messages) == {"'' 0"}

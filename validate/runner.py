@@ -133,13 +133,10 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
 
 def check_findings(module: ModuleType, package: Package) -> Iterator[Error]:
     """What one check finds: its declared SQL row rules (validate/engine/rules.py), then its per-document Python."""
-    yield from rules.run(package, getattr(module, "ROW_RULES", []), EVERY_RULE, getattr(module, "RELATIONS", None))
+    yield from rules.run(package, getattr(module, "ROW_RULES", []), getattr(module, "RELATIONS", None))
     if hasattr(module, "check"):
         yield from module.check(package)
 
-
-# Every row rule of every check: the run's views hold every column any of them reads.
-EVERY_RULE = [rule for module in CHECKS.values() for rule in getattr(module, "ROW_RULES", [])]
 
 
 def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str) -> Iterator[Error]:

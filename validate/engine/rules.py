@@ -61,12 +61,18 @@ class Rule:
     hint: Callable[[Row], str] | None = None
     severity: Severity = "error"
 
+    def __post_init__(self) -> None:
+        for table, columns in self.reads.items():  # the run's views give every column some rule reads
+            _DECLARED_READS.setdefault(table, set()).update(columns)
+
     @property
     def table(self) -> str:
         """The table whose rows the rule reports (unless its query returns `_table`)."""
         return next(iter(self.reads))
 
 
+# {table: columns} that the rules declared so far read (every check's, once its module is imported)
+_DECLARED_READS: dict[str, set[str]] = {}
 _SIMPLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -80,15 +86,15 @@ class Views:
     shared: set[str] = field(default_factory=set)  # the checks' relations made so far (schema `shared`)
 
 
-def run(package: Package, rules: list[Rule], every_rule: list[Rule], relations: Mapping[str, str] | None = None) -> Iterator[Error]:
-    """Run `rules` on the package's connection; `every_rule` is every rule of every check (the columns the views need).
+def run(package: Package, rules: list[Rule], relations: Mapping[str, str] | None = None) -> Iterator[Error]:
+    """Run `rules` on the package's connection.
 
     `relations` are what the check's rules share ({name: SQL}): each is made once per run, as a table beside the views,
     so that an expensive step (a slice of each span's snapshot) is taken once, not once per rule."""
     store = package.views.columnar
     if store is None:
         return
-    views = _prepare(package, every_rule)
+    views = _prepare(package)
     for name, sql in (relations or {}).items():
         if name not in views.shared:
             views.shared.add(name)
@@ -124,14 +130,13 @@ def cursor(package: Package) -> Any:
     store = package.views.columnar
     if store is None:
         return None
-    from ..runner import EVERY_RULE  # every check's rules, as the runner prepares them; imported when every check is loaded
-    views = _prepare(package, EVERY_RULE)
+    views = _prepare(package)
     found = store.connection.cursor()
     found.execute(f"USE {views.catalog}.data")
     return found
 
 
-def _prepare(package: Package, every_rule: list[Rule]) -> Views:
+def _prepare(package: Package) -> Views:
     """The run's views and registry, made once per package."""
     if package.views.rule_views is not None:
         return package.views.rule_views
@@ -142,10 +147,7 @@ def _prepare(package: Package, every_rule: list[Rule]) -> Views:
     connection.execute(f"CREATE SCHEMA {views.catalog}.data")
     connection.execute(f"CREATE SCHEMA {views.catalog}.registry")
     connection.execute(f"CREATE SCHEMA {views.catalog}.shared")
-    wanted: dict[str, set[str]] = {}
-    for rule in every_rule:
-        for table, columns in rule.reads.items():
-            wanted.setdefault(table, set()).update(columns)
+    wanted = _DECLARED_READS
     model = from_package(package)
     for table in {*wanted, *model.tables}:
         _view(package, views, table, wanted.get(table, set()) | {name for f in _fields(model, table) if isinstance(name := f.get("name"), str)})
