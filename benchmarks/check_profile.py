@@ -44,7 +44,9 @@ def main() -> int:
     print(f"{'step':<26}{'wall':>10}{'share':>8}{'errors':>9}")
     for step, seconds in sorted(times.items(), key=lambda item: -item[1]):
         print(f"{step:<26}{seconds:>9.2f}s{seconds / total:>8.0%}{counts.get(step, ''):>9}")
-    print(f"{'total':<26}{total:>9.2f}s   peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"{'total':<26}{total:>9.2f}s   peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     package.close()
     return 0
 

@@ -43,15 +43,34 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="exports-bench-"))
     try:
         dist, naive = scratch / "dist", scratch / "naive.sqlite"
-        tables = [(r["name"], root / r["path"]) for r in descriptor["resources"] if r.get("type") == "table"]
+        tables = [
+            (r["name"], root / r["path"])
+            for r in descriptor["resources"]
+            if r.get("type") == "table"
+        ]
 
         def naive_route() -> list[list[str]]:
             naive.unlink(missing_ok=True)
-            return [[str(BIN / "sqlite-utils"), "insert", str(naive), name, str(path), "--csv"] for name, path in tables]
+            return [
+                [str(BIN / "sqlite-utils"), "insert", str(naive), name, str(path), "--csv"]
+                for name, path in tables
+            ]
 
         routes = {
-            "exports": lambda: [[sys.executable, "-m", "validate", "exports", str(descriptor_path), "--dist", str(dist)]],
-            "validate": lambda: [[sys.executable, "-m", "validate", str(descriptor_path), "--format", "json"]],
+            "exports": lambda: [
+                [
+                    sys.executable,
+                    "-m",
+                    "validate",
+                    "exports",
+                    str(descriptor_path),
+                    "--dist",
+                    str(dist),
+                ]
+            ],
+            "validate": lambda: [
+                [sys.executable, "-m", "validate", str(descriptor_path), "--format", "json"]
+            ],
             "sqlite-utils insert --csv": naive_route,
         }
         for route in routes.values():  # warm the file cache once
@@ -62,9 +81,13 @@ def main() -> int:
                 times[name].append(run_all(route()))
         medians = {name: statistics.median(values) for name, values in times.items()}
         for name, values in times.items():
-            print(f"{name:<28} median {medians[name]:.3f} s  (min {min(values):.3f}, max {max(values):.3f}, {len(values)} runs)")
+            print(
+                f"{name:<28} median {medians[name]:.3f} s  (min {min(values):.3f}, max {max(values):.3f}, {len(values)} runs)"
+            )
         print(f"ratio exports / validate: {medians['exports'] / medians['validate']:.2f}")
-        print(f"ratio exports / sqlite-utils insert --csv: {medians['exports'] / medians['sqlite-utils insert --csv']:.2f}")
+        print(
+            f"ratio exports / sqlite-utils insert --csv: {medians['exports'] / medians['sqlite-utils insert --csv']:.2f}"
+        )
         print("sizes:")
         for path in sorted(dist.rglob("*")):
             if path.is_file():

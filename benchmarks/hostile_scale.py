@@ -89,8 +89,13 @@ print(code, peak, file=sys.__stderr__)
 def child(args: list[str]) -> tuple[int, float, float]:
     """Run the validator in a fresh process; return exit code, wall seconds, peak resident memory in MB."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD, *args, "--format", "json"], cwd=REPO, capture_output=True, check=False,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, *args, "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     elapsed = time.perf_counter() - start
     code, peak_kb = done.stderr.decode().split()[-2:]
     return int(code), elapsed, int(peak_kb) / 1024
@@ -99,7 +104,9 @@ def child(args: list[str]) -> tuple[int, float, float]:
 def snapshot_package(root: Path, scale: int) -> Path:
     descriptor = build_package(root)
     sample = root / "sources" / "sample.txt"
-    sample.write_text(sample.read_text(encoding="utf-8") + ("\n" + ARTICLE) * scale, encoding="utf-8")
+    sample.write_text(
+        sample.read_text(encoding="utf-8") + ("\n" + ARTICLE) * scale, encoding="utf-8"
+    )
     return descriptor
 
 
@@ -111,29 +118,64 @@ def hostile_cases(root: Path) -> dict[str, Path]:
         change(descriptor)
         cases[name] = descriptor
 
-    case("snapshot at snapshot-chars (8M code points)", lambda d: (d.parent / "sources" / "sample.txt").write_text(
-        "Mr. A went home. B e\u0301 stayed.\n" * (8_000_000 // 33), encoding="utf-8"))
-    case("descriptor string of 30 MB", lambda d: d.write_text(json.dumps(dict(json.loads(d.read_text()), description="x" * 30_000_000))))
-    case("JSON 100,000 deep", lambda d: d.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"))
-    case("billion laughs CITATION.cff", lambda d: (d.parent / "CITATION.cff").write_text(
-        "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))))
-    case("200 MB CSV (sparse)", lambda d: os.truncate(d.parent / "data" / "claims.csv", 200 * 2**20))
-    case("8 MB CSV (9,000 bad rows)", lambda d: (d.parent / "data" / "claims.csv").open("a").write(
-        ("clm-999," + "y" * 900 + "\n") * (8 * 2**20 // 910 - 10)))
+    case(
+        "snapshot at snapshot-chars (8M code points)",
+        lambda d: (d.parent / "sources" / "sample.txt").write_text(
+            "Mr. A went home. B e\u0301 stayed.\n" * (8_000_000 // 33), encoding="utf-8"
+        ),
+    )
+    case(
+        "descriptor string of 30 MB",
+        lambda d: d.write_text(
+            json.dumps(dict(json.loads(d.read_text()), description="x" * 30_000_000))
+        ),
+    )
+    case(
+        "JSON 100,000 deep", lambda d: d.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    )
+    case(
+        "billion laughs CITATION.cff",
+        lambda d: (d.parent / "CITATION.cff").write_text(
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
+                for i in range(9)
+            )
+        ),
+    )
+    case(
+        "200 MB CSV (sparse)", lambda d: os.truncate(d.parent / "data" / "claims.csv", 200 * 2**20)
+    )
+    case(
+        "8 MB CSV (9,000 bad rows)",
+        lambda d: (
+            (d.parent / "data" / "claims.csv")
+            .open("a")
+            .write(("clm-999," + "y" * 900 + "\n") * (8 * 2**20 // 910 - 10))
+        ),
+    )
     return cases
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip the 1000x snapshot and the hostile cases")
+    parser.add_argument(
+        "--quick", action="store_true", help="skip the 1000x snapshot and the hostile cases"
+    )
     args = parser.parse_args()
     print("1. linear pieces, in-process (seconds, tracemalloc peak MB, ratio to 1x)")
-    for name, make in (("sentences + coverage sweep", sentences_and_coverage), ("JSON line mapper", json_lines), ("YAML alias count", yaml_count)):
+    for name, make in (
+        ("sentences + coverage sweep", sentences_and_coverage),
+        ("JSON line mapper", json_lines),
+        ("YAML alias count", yaml_count),
+    ):
         base = None
         for scale in (1, 10, 100):
             seconds, peak = in_process(make(scale))
             base = base or (seconds, peak)
-            print(f"   {name:<28} {scale:>4}x  {seconds:8.3f} s ({seconds / base[0]:6.1f}x)  {peak:8.1f} MB ({peak / base[1]:6.1f}x)")
+            print(
+                f"   {name:<28} {scale:>4}x  {seconds:8.3f} s ({seconds / base[0]:6.1f}x)  {peak:8.1f} MB ({peak / base[1]:6.1f}x)"
+            )
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         print("2. whole validator, snapshot N times the article (exit, wall s, peak resident MB)")
@@ -141,7 +183,9 @@ def main() -> int:
         print(f"   shipped package                 exit {code}  {seconds:6.1f} s  {rss:7.0f} MB")
         for scale in (1, 10, 100) + (() if args.quick else (1000,)):
             code, seconds, rss = child([str(snapshot_package(root / f"x{scale}", scale))])
-            print(f"   snapshot {scale:>5}x               exit {code}  {seconds:6.1f} s  {rss:7.0f} MB")
+            print(
+                f"   snapshot {scale:>5}x               exit {code}  {seconds:6.1f} s  {rss:7.0f} MB"
+            )
             shutil.rmtree(root / f"x{scale}")
         if not args.quick:
             print("3. hostile cases (exit, wall s, peak resident MB)")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from scale import generate  # benchmarks/ is this script's folder, first on sys.path
 
-LOAD = r'''
+LOAD = r"""
 import json, sys, time
 from validate import package
 from validate.limits import Limits
@@ -43,7 +43,7 @@ start = time.perf_counter()
 records = sum(len(r.table.records) for r in loaded.resources if r.table is not None) if mode != "duckdb" else 0
 print(json.dumps({"load": loading, "records": time.perf_counter() - start, "count": records,
                   "read by DuckDB": sum(r.table is not None and r.table.source is not None for r in loaded.resources)}))
-'''
+"""
 
 MODES = ("python", "duckdb", "duckdb + records")
 
@@ -51,7 +51,9 @@ MODES = ("python", "duckdb", "duckdb + records")
 def measure(descriptor: Path, mode: str) -> tuple[dict, float, float]:
     """Load `descriptor` in a fresh process; return what it printed, its wall time and its peak memory in MB."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", LOAD, str(descriptor), mode], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", LOAD, str(descriptor), mode], stdout=subprocess.PIPE, text=True
+    )
     output = process.stdout.read() if process.stdout else ""
     _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
@@ -65,13 +67,17 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "validate-scale")
     args = parser.parse_args()
     print(f"load: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    print(f"{'package':>16}  {'mode':<18} {'load':>7} {'records':>8} {'process':>8} {'peak':>9}  tables read by DuckDB")
+    print(
+        f"{'package':>16}  {'mode':<18} {'load':>7} {'records':>8} {'process':>8} {'peak':>9}  tables read by DuckDB"
+    )
     for rows in args.rows:
         descriptor = generate(rows, False, args.out)
         for mode in MODES:
             printed, wall, peak = measure(descriptor, mode)
             records = f"{printed['records']:.2f} s" if mode != "duckdb" else "-"
-            print(f"{rows:>12,} rows  {mode:<18} {printed['load']:5.2f} s {records:>8} {wall:6.2f} s {peak:6.0f} MB  {printed['read by DuckDB']}")
+            print(
+                f"{rows:>12,} rows  {mode:<18} {printed['load']:5.2f} s {records:>8} {wall:6.2f} s {peak:6.0f} MB  {printed['read by DuckDB']}"
+            )
     return 0
 
 

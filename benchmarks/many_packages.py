@@ -31,7 +31,9 @@ def main() -> int:
                 start = time.perf_counter()
                 run(descriptor).close()
                 times.append(time.perf_counter() - start)
-            print(f"{label}: {len(times)} packages, median {statistics.median(times) * 1000:.0f} ms, mean {statistics.mean(times) * 1000:.0f} ms a package")
+            print(
+                f"{label}: {len(times)} packages, median {statistics.median(times) * 1000:.0f} ms, mean {statistics.mean(times) * 1000:.0f} ms a package"
+            )
     return 0
 
 

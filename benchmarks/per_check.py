@@ -28,13 +28,17 @@ def main() -> int:
     parser.add_argument("descriptor")
     args = parser.parse_args()
     start = time.perf_counter()
-    package = load(args.descriptor, Limits.parse(["file-bytes=2000000000", "package-bytes=4000000000"]))
+    package = load(
+        args.descriptor, Limits.parse(["file-bytes=2000000000", "package-bytes=4000000000"])
+    )
     print(f"{'load':24} {time.perf_counter() - start:6.2f} s  peak {peak_mb():6.0f} MB")
     try:
         for check_id, check in CHECKS.items():
             start = time.perf_counter()
             errors = sum(1 for _ in check.check(package))
-            print(f"{check_id:24} {time.perf_counter() - start:6.2f} s  peak {peak_mb():6.0f} MB  {errors} error(s)")
+            print(
+                f"{check_id:24} {time.perf_counter() - start:6.2f} s  peak {peak_mb():6.0f} MB  {errors} error(s)"
+            )
     finally:
         package.close()
     return 0

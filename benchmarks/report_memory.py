@@ -33,7 +33,7 @@ from scale import generate  # benchmarks/ is this script's folder, first on sys.
 # The scaled tables are past the default file and package limits, which guard a run on a stranger's input.
 LIMITS = ["--limit", "file-bytes=2000000000", "--limit", "package-bytes=8000000000"]
 
-HELD_WHOLE = r'''
+HELD_WHOLE = r"""
 import json, sys
 from validate.limits import Limits
 from validate.reporters import json_head
@@ -43,7 +43,7 @@ result = run(sys.argv[1], select=["anchors"], max_errors=0, limits=Limits.parse(
 envelope = {**json_head(result), "errors": [error.to_dict() for error in result.errors]}
 sys.stdout.write(json.dumps(json_safe(envelope), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 raise SystemExit(0 if result.valid else 1)
-'''
+"""
 
 
 def shifted(valid: Path, out: Path) -> Path:
@@ -52,8 +52,10 @@ def shifted(valid: Path, out: Path) -> Path:
     if (target / "datapackage.json").exists():
         return target / "datapackage.json"
     subprocess.run(["cp", "-r", str(valid.parent), str(target)], check=True)
-    with open(valid.parent / "data" / "spans.csv", encoding="utf-8", newline="") as source, \
-            open(target / "data" / "spans.csv", "w", encoding="utf-8", newline="") as moved:
+    with (
+        open(valid.parent / "data" / "spans.csv", encoding="utf-8", newline="") as source,
+        open(target / "data" / "spans.csv", "w", encoding="utf-8", newline="") as moved,
+    ):
         rows, writer = csv.reader(source), csv.writer(moved, lineterminator="\n")
         header = next(rows)
         writer.writerow(header)
@@ -83,25 +85,47 @@ def errors_reported(report: Path) -> str:
 def parses(report: Path) -> bool:
     """True when the report is one valid JSON document."""
     with open(report, "rb") as text:
-        return subprocess.run([sys.executable, "-c", "import json,sys; json.load(sys.stdin)"], stdin=text).returncode == 0
+        return (
+            subprocess.run(
+                [sys.executable, "-c", "import json,sys; json.load(sys.stdin)"], stdin=text
+            ).returncode
+            == 0
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "validate-report-memory")
+    parser.add_argument(
+        "--out", type=Path, default=Path(tempfile.gettempdir()) / "validate-report-memory"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     valid = generate(args.rows, False, args.out)
     broken = shifted(valid, args.out)
-    validate = [sys.executable, "-m", "validate", "--select", "anchors", "--max-errors", "0", "--format", "json", *LIMITS]
+    validate = [
+        sys.executable,
+        "-m",
+        "validate",
+        "--select",
+        "anchors",
+        "--max-errors",
+        "0",
+        "--format",
+        "json",
+        *LIMITS,
+    ]
     runs = {
         "floor (valid package)": [*validate, str(valid)],
         "held whole (before)": [sys.executable, "-c", HELD_WHOLE, str(broken), *LIMITS[1::2]],
         "streamed (now)": [*validate, str(broken)],
     }
-    print(f"load: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; package: {args.rows:,} rows asked, spans shifted by one")
-    print(f"{'run':<24}{'wall':>9}{'peak memory':>14}{'exit':>6}{'errors':>10}{'report':>11}{'valid JSON':>12}{'peak / floor':>14}")
+    print(
+        f"load: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; package: {args.rows:,} rows asked, spans shifted by one"
+    )
+    print(
+        f"{'run':<24}{'wall':>9}{'peak memory':>14}{'exit':>6}{'errors':>10}{'report':>11}{'valid JSON':>12}{'peak / floor':>14}"
+    )
     floor = None
     for name, command in runs.items():
         report = args.out / f"report-{name.split()[0]}.json"
@@ -109,8 +133,11 @@ def main() -> int:
         floor = floor or peak
         size = report.stat().st_size / 2**20
         verdict = "yes" if parses(report) else "NO"
-        print(f"{name:<24}{wall:>7.1f} s{peak:>11.0f} MB{code:>6}{errors_reported(report):>10}{size:>8.0f} MB{verdict:>12}"
-              f"{peak / floor:>13.2f}x", flush=True)
+        print(
+            f"{name:<24}{wall:>7.1f} s{peak:>11.0f} MB{code:>6}{errors_reported(report):>10}{size:>8.0f} MB{verdict:>12}"
+            f"{peak / floor:>13.2f}x",
+            flush=True,
+        )
     return 0
 
 

@@ -50,8 +50,10 @@ def main() -> int:
     cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for name, values in times.items():
-        print(f"{name:<24} median {medians[name]:.3f} s  (min {min(values):.3f}, max {max(values):.3f}, {len(values)} runs), "
-              f"CPU median {cpu_medians[name]:.3f} s")
+        print(
+            f"{name:<24} median {medians[name]:.3f} s  (min {min(values):.3f}, max {max(values):.3f}, {len(values)} runs), "
+            f"CPU median {cpu_medians[name]:.3f} s"
+        )
     ratio = medians["python -m validate"] / medians["frictionless validate"]
     cpu_ratio = cpu_medians["python -m validate"] / cpu_medians["frictionless validate"]
     print(f"ratio validate / frictionless: {ratio:.2f} wall, {cpu_ratio:.2f} CPU")

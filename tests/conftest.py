@@ -47,7 +47,9 @@ def case_id(case: Path) -> str:
 
 def build_package(target: Path, case: Path | None = None, base: str = "minimal") -> Path:
     """Copy a valid package (plus the repo's schemas) to `target`, overlay `case`'s files and apply its edits; return the descriptor."""
-    spec = json.loads((case / "expected.json").read_text(encoding="utf-8")) if case is not None else {}
+    spec = (
+        json.loads((case / "expected.json").read_text(encoding="utf-8")) if case is not None else {}
+    )
     shutil.copytree(VALID / spec.get("base", base), target, dirs_exist_ok=True)
     shutil.copytree(REPO / "schemas", target / "schemas", dirs_exist_ok=True)
     if case is not None:
@@ -70,13 +72,38 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
 # inputs, lint, walkthroughs, citation formats, CI files, the differential and property tests) and any
 # other module whose tests take more than a quarter second each on average. The fixture cases stay in the
 # quick run whatever they cost: they are every check's contract. A new slow module is added here, by name.
-SLOW_MODULES = frozenset({
-    "test_audit", "test_browser", "test_cell_references", "test_ci", "test_citation", "test_columnar",
-    "test_contributing", "test_descriptor_verdicts", "test_diff", "test_diff_sides", "test_diff_workflow", "test_docs",
-    "test_engine", "test_engine_oracle", "test_exports", "test_fixture_controls", "test_hostile", "test_lint",
-    "test_messages", "test_packaging", "test_properties", "test_readme", "test_release_bundle", "test_rename",
-    "test_reports", "test_repository", "test_robustness", "test_suite_split",
-})
+SLOW_MODULES = frozenset(
+    {
+        "test_audit",
+        "test_browser",
+        "test_cell_references",
+        "test_ci",
+        "test_citation",
+        "test_columnar",
+        "test_contributing",
+        "test_descriptor_verdicts",
+        "test_diff",
+        "test_diff_sides",
+        "test_diff_workflow",
+        "test_docs",
+        "test_engine",
+        "test_engine_oracle",
+        "test_exports",
+        "test_fixture_controls",
+        "test_hostile",
+        "test_lint",
+        "test_messages",
+        "test_packaging",
+        "test_properties",
+        "test_readme",
+        "test_release_bundle",
+        "test_rename",
+        "test_reports",
+        "test_repository",
+        "test_robustness",
+        "test_suite_split",
+    }
+)
 
 
 # The marker expression of `make test`. Under it a slow module is not even imported, since every test in it
@@ -86,7 +113,11 @@ QUICK = "not slow and not oracle"
 
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
     """Skip a slow module under `make test`'s marker expression; leave every other decision to pytest."""
-    if config.getoption("markexpr") == QUICK and collection_path.suffix == ".py" and collection_path.stem in SLOW_MODULES:
+    if (
+        config.getoption("markexpr") == QUICK
+        and collection_path.suffix == ".py"
+        and collection_path.stem in SLOW_MODULES
+    ):
         return True
     return None
 

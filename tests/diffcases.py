@@ -23,7 +23,11 @@ DIFF_CASES = FIXTURES / "diff"
 def _walk(document, path: list):
     """Follow `path`; a name where a list of fields stands picks the field of that name (indices shift when a schema grows)."""
     for step in path[:-1]:
-        document = _named(document, step) if isinstance(step, str) and isinstance(document, list) else document[step]
+        document = (
+            _named(document, step)
+            if isinstance(step, str) and isinstance(document, list)
+            else document[step]
+        )
     last = path[-1]
     if isinstance(last, str) and isinstance(document, list):
         last = next(index for index, item in enumerate(document) if item.get("name") == last)
@@ -57,7 +61,10 @@ def apply_edit(root: Path, edit: dict) -> None:
         if "rename_column" in edit:
             old, new = edit["rename_column"]
             header[header.index(old)] = new
-            rows = [{(new if name == old else name): value for name, value in row.items()} for row in rows]
+            rows = [
+                {(new if name == old else name): value for name, value in row.items()}
+                for row in rows
+            ]
         if "drop_row" in edit:
             rows = [row for row in rows if row[header[0]] != edit["drop_row"]]
         if "set_cell" in edit:
@@ -83,7 +90,9 @@ def set_version(root: Path, version: str) -> None:
     descriptor = root / "datapackage.json"
     document = json.loads(descriptor.read_text(encoding="utf-8"))
     document["version"] = version
-    descriptor.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    descriptor.write_text(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     fill_descriptor(descriptor)
 
 

@@ -27,7 +27,9 @@ def _pointers(op: dict) -> dict:
     for key in ("path", "from"):
         if key in op:
             if not isinstance(op[key], list):
-                raise ValueError(f"{key} {op[key]!r}: write a JSON Pointer as its list of reference tokens, e.g. [\"fields\", 2, \"name\"]")
+                raise ValueError(
+                    f'{key} {op[key]!r}: write a JSON Pointer as its list of reference tokens, e.g. ["fields", 2, "name"]'
+                )
             converted[key] = JsonPointer.from_parts(op[key]).path
     return converted
 
@@ -39,14 +41,20 @@ def apply_edits(root: Path, edits: list[dict]) -> None:
             _edit_csv(root / edit["csv"], edit)
         elif "patch" in edit:
             file = root / edit["patch"]
-            document = jsonpatch.apply_patch(json.loads(file.read_text(encoding="utf-8")), [_pointers(op) for op in edit["ops"]])
-            file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            document = jsonpatch.apply_patch(
+                json.loads(file.read_text(encoding="utf-8")), [_pointers(op) for op in edit["ops"]]
+            )
+            file.write_text(
+                json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         elif "text" in edit:
             file = root / edit["text"]
             old, new = edit["replace"]
             text = file.read_text(encoding="utf-8")
             if text.count(old) != 1:
-                raise ValueError(f"{edit['text']}: {old!r} occurs {text.count(old)} times, not once")
+                raise ValueError(
+                    f"{edit['text']}: {old!r} occurs {text.count(old)} times, not once"
+                )
             file.write_text(text.replace(old, new), encoding="utf-8")
         else:
             raise ValueError(f"unknown edit {edit}")
@@ -54,7 +62,9 @@ def apply_edits(root: Path, edits: list[dict]) -> None:
 
 def _edit_csv(file: Path, edit: dict) -> None:
     """One CSV edit: `columns` (new header: reorder or drop), `rename`, `set` cells of `row`, `delete` a row, `insert` a row."""
-    header, *rows = list(csv.reader(io.StringIO(file.read_text(encoding="utf-8"), newline=""), strict=True))
+    header, *rows = list(
+        csv.reader(io.StringIO(file.read_text(encoding="utf-8"), newline=""), strict=True)
+    )
     records = [dict(zip(header, row, strict=True)) for row in rows]
     if "columns" in edit:
         missing = set(edit["columns"]) - set(header)
@@ -64,7 +74,10 @@ def _edit_csv(file: Path, edit: dict) -> None:
     if "rename" in edit:
         for old, new in edit["rename"].items():
             header[header.index(old)] = new
-            records = [{(new if name == old else name): value for name, value in record.items()} for record in records]
+            records = [
+                {(new if name == old else name): value for name, value in record.items()}
+                for record in records
+            ]
     if "set" in edit:
         record = records[_index(records, header[0], edit["row"], file)]
         for column, value in edit["set"].items():
@@ -75,8 +88,12 @@ def _edit_csv(file: Path, edit: dict) -> None:
         del records[_index(records, header[0], edit["delete"], file)]
     if "insert" in edit:
         if set(edit["insert"]) != set(header):
-            raise ValueError(f"the row inserted in {file.name} must give every column: {sorted(set(header) ^ set(edit['insert']))}")
-        at = _index(records, header[0], edit["after"], file) + 1 if "after" in edit else len(records)
+            raise ValueError(
+                f"the row inserted in {file.name} must give every column: {sorted(set(header) ^ set(edit['insert']))}"
+            )
+        at = (
+            _index(records, header[0], edit["after"], file) + 1 if "after" in edit else len(records)
+        )
         records.insert(at, edit["insert"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

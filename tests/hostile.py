@@ -123,8 +123,14 @@ _zygote: subprocess.Popen | None = None
 def _started_zygote() -> subprocess.Popen:
     global _zygote
     if _zygote is None or _zygote.poll() is not None:
-        _zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE, str(MEMORY)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   cwd=REPO, env=_environment(), text=True)
+        _zygote = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE, str(MEMORY)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=REPO,
+            env=_environment(),
+            text=True,
+        )
         atexit.register(_zygote.communicate)  # its stdin closes: it leaves its loop
     return _zygote
 
@@ -137,7 +143,18 @@ def run_in_fork(args: tuple[str, ...], timeout: int, cwd: Path) -> subprocess.Co
         out, err = Path(folder) / "out", Path(folder) / "err"
         out.touch()
         err.touch()
-        zygote.stdin.write(json.dumps({"args": list(args), "cwd": str(cwd), "out": str(out), "err": str(err), "timeout": timeout}) + "\n")
+        zygote.stdin.write(
+            json.dumps(
+                {
+                    "args": list(args),
+                    "cwd": str(cwd),
+                    "out": str(out),
+                    "err": str(err),
+                    "timeout": timeout,
+                }
+            )
+            + "\n"
+        )
         zygote.stdin.flush()
         answer = json.loads(zygote.stdout.readline())
         if answer["timed_out"]:
@@ -145,15 +162,26 @@ def run_in_fork(args: tuple[str, ...], timeout: int, cwd: Path) -> subprocess.Co
         return subprocess.CompletedProcess(args, answer["code"], out.read_bytes(), err.read_bytes())
 
 
-def run_in_new_interpreter(args: tuple[str, ...], timeout: int, cwd: Path) -> subprocess.CompletedProcess:
+def run_in_new_interpreter(
+    args: tuple[str, ...], timeout: int, cwd: Path
+) -> subprocess.CompletedProcess:
     """`python -m validate ARGS` in a new interpreter."""
-    return subprocess.run([sys.executable, "-m", "validate", *args], capture_output=True, timeout=timeout, cwd=cwd,
-                          env=_environment(), preexec_fn=_limit_memory, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "validate", *args],
+        capture_output=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=_environment(),
+        preexec_fn=_limit_memory,
+        check=False,
+    )
 
 
 def run_validator(*args: str, timeout: int = TIMEOUT, cwd: Path | None = None) -> Run:
     """Run `python -m validate ARGS` in a child process (forked from the zygote where Linux can watch it); fail on a traceback or a stray exit code."""
-    done = (run_in_fork if hasattr(os, "pidfd_open") else run_in_new_interpreter)(args, timeout, cwd or REPO)
+    done = (run_in_fork if hasattr(os, "pidfd_open") else run_in_new_interpreter)(
+        args, timeout, cwd or REPO
+    )
     run = Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
     assert run.code in (0, 1, 2), run
     assert "Traceback" not in run.out + run.err, run.err
@@ -167,4 +195,8 @@ def run_validator(*args: str, timeout: int = TIMEOUT, cwd: Path | None = None) -
 
 def is_printable_report(text: str) -> bool:
     """True when `text` holds no control character other than LF (used by tests and property checks)."""
-    return not any(c != "\n" and (unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS or c in "\u2028\u2029") for c in text)
+    return not any(
+        c != "\n"
+        and (unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS or c in "\u2028\u2029")
+        for c in text
+    )

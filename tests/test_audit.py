@@ -60,27 +60,51 @@ def build_traps(descriptor: Path, outside: Path) -> None:
     by_name["quotes"]["dialect"] = "http://127.0.0.1:9/dialect.json"
     by_name["sample-snapshot"]["schema"] = "data/fifo"
     by_name["entities"]["path"] = "data/fifo"
-    data["resources"].append({"name": "remote", "path": "https://127.0.0.1:9/remote.csv", "type": "table", "schema": "schemas/claims.schema.json"})
+    data["resources"].append(
+        {
+            "name": "remote",
+            "path": "https://127.0.0.1:9/remote.csv",
+            "type": "table",
+            "schema": "schemas/claims.schema.json",
+        }
+    )
     descriptor.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
 def allowed_roots(package_root: Path) -> list[str]:
     """Where the validator may legitimately open files: the package, its own code and schemas, Python itself."""
-    roots = {package_root, REPO / "validate", REPO / "schemas", Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix)}
+    roots = {
+        package_root,
+        REPO / "validate",
+        REPO / "schemas",
+        Path(sys.prefix),
+        Path(sys.base_prefix),
+        Path(sys.exec_prefix),
+    }
     roots |= {Path(p) for p in sysconfig.get_paths().values()}
     roots |= {Path(p) for p in sys.path if p and Path(p).is_dir() and Path(p).resolve() != REPO}
     return sorted({os.path.realpath(r) for r in roots})
 
 
 @pytest.mark.parametrize("command", [[], ["fill"]], ids=["validate", "fill"])
-def test_nothing_outside_the_package_is_opened_and_no_socket_is_made(minimal_package, tmp_path, command):
+def test_nothing_outside_the_package_is_opened_and_no_socket_is_made(
+    minimal_package, tmp_path, command
+):
     outside = tmp_path / "outside"
     build_traps(minimal_package, outside)
     trace = tmp_path / "trace.json"
     args = [*command, str(minimal_package)] + ([] if command else ["--format", "json"])
-    done = subprocess.run([sys.executable, "-c", TRACER, str(trace), *args], capture_output=True, timeout=TIMEOUT, cwd=tmp_path,
-                          env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
-                          preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_AS, (MEMORY, MEMORY)))
+    done = subprocess.run(
+        [sys.executable, "-c", TRACER, str(trace), *args],
+        capture_output=True,
+        timeout=TIMEOUT,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+        preexec_fn=lambda: __import__("resource").setrlimit(
+            __import__("resource").RLIMIT_AS, (MEMORY, MEMORY)
+        ),
+    )
     assert "Traceback" not in done.stderr.decode(), done.stderr.decode()
     result = json.loads(trace.read_text(encoding="utf-8"))
     assert result["code"] in ((1, 2) if not command else (2,))

@@ -26,10 +26,20 @@ from .conftest import REPO
 
 NAME = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["name"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium; .ci/run does it as root)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (apt-get install -y chromium; .ci/run does it as root)",
+)
 
 
 class VisibleText(html.parser.HTMLParser):
@@ -66,8 +76,23 @@ def server(real_exports, tmp_path_factory):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = (logs / "datasette.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(dist / f"{NAME}.sqlite"), "--metadata", str(dist / "metadata.json"),
-                                "--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(dist / f"{NAME}.sqlite"),
+            "--metadata",
+            str(dist / "metadata.json"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -86,7 +111,12 @@ def server(real_exports, tmp_path_factory):
 
 
 def seen(url: str, profile: Path) -> str:
-    result = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url], capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return VisibleText.of(result.stdout)
 
@@ -96,9 +126,16 @@ def test_claims_page_shows_descriptions_and_rows(server, tmp_path):
     schema = json.loads((REPO / "schemas" / "claims.schema.json").read_text(encoding="utf-8"))
     with (REPO / "data" / "claims.csv").open(encoding="utf-8", newline="") as handle:
         first = next(csv.DictReader(handle))
-    resource = next(r for r in json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["resources"] if r["name"] == "claims")
+    resource = next(
+        r
+        for r in json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+        if r["name"] == "claims"
+    )
     assert " ".join(resource["description"].split()) in text
-    assert " ".join(next(f for f in schema["fields"] if f["name"] == "voice")["description"].split()) in text
+    assert (
+        " ".join(next(f for f in schema["fields"] if f["name"] == "voice")["description"].split())
+        in text
+    )
     assert first["claim_id"] in text and first["statement"] in text
 
 

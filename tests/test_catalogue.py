@@ -20,25 +20,61 @@ CASES = sorted(path.parent for path in (FIXTURES / "invalid").rglob("expected.js
 # Codes no fixture case produces, with the test that does (a fixture cannot say it: a raised limit, a file that
 # changes during the run, a FIFO, ...). Each test is asserted to exist; each was checked to produce its code.
 COVERED_ELSEWHERE = {
-    ("descriptor-profile", "limit-exceeded"): "tests/test_limits.py::test_a_document_nested_past_pythons_recursion_limit_is_a_limit_not_a_crash",
-    ("resource-files", "unsafe-path"): "tests/test_hostile.py::test_resource_paths_that_break_the_path_rule",
-    ("resource-files", "remote-reference"): "tests/test_hostile.py::test_references_outside_the_package_are_refused",
-    ("resource-files", "not-a-file"): "tests/test_hostile.py::test_fifos_named_by_the_descriptor_are_not_opened",
+    (
+        "descriptor-profile",
+        "limit-exceeded",
+    ): "tests/test_limits.py::test_a_document_nested_past_pythons_recursion_limit_is_a_limit_not_a_crash",
+    (
+        "resource-files",
+        "unsafe-path",
+    ): "tests/test_hostile.py::test_resource_paths_that_break_the_path_rule",
+    (
+        "resource-files",
+        "remote-reference",
+    ): "tests/test_hostile.py::test_references_outside_the_package_are_refused",
+    (
+        "resource-files",
+        "not-a-file",
+    ): "tests/test_hostile.py::test_fifos_named_by_the_descriptor_are_not_opened",
     ("resource-files", "limit-exceeded"): "tests/test_hostile.py::test_schema_past_a_limit",
-    ("resource-files", "unreadable-file"): "tests/test_columnar.py::test_a_file_that_changes_before_python_reads_what_duckdb_declined_is_a_load_error",
-    ("resource-files", "unparsable-csv"): "tests/test_columnar.py::test_unparsable_large_file_is_reported_as_before",
+    (
+        "resource-files",
+        "unreadable-file",
+    ): "tests/test_columnar.py::test_a_file_that_changes_before_python_reads_what_duckdb_declined_is_a_load_error",
+    (
+        "resource-files",
+        "unparsable-csv",
+    ): "tests/test_columnar.py::test_unparsable_large_file_is_reported_as_before",
     ("resource-files", "empty-csv"): "tests/test_robustness.py::test_bad_bytes",
-    ("table-frictionless", "engine-refused"): "tests/test_engine.py::test_a_pattern_re2_cannot_run_is_refused_with_the_reason",
-    ("canonical-form", "file-changed"): "tests/test_columnar.py::test_a_released_file_that_changes_during_the_run_is_reported_and_its_cells_still_judged",
-    ("cell-references", "slow-pattern"): "tests/test_cell_references.py::test_a_backtracking_id_pattern_is_reported_not_hung_on",
+    (
+        "table-frictionless",
+        "engine-refused",
+    ): "tests/test_engine.py::test_a_pattern_re2_cannot_run_is_refused_with_the_reason",
+    (
+        "canonical-form",
+        "file-changed",
+    ): "tests/test_columnar.py::test_a_released_file_that_changes_during_the_run_is_reported_and_its_cells_still_judged",
+    (
+        "cell-references",
+        "slow-pattern",
+    ): "tests/test_cell_references.py::test_a_backtracking_id_pattern_is_reported_not_hung_on",
     ("release", "limit-exceeded"): "tests/test_hostile.py::test_hostile_citation_yaml",
-    ("release", "readme-reference"): "tests/test_citation.py::test_release_check_reports_a_readme_reference_that_citation_cff_does_not_give",
+    (
+        "release",
+        "readme-reference",
+    ): "tests/test_citation.py::test_release_check_reports_a_readme_reference_that_citation_cff_does_not_give",
 }
 
 # Codes a check can report that no test produces yet, and why.
 UNCOVERED = {
-    ("schema-profile", "limit-exceeded"): "needs `--limit json-depth` raised past about 900, which a fixture case cannot ask for",
-    ("descriptor-frictionless", "frictionless-failed"): "needs frictionless itself to fail or its child process to die",
+    (
+        "schema-profile",
+        "limit-exceeded",
+    ): "needs `--limit json-depth` raised past about 900, which a fixture case cannot ask for",
+    (
+        "descriptor-frictionless",
+        "frictionless-failed",
+    ): "needs frictionless itself to fail or its child process to die",
 }
 
 
@@ -47,7 +83,9 @@ def generated_block(text: str) -> str:
 
 
 def test_docs_validation_is_what_the_catalogue_gives_now():
-    assert generated_block(PAGE.read_text(encoding="utf-8")) == catalogue.markdown(), "stale: run .venv/bin/cog -r docs/validation.md"
+    assert generated_block(PAGE.read_text(encoding="utf-8")) == catalogue.markdown(), (
+        "stale: run .venv/bin/cog -r docs/validation.md"
+    )
 
 
 @pytest.mark.parametrize("check_id", list(CHECKS))
@@ -58,7 +96,9 @@ def test_every_check_declares_its_id_summary_docstring_and_codes(check_id):
     assert module.CODES, f"{check_id} declares no CODES"
     for code, entry in module.CODES.items():
         assert re.fullmatch(r"[a-zA-Z]+(-[a-z0-9]+)*", code), code
-        assert isinstance(entry, catalogue.Code) and entry.meaning.strip(), f"{check_id}/{code} has no meaning"
+        assert isinstance(entry, catalogue.Code) and entry.meaning.strip(), (
+            f"{check_id}/{code} has no meaning"
+        )
     assert catalogue.codes(check_id).keys() == module.CODES.keys() | catalogue.RUNNER_CODES.keys()
 
 
@@ -68,13 +108,18 @@ def test_codes_of_an_unknown_check_is_an_error_not_an_empty_catalogue():
 
 
 def _produced(case) -> set[tuple[str, str]]:
-    return {(error["check"], error["code"]) for error in json.loads((case / "expected.json").read_text(encoding="utf-8"))["errors"]}
+    return {
+        (error["check"], error["code"])
+        for error in json.loads((case / "expected.json").read_text(encoding="utf-8"))["errors"]
+    }
 
 
 def test_every_error_of_a_fixture_case_has_a_declared_code():
     """Read from each case's expected.json, which tests/test_fixture_cases.py holds equal to what the validator reports."""
     produced = set().union(*(_produced(case) for case in CASES))
-    assert {(check, code) for check, code in produced if code not in catalogue.codes(check)} == set()
+    assert {
+        (check, code) for check, code in produced if code not in catalogue.codes(check)
+    } == set()
 
 
 def test_every_declared_code_is_produced_by_a_fixture_case_or_a_named_test():
@@ -82,8 +127,12 @@ def test_every_declared_code_is_produced_by_a_fixture_case_or_a_named_test():
     produced = set().union(*(_produced(case) for case in CASES))
     declared = {(check_id, code) for check_id, module in CHECKS.items() for code in module.CODES}
     assert declared - produced - COVERED_ELSEWHERE.keys() - UNCOVERED.keys() == set()
-    assert COVERED_ELSEWHERE.keys() & produced == set(), "covered by a fixture case now: take it out of COVERED_ELSEWHERE"
-    assert UNCOVERED.keys() & (produced | COVERED_ELSEWHERE.keys()) == set(), "covered now: take it out of UNCOVERED"
+    assert COVERED_ELSEWHERE.keys() & produced == set(), (
+        "covered by a fixture case now: take it out of COVERED_ELSEWHERE"
+    )
+    assert UNCOVERED.keys() & (produced | COVERED_ELSEWHERE.keys()) == set(), (
+        "covered now: take it out of UNCOVERED"
+    )
     assert (COVERED_ELSEWHERE.keys() | UNCOVERED.keys()) <= declared
 
 
@@ -91,10 +140,17 @@ def test_every_declared_code_is_produced_by_a_fixture_case_or_a_named_test():
 def test_every_test_named_as_covering_a_code_exists_and_names_it(place):
     file, name = place.split("::")
     source = (REPO / file).read_text(encoding="utf-8")
-    functions = {node.name: node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef)}
+    functions = {
+        node.name: node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef)
+    }
     assert name in functions, place
     codes = [code for (_, code), where in COVERED_ELSEWHERE.items() if where == place]
-    decorated = "".join(ast.get_source_segment(source, decorator) or "" for decorator in functions[name].decorator_list)
+    decorated = "".join(
+        ast.get_source_segment(source, decorator) or ""
+        for decorator in functions[name].decorator_list
+    )
     body = ast.get_source_segment(source, functions[name]) or ""
     for code in codes:
-        assert f'"{code}"' in decorated + body or f"/{code}]" in decorated + body, f"{place} does not name {code}"
+        assert f'"{code}"' in decorated + body or f"/{code}]" in decorated + body, (
+            f"{place} does not name {code}"
+        )

@@ -30,8 +30,16 @@ CITED_TITLE = f"{DESCRIPTOR['title']} (version {VERSION})"
 
 
 def cffconvert(*args: str, infile: Path = REPO / "CITATION.cff") -> subprocess.CompletedProcess:
-    assert CFFCONVERT.is_file(), "cffconvert has its own venv: run `make test-all` (or `make .venv-cffconvert/bin/cffconvert`)"
-    return subprocess.run([str(CFFCONVERT), "-i", str(infile), *args], check=False, capture_output=True, text=True, timeout=120)
+    assert CFFCONVERT.is_file(), (
+        "cffconvert has its own venv: run `make test-all` (or `make .venv-cffconvert/bin/cffconvert`)"
+    )
+    return subprocess.run(
+        [str(CFFCONVERT), "-i", str(infile), *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @functools.cache  # several tests read the same format of the same file: cffconvert starts once for each
@@ -42,10 +50,15 @@ def convert(output_format: str, infile: Path = REPO / "CITATION.cff") -> str:
 
 
 def release_errors(descriptor: Path) -> list[tuple]:
-    return [(e.code, e.file, e.line, e.field) for e in run(str(descriptor)).errors if e.check == "release"]
+    return [
+        (e.code, e.file, e.line, e.field)
+        for e in run(str(descriptor)).errors
+        if e.check == "release"
+    ]
 
 
 # --- cffconvert on the shipped CITATION.cff ---------------------------------------------------------------------------
+
 
 def test_cffconvert_validates_citation_cff():
     result = cffconvert("--validate")
@@ -54,7 +67,9 @@ def test_cffconvert_validates_citation_cff():
 
 
 def test_authors_are_the_projects_contributors_as_an_entity_not_invented_people():
-    assert CITATION["authors"] == [{"name": "Contributors to the Bukele–CECOT reference dataset project"}]
+    assert CITATION["authors"] == [
+        {"name": "Contributors to the Bukele–CECOT reference dataset project"}
+    ]
     assert DESCRIPTOR["contributors"][0]["organization"] in CITATION["authors"][0]["name"]
 
 
@@ -64,8 +79,13 @@ def test_citation_agrees_with_the_descriptor_and_its_title_names_the_version():
     assert CITATION["title"] == CITED_TITLE
     assert CITATION["license"] == DESCRIPTOR["licenses"][0]["name"] == "CC-BY-4.0"
     assert set(DESCRIPTOR["keywords"]) <= set(CITATION["keywords"])
-    assert "validator code is MIT" in CITATION["abstract"] and "not licensed by this dataset" in CITATION["abstract"]
-    assert "identifiers" not in CITATION and "doi" not in CITATION  # none is real yet: no DOI has been minted
+    assert (
+        "validator code is MIT" in CITATION["abstract"]
+        and "not licensed by this dataset" in CITATION["abstract"]
+    )
+    assert (
+        "identifiers" not in CITATION and "doi" not in CITATION
+    )  # none is real yet: no DOI has been minted
 
 
 def test_bibtex_names_the_version_in_its_title_because_cffconvert_2_0_0_has_no_version_field():
@@ -80,7 +100,9 @@ def test_bibtex_names_the_version_in_its_title_because_cffconvert_2_0_0_has_no_v
 
 def test_apa_names_the_entity_the_year_and_the_version():
     apa = convert("apalike")
-    assert apa.startswith(f"Contributors to the Bukele–CECOT reference dataset project ({CITATION['date-released'][:4]}). {CITED_TITLE}")
+    assert apa.startswith(
+        f"Contributors to the Bukele–CECOT reference dataset project ({CITATION['date-released'][:4]}). {CITED_TITLE}"
+    )
     assert apa.rstrip().endswith(f"(version {VERSION}).")
 
 
@@ -96,15 +118,18 @@ def test_codemeta_carries_version_date_licence_and_keywords():
     assert codemeta["author"] == [{"@type": "Person", "name": CITATION["authors"][0]["name"]}]
 
 
-@pytest.mark.parametrize(("output_format", "where"), [
-    ("bibtex", lambda text: re.search(r"^title = \{(.*)\},?$", text, re.MULTILINE)[1]),
-    ("ris", lambda text: re.search(r"^TI  - (.*)$", text, re.MULTILINE)[1]),
-    ("endnote", lambda text: re.search(r"^%T (.*)$", text, re.MULTILINE)[1]),
-    ("apalike", lambda text: text),
-    ("codemeta", lambda text: json.loads(text)["version"]),
-    ("schema.org", lambda text: json.loads(text)["version"]),
-    ("zenodo", lambda text: json.loads(text)["version"]),
-])
+@pytest.mark.parametrize(
+    ("output_format", "where"),
+    [
+        ("bibtex", lambda text: re.search(r"^title = \{(.*)\},?$", text, re.MULTILINE)[1]),
+        ("ris", lambda text: re.search(r"^TI  - (.*)$", text, re.MULTILINE)[1]),
+        ("endnote", lambda text: re.search(r"^%T (.*)$", text, re.MULTILINE)[1]),
+        ("apalike", lambda text: text),
+        ("codemeta", lambda text: json.loads(text)["version"]),
+        ("schema.org", lambda text: json.loads(text)["version"]),
+        ("zenodo", lambda text: json.loads(text)["version"]),
+    ],
+)
 def test_every_format_cffconvert_makes_names_the_version(output_format, where):
     assert VERSION in where(convert(output_format))
 
@@ -112,15 +137,26 @@ def test_every_format_cffconvert_makes_names_the_version(output_format, where):
 def test_a_prepared_citation_names_the_new_version_in_bibtex(tmp_path):
     """What `release --prepare` writes (citation.restate) is what cffconvert reads: its BibTeX names the new version."""
     text = (REPO / "CITATION.cff").read_text(encoding="utf-8")
-    new = citation_fields.restate(text, {"title": citation_fields.cited_title(DESCRIPTOR["title"], "9.8.7"), "version": "9.8.7",
-                                         "date-released": "2031-02-03"})
+    new = citation_fields.restate(
+        text,
+        {
+            "title": citation_fields.cited_title(DESCRIPTOR["title"], "9.8.7"),
+            "version": "9.8.7",
+            "date-released": "2031-02-03",
+        },
+    )
     (tmp_path / "CITATION.cff").write_text(new, encoding="utf-8")
     assert cffconvert("--validate", infile=tmp_path / "CITATION.cff").returncode == 0
     bibtex = convert("bibtex", infile=tmp_path / "CITATION.cff")
-    assert f"title = {{{DESCRIPTOR['title']} (version 9.8.7)}}" in bibtex and "year = {2031}" in bibtex and "month = {2}" in bibtex
+    assert (
+        f"title = {{{DESCRIPTOR['title']} (version 9.8.7)}}" in bibtex
+        and "year = {2031}" in bibtex
+        and "month = {2}" in bibtex
+    )
 
 
 # --- README.md quotes the reference ----------------------------------------------------------------------------------
+
 
 def test_readme_quotes_cffconverts_apa_without_its_repeated_version():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -132,17 +168,30 @@ def test_readme_quotes_cffconverts_apa_without_its_repeated_version():
 
 # --- the release check: CITATION.cff's title and README.md's reference -----------------------------------------------
 
+
 def write_citation_title(descriptor: Path, title_line: str) -> None:
     path = descriptor.parent / "CITATION.cff"
-    path.write_text(re.sub(r"^title: .*$", title_line, path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE), encoding="utf-8")
+    path.write_text(
+        re.sub(
+            r"^title: .*$",
+            title_line,
+            path.read_text(encoding="utf-8"),
+            count=1,
+            flags=re.MULTILINE,
+        ),
+        encoding="utf-8",
+    )
 
 
-@pytest.mark.parametrize("title_line", [
-    'title: "Bukele offers to jail US deportees in CECOT: facts, quotes and sources of a 2025-02-04 article"',  # no version
-    'title: "Bukele offers to jail US deportees in CECOT: facts, quotes and sources of a 2025-02-04 article (version 0.2.0)"',
-    'title: "Another dataset (version 0.1.0)"',  # the right version, but not the package's title
-    "title: 0.1",  # not a string
-])
+@pytest.mark.parametrize(
+    "title_line",
+    [
+        'title: "Bukele offers to jail US deportees in CECOT: facts, quotes and sources of a 2025-02-04 article"',  # no version
+        'title: "Bukele offers to jail US deportees in CECOT: facts, quotes and sources of a 2025-02-04 article (version 0.2.0)"',
+        'title: "Another dataset (version 0.1.0)"',  # the right version, but not the package's title
+        "title: 0.1",  # not a string
+    ],
+)
 def test_release_check_reports_a_title_that_does_not_name_this_version(tmp_path, title_line):
     descriptor = build_package(tmp_path / "p")  # version 0.1.0
     write_citation_title(descriptor, title_line)
@@ -151,7 +200,9 @@ def test_release_check_reports_a_title_that_does_not_name_this_version(tmp_path,
 
 def test_release_check_accepts_the_cited_title_of_the_minimal_package(tmp_path):
     descriptor = build_package(tmp_path / "p")
-    assert yaml.safe_load((descriptor.parent / "CITATION.cff").read_text(encoding="utf-8"))["title"].endswith("(version 0.1.0)")
+    assert yaml.safe_load((descriptor.parent / "CITATION.cff").read_text(encoding="utf-8"))[
+        "title"
+    ].endswith("(version 0.1.0)")
     assert release_errors(descriptor) == []
 
 
@@ -172,7 +223,9 @@ def test_release_check_reports_a_readme_reference_that_citation_cff_does_not_giv
     good = f"> {citation_fields.reference(citation)}"
     (descriptor.parent / "README.md").write_text(f"# Fixture\n\n{good}\n", encoding="utf-8")
     assert release_errors(descriptor) == []
-    (descriptor.parent / "README.md").write_text(f"# Fixture\n\n{good.replace('(2026)', '(2025)')}\n", encoding="utf-8")
+    (descriptor.parent / "README.md").write_text(
+        f"# Fixture\n\n{good.replace('(2026)', '(2025)')}\n", encoding="utf-8"
+    )
     assert release_errors(descriptor) == [("readme-reference", "README.md", 3, "")]
 
 
@@ -187,23 +240,47 @@ def test_a_hostile_readme_line_is_judged_in_linear_time(minimal_package):
 
 # --- restate: the one writer of the version-bearing fields -----------------------------------------------------------
 
+
 def test_restate_keeps_every_other_byte_and_backslashes_literal():
     text = 'cff-version: 1.2.0\ntitle: "Old"\nversion: 0.1.0\nabstract: >-\n  Two\n  lines.\n'
-    new = citation_fields.restate(text, {"title": r"A \d title (version 0.2.0)", "version": "0.2.0"})
-    assert new == 'cff-version: 1.2.0\ntitle: "A \\\\d title (version 0.2.0)"\nversion: 0.2.0\nabstract: >-\n  Two\n  lines.\n'
+    new = citation_fields.restate(
+        text, {"title": r"A \d title (version 0.2.0)", "version": "0.2.0"}
+    )
+    assert (
+        new
+        == 'cff-version: 1.2.0\ntitle: "A \\\\d title (version 0.2.0)"\nversion: 0.2.0\nabstract: >-\n  Two\n  lines.\n'
+    )
     assert yaml.safe_load(new)["title"] == r"A \d title (version 0.2.0)"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('cff-version: 1.2.0\ntitle: >-\n  Folded\n  title\nversion: 0.1.0\n', "would not be YAML; write each of title, version on one line"),
-    ('cff-version: 1.2.0\ntitle: "A\n  title"\nversion: 0.1.0\n', "would not be YAML"),  # a quoted title over two lines
-    ('title: "A"\ntitle: "B"\nversion: 0.1.0\n', "would not read back as intended: title;"),  # YAML keeps the last of two keys
-    ('cff-version: 1.2.0\nversion: 0.1.0\n', "needs a `title:` line"),
-    ("- a list\n", "must be a YAML mapping"),
-    ("title: [unclosed\n", "not valid YAML"),
-    ("title: x\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
-                                                         for i in range(9)), "over the limit `yaml-nodes`"),  # a billion laughs
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "cff-version: 1.2.0\ntitle: >-\n  Folded\n  title\nversion: 0.1.0\n",
+            "would not be YAML; write each of title, version on one line",
+        ),
+        (
+            'cff-version: 1.2.0\ntitle: "A\n  title"\nversion: 0.1.0\n',
+            "would not be YAML",
+        ),  # a quoted title over two lines
+        (
+            'title: "A"\ntitle: "B"\nversion: 0.1.0\n',
+            "would not read back as intended: title;",
+        ),  # YAML keeps the last of two keys
+        ("cff-version: 1.2.0\nversion: 0.1.0\n", "needs a `title:` line"),
+        ("- a list\n", "must be a YAML mapping"),
+        ("title: [unclosed\n", "not valid YAML"),
+        (
+            "title: x\na: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
+                for i in range(9)
+            ),
+            "over the limit `yaml-nodes`",
+        ),  # a billion laughs
+    ],
+)
 def test_restate_refuses_what_it_cannot_rewrite_safely(text, message):
     with pytest.raises(CannotRun, match=re.escape(message)):
         citation_fields.restate(text, {"title": "New (version 0.2.0)", "version": "0.2.0"})
@@ -215,14 +292,37 @@ def test_restate_refuses_what_it_cannot_rewrite_safely(text, message):
 # .zenodo.json today: zenodo/zenodo-rdm, site/zenodo_rdm/legacy/deserializers/metadata.py (MetadataSchema:
 # `version` is a string kept as given; a creator's `name` with exactly one comma is split into family and given
 # names, otherwise kept whole) and legacy/zenodo_legacy/licenses.py (licence ids are matched lower-cased).
-ZENODO_UPLOAD_TYPES = {"publication", "poster", "presentation", "dataset", "image", "video", "software", "lesson", "physicalobject", "other"}
+ZENODO_UPLOAD_TYPES = {
+    "publication",
+    "poster",
+    "presentation",
+    "dataset",
+    "image",
+    "video",
+    "software",
+    "lesson",
+    "physicalobject",
+    "other",
+}
 ZENODO_ACCESS_RIGHTS = {"open", "embargoed", "restricted", "closed"}
-ZENODO_KEYS = {"upload_type", "title", "version", "publication_date", "creators", "description", "keywords", "license", "access_right"}
+ZENODO_KEYS = {
+    "upload_type",
+    "title",
+    "version",
+    "publication_date",
+    "creators",
+    "description",
+    "keywords",
+    "license",
+    "access_right",
+}
 
 
 def test_zenodo_json_is_generated_and_agrees_with_cffconverts_zenodo_output():
     committed = (REPO / zenodo.ZENODO_FILE).read_text(encoding="utf-8")
-    assert committed == zenodo.render(DESCRIPTOR, CITATION), "run `python -m validate release --metadata`"
+    assert committed == zenodo.render(DESCRIPTOR, CITATION), (
+        "run `python -m validate release --metadata`"
+    )
     ours, theirs = json.loads(committed), json.loads(convert("zenodo"))
     for key in ("creators", "version", "publication_date", "keywords"):
         assert ours[key] == theirs[key], key
@@ -242,13 +342,20 @@ def test_zenodo_json_names_the_version_in_the_fields_zenodo_documents():
     assert all(set(creator) == {"name"} for creator in metadata["creators"])
     # an entity's name with one comma would become a person "Family, Given" on Zenodo: ours has none
     assert [creator["name"].count(",") for creator in metadata["creators"]] == [0]
-    assert metadata["description"].startswith("<p>") and len(set(metadata["keywords"])) == len(metadata["keywords"])
+    assert metadata["description"].startswith("<p>") and len(set(metadata["keywords"])) == len(
+        metadata["keywords"]
+    )
 
 
 @pytest.mark.parametrize("text", ["<b>bold</b> & more", "plain"])
 def test_zenodo_description_escapes_html(text):
-    metadata = zenodo.zenodo_metadata({"description": text, "licenses": [{"name": "CC-BY-4.0"}]}, {"authors": []})
-    assert metadata["description"] == "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>"
+    metadata = zenodo.zenodo_metadata(
+        {"description": text, "licenses": [{"name": "CC-BY-4.0"}]}, {"authors": []}
+    )
+    assert (
+        metadata["description"]
+        == "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>"
+    )
 
 
 def test_the_readme_reference_is_found_in_a_crlf_readme_and_without_a_date():
@@ -263,10 +370,19 @@ def test_the_readme_reference_is_found_in_a_crlf_readme_and_without_a_date():
 def test_the_bibtex_entry_braces_the_entity_and_the_title_and_escapes_what_bibtex_reads():
     from validate.versioning.citation import bibtex
 
-    entry = bibtex({"authors": [{"family-names": "Doe", "given-names": "Jane"}, {"name": "X & Y_{z}"}], "title": "50% of #1 (version 1.0.0)",
-                    "version": "1.0.0", "date-released": "2026-02-03"}, "my package")
-    assert entry == ("@misc{my-package-1.0.0,\n  author = {Doe, Jane and {X \\& Y\\_z}},\n  title = {{50\\% of \\#1 (version 1.0.0)}},\n"
-                     "  year = {2026},\n  month = feb,\n  version = {1.0.0},\n}\n")
+    entry = bibtex(
+        {
+            "authors": [{"family-names": "Doe", "given-names": "Jane"}, {"name": "X & Y_{z}"}],
+            "title": "50% of #1 (version 1.0.0)",
+            "version": "1.0.0",
+            "date-released": "2026-02-03",
+        },
+        "my package",
+    )
+    assert entry == (
+        "@misc{my-package-1.0.0,\n  author = {Doe, Jane and {X \\& Y\\_z}},\n  title = {{50\\% of \\#1 (version 1.0.0)}},\n"
+        "  year = {2026},\n  month = feb,\n  version = {1.0.0},\n}\n"
+    )
 
 
 def test_a_stale_bibtex_entry_in_the_readme_is_a_release_error(minimal_package):
@@ -276,6 +392,8 @@ def test_a_stale_bibtex_entry_in_the_readme_is_a_release_error(minimal_package):
     good = f"```bibtex\n{citation_fields.bibtex(citation, name)}```\n"
     readme.write_text("# Package\n\n" + good, encoding="utf-8")
     assert not [e for e in run(minimal_package).errors if e.check == "release"]
-    readme.write_text("# Package\n\n" + good.replace("version = {", "version = {9"), encoding="utf-8")
+    readme.write_text(
+        "# Package\n\n" + good.replace("version = {", "version = {9"), encoding="utf-8"
+    )
     errors = [(e.code, e.file, e.line) for e in run(minimal_package).errors if e.check == "release"]
     assert errors == [("readme-reference", "README.md", 3)]

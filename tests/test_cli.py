@@ -34,28 +34,53 @@ def test_every_command_has_its_own_help(name, capsys):
 def test_the_usage_names_the_program_as_it_was_called(minimal_package):
     script = Path(sys.executable).parent / "validate-dataset"  # installed by `pip install -e .`
     by_script = subprocess.run([str(script), "--help"], capture_output=True, text=True)
-    by_module = subprocess.run([sys.executable, "-m", "validate", "fill", "--help"], capture_output=True, text=True, cwd=REPO)
-    assert by_script.stdout.startswith("usage: validate-dataset [-h]") and "validate-dataset COMMAND [-h] ..." in by_script.stdout
+    by_module = subprocess.run(
+        [sys.executable, "-m", "validate", "fill", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert (
+        by_script.stdout.startswith("usage: validate-dataset [-h]")
+        and "validate-dataset COMMAND [-h] ..." in by_script.stdout
+    )
     assert by_module.stdout.startswith("usage: python -m validate fill [-h]")
     bogus = subprocess.run([str(script), "fill", "--bogus"], capture_output=True, text=True)
-    assert (bogus.returncode, bogus.stderr) == (2, "error: validate-dataset fill: unrecognized arguments: --bogus; "
-                                                   "`validate-dataset fill --help` shows the usage\n")
+    assert (bogus.returncode, bogus.stderr) == (
+        2,
+        "error: validate-dataset fill: unrecognized arguments: --bogus; "
+        "`validate-dataset fill --help` shows the usage\n",
+    )
 
 
 def test_every_command_that_reads_a_package_takes_the_same_path_argument():
     from validate.cli import build_parser, command_parser
 
     parsers = {"validate": build_parser(), **{name: command_parser(name) for name in SUBCOMMANDS}}
-    paths = {name: action for name, parser in parsers.items() for action in parser._actions if action.dest == "path"}
-    assert set(parsers) - set(paths) == {"anchor", "sentences", "diff"}  # a snapshot, a snapshot, two sides
+    paths = {
+        name: action
+        for name, parser in parsers.items()
+        for action in parser._actions
+        if action.dest == "path"
+    }
+    assert set(parsers) - set(paths) == {
+        "anchor",
+        "sentences",
+        "diff",
+    }  # a snapshot, a snapshot, two sides
     assert {(action.default, action.help, action.metavar) for action in paths.values()} == {
-        ("datapackage.json", "datapackage.json or its folder (default: ./datapackage.json)", "PATH")}
+        ("datapackage.json", "datapackage.json or its folder (default: ./datapackage.json)", "PATH")
+    }
 
 
 def test_a_helper_that_cannot_run_says_why_once_on_stderr_and_exits_2(tmp_path, capsys):
     assert main(["normalize", str(tmp_path / "nowhere")]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and captured.err.count("error: ") == 1 and "does not exist" in captured.err
+    assert (
+        captured.out == ""
+        and captured.err.count("error: ") == 1
+        and "does not exist" in captured.err
+    )
 
 
 def test_select_takes_one_value_so_the_path_can_follow(minimal_package, capsys):
@@ -64,7 +89,22 @@ def test_select_takes_one_value_so_the_path_can_follow(minimal_package, capsys):
 
 
 def test_select_and_ignore_take_comma_lists(minimal_package, capsys):
-    assert main([str(minimal_package), "--select", "anchors,usage", "--select", "release", "--ignore", "usage", "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                str(minimal_package),
+                "--select",
+                "anchors,usage",
+                "--select",
+                "release",
+                "--ignore",
+                "usage",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["checks"] == ["anchors", "release"]
 
 
@@ -79,7 +119,11 @@ def test_list_checks_as_json(capsys):
     ("argv", "kind", "message"),
     [
         (["--format", "json", "--bogus"], "usage", "unrecognized arguments: --bogus"),
-        (["--format=json", "--select", "no-such-check"], "usage", "unknown check id 'no-such-check'"),
+        (
+            ["--format=json", "--select", "no-such-check"],
+            "usage",
+            "unknown check id 'no-such-check'",
+        ),
         (["--format", "json", "nowhere/datapackage.json"], "cannot-run", "does not exist"),
     ],
 )
@@ -87,13 +131,22 @@ def test_json_even_when_the_validator_cannot_run(argv, kind, message, capsys):
     assert main(argv) == 2
     captured = capsys.readouterr()
     report = json.loads(captured.out)
-    assert report["valid"] is None and report["error"]["kind"] == kind and message in report["error"]["message"]
+    assert (
+        report["valid"] is None
+        and report["error"]["kind"] == kind
+        and message in report["error"]["message"]
+    )
     assert message in captured.err
 
 
 def test_a_closed_pipe_ends_quietly():
     # the reader closes its end at once, as `python -m validate --list-checks | head -0` does
-    process = subprocess.Popen([sys.executable, "-m", "validate", "--list-checks"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "validate", "--list-checks"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()
     with process.stderr:
         stderr = process.stderr.read().decode()
@@ -106,14 +159,32 @@ def test_the_tests_do_not_write_to_a_job_summary():
 
 
 def test_sentences_as_json(capsys):
-    assert main(["sentences", str(REPO / "sources" / "article-2025-02-04-bukele-cecot.txt"), "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "sentences",
+                str(REPO / "sources" / "article-2025-02-04-bukele-cecot.txt"),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     listing = json.loads(capsys.readouterr().out)
-    assert listing[0]["number"] == 1 and set(listing[0]) == {"number", "line", "start_char", "end_char", "text"}
+    assert listing[0]["number"] == 1 and set(listing[0]) == {
+        "number",
+        "line",
+        "start_char",
+        "end_char",
+        "text",
+    }
     text = (REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8")
-    assert all(text[s["start_char"]:s["end_char"]] == s["text"] for s in listing)
+    assert all(text[s["start_char"] : s["end_char"]] == s["text"] for s in listing)
 
 
-def test_a_python_without_the_dependencies_is_told_so_not_called_a_bug(minimal_package, monkeypatch):
+def test_a_python_without_the_dependencies_is_told_so_not_called_a_bug(
+    minimal_package, monkeypatch
+):
     """`python3 -m validate` run by a Python without duckdb: exit 2, naming the module and `make validate`."""
     from validate import runner
     from validate.checks import CHECKS
@@ -124,11 +195,15 @@ def test_a_python_without_the_dependencies_is_told_so_not_called_a_bug(minimal_p
         yield
 
     monkeypatch.setattr(CHECKS["table-frictionless"], "check", without_duckdb)
-    with pytest.raises(CannotRun, match=r"duckdb is not installed in this Python .* `make validate`"):
+    with pytest.raises(
+        CannotRun, match=r"duckdb is not installed in this Python .* `make validate`"
+    ):
         runner.run(minimal_package)
 
 
-def test_a_missing_module_of_the_validator_itself_is_a_crash_not_an_install_problem(minimal_package, monkeypatch):
+def test_a_missing_module_of_the_validator_itself_is_a_crash_not_an_install_problem(
+    minimal_package, monkeypatch
+):
     from validate import runner
     from validate.checks import CHECKS
 

@@ -19,7 +19,16 @@ import pytest
 from .conftest import REPO
 
 CONTRIBUTING = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-COPIED = ("datapackage.json", "data", "schemas", "sources", "docs", "README.md", "CHANGELOG.md", "CITATION.cff")
+COPIED = (
+    "datapackage.json",
+    "data",
+    "schemas",
+    "sources",
+    "docs",
+    "README.md",
+    "CHANGELOG.md",
+    "CITATION.cff",
+)
 
 
 def walkthroughs() -> dict[str, list[tuple[str, str]]]:
@@ -41,10 +50,12 @@ def walkthroughs() -> dict[str, list[tuple[str, str]]]:
 
 def matches(expected: str, actual: str) -> bool:
     """`...` alone stands for any lines; a line ending in `...` for any end of that line."""
+
     def line_pattern(line: str) -> str:
         if line == "...":
             return r"(?:.*\n)*?"
         return (re.escape(line[:-3]) + r".*\n") if line.endswith("...") else re.escape(line) + r"\n"
+
     return re.fullmatch("".join(map(line_pattern, expected.splitlines())), actual) is not None
 
 
@@ -52,7 +63,12 @@ WALKTHROUGHS = walkthroughs()
 
 
 def test_the_four_common_contributions_have_walkthroughs():
-    assert list(WALKTHROUGHS) == ["add a claim", "correct a quote", "add a source", "rename an entity"]
+    assert list(WALKTHROUGHS) == [
+        "add a claim",
+        "correct a quote",
+        "add a source",
+        "rename an entity",
+    ]
     assert all(WALKTHROUGHS.values())
 
 
@@ -61,8 +77,21 @@ def test_walkthrough_runs_as_written(title, tmp_path):
     for name in COPIED:
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copyfile)(source, tmp_path / name)
-    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "LC_ALL": "C.UTF-8"}
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "LC_ALL": "C.UTF-8",
+    }
     for command, expected in WALKTHROUGHS[title]:
-        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, env=environment, check=False)
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
+        )
         actual = done.stdout + done.stderr
-        assert matches(expected, actual), f"$ {command}\n--- expected ---\n{expected}--- actual ---\n{actual}"
+        assert matches(expected, actual), (
+            f"$ {command}\n--- expected ---\n{expected}--- actual ---\n{actual}"
+        )

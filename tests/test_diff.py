@@ -30,7 +30,9 @@ def test_diff_case_gives_the_exact_report(case, tmp_path, monkeypatch, capsys):
     if os.environ.get("UPDATE_DIFF_EXPECTED"):  # regenerate, then read every file before committing
         expected.write_text(report, encoding="utf-8")
         spec["exit"] = code
-        (DIFF_CASES / case / "case.json").write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (DIFF_CASES / case / "case.json").write_text(
+            json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     assert report == expected.read_text(encoding="utf-8")
     assert code == spec["exit"]
 
@@ -40,12 +42,17 @@ def documented_rules() -> set[tuple[str, str]]:
     return set(re.findall(r"^\| `([a-z-]+)` \| (major|minor|patch|none) \|", text, re.MULTILINE))
 
 
-def test_docs_versioning_lists_every_change_the_fixtures_produce_with_its_bump(tmp_path, monkeypatch, capsys):
+def test_docs_versioning_lists_every_change_the_fixtures_produce_with_its_bump(
+    tmp_path, monkeypatch, capsys
+):
     seen = set()
     for case in CASES:
         build_pair(tmp_path / case, case)
         monkeypatch.chdir(tmp_path / case)
         main(["diff", "old", "new", "--format", "json"])
-        seen |= {(change["kind"], change["level"]) for change in json.loads(capsys.readouterr().out)["changes"]}
+        seen |= {
+            (change["kind"], change["level"])
+            for change in json.loads(capsys.readouterr().out)["changes"]
+        }
     assert len(seen) >= 14
     assert seen - documented_rules() == set()

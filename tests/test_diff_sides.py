@@ -16,15 +16,29 @@ from .conftest import REPO
 from .diffcases import apply_edit, build_pair, set_version
 from .test_release_bundle import git, package_with_release_files
 
-CLAIM_EDIT = {"text": "data/claims.csv", "replace": ["for almost three hours", "for nearly three hours"]}
+CLAIM_EDIT = {
+    "text": "data/claims.csv",
+    "replace": ["for almost three hours", "for nearly three hours"],
+}
 
 
-@pytest.mark.parametrize(("level", "old", "new", "ok"), [
-    ("major", "0.1.0", "0.2.0", True), ("major", "0.1.0", "0.1.1", False), ("major", "1.2.3", "1.3.0", False),
-    ("major", "1.2.3", "2.0.0", True), ("minor", "0.1.0", "0.1.1", True), ("minor", "1.0.0", "1.0.1", False),
-    ("minor", "1.0.0", "1.1.0", True), ("patch", "1.0.0", "1.0.1", True), ("patch", "1.0.0", "1.0.0", False),
-    ("none", "1.0.0", "1.0.0", True), ("none", "1.0.0", "0.9.0", False), ("patch", "1.0.0", "1.0", False),
-])
+@pytest.mark.parametrize(
+    ("level", "old", "new", "ok"),
+    [
+        ("major", "0.1.0", "0.2.0", True),
+        ("major", "0.1.0", "0.1.1", False),
+        ("major", "1.2.3", "1.3.0", False),
+        ("major", "1.2.3", "2.0.0", True),
+        ("minor", "0.1.0", "0.1.1", True),
+        ("minor", "1.0.0", "1.0.1", False),
+        ("minor", "1.0.0", "1.1.0", True),
+        ("patch", "1.0.0", "1.0.1", True),
+        ("patch", "1.0.0", "1.0.0", False),
+        ("none", "1.0.0", "1.0.0", True),
+        ("none", "1.0.0", "0.9.0", False),
+        ("patch", "1.0.0", "1.0", False),
+    ],
+)
 def test_bump_rules_including_what_0x_means(level, old, new, ok):
     assert judge(level, old, new).ok is ok
 
@@ -34,13 +48,27 @@ def test_git_revisions_are_read_without_touching_the_work_tree(tmp_path, capsys)
     first = git(root, "rev-parse", "HEAD").strip()
     apply_edit(root, CLAIM_EDIT)
     set_version(root, "0.1.1")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "correct clm-001")
-    apply_edit(root, {"text": "data/claims.csv", "replace": ["for nearly three hours", "for about three hours"]})  # uncommitted
+    git(
+        root,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-qam",
+        "correct clm-001",
+    )
+    apply_edit(
+        root,
+        {"text": "data/claims.csv", "replace": ["for nearly three hours", "for about three hours"]},
+    )  # uncommitted
     before = (root / "data" / "claims.csv").read_bytes()
     assert main(["diff", first, "HEAD", "--repo", str(root)]) == 0
     report = capsys.readouterr().out
-    assert '[patch] row-changed: clm-001: statement "Marco Rubio met Nayib Bukele for almost three hours." -> ' \
-           '"Marco Rubio met Nayib Bukele for nearly three hours."' in report
+    assert (
+        '[patch] row-changed: clm-001: statement "Marco Rubio met Nayib Bukele for almost three hours." -> '
+        '"Marco Rubio met Nayib Bukele for nearly three hours."' in report
+    )
     assert (root / "data" / "claims.csv").read_bytes() == before
     assert git(root, "status", "--porcelain") == " M data/claims.csv\n"
 
@@ -74,7 +102,13 @@ def test_an_unknown_side_is_exit_2_not_a_traceback(tmp_path, capsys):
 
 def test_markdown_report_folds_details_and_neutralises_cells(tmp_path, monkeypatch, capsys):
     build_pair(tmp_path, "value-corrected")
-    apply_edit(tmp_path / "new", {"text": "data/claims.csv", "replace": ["for nearly three hours", "<img src=x> @team | `x` [l](http://e)"]})
+    apply_edit(
+        tmp_path / "new",
+        {
+            "text": "data/claims.csv",
+            "replace": ["for nearly three hours", "<img src=x> @team | `x` [l](http://e)"],
+        },
+    )
     set_version(tmp_path / "new", "0.1.1")
     monkeypatch.chdir(tmp_path)
     assert main(["diff", "old", "new", "--format", "markdown"]) == 0
@@ -90,12 +124,22 @@ def test_json_report_lists_cells_old_and_new(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["diff", "old", "new", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["verdict"] == {"changes_need": "patch", "required_bump": "patch", "declared_bump": "patch", "ok": True,
-                                   "reason": "0.1.0 -> 0.1.1 is a patch bump; a patch bump is needed"}
+    assert document["verdict"] == {
+        "changes_need": "patch",
+        "required_bump": "patch",
+        "declared_bump": "patch",
+        "ok": True,
+        "reason": "0.1.0 -> 0.1.1 is a patch bump; a patch bump is needed",
+    }
     row = next(change for change in document["changes"] if change["kind"] == "row-changed")
     assert row["subject"] == "clm-001"
-    assert row["cells"] == [{"field": "statement", "old": "Marco Rubio met Nayib Bukele for almost three hours.",
-                             "new": "Marco Rubio met Nayib Bukele for nearly three hours."}]
+    assert row["cells"] == [
+        {
+            "field": "statement",
+            "old": "Marco Rubio met Nayib Bukele for almost three hours.",
+            "new": "Marco Rubio met Nayib Bukele for nearly three hours.",
+        }
+    ]
 
 
 def test_pull_request_mode_needs_an_unreleased_note_not_a_version(tmp_path, monkeypatch, capsys):
@@ -108,12 +152,24 @@ def test_pull_request_mode_needs_an_unreleased_note_not_a_version(tmp_path, monk
     assert "FAIL: CHANGELOG.md has no `## [Unreleased]` section" in capsys.readouterr().out
     changelog.write_text(with_section, encoding="utf-8")
     assert main(["diff", "old", "new", "--require-changelog"]) == 1
-    assert "FAIL: these changes need a note in CHANGELOG.md's `Unreleased` section; none was added" in capsys.readouterr().out
-    changelog.write_text(with_section.replace("## [Unreleased]\n", "## [Unreleased]\n\n- clm-001: nearly, not almost.\n"), encoding="utf-8")
+    assert (
+        "FAIL: these changes need a note in CHANGELOG.md's `Unreleased` section; none was added"
+        in capsys.readouterr().out
+    )
+    changelog.write_text(
+        with_section.replace(
+            "## [Unreleased]\n", "## [Unreleased]\n\n- clm-001: nearly, not almost.\n"
+        ),
+        encoding="utf-8",
+    )
     assert main(["diff", "old", "new", "--require-changelog"]) == 0
     report = capsys.readouterr().out
     assert "OK: CHANGELOG.md's Unreleased section says what changed" in report
-    assert "OK: a pull request leaves the version as it is; the next release needs a patch bump." in report and "FAIL" not in report
+    assert (
+        "OK: a pull request leaves the version as it is; the next release needs a patch bump."
+        in report
+        and "FAIL" not in report
+    )
     assert main(["diff", "old", "new", "--require-changelog", "--format", "markdown"]) == 0
     assert "❌" not in capsys.readouterr().out
     assert main(["diff", "old", "new"]) == 1  # a release still needs the version bump
@@ -121,25 +177,62 @@ def test_pull_request_mode_needs_an_unreleased_note_not_a_version(tmp_path, monk
 
 def test_the_repository_since_0_1_0_shows_the_renamed_spans_and_split_quantities(capsys):
     record = json.loads((REPO / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
-    if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", record["commit"]], check=False, capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["git", "-C", str(REPO), "cat-file", "-e", record["commit"]],
+            check=False,
+            capture_output=True,
+        ).returncode
+        != 0
+    ):
         pytest.skip("not a clone with the 0.1.0 commit")
     main(["diff", record["commit"], str(REPO), "--repo", str(REPO), "--format", "json"])
-    changes = {(c["table"], c["kind"], c["subject"]) for c in json.loads(capsys.readouterr().out)["changes"]}
-    assert {("spans", "field-renamed", "start -> start_char"), ("spans", "field-renamed", "end -> end_char"),
-            ("quantities", "field-removed", "value"), ("quantities", "field-added", "value_number")} <= changes
+    changes = {
+        (c["table"], c["kind"], c["subject"])
+        for c in json.loads(capsys.readouterr().out)["changes"]
+    }
+    assert {
+        ("spans", "field-renamed", "start -> start_char"),
+        ("spans", "field-renamed", "end -> end_char"),
+        ("quantities", "field-removed", "value"),
+        ("quantities", "field-added", "value_number"),
+    } <= changes
 
 
-@pytest.mark.parametrize("hostile", [
-    {"json": "schemas/claims.schema.json", "set": ["fields", 3, "constraints", "enum"], "value": 7},
-    {"json": "schemas/claims.schema.json", "set": ["fields", 2, "constraints"], "value": "none"},
-    {"json": "schemas/claims.schema.json", "set": ["fields", 2, "constraints", "minLength"], "value": "ten"},
-    {"json": "schemas/claims.schema.json", "set": ["fields"], "value": {"not": "a list"}},
-    {"json": "schemas/claims.schema.json", "set": ["primaryKey"], "value": {"a": 1}},
-    {"json": "schemas/claims.schema.json", "set": ["fields", 3, "categories"], "value": [{"label": "no value"}, 3]},
-    {"json": "datapackage.json", "set": ["resources", 3, "schema"], "value": "../../etc/passwd"},
-    {"json": "datapackage.json", "set": ["licenses"], "value": "CC0"},
-    {"write": "data/claims.csv", "text": "\"unclosed\n"},
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {
+            "json": "schemas/claims.schema.json",
+            "set": ["fields", 3, "constraints", "enum"],
+            "value": 7,
+        },
+        {
+            "json": "schemas/claims.schema.json",
+            "set": ["fields", 2, "constraints"],
+            "value": "none",
+        },
+        {
+            "json": "schemas/claims.schema.json",
+            "set": ["fields", 2, "constraints", "minLength"],
+            "value": "ten",
+        },
+        {"json": "schemas/claims.schema.json", "set": ["fields"], "value": {"not": "a list"}},
+        {"json": "schemas/claims.schema.json", "set": ["primaryKey"], "value": {"a": 1}},
+        {
+            "json": "schemas/claims.schema.json",
+            "set": ["fields", 3, "categories"],
+            "value": [{"label": "no value"}, 3],
+        },
+        {
+            "json": "datapackage.json",
+            "set": ["resources", 3, "schema"],
+            "value": "../../etc/passwd",
+        },
+        {"json": "datapackage.json", "set": ["licenses"], "value": "CC0"},
+        {"write": "data/claims.csv", "text": '"unclosed\n'},
+    ],
+)
 def test_malformed_sides_give_a_report_not_a_traceback(tmp_path, monkeypatch, capsys, hostile):
     build_pair(tmp_path, "value-corrected")
     apply_edit(tmp_path / "new", hostile)
@@ -151,7 +244,13 @@ def test_malformed_sides_give_a_report_not_a_traceback(tmp_path, monkeypatch, ca
 
 def test_text_report_shows_control_characters_escaped(tmp_path, monkeypatch, capsys):
     build_pair(tmp_path, "value-corrected")
-    apply_edit(tmp_path / "new", {"text": "data/claims.csv", "replace": ["for nearly three hours", "for \x1b[31mred\x1b[0m hours\u202e"]})
+    apply_edit(
+        tmp_path / "new",
+        {
+            "text": "data/claims.csv",
+            "replace": ["for nearly three hours", "for \x1b[31mred\x1b[0m hours\u202e"],
+        },
+    )
     set_version(tmp_path / "new", "0.1.1")
     monkeypatch.chdir(tmp_path)
     assert main(["diff", "old", "new"]) == 0
@@ -168,4 +267,6 @@ def test_markdown_report_stays_within_a_job_summary(tmp_path, monkeypatch, capsy
     monkeypatch.chdir(tmp_path)
     main(["diff", "old", "new", "--format", "markdown"])
     report = capsys.readouterr().out
-    assert report.rstrip().endswith("… more changes than a job summary holds: run `make diff` for all.")
+    assert report.rstrip().endswith(
+        "… more changes than a job summary holds: run `make diff` for all."
+    )

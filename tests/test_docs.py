@@ -23,7 +23,11 @@ PACKAGE_NAME = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"
 
 
 def test_every_check_is_documented_in_docs_validation():
-    documented = re.findall(r"^\| \[`([a-z-]+)`\]", VALIDATION.split("## The checks")[1].split("**Sentences**")[0], re.MULTILINE)
+    documented = re.findall(
+        r"^\| \[`([a-z-]+)`\]",
+        VALIDATION.split("## The checks")[1].split("**Sentences**")[0],
+        re.MULTILINE,
+    )
     assert documented == list(CHECKS)
 
 
@@ -35,29 +39,41 @@ def test_every_check_module_has_a_docstring_with_pass_and_fail_examples():
 
 def test_data_dictionary_matches_the_schemas():
     block = DICTIONARY.split(datadict.START)[1].split(datadict.END)[0]
-    assert block == "\n" + datadict.render(REPO / "datapackage.json"), "run: python -m validate dictionary --update docs/data-dictionary.md"
+    assert block == "\n" + datadict.render(REPO / "datapackage.json"), (
+        "run: python -m validate dictionary --update docs/data-dictionary.md"
+    )
 
 
 def test_exports_table_matches_the_registry():
     block = EXPORTS_DOC.split(registry.START)[1].split(registry.END)[0]
-    assert block == "\n" + registry.markdown(PACKAGE_NAME), "run: python -m validate.exports.registry --update docs/exports.md"
+    assert block == "\n" + registry.markdown(PACKAGE_NAME), (
+        "run: python -m validate.exports.registry --update docs/exports.md"
+    )
 
 
 @pytest.mark.parametrize("export", registry.EXPORTS, ids=lambda e: e.name)
 def test_every_export_is_named_in_the_docs_table_and_the_readme(export):
     shown = "dist/" + export.pattern.format(name=PACKAGE_NAME, table="<table>")
     table = EXPORTS_DOC.split(registry.START)[1].split(registry.END)[0]
-    assert f"| `{export.name}` | `{shown}` |" in table, f"{export.name} is not in docs/exports.md's table of exports"
-    assert f"`{shown}`" in README.split("## Which file for which tool")[1].split("\n## ")[0], \
+    assert f"| `{export.name}` | `{shown}` |" in table, (
+        f"{export.name} is not in docs/exports.md's table of exports"
+    )
+    assert f"`{shown}`" in README.split("## Which file for which tool")[1].split("\n## ")[0], (
         f"README's 'Which file for which tool' does not name {shown} ({export.name})"
+    )
 
 
 def test_the_exports_table_is_rewritten_between_its_markers_only(tmp_path, capsys):
     doc = tmp_path / "exports.md"
-    doc.write_text(f"before\n{registry.START}\n| stale |\n{registry.END}\nafter\n", encoding="utf-8")
+    doc.write_text(
+        f"before\n{registry.START}\n| stale |\n{registry.END}\nafter\n", encoding="utf-8"
+    )
     descriptor = ["--descriptor", str(REPO / "datapackage.json")]
     assert registry.main([*descriptor, "--update", str(doc)]) == 0
-    assert doc.read_text(encoding="utf-8") == f"before\n{registry.START}\n{registry.markdown(PACKAGE_NAME)}{registry.END}\nafter\n"
+    assert (
+        doc.read_text(encoding="utf-8")
+        == f"before\n{registry.START}\n{registry.markdown(PACKAGE_NAME)}{registry.END}\nafter\n"
+    )
     assert registry.main([*descriptor, "--update", str(doc)]) == 0
     assert capsys.readouterr().out == f"rewrote: {doc}\nnothing to change\n"
     doc.write_text("no markers\n", encoding="utf-8")
@@ -68,16 +84,25 @@ def test_the_exports_table_is_rewritten_between_its_markers_only(tmp_path, capsy
 def test_the_commands_exist_and_ci_runs_every_test():
     for command in ("validate", "test", "test-all"):
         assert re.search(rf"^make {command} ", README, re.MULTILINE), command
-        assert re.search(rf"^{command}:", (REPO / "Makefile").read_text(encoding="utf-8"), re.MULTILINE), command
+        assert re.search(
+            rf"^{command}:", (REPO / "Makefile").read_text(encoding="utf-8"), re.MULTILINE
+        ), command
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(r"^make test-all$", ci, re.MULTILINE) and not re.search(r"^make test$", ci, re.MULTILINE)
+    assert re.search(r"^make test-all$", ci, re.MULTILINE) and not re.search(
+        r"^make test$", ci, re.MULTILINE
+    )
 
 
 def test_anchor_example_in_contributing_is_true():
     contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     example = re.search(r"validate anchor (\S+) --text \"([^\"]+)\"\n *# (.+)\n", contributing)
-    out = subprocess.run([sys.executable, "-m", "validate", "anchor", example.group(1), "--text", example.group(2)],
-                         cwd=REPO, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "validate", "anchor", example.group(1), "--text", example.group(2)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.strip() == example.group(3)
 
 

@@ -34,7 +34,9 @@ def _places(result) -> Counter:
 
 
 def _both(descriptor: Path, **options) -> tuple[Counter, Counter]:
-    return _places(run(descriptor, engine="duckdb", **options)), _places(run(descriptor, engine="frictionless", **options))
+    return _places(run(descriptor, engine="duckdb", **options)), _places(
+        run(descriptor, engine="frictionless", **options)
+    )
 
 
 @pytest.mark.parametrize("case", INVALID_CASES, ids=[case_id(c) for c in INVALID_CASES])
@@ -63,10 +65,48 @@ def real_package(tmp_path_factory) -> Path:
 
 # Values that exercise every rule: types (including what Python's int/Decimal/strptime accept
 # beyond the canonical form), placeholders, patterns, enums, bounds, and IDs that repeat or dangle.
-CELLS = st.sampled_from(["", " ", "NaN", "nan", "NULL", "None", "Infinity", "-1", "0", "7", " 5", "1_000", "+3", "٣", "1e3", "2.5",
-                         "2025-02-04", "2025-2-4", "2025-13-01", "0000-01-01", "20250204", "2025", "25", "abc", "content", "Content",
-                         "doc-yahoo-2025-02-04", "ent-nayib-bukele", "ent-nobody", "clm-001", "clm-999", "qot-001", "spn-0001",
-                         "https://example.org/x", "not a uri", "en", "EN", "x" * 40])
+CELLS = st.sampled_from(
+    [
+        "",
+        " ",
+        "NaN",
+        "nan",
+        "NULL",
+        "None",
+        "Infinity",
+        "-1",
+        "0",
+        "7",
+        " 5",
+        "1_000",
+        "+3",
+        "٣",
+        "1e3",
+        "2.5",
+        "2025-02-04",
+        "2025-2-4",
+        "2025-13-01",
+        "0000-01-01",
+        "20250204",
+        "2025",
+        "25",
+        "abc",
+        "content",
+        "Content",
+        "doc-yahoo-2025-02-04",
+        "ent-nayib-bukele",
+        "ent-nobody",
+        "clm-001",
+        "clm-999",
+        "qot-001",
+        "spn-0001",
+        "https://example.org/x",
+        "not a uri",
+        "en",
+        "EN",
+        "x" * 40,
+    ]
+)
 
 
 @st.composite
@@ -79,8 +119,16 @@ def mutations(draw):
     table = draw(st.sampled_from(sorted(p.name for p in (REPO / "data").glob("*.csv"))))
     with open(REPO / "data" / table, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    kind = draw(st.sampled_from(["cell", "cell", "cell", "repeat", "drop", "short", "long", "blank"]))
-    return kind, table, draw(st.integers(0, len(rows) - 2)), draw(st.sampled_from(rows[0])), draw(CELLS)
+    kind = draw(
+        st.sampled_from(["cell", "cell", "cell", "repeat", "drop", "short", "long", "blank"])
+    )
+    return (
+        kind,
+        table,
+        draw(st.integers(0, len(rows) - 2)),
+        draw(st.sampled_from(rows[0])),
+        draw(CELLS),
+    )
 
 
 def _apply(root: Path, kind: str, table: str, row: int, column: str, value: str) -> None:
@@ -97,7 +145,7 @@ def _apply(root: Path, kind: str, table: str, row: int, column: str, value: str)
     elif kind == "drop":
         del rows[row + 1]
     elif kind == "short":
-        del edited[rows[0].index(column):]
+        del edited[rows[0].index(column) :]
     elif kind == "long":
         edited.append(value)
     elif kind == "blank":
@@ -107,14 +155,22 @@ def _apply(root: Path, kind: str, table: str, row: int, column: str, value: str)
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-@settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "12")), deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("ORACLE_EXAMPLES", "12")),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(changes=st.lists(mutations(), min_size=1, max_size=3))
-def test_engine_matches_frictionless_on_mutations_of_the_real_package(changes, real_package, tmp_path_factory):
+def test_engine_matches_frictionless_on_mutations_of_the_real_package(
+    changes, real_package, tmp_path_factory
+):
     root = tmp_path_factory.mktemp("mutated")
     shutil.copytree(real_package, root, dirs_exist_ok=True)
     for change in changes:
         _apply(root, *change)
     fill_descriptor(root / "datapackage.json")
-    engine, oracle = _both(root / "datapackage.json", select=["descriptor-frictionless", "table-frictionless"])
+    engine, oracle = _both(
+        root / "datapackage.json", select=["descriptor-frictionless", "table-frictionless"]
+    )
     assert engine == oracle, changes

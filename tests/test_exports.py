@@ -58,6 +58,7 @@ def db(dist: Path):
 
 # --- the build ------------------------------------------------------------------------------
 
+
 def test_refuses_an_invalid_package_with_the_validation_summary(tmp_path, capsys):
     descriptor = build_package(tmp_path / "package", INVALID / "anchors" / "padded")
     assert main(["exports", str(descriptor), "--dist", str(tmp_path / "dist")]) == 1
@@ -82,17 +83,25 @@ def test_a_failed_build_leaves_the_previous_dist_untouched(tmp_path, monkeypatch
 
 def test_every_output_is_there(dist):
     """Exactly the files the registry declares, and no other."""
-    expected = {path for export in registry.EXPORTS for path in export.files(NAME, [r["name"] for r in TABLES])}
+    expected = {
+        path
+        for export in registry.EXPORTS
+        for path in export.files(NAME, [r["name"] for r in TABLES])
+    }
     assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == expected
 
 
 # --- every export, opened by the tool it is for ----------------------------------------------
 
+
 def read_sqlite(path: Path) -> None:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         assert {r["name"] for r in TABLES} <= tables
     finally:
         connection.close()
@@ -120,7 +129,9 @@ def read_parquet(path: Path) -> None:
     import pyarrow.parquet
 
     table = pyarrow.parquet.read_table(path)
-    assert table.column_names == [f["name"] for f in schema_of(next(r for r in TABLES if r["name"] == path.stem))["fields"]]
+    assert table.column_names == [
+        f["name"] for f in schema_of(next(r for r in TABLES if r["name"] == path.stem))["fields"]
+    ]
 
 
 def read_codebook(path: Path) -> None:
@@ -130,12 +141,19 @@ def read_codebook(path: Path) -> None:
 
 
 # One reader per registered export: the tool its readers would open it with.
-READERS = {"sqlite": read_sqlite, "metadata": read_datasette_metadata, "xlsx": read_workbook, "parquet": read_parquet,
-           "codebook": read_codebook}
+READERS = {
+    "sqlite": read_sqlite,
+    "metadata": read_datasette_metadata,
+    "xlsx": read_workbook,
+    "parquet": read_parquet,
+    "codebook": read_codebook,
+}
 
 
 def test_a_per_table_export_has_one_file_per_table():
-    export = registry.Export("demo", "demo/{table}-{name}.txt", "anyone", "a demo", lambda context, place: None)
+    export = registry.Export(
+        "demo", "demo/{table}-{name}.txt", "anyone", "a demo", lambda context, place: None
+    )
     assert export.files("pkg", ["a", "b"]) == ["demo/a-pkg.txt", "demo/b-pkg.txt"]
     assert export.path(Path("dist"), "pkg", "a") == Path("dist/demo/a-pkg.txt")
     with pytest.raises(ValueError, match="a table is needed"):
@@ -156,7 +174,9 @@ def test_every_reader_is_for_a_registered_export():
 @pytest.mark.parametrize("export", registry.EXPORTS, ids=lambda e: e.name)
 def test_every_export_is_built_and_opens_in_its_tool(dist, export):
     if export.name not in READERS:
-        pytest.fail(f"no reader test for export {export.name}: add one to READERS in tests/test_exports.py")
+        pytest.fail(
+            f"no reader test for export {export.name}: add one to READERS in tests/test_exports.py"
+        )
     files = export.files(NAME, [r["name"] for r in TABLES])
     assert files
     for relative in files:
@@ -167,7 +187,14 @@ def test_every_export_is_built_and_opens_in_its_tool(dist, export):
 
 # --- SQLite ---------------------------------------------------------------------------------
 
-SQL_TYPE = {"string": "TEXT", "date": "TEXT", "integer": "INTEGER", "year": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+SQL_TYPE = {
+    "string": "TEXT",
+    "date": "TEXT",
+    "integer": "INTEGER",
+    "year": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+}
 
 
 @pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
@@ -179,12 +206,27 @@ def test_sqlite_table_matches_csv_and_schema(db, resource):
     for field in schema["fields"]:
         column = info[field["name"]]
         assert column["type"] == SQL_TYPE[field["type"]], field["name"]
-        assert bool(column["notnull"]) == bool(field.get("constraints", {}).get("required")) or column["pk"], field["name"]
-    assert [n for n, c in sorted(info.items(), key=lambda item: item[1]["pk"]) if c["pk"]] == schema["primaryKey"]
-    declared = {(row["from"], row["table"], row["to"]) for row in db.execute(f'PRAGMA foreign_key_list("{name}")')}
-    expected = {(fk["fields"][0], fk["reference"].get("resource") or name, fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])}
+        assert (
+            bool(column["notnull"]) == bool(field.get("constraints", {}).get("required"))
+            or column["pk"]
+        ), field["name"]
+    assert [
+        n for n, c in sorted(info.items(), key=lambda item: item[1]["pk"]) if c["pk"]
+    ] == schema["primaryKey"]
+    declared = {
+        (row["from"], row["table"], row["to"])
+        for row in db.execute(f'PRAGMA foreign_key_list("{name}")')
+    }
+    expected = {
+        (fk["fields"][0], fk["reference"].get("resource") or name, fk["reference"]["fields"][0])
+        for fk in schema.get("foreignKeys", [])
+    }
     assert declared == expected
-    indexed = {row["name"] for index in db.execute(f'PRAGMA index_list("{name}")') for row in db.execute(f'PRAGMA index_info("{index["name"]}")')}
+    indexed = {
+        row["name"]
+        for index in db.execute(f'PRAGMA index_list("{name}")')
+        for row in db.execute(f'PRAGMA index_info("{index["name"]}")')
+    }
     assert {fk["fields"][0] for fk in schema.get("foreignKeys", [])} <= indexed
     rows = [dict(r) for r in db.execute(f'SELECT * FROM "{name}" ORDER BY rowid')]
     source = csv_rows(name)
@@ -214,30 +256,61 @@ def test_polymorphic_targets_are_link_tables_with_foreign_keys(db):
         for target in {r["target_table"] for r in rows}:
             link = f"{table}_to_{target}"
             target_key = schema_of(next(r for r in TABLES if r["name"] == target))["primaryKey"][0]
-            got = sorted(tuple(r) for r in db.execute(f'SELECT "{key}", "{target_key}" FROM "{link}"'))
-            assert got == sorted((r[key], r["target_id"]) for r in rows if r["target_table"] == target)
-            assert {(r["table"], r["from"]) for r in db.execute(f'PRAGMA foreign_key_list("{link}")')} == {(table, key), (target, target_key)}
+            got = sorted(
+                tuple(r) for r in db.execute(f'SELECT "{key}", "{target_key}" FROM "{link}"')
+            )
+            assert got == sorted(
+                (r[key], r["target_id"]) for r in rows if r["target_table"] == target
+            )
+            assert {
+                (r["table"], r["from"]) for r in db.execute(f'PRAGMA foreign_key_list("{link}")')
+            } == {(table, key), (target, target_key)}
 
 
 def test_article_sentences_carry_their_offsets(db):
     article = (REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8")
-    sentences = db.execute("SELECT start_char, end_char, text, document_id FROM article_sentences ORDER BY sentence_id").fetchall()
+    sentences = db.execute(
+        "SELECT start_char, end_char, text, document_id FROM article_sentences ORDER BY sentence_id"
+    ).fetchall()
     assert len(sentences) > 30
     for start, end, text, document in sentences:
         assert article[start:end] == text and document == "doc-article"
 
 
-@pytest.mark.parametrize(("table", "term"), [("claims", "CECOT"), ("quotes", "criminals"), ("article_sentences", "Tecoluca"), ("entities", "Rubio")])
+@pytest.mark.parametrize(
+    ("table", "term"),
+    [
+        ("claims", "CECOT"),
+        ("quotes", "criminals"),
+        ("article_sentences", "Tecoluca"),
+        ("entities", "Rubio"),
+    ],
+)
 def test_full_text_search(db, table, term):
     column = sqlite_export.FTS_COLUMNS[table][0]
-    got = {r[0] for r in db.execute(f'SELECT rowid FROM "{table}" WHERE rowid IN (SELECT rowid FROM "{table}_fts" WHERE "{table}_fts" MATCH ?)', [term])}
-    want = {r[0] for r in db.execute(f'SELECT rowid, "{column}" FROM "{table}"') if any(term.lower() in (w or "").lower() for w in [r[1]])}
+    got = {
+        r[0]
+        for r in db.execute(
+            f'SELECT rowid FROM "{table}" WHERE rowid IN (SELECT rowid FROM "{table}_fts" WHERE "{table}_fts" MATCH ?)',
+            [term],
+        )
+    }
+    want = {
+        r[0]
+        for r in db.execute(f'SELECT rowid, "{column}" FROM "{table}"')
+        if any(term.lower() in (w or "").lower() for w in [r[1]])
+    }
     if table == "entities":
-        want |= {r[0] for r in db.execute('SELECT rowid, aliases FROM entities') if term.lower() in (r[1] or "").lower()}
+        want |= {
+            r[0]
+            for r in db.execute("SELECT rowid, aliases FROM entities")
+            if term.lower() in (r[1] or "").lower()
+        }
     assert want and got == want
 
 
 # --- views, computed independently ----------------------------------------------------------
+
 
 def by(rows: list[dict], key: str) -> dict[str, dict]:
     return {r[key]: r for r in rows}
@@ -245,76 +318,154 @@ def by(rows: list[dict], key: str) -> dict[str, dict]:
 
 def expected_claim_overview() -> list[dict]:
     claims, quotes = csv_rows("claims"), by(csv_rows("quotes"), "quote_id")
-    entities, documents = by(csv_rows("entities"), "entity_id"), by(csv_rows("documents"), "document_id")
-    spans, corroborations, findings = csv_rows("spans"), csv_rows("corroborations"), csv_rows("findings")
+    entities, documents = (
+        by(csv_rows("entities"), "entity_id"),
+        by(csv_rows("documents"), "document_id"),
+    )
+    spans, corroborations, findings = (
+        csv_rows("spans"),
+        csv_rows("corroborations"),
+        csv_rows("findings"),
+    )
     result = []
     for c in claims:
-        words = sorted((int(s["start_char"]), s["span_id"], s["exact"]) for s in spans
-                       if s["target_table"] == "claims" and s["target_id"] == c["claim_id"] and s["role"] == "content")
+        words = sorted(
+            (int(s["start_char"]), s["span_id"], s["exact"])
+            for s in spans
+            if s["target_table"] == "claims"
+            and s["target_id"] == c["claim_id"]
+            and s["role"] == "content"
+        )
         quote = quotes.get(c["quote_id"], {})
         speaker = quote.get("speaker_entity_id") or c["attributed_to_entity_id"]
         origin = documents.get(quote.get("origin_document_id", ""), {})
-        relations = Counter(r["relation"] for r in corroborations if r["target_table"] == "claims" and r["target_id"] == c["claim_id"])
-        found = [f"{f['finding_type']}: {f['description']}" for f in sorted(findings, key=lambda f: f["finding_id"])
-                 if f["target_table"] == "claims" and f["target_id"] == c["claim_id"]]
-        result.append({"claim_id": c["claim_id"], "exact_words": " … ".join(w for *_, w in words) or None, "speaker_entity_id": absent(speaker),
-                       "speaker_name": entities[speaker]["name"] if speaker else None, "quotation": quote.get("text"),
-                       "origin_document_id": absent(quote.get("origin_document_id", "")), "origin_url_status": origin.get("url_status"),
-                       "corroboration_summary": "; ".join(f"{k}: {v}" for k, v in sorted(relations.items())) or None,
-                       "findings": " | ".join(found) or None})
+        relations = Counter(
+            r["relation"]
+            for r in corroborations
+            if r["target_table"] == "claims" and r["target_id"] == c["claim_id"]
+        )
+        found = [
+            f"{f['finding_type']}: {f['description']}"
+            for f in sorted(findings, key=lambda f: f["finding_id"])
+            if f["target_table"] == "claims" and f["target_id"] == c["claim_id"]
+        ]
+        result.append(
+            {
+                "claim_id": c["claim_id"],
+                "exact_words": " … ".join(w for *_, w in words) or None,
+                "speaker_entity_id": absent(speaker),
+                "speaker_name": entities[speaker]["name"] if speaker else None,
+                "quotation": quote.get("text"),
+                "origin_document_id": absent(quote.get("origin_document_id", "")),
+                "origin_url_status": origin.get("url_status"),
+                "corroboration_summary": "; ".join(
+                    f"{k}: {v}" for k, v in sorted(relations.items())
+                )
+                or None,
+                "findings": " | ".join(found) or None,
+            }
+        )
     return result
 
 
 def expected_quote_overview() -> list[dict]:
-    wordings, entities, documents = csv_rows("quote_wordings"), by(csv_rows("entities"), "entity_id"), by(csv_rows("documents"), "document_id")
+    wordings, entities, documents = (
+        csv_rows("quote_wordings"),
+        by(csv_rows("entities"), "entity_id"),
+        by(csv_rows("documents"), "document_id"),
+    )
     result = []
     for q in csv_rows("quotes"):
-        differences = [w["difference_kind"]
-                       + (f': "{w["article_fragment"]}" → "{w["primary_fragment"]}"' if w["article_fragment"] or w["primary_fragment"] else "")
-                       for w in sorted(wordings, key=lambda w: w["wording_id"]) if w["quote_id"] == q["quote_id"]]
-        result.append({"quote_id": q["quote_id"], "speaker_name": entities[q["speaker_entity_id"]]["name"], "cue": q["cue"], "channel": q["channel"],
-                       "origin_url_status": documents.get(q["origin_document_id"], {}).get("url_status"),
-                       "wording_differences": " | ".join(differences) or None})
+        differences = [
+            w["difference_kind"]
+            + (
+                f': "{w["article_fragment"]}" → "{w["primary_fragment"]}"'
+                if w["article_fragment"] or w["primary_fragment"]
+                else ""
+            )
+            for w in sorted(wordings, key=lambda w: w["wording_id"])
+            if w["quote_id"] == q["quote_id"]
+        ]
+        result.append(
+            {
+                "quote_id": q["quote_id"],
+                "speaker_name": entities[q["speaker_entity_id"]]["name"],
+                "cue": q["cue"],
+                "channel": q["channel"],
+                "origin_url_status": documents.get(q["origin_document_id"], {}).get("url_status"),
+                "wording_differences": " | ".join(differences) or None,
+            }
+        )
     return result
 
 
 def expected_number_overview() -> list[dict]:
     entities, claims = by(csv_rows("entities"), "entity_id"), by(csv_rows("claims"), "claim_id")
-    return [{"quantity_id": n["quantity_id"], "surface": n["surface"], "value_number": float(n["value_number"]) if n["value_number"] else None,
-             "value_year": int(n["value_year"]) if n["value_year"] else None, "value_date": absent(n["value_date"]), "value_week": absent(n["value_week"]),
-             "measured_property": n["measured_property"], "about_name": entities[n["about_entity_id"]]["name"], "statement": claims[n["claim_id"]]["statement"]}
-            for n in csv_rows("quantities")]
+    return [
+        {
+            "quantity_id": n["quantity_id"],
+            "surface": n["surface"],
+            "value_number": float(n["value_number"]) if n["value_number"] else None,
+            "value_year": int(n["value_year"]) if n["value_year"] else None,
+            "value_date": absent(n["value_date"]),
+            "value_week": absent(n["value_week"]),
+            "measured_property": n["measured_property"],
+            "about_name": entities[n["about_entity_id"]]["name"],
+            "statement": claims[n["claim_id"]]["statement"],
+        }
+        for n in csv_rows("quantities")
+    ]
 
 
 def expected_without_primary_source_seen() -> list[dict]:
     # Independent of sourcing_level: a claim is listed unless one of its rows is an origin whose words were read.
     sources = csv_rows("claim_sources")
-    seen = {r["claim_id"] for r in sources if r["basis"] == "origin" and r["document_status"] in ("seen", "seen_in_copy")}
+    seen = {
+        r["claim_id"]
+        for r in sources
+        if r["basis"] == "origin" and r["document_status"] in ("seen", "seen_in_copy")
+    }
     result = []
     for c in csv_rows("claims"):
         if c["claim_id"] in seen:
             continue
-        rests_on = "; ".join(f"{r['basis']}: {r['document_id'] or 'none'} ({r['document_status']})"
-                             for r in sorted(sources, key=lambda r: r["claim_source_id"]) if r["claim_id"] == c["claim_id"])
+        rests_on = "; ".join(
+            f"{r['basis']}: {r['document_id'] or 'none'} ({r['document_status']})"
+            for r in sorted(sources, key=lambda r: r["claim_source_id"])
+            if r["claim_id"] == c["claim_id"]
+        )
         result.append({"claim_id": c["claim_id"], "rests_on": rests_on or None})
     return result
 
 
 def expected_claim_in_context() -> list[dict]:
-    from validate.sentences import split_sentences  # the documented splitter; offsets are checked against the text above
+    from validate.sentences import (
+        split_sentences,
+    )  # the documented splitter; offsets are checked against the text above
 
-    sentences = split_sentences((REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8"))
+    sentences = split_sentences(
+        (REPO / "sources" / "article-2025-02-04-bukele-cecot.txt").read_text(encoding="utf-8")
+    )
     pairs = set()
     for s in csv_rows("spans"):
-        if s["target_table"] == "claims" and s["role"] == "content" and s["document_id"] == "doc-article":
+        if (
+            s["target_table"] == "claims"
+            and s["role"] == "content"
+            and s["document_id"] == "doc-article"
+        ):
             for number, sentence in enumerate(sentences, start=1):
                 if sentence.start < int(s["end_char"]) and int(s["start_char"]) < sentence.end:
                     pairs.add((s["target_id"], number))
     return [{"claim_id": c, "sentence_id": n} for c, n in sorted(pairs)]
 
 
-EXPECTED = {"claim_overview": expected_claim_overview, "quote_overview": expected_quote_overview, "number_overview": expected_number_overview,
-            "claims_without_primary_source_seen": expected_without_primary_source_seen, "claim_in_context": expected_claim_in_context}
+EXPECTED = {
+    "claim_overview": expected_claim_overview,
+    "quote_overview": expected_quote_overview,
+    "number_overview": expected_number_overview,
+    "claims_without_primary_source_seen": expected_without_primary_source_seen,
+    "claim_in_context": expected_claim_in_context,
+}
 
 
 def project(rows: list[dict], keys) -> list[dict]:
@@ -334,10 +485,16 @@ def test_every_view_is_tested():
 
 def test_claims_without_primary_source_seen_has_one_definition_documented():
     docs = (REPO / "docs" / "exports.md").read_text(encoding="utf-8")
-    assert queries.CLAIMS_WITHOUT_PRIMARY_SOURCE_SEEN.description.split("Definition: ")[1].split(". ")[0] in docs
+    assert (
+        queries.CLAIMS_WITHOUT_PRIMARY_SOURCE_SEEN.description.split("Definition: ")[1].split(". ")[
+            0
+        ]
+        in docs
+    )
 
 
 # --- Datasette, with its own test client -----------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def datasette(dist):
@@ -357,10 +514,14 @@ def test_datasette_metadata_describes_every_table_and_column(dist, db):
     metadata = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))
     assert "CC-BY-4.0" in metadata["license"] and "excluded" in metadata["license"]
     described = metadata["databases"][NAME]["tables"]
-    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"):
+    for (table,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"
+    ):
         columns = [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
         assert described[table]["description"], table
-        assert set(described[table]["columns"]) == set(columns) and all(described[table]["columns"].values()), table
+        assert set(described[table]["columns"]) == set(columns) and all(
+            described[table]["columns"].values()
+        ), table
     for resource in TABLES:
         for field in schema_of(resource)["fields"]:
             assert described[resource["name"]]["columns"][field["name"]] == field["description"]
@@ -369,11 +530,16 @@ def test_datasette_metadata_describes_every_table_and_column(dist, db):
 def test_datasette_table_page_shows_a_column_description(datasette):
     response = get(datasette, f"/{NAME}/claims")
     assert response.status_code == 200
-    description = next(f for f in schema_of(TABLES[2])["fields"] if f["name"] == "voice")["description"]
+    description = next(f for f in schema_of(TABLES[2])["fields"] if f["name"] == "voice")[
+        "description"
+    ]
     assert TABLES[2]["name"] == "claims"
     import html
 
-    assert html.escape(description, quote=True) in response.text or html.escape(description, quote=False) in response.text
+    assert (
+        html.escape(description, quote=True) in response.text
+        or html.escape(description, quote=False) in response.text
+    )
     assert "clm-001" in response.text
 
 
@@ -395,10 +561,14 @@ def test_every_canned_query_runs_in_datasette(datasette, db, query):
         assert project(got, expected[0]) == want
     else:
         want = [r for r in expected_claim_in_context() if r["claim_id"] == "clm-004"]
-        assert want and [{"claim_id": r["claim_id"], "sentence_id": r["sentence_id"]} for r in got] == want
+        assert (
+            want
+            and [{"claim_id": r["claim_id"], "sentence_id": r["sentence_id"]} for r in got] == want
+        )
 
 
 # --- XLSX, cell by cell ----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def workbook(dist):
@@ -410,7 +580,11 @@ def workbook(dist):
 def test_xlsx_sheets(workbook):
     assert workbook.sheetnames == ["About", "Codebook"] + [r["name"] for r in TABLES]
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(min_row=2, values_only=True)}
-    assert about["version"] == DESCRIPTOR["version"] and "CC-BY-4.0" in about["licence"] and about["how to cite"]
+    assert (
+        about["version"] == DESCRIPTOR["version"]
+        and "CC-BY-4.0" in about["licence"]
+        and about["how to cite"]
+    )
 
 
 @pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
@@ -433,7 +607,10 @@ def test_xlsx_sheet_matches_csv_cell_by_cell(workbook, resource):
             elif field["type"] == "number":
                 assert cell.data_type == "n" and cell.value == float(text)
             elif field["type"] == "date":
-                assert cell.value.date() == datetime.date.fromisoformat(text) and cell.number_format == "yyyy-mm-dd"
+                assert (
+                    cell.value.date() == datetime.date.fromisoformat(text)
+                    and cell.number_format == "yyyy-mm-dd"
+                )
             else:
                 assert cell.data_type == "s" and cell.value == text
     widths = [sheet.column_dimensions[c.column_letter].width for c in rows[0]]
@@ -449,9 +626,22 @@ def test_xlsx_keeps_printed_forms_as_text(workbook):
 def test_xlsx_never_stores_a_formula(tmp_path):
     from openpyxl import load_workbook
 
-    tricky = ["=1+1", "+44 20", "-5", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
-    table = Table("t" * 40, "T", "", "", [Column("text", "string", True, "", "", {})], ["text"], [], [{"text": v} for v in tricky])
-    xlsx_export.build(tmp_path / "t.xlsx", [table, Table("t" * 40, "T", "", "", table.columns, ["text"], [], [])], [])
+    tricky = ["=1+1", "+44 20", "-5", "@SUM(A1)", '=HYPERLINK("http://x")']
+    table = Table(
+        "t" * 40,
+        "T",
+        "",
+        "",
+        [Column("text", "string", True, "", "", {})],
+        ["text"],
+        [],
+        [{"text": v} for v in tricky],
+    )
+    xlsx_export.build(
+        tmp_path / "t.xlsx",
+        [table, Table("t" * 40, "T", "", "", table.columns, ["text"], [], [])],
+        [],
+    )
     book = load_workbook(tmp_path / "t.xlsx")
     assert all(len(name) <= 31 for name in book.sheetnames) and len(set(book.sheetnames)) == 4
     cells = [row[0] for row in book[book.sheetnames[2]].iter_rows(min_row=2)]
@@ -461,21 +651,42 @@ def test_xlsx_never_stores_a_formula(tmp_path):
 def test_xlsx_shows_control_characters_instead_of_failing(tmp_path):
     from openpyxl import load_workbook
 
-    table = Table("t", "T", "", "", [Column("notes", "string", False, "", "", {})], ["notes"], [], [{"notes": "a\x1b]0;x\x07b\nc"}])
+    table = Table(
+        "t",
+        "T",
+        "",
+        "",
+        [Column("notes", "string", False, "", "", {})],
+        ["notes"],
+        [],
+        [{"notes": "a\x1b]0;x\x07b\nc"}],
+    )
     xlsx_export.build(tmp_path / "t.xlsx", [table], [])
-    cell = load_workbook(tmp_path / "t.xlsx")[load_workbook(tmp_path / "t.xlsx").sheetnames[2]]["A2"]
+    cell = load_workbook(tmp_path / "t.xlsx")[load_workbook(tmp_path / "t.xlsx").sheetnames[2]][
+        "A2"
+    ]
     assert cell.value == "a\\x1b]0;x\\x07b\nc"  # XML cannot hold ESC or BEL; a line break stays
 
 
 def test_xlsx_codebook_sheet_matches_codebook_csv(workbook, dist):
     with (dist / "codebook.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert [[c if c is not None else "" for c in row] for row in workbook["Codebook"].iter_rows(values_only=True)] == rows
+    assert [
+        [c if c is not None else "" for c in row]
+        for row in workbook["Codebook"].iter_rows(values_only=True)
+    ] == rows
 
 
 # --- Parquet, read without type arguments -----------------------------------------------------
 
-PARQUET_TYPE = {"string": "VARCHAR", "date": "DATE", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
+PARQUET_TYPE = {
+    "string": "VARCHAR",
+    "date": "DATE",
+    "integer": "BIGINT",
+    "year": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+}
 
 
 @pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
@@ -518,26 +729,43 @@ def test_parquet_in_pandas_keeps_integers_with_gaps_as_integers(dist):
     frame = pandas.read_parquet(dist / "parquet" / "documents.parquet")
     source = csv_rows("documents")
     assert str(frame["snapshot_code_points"].dtype) == "Int64"
-    expected = [int(r["snapshot_code_points"]) if r["snapshot_code_points"] else None for r in source]
+    expected = [
+        int(r["snapshot_code_points"]) if r["snapshot_code_points"] else None for r in source
+    ]
     assert [None if pandas.isna(v) else int(v) for v in frame["snapshot_code_points"]] == expected
     quantities = pandas.read_parquet(dist / "parquet" / "quantities.parquet")
-    assert quantities["value_number"].dropna().is_monotonic_increasing is False  # numbers, not text: compare numerically
-    assert sorted(quantities["value_number"].dropna()) == sorted(float(r["value_number"]) for r in csv_rows("quantities") if r["value_number"])
+    assert (
+        quantities["value_number"].dropna().is_monotonic_increasing is False
+    )  # numbers, not text: compare numerically
+    assert sorted(quantities["value_number"].dropna()) == sorted(
+        float(r["value_number"]) for r in csv_rows("quantities") if r["value_number"]
+    )
 
 
 # --- codebook -------------------------------------------------------------------------------
 
+
 def test_codebook_has_one_row_per_table_and_column(dist):
     with (dist / "codebook.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    want = [(r["name"], f["name"], f["type"], f["description"], str(f.get("example", ""))) for r in TABLES for f in schema_of(r)["fields"]]
-    assert [(r["table"], r["column"], r["type"], r["description"], r["example"]) for r in rows] == want
+    want = [
+        (r["name"], f["name"], f["type"], f["description"], str(f.get("example", "")))
+        for r in TABLES
+        for f in schema_of(r)["fields"]
+    ]
+    assert [
+        (r["table"], r["column"], r["type"], r["description"], r["example"]) for r in rows
+    ] == want
     voice = next(r for r in rows if r["table"] == "claims" and r["column"] == "voice")
     assert voice["required"] == "yes"
-    assert voice["allowed_values"] == "publication (the article says it in its own voice); attributed (the article reports it from `attributed_to_entity_id`)"
+    assert (
+        voice["allowed_values"]
+        == "publication (the article says it in its own voice); attributed (the article reports it from `attributed_to_entity_id`)"
+    )
 
 
 # --- built from whatever the descriptor lists -----------------------------------------------
+
 
 def test_exports_follow_the_descriptor_of_another_package(tmp_path):
     """The minimal fixture has seven tables and no corroboration layer: the exports have exactly its tables,
@@ -549,12 +777,23 @@ def test_exports_follow_the_descriptor_of_another_package(tmp_path):
     assert "corroborations" not in names
     assert sorted(p.stem for p in (tmp_path / "dist" / "parquet").iterdir()) == sorted(names)
     connection = sqlite3.connect(tmp_path / "dist" / f"{descriptor['name']}.sqlite")
-    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'")}
+    tables = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'"
+        )
+    }
     assert set(names) <= tables and not {"corroborations", "quote_wordings", "findings"} & tables
-    views = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    views = {
+        name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'view'")
+    }
     for view in views:
         connection.execute(f'SELECT * FROM "{view}"').fetchall()
-    assert "number_overview" in views and "claim_overview" not in views and "quote_overview" not in views
+    assert (
+        "number_overview" in views
+        and "claim_overview" not in views
+        and "quote_overview" not in views
+    )
     metadata = json.loads((tmp_path / "dist" / "metadata.json").read_text(encoding="utf-8"))
     canned = set(metadata["databases"][descriptor["name"]]["queries"])
     assert canned == views | {"claim_words"}
@@ -562,6 +801,16 @@ def test_exports_follow_the_descriptor_of_another_package(tmp_path):
 
 
 def test_a_missing_package_cannot_run(tmp_path, capsys):
-    assert main(["exports", str(tmp_path / "nowhere" / "datapackage.json"), "--dist", str(tmp_path / "dist")]) == 2
+    assert (
+        main(
+            [
+                "exports",
+                str(tmp_path / "nowhere" / "datapackage.json"),
+                "--dist",
+                str(tmp_path / "dist"),
+            ]
+        )
+        == 2
+    )
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "dist").exists()

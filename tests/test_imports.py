@@ -13,8 +13,27 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = [
-    {"errors", "limits", "safetext", "jsonpos", "yamlsafe", "atomic", "textdiff", "numbers", "sentences", "anchor", "sql_keywords",
-     "engine.cells", "model", "csvio", "canonical", "sourcing", "versioning.changelog", "versioning.citation", "versioning.zenodo"},
+    {
+        "errors",
+        "limits",
+        "safetext",
+        "jsonpos",
+        "yamlsafe",
+        "atomic",
+        "textdiff",
+        "numbers",
+        "sentences",
+        "anchor",
+        "sql_keywords",
+        "engine.cells",
+        "model",
+        "csvio",
+        "canonical",
+        "sourcing",
+        "versioning.changelog",
+        "versioning.citation",
+        "versioning.zenodo",
+    },
     {"columnar", "package"},
     {"engine", "engine.compiler", "engine.rules"},
     {"checks"},
@@ -28,7 +47,9 @@ def _layer(module: str) -> int:
     for number, names in enumerate(LAYERS):
         if module in names or module.split(".")[0] in names - {"engine"}:
             return number
-    raise AssertionError(f"validate.{module} is in no layer of tests/test_imports.py: add it where it belongs")
+    raise AssertionError(
+        f"validate.{module} is in no layer of tests/test_imports.py: add it where it belongs"
+    )
 
 
 def _modules() -> dict[str, Path]:
@@ -49,16 +70,24 @@ def _imports() -> dict[str, set[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level:
                 parts = package.split(".") if package else []
-                base = ".".join([*parts[:len(parts) - node.level + 1], *([node.module] if node.module else [])])
+                base = ".".join(
+                    [*parts[: len(parts) - node.level + 1], *([node.module] if node.module else [])]
+                )
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("validate"):
                 base = (node.module or "").removeprefix("validate").lstrip(".")
             else:
                 continue
-            targets = [f"{base}.{alias.name}".lstrip(".") for alias in node.names if f"{base}.{alias.name}".lstrip(".") in modules]
+            targets = [
+                f"{base}.{alias.name}".lstrip(".")
+                for alias in node.names
+                if f"{base}.{alias.name}".lstrip(".") in modules
+            ]
             if len(targets) < len(node.names):
                 targets.append(base)
             # a submodule's parent package is always initialised before it: not an import of the submodule's making
-            edges.update(t for t in targets if t != name and not name.startswith(f"{t}.") and (t or name))
+            edges.update(
+                t for t in targets if t != name and not name.startswith(f"{t}.") and (t or name)
+            )
     return graph
 
 
@@ -80,6 +109,10 @@ def test_no_import_circle():
 
 
 def test_no_import_climbs_to_a_higher_layer():
-    climbing = [f"validate.{source} (layer {_layer(source)}) imports validate.{target} (layer {_layer(target)})"
-                for source, targets in _imports().items() for target in targets if _layer(target) > _layer(source)]
+    climbing = [
+        f"validate.{source} (layer {_layer(source)}) imports validate.{target} (layer {_layer(target)})"
+        for source, targets in _imports().items()
+        for target in targets
+        if _layer(target) > _layer(source)
+    ]
     assert climbing == []

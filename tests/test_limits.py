@@ -15,7 +15,13 @@ from validate.checks.coverage import _uncovered
 from validate.jsonpos import value_lines
 from validate.limits import LimitExceeded, Limits
 from validate.package import JSONProblem, parse_json
-from validate.safetext import annotation_data, annotation_property, markdown_cell, text_report, visible
+from validate.safetext import (
+    annotation_data,
+    annotation_property,
+    markdown_cell,
+    text_report,
+    visible,
+)
 from validate.sentences import Sentence, split_sentences
 from validate.yamlsafe import measure, safe_load
 
@@ -24,7 +30,9 @@ from .hostile import is_printable_report
 
 
 def test_docs_limits_is_generated_from_the_limits_module():
-    assert (REPO / "docs" / "limits.md").read_text(encoding="utf-8") == limits.markdown(), "run: python -m validate.limits > docs/limits.md"
+    assert (REPO / "docs" / "limits.md").read_text(encoding="utf-8") == limits.markdown(), (
+        "run: python -m validate.limits > docs/limits.md"
+    )
 
 
 def test_readme_points_at_the_limits():
@@ -42,18 +50,26 @@ def test_limit_option_parsing():
 def test_limit_message_names_the_limit_and_the_option():
     with pytest.raises(LimitExceeded) as error:
         Limits().check("resources", 10_001, "the number of resources")
-    assert str(error.value) == ("the number of resources is 10,001, over the limit `resources` (10,000). "
-                                "If this is intended, raise it with `--limit resources=N`.")
+    assert str(error.value) == (
+        "the number of resources is 10,001, over the limit `resources` (10,000). "
+        "If this is intended, raise it with `--limit resources=N`."
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("[" * 65 + "]" * 65, "nesting depth is 65, over the limit `json-depth` (64)"),
-        ("[" * 100_000 + "]" * 100_000, "nesting depth is more than 64, over the limit `json-depth`"),
+        (
+            "[" * 100_000 + "]" * 100_000,
+            "nesting depth is more than 64, over the limit `json-depth`",
+        ),
         ("1" * 41, "a number of 41 characters is 41, over the limit `number-chars` (40)"),
         ("[Infinity]", "not valid JSON: Infinity is not a JSON value"),
-        ('{"a": 1,}', "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 9"),
+        (
+            '{"a": 1,}',
+            "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 9",
+        ),
     ],
 )
 def test_parse_json_refuses_what_would_crash_later(text, message):
@@ -63,12 +79,23 @@ def test_parse_json_refuses_what_would_crash_later(text, message):
 
 def test_json_line_mapper_handles_escapes_and_long_strings():
     text = '{"a\\"b": [1, "x\\\\", {"c": null}],\n "d": "' + "\\n" * 100_000 + '"}'
-    assert value_lines(text) == {"$": 1, '$.a"b': 1, '$.a"b[0]': 1, '$.a"b[1]': 1, '$.a"b[2]': 1, '$.a"b[2].c': 1, "$.d": 2}
+    assert value_lines(text) == {
+        "$": 1,
+        '$.a"b': 1,
+        '$.a"b[0]': 1,
+        '$.a"b[1]': 1,
+        '$.a"b[2]': 1,
+        '$.a"b[2].c': 1,
+        "$.d": 2,
+    }
 
 
 def test_visible_escapes_controls_bidi_and_surrogates():
     assert visible("ok é 中") == "ok é 中"
-    assert visible("a\x1b[2J\x07\u202e\u2066\ud800\x85\u2028b") == "a\\x1b[2J\\x07\\u202e\\u2066\\ud800\\x85\\u2028b"
+    assert (
+        visible("a\x1b[2J\x07\u202e\u2066\ud800\x85\u2028b")
+        == "a\\x1b[2J\\x07\\u202e\\u2066\\ud800\\x85\\u2028b"
+    )
     assert is_printable_report(visible("\x00\x1f\x7f\u061c"))
 
 
@@ -79,11 +106,14 @@ def test_no_line_can_become_a_workflow_command():
 def test_github_escapes():
     assert annotation_data("50%\r\n\x1b") == "50%25%0D%0A\\x1b"
     assert annotation_property("a:b,c") == "a%3Ab%2Cc"
-    assert markdown_cell("a|b\rc <img> [x](y) `z`") == "a\\|b\\\\x0dc &lt;img&gt; \\[x\\](y) \\`z\\`"
+    assert (
+        markdown_cell("a|b\rc <img> [x](y) `z`") == "a\\|b\\\\x0dc &lt;img&gt; \\[x\\](y) \\`z\\`"
+    )
 
 
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+)
 
 
 def test_yaml_alias_expansion_is_counted_not_built():
@@ -92,7 +122,9 @@ def test_yaml_alias_expansion_is_counted_not_built():
     with pytest.raises(LimitExceeded, match="yaml-depth"):
         safe_load("a: " + "[" * 100 + "]" * 100, Limits())
     assert safe_load("a: &x [1]\nb: *x\n", Limits()) == {"a": [1], "b": [1]}
-    assert measure("a: &x [1, 2]\nb: *x\n", Limits()) == 1 + 1 + 3 + 1 + 3  # mapping, 2 keys, 2 lists of 3 nodes
+    assert (
+        measure("a: &x [1, 2]\nb: *x\n", Limits()) == 1 + 1 + 3 + 1 + 3
+    )  # mapping, 2 keys, 2 lists of 3 nodes
 
 
 @settings(max_examples=60, deadline=None, database=None)
@@ -100,26 +132,34 @@ def test_yaml_alias_expansion_is_counted_not_built():
 def test_coverage_sweep_agrees_with_the_definition(spans):
     text = "A b. C d. E f.\nG h. I j."
     sentences = split_sentences(text)
-    naive = [s for s in sentences if not any(start < s.end and s.start < end for start, end in spans)]
+    naive = [
+        s for s in sentences if not any(start < s.end and s.start < end for start, end in spans)
+    ]
     assert list(_uncovered(sentences, spans)) == naive
 
 
 def test_sentences_on_a_long_line_are_linear():
     sentences = split_sentences("Mr. A went. " * 50_000)
-    assert len(sentences) == 50_000 and sentences[-1] == Sentence(599_988, 599_999, 1, "Mr. A went.")
+    assert len(sentences) == 50_000 and sentences[-1] == Sentence(
+        599_988, 599_999, 1, "Mr. A went."
+    )
 
 
 def test_write_all_is_all_or_nothing(tmp_path):
     first, second = tmp_path / "a.txt", tmp_path / "sub" / "b.txt"
     first.write_bytes(b"old")
-    with pytest.raises(FileNotFoundError):  # the second target's folder does not exist: nothing may change
+    with pytest.raises(
+        FileNotFoundError
+    ):  # the second target's folder does not exist: nothing may change
         write_all({first: b"new", second: b"new"})
     assert first.read_bytes() == b"old"
     assert sorted(os.listdir(tmp_path)) == ["a.txt"]
     assert write_all({first: b"new"}) == [first] and write_all({first: b"new"}) == []
 
 
-def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_2(minimal_package, monkeypatch, capsys):
+def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_2(
+    minimal_package, monkeypatch, capsys
+):
     from validate.cli import main
     from validate.cli import validate as validate_command
 
@@ -130,8 +170,10 @@ def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_2(minimal_packag
     assert main([str(minimal_package), "--format", "json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == (f"error: a bug in the validator: `validate` failed on {minimal_package} --format json with "
-                            "RecursionError: maximum recursion depth exceeded \\x1b[2J. The input was not judged; please report this message.\n")
+    assert captured.err == (
+        f"error: a bug in the validator: `validate` failed on {minimal_package} --format json with "
+        "RecursionError: maximum recursion depth exceeded \\x1b[2J. The input was not judged; please report this message.\n"
+    )
 
 
 def test_a_crashing_check_is_named_and_exits_2(minimal_package, monkeypatch, capsys):
@@ -145,7 +187,10 @@ def test_a_crashing_check_is_named_and_exits_2(minimal_package, monkeypatch, cap
     monkeypatch.setattr(coverage, "check", broken)
     assert main([str(minimal_package), "--format", "text"]) == 2
     out = capsys.readouterr().out
-    assert "datapackage.json: error: The check could not finish: MemoryError: . This is a bug in the validator" in out
+    assert (
+        "datapackage.json: error: The check could not finish: MemoryError: . This is a bug in the validator"
+        in out
+    )
     assert out.endswith("Could not finish: the check(s) coverage failed to run.\n")
 
 
@@ -157,8 +202,13 @@ def test_a_document_nested_past_pythons_recursion_limit_is_a_limit_not_a_crash(m
     deep: list = []
     for _ in range(5_000):
         deep = [deep]
-    assert [(code, path) for code, path, _ in profile_problems({"deep": deep}, "datapackage.profile.json")] == [("limit-exceeded", "$")]
+    assert [
+        (code, path)
+        for code, path, _ in profile_problems({"deep": deep}, "datapackage.profile.json")
+    ] == [("limit-exceeded", "$")]
     with run(minimal_package) as result:
         result.package.descriptor["deep"] = deep
         errors = list(CHECKS["descriptor-profile"].check(result.package))
-    assert [(e.code, e.field) for e in errors] == [("limit-exceeded", "$")]  # the runner stamps the check's ID
+    assert [(e.code, e.field) for e in errors] == [
+        ("limit-exceeded", "$")
+    ]  # the runner stamps the check's ID

@@ -39,8 +39,24 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_code_is_as_ruff_format_writes_it_at_100_columns():
+    assert (
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"][
+            "line-length"
+        ]
+        == 100
+    )
+    result = _run(
+        [str(BIN / "ruff"), "format", "--check", "--no-cache", "validate", "tests", "benchmarks"]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_finds_nothing():
-    cache = Path(tempfile.gettempdir()) / f"mypy-cache-{hashlib.sha256(str(REPO).encode()).hexdigest()[:12]}"
+    cache = (
+        Path(tempfile.gettempdir())
+        / f"mypy-cache-{hashlib.sha256(str(REPO).encode()).hexdigest()[:12]}"
+    )
     result = _run([str(BIN / "mypy"), "--cache-dir", str(cache), "validate"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout

@@ -37,15 +37,31 @@ def wheel(tmp_path_factory) -> Path:
         else:
             shutil.copyfile(path, source / name)
     dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(source)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     (built,) = dist.glob("*.whl")
     return built
 
 
 def test_the_wheel_carries_the_profiles_and_the_one_version(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    assert {"validate/profiles/datapackage.profile.json", "validate/profiles/tableschema.profile.json"} <= set(names)
+    assert {
+        "validate/profiles/datapackage.profile.json",
+        "validate/profiles/tableschema.profile.json",
+    } <= set(names)
     assert wheel.name.startswith(f"bukele_cecot_dataset_validator-{__version__}-")
 
 
@@ -54,17 +70,52 @@ def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel
     # --without-pip: ensurepip costs seconds; this venv's pip installs into it (--python) just the same
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
-    Path(site, "project-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-index", "--no-deps", str(wheel)], check=True)
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "project-dependencies.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            str(wheel),
+        ],
+        check=True,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = subprocess.run([str(python), "-c", "import validate; print(validate.__file__)"], cwd=elsewhere,
-                           check=True, capture_output=True, text=True).stdout
+    where = subprocess.run(
+        [str(python), "-c", "import validate; print(validate.__file__)"],
+        cwd=elsewhere,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert where.startswith(site), where
-    done = subprocess.run([str(venv / "bin" / "validate-dataset"), str(REPO / "datapackage.json"), "--format", "json"],
-                          cwd=elsewhere, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            str(venv / "bin" / "validate-dataset"),
+            str(REPO / "datapackage.json"),
+            "--format",
+            "json",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert report["valid"] is True and len(report["checks"]) >= 17

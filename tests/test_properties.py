@@ -31,17 +31,45 @@ from validate.csvio import parse_csv, render_csv
 from .conftest import build_package, examples
 from .hostile import is_printable_report
 
-SETTINGS = settings(max_examples=examples(70), deadline=None, database=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(70),
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-NASTY_STRINGS = st.sampled_from([
-    "", "../outside.csv", "/etc/passwd", "http://127.0.0.1:9/x", "data/\x00.csv", "\ud800", "\x1b[2J", "\u202e", "::error::x",
-    "a\r\nb", "9" * 5000, "data/claims.csv", "schemas/claims.schema.json", "$ref", "NaN",
-])
+NASTY_STRINGS = st.sampled_from(
+    [
+        "",
+        "../outside.csv",
+        "/etc/passwd",
+        "http://127.0.0.1:9/x",
+        "data/\x00.csv",
+        "\ud800",
+        "\x1b[2J",
+        "\u202e",
+        "::error::x",
+        "a\r\nb",
+        "9" * 5000,
+        "data/claims.csv",
+        "schemas/claims.schema.json",
+        "$ref",
+        "NaN",
+    ]
+)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | NASTY_STRINGS
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | NASTY_STRINGS
     | st.just(int("9" * 60)),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8) | NASTY_STRINGS, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=8) | NASTY_STRINGS, children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -115,26 +143,37 @@ def test_mutated_csv_bytes(package, data, output):
     with restoring(target) as original:
         position = data.draw(st.integers(0, len(original)), label="position")
         removed = data.draw(st.integers(0, 40), label="removed")
-        inserted = data.draw(st.binary(max_size=12) | st.sampled_from([b'"', b"\r", b"\x00", b",,,,", b"\n\n", b"\xef\xbb\xbf", b"=1+1"]),
-                             label="inserted")
-        target.write_bytes(original[:position] + inserted + original[position + removed:])
+        inserted = data.draw(
+            st.binary(max_size=12)
+            | st.sampled_from([b'"', b"\r", b"\x00", b",,,,", b"\n\n", b"\xef\xbb\xbf", b"=1+1"]),
+            label="inserted",
+        )
+        target.write_bytes(original[:position] + inserted + original[position + removed :])
         validate_and_check(package, output)
 
 
 @SETTINGS
 @given(data=st.data(), output=st.sampled_from(["json", "text"]))
 def test_mutated_descriptor_and_schema_values(package, data, output):
-    files = [package, package.parent / "schemas" / "claims.schema.json", package.parent / "schemas" / "spans.schema.json"]
+    files = [
+        package,
+        package.parent / "schemas" / "claims.schema.json",
+        package.parent / "schemas" / "spans.schema.json",
+    ]
     target = data.draw(st.sampled_from(files), label="file")
     with restoring(target) as original:
         document = json.loads(original)
         path = data.draw(st.sampled_from(list(json_paths(document))), label="path")
         new = data.draw(JSON_VALUES, label="value")
-        target.write_text(json.dumps(replaced(document, path, new)), encoding="utf-8", errors="surrogatepass")
+        target.write_text(
+            json.dumps(replaced(document, path, new)), encoding="utf-8", errors="surrogatepass"
+        )
         validate_and_check(package, output)
 
 
-OFFSETS = st.integers(-10, 10_000).map(str) | st.sampled_from(["", "٣", "1e3", " 5", "+5", "9" * 5000, "0x10", "\t5"])
+OFFSETS = st.integers(-10, 10_000).map(str) | st.sampled_from(
+    ["", "٣", "1e3", " 5", "+5", "9" * 5000, "0x10", "\t5"]
+)
 
 
 @settings(SETTINGS, max_examples=examples(50))
@@ -146,6 +185,8 @@ def test_mutated_span_offsets(package, data, output):
         rows = [dict(r.cells) for r in table.records]
         for _ in range(data.draw(st.integers(1, 4), label="changes")):
             row = data.draw(st.sampled_from(rows), label="row")
-            row[data.draw(st.sampled_from(["start", "end"]), label="column")] = data.draw(OFFSETS, label="offset")
+            row[data.draw(st.sampled_from(["start", "end"]), label="column")] = data.draw(
+                OFFSETS, label="offset"
+            )
         spans.write_text(render_csv(table.header, rows), encoding="utf-8")
         validate_and_check(package, output)

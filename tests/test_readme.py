@@ -19,10 +19,22 @@ from .conftest import REPO
 README = (REPO / "README.md").read_text(encoding="utf-8")
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
 TABLES = [r for r in DESCRIPTOR["resources"] if r.get("type") == "table"]
-NUMBERS = {"Seven": 7, "Eight": 8, "Nine": 9, "Ten": 10, "Eleven": 11, "Twelve": 12, "Thirteen": 13, "Fourteen": 14, "Fifteen": 15}
+NUMBERS = {
+    "Seven": 7,
+    "Eight": 8,
+    "Nine": 9,
+    "Ten": 10,
+    "Eleven": 11,
+    "Twelve": 12,
+    "Thirteen": 13,
+    "Fourteen": 14,
+    "Fifteen": 15,
+}
 
 
-EXAMPLES = README + (REPO / "docs" / "exports.md").read_text(encoding="utf-8")  # README's example, then the rest in docs/exports.md
+EXAMPLES = README + (REPO / "docs" / "exports.md").read_text(
+    encoding="utf-8"
+)  # README's example, then the rest in docs/exports.md
 
 
 def blocks(language: str) -> list[str]:
@@ -32,14 +44,25 @@ def blocks(language: str) -> list[str]:
 def test_readme_is_short_and_has_a_table_of_contents():
     assert len(README.encode("utf-8")) <= 10_000
     headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
-    contents = re.findall(r"^- \[(.+?)\]\(#([a-z0-9-]+)\)$", README.split("## Contents")[1].split("\n## ")[0], re.MULTILINE)
+    contents = re.findall(
+        r"^- \[(.+?)\]\(#([a-z0-9-]+)\)$",
+        README.split("## Contents")[1].split("\n## ")[0],
+        re.MULTILINE,
+    )
     assert [title for title, _ in contents] == [h for h in headings if h != "Contents"]
-    assert all(anchor == re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-") for title, anchor in contents)
+    assert all(
+        anchor == re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
+        for title, anchor in contents
+    )
 
 
 def test_readme_puts_readers_first_then_contributing_then_the_validator():
     headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
-    assert headings.index("Which file for which tool") < headings.index("Contributing a correction") < headings.index("The validator")
+    assert (
+        headings.index("Which file for which tool")
+        < headings.index("Contributing a correction")
+        < headings.index("The validator")
+    )
 
 
 def test_readme_table_count_and_id_prefixes_are_true():
@@ -50,10 +73,22 @@ def test_readme_table_count_and_id_prefixes_are_true():
     for resource in TABLES:
         schema = json.loads((REPO / resource["schema"]).read_text(encoding="utf-8"))
         key = next(f for f in schema["fields"] if f["name"] == schema["primaryKey"][0])
-        assert key["constraints"]["pattern"].startswith(f"^{rows[resource['name']]}"), resource["name"]
+        assert key["constraints"]["pattern"].startswith(f"^{rows[resource['name']]}"), resource[
+            "name"
+        ]
 
 
-@pytest.mark.parametrize("document", ["README.md", "docs/cli.md", "docs/exports.md", "docs/method.md", "docs/validation.md", "docs/data-dictionary.md"])
+@pytest.mark.parametrize(
+    "document",
+    [
+        "README.md",
+        "docs/cli.md",
+        "docs/exports.md",
+        "docs/method.md",
+        "docs/validation.md",
+        "docs/data-dictionary.md",
+    ],
+)
 def test_relative_links_point_at_files_that_exist(document):
     """A relative link names a file of the repository, and its `#fragment`, if any, a heading of that file (GitHub's anchor)."""
     path = REPO / document
@@ -61,8 +96,12 @@ def test_relative_links_point_at_files_that_exist(document):
         file, _, fragment = target.partition("#")
         assert (path.parent / file).exists(), target
         if fragment:
-            headings = re.findall(r"^#+ (.+)$", (path.parent / file).read_text(encoding="utf-8"), re.M)
-            anchors = {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+            headings = re.findall(
+                r"^#+ (.+)$", (path.parent / file).read_text(encoding="utf-8"), re.M
+            )
+            anchors = {
+                re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings
+            }
             assert fragment in anchors, target
 
 

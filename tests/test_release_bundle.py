@@ -24,7 +24,9 @@ EPOCH = "1795756942"
 
 
 def git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(folder), *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def package_with_release_files(folder: Path) -> Path:
@@ -33,15 +35,32 @@ def package_with_release_files(folder: Path) -> Path:
     shutil.copyfile(REPO / "LICENSE", folder / "LICENSE")
     # a README of its own: the repository's states the repository's version, not the fixture's
     version = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    reference = citation_fields.reference(yaml.safe_load((folder / "CITATION.cff").read_text(encoding="utf-8")))
-    (folder / "README.md").write_text(f"# The minimal fixture package\n\nCurrent version: **{version}**\n\n> {reference}\n", encoding="utf-8")
+    reference = citation_fields.reference(
+        yaml.safe_load((folder / "CITATION.cff").read_text(encoding="utf-8"))
+    )
+    (folder / "README.md").write_text(
+        f"# The minimal fixture package\n\nCurrent version: **{version}**\n\n> {reference}\n",
+        encoding="utf-8",
+    )
     git(folder, "init", "-q")
     git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
-    git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "package")
+    git(
+        folder,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "package",
+    )
     return folder
 
 
-def test_two_builds_in_different_folders_at_different_times_are_byte_identical(tmp_path, monkeypatch):
+def test_two_builds_in_different_folders_at_different_times_are_byte_identical(
+    tmp_path, monkeypatch
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     first = bundle.build(package_with_release_files(tmp_path / "a"), tmp_path / "out-a", int(EPOCH))
     second_root = package_with_release_files(tmp_path / "elsewhere" / "b")
@@ -67,8 +86,16 @@ def test_bundle_entries_are_sorted_dated_and_plain(tmp_path):
     assert {info.external_attr >> 16 for info in infos} == {0o100644}
     assert {info.compress_type for info in infos} == {zipfile.ZIP_STORED}
     inside = {name.split("/", 1)[1] for name in names}
-    assert {"datapackage.json", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "SHA256SUMS",
-            "data/claims.csv", "schemas/claims.schema.json"} <= inside
+    assert {
+        "datapackage.json",
+        "README.md",
+        "LICENSE",
+        "CITATION.cff",
+        "CHANGELOG.md",
+        "SHA256SUMS",
+        "data/claims.csv",
+        "schemas/claims.schema.json",
+    } <= inside
     assert str(tmp_path) not in built.path.read_bytes().decode("latin-1")
 
 
@@ -77,11 +104,15 @@ def test_sha256sum_accepts_the_unpacked_bundle_and_catches_a_changed_file(tmp_pa
     with zipfile.ZipFile(built.path) as archive:
         archive.extractall(tmp_path / "unpacked")
     folder = tmp_path / "unpacked" / built.path.name.removesuffix(".zip")
-    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], check=False, cwd=folder, capture_output=True, text=True)
+    checked = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], check=False, cwd=folder, capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "data/claims.csv: OK" in checked.stdout
     (folder / "data" / "claims.csv").write_text("changed\n", encoding="utf-8")
-    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], check=False, cwd=folder, capture_output=True, text=True)
+    checked = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], check=False, cwd=folder, capture_output=True, text=True
+    )
     assert checked.returncode == 1
     assert "data/claims.csv: FAILED" in checked.stdout
 
@@ -93,14 +124,19 @@ def test_exports_in_dist_are_bundled_under_exports_but_older_bundles_are_not(tmp
     (root / "dist" / "parquet" / "claims.parquet").write_bytes(b"PAR1")
     (root / "dist" / "old-0.0.1.zip").write_bytes(b"PK")
     built = bundle.build(root, root / "dist", int(EPOCH))
-    assert [m for m in built.members if m.startswith("exports/")] == ["exports/codebook.csv", "exports/parquet/claims.parquet"]
+    assert [m for m in built.members if m.startswith("exports/")] == [
+        "exports/codebook.csv",
+        "exports/parquet/claims.parquet",
+    ]
 
 
 def test_release_refuses_an_invalid_package_and_writes_no_bundle(tmp_path, capsys):
     root = package_with_release_files(tmp_path / "p")
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["version"] = "0.2.0"  # CITATION.cff and CHANGELOG.md still say 0.1.0
-    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    (root / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2) + "\n", encoding="utf-8"
+    )
     assert main(["release", str(root)]) == 1
     assert "release/version-mismatch" in capsys.readouterr().out
     assert not (root / "dist").exists()
@@ -120,7 +156,10 @@ def test_release_records_a_clean_commit_and_refuses_a_dirty_one(tmp_path, capsys
         handle.write("An uncommitted line.\n")
     capsys.readouterr()
     assert main(["release", str(root), "--record"]) == 1
-    assert "not recorded: uncommitted, untracked or ignored files in README.md" in capsys.readouterr().err
+    assert (
+        "not recorded: uncommitted, untracked or ignored files in README.md"
+        in capsys.readouterr().err
+    )
     assert not (root / "releases" / "0.1.0.json").exists()
 
 
@@ -131,13 +170,27 @@ def test_rebuilding_a_recorded_commit_gives_the_recorded_sha256(tmp_path, capsys
     record = json.loads((root / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
     assert main(["release", str(root), "--from", commit, "--record", "--out", "dist-b"]) == 0
     assert "already records this bundle" in capsys.readouterr().out
-    assert hashlib.sha256(next((root / "dist-b").glob("*.zip")).read_bytes()).hexdigest() == record["sha256"]
+    assert (
+        hashlib.sha256(next((root / "dist-b").glob("*.zip")).read_bytes()).hexdigest()
+        == record["sha256"]
+    )
 
 
-@pytest.mark.parametrize("record_file", sorted((REPO / "releases").glob("*.json")), ids=lambda path: path.stem)
-def test_every_recorded_bundle_rebuilds_from_its_commit_in_its_layout(tmp_path, capsys, record_file):
+@pytest.mark.parametrize(
+    "record_file", sorted((REPO / "releases").glob("*.json")), ids=lambda path: path.stem
+)
+def test_every_recorded_bundle_rebuilds_from_its_commit_in_its_layout(
+    tmp_path, capsys, record_file
+):
     record = json.loads(record_file.read_text(encoding="utf-8"))
-    if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", record["commit"]], check=False, capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["git", "-C", str(REPO), "cat-file", "-e", record["commit"]],
+            check=False,
+            capture_output=True,
+        ).returncode
+        != 0
+    ):
         pytest.skip("not a clone with the 0.1.0 commit")
     assert main(["release", str(REPO), "--from", record["commit"], "--out", str(tmp_path)]) == 0
     assert f"sha256 {record['sha256']}" in capsys.readouterr().out
@@ -149,12 +202,24 @@ def test_prepare_refuses_a_too_small_bump_then_states_the_version_everywhere(tmp
     from .diffcases import apply_edit
 
     root = package_with_release_files(tmp_path / "p")
-    assert main(["release", str(root), "--from", "HEAD", "--record", "--out", str(tmp_path / "dist")]) == 0
-    apply_edit(root, {"csv": "data/claims.csv", "drop_row": "clm-002"})  # a removed row: major, so 0.2.0 while 0.x
-    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file() and ".git" not in path.parts}
+    assert (
+        main(["release", str(root), "--from", "HEAD", "--record", "--out", str(tmp_path / "dist")])
+        == 0
+    )
+    apply_edit(
+        root, {"csv": "data/claims.csv", "drop_row": "clm-002"}
+    )  # a removed row: major, so 0.2.0 while 0.x
+    before = {
+        path: path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.parts
+    }
     capsys.readouterr()
     assert main(["release", str(root), "--prepare", "0.1.1", "--date", "2026-12-01"]) == 1
-    assert "not prepared: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump" in capsys.readouterr().err
+    assert (
+        "not prepared: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump"
+        in capsys.readouterr().err
+    )
     assert {path: path.read_bytes() for path in before} == before
     assert main(["release", str(root), "--prepare", "0.2.0", "--date", "2026-12-01"]) == 0
     assert json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
@@ -162,26 +227,43 @@ def test_prepare_refuses_a_too_small_bump_then_states_the_version_everywhere(tmp
     assert "\nversion: 0.2.0\n" in citation and '\ndate-released: "2026-12-01"\n' in citation
     title = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["title"]
     assert f'\ntitle: "{title} (version 0.2.0)"\n' in citation
-    assert f"\n> {citation_fields.reference(yaml.safe_load(citation))}\n" in (root / "README.md").read_text(encoding="utf-8")
-    assert "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n" in (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n> {citation_fields.reference(yaml.safe_load(citation))}\n" in (
+        root / "README.md"
+    ).read_text(encoding="utf-8")
+    assert "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n" in (root / "CHANGELOG.md").read_text(
+        encoding="utf-8"
+    )
     assert "Current version: **0.2.0**" in (root / "README.md").read_text(encoding="utf-8")
     assert json.loads((root / ".zenodo.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
     release_errors = [e for e in run(str(root / "datapackage.json")).errors if e.check == "release"]
     assert release_errors == []
 
 
-def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_or_none(tmp_path, capsys):
+def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_or_none(
+    tmp_path, capsys
+):
     from validate.runner import run
 
     root = package_with_release_files(tmp_path / "p")
     citation_path, readme_path = root / "CITATION.cff", root / "README.md"
     fresh = {path: path.read_text(encoding="utf-8") for path in (citation_path, readme_path)}
-    citation_path.write_text(fresh[citation_path].replace("(version 0.1.0)", "(version 0.0.9)"), encoding="utf-8")
-    readme_path.write_text(fresh[readme_path].replace("(version 0.1.0)", "(version 0.0.9)").replace("(2026)", "(2019)"), encoding="utf-8")
-    codes = sorted(e.code for e in run(str(root / "datapackage.json")).errors if e.check == "release")
+    citation_path.write_text(
+        fresh[citation_path].replace("(version 0.1.0)", "(version 0.0.9)"), encoding="utf-8"
+    )
+    readme_path.write_text(
+        fresh[readme_path]
+        .replace("(version 0.1.0)", "(version 0.0.9)")
+        .replace("(2026)", "(2019)"),
+        encoding="utf-8",
+    )
+    codes = sorted(
+        e.code for e in run(str(root / "datapackage.json")).errors if e.check == "release"
+    )
     assert codes == ["citation-title", "readme-reference", "readme-version"]
     assert main(["release", str(root), "--metadata"]) == 0
-    assert capsys.readouterr().out == "wrote .zenodo.json\nwrote CITATION.cff\nwrote README.md\n"  # the fixture had no .zenodo.json
+    assert (
+        capsys.readouterr().out == "wrote .zenodo.json\nwrote CITATION.cff\nwrote README.md\n"
+    )  # the fixture had no .zenodo.json
     assert {path: path.read_text(encoding="utf-8") for path in fresh} == fresh
     assert [e for e in run(str(root / "datapackage.json")).errors if e.check == "release"] == []
     # a title folded over two lines cannot be rewritten safely: exit 2 and no file changes, not even README.md
@@ -190,7 +272,9 @@ def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_
     readme_path.write_text(fresh[readme_path].replace("(2026)", "(2019)"), encoding="utf-8")
     assert main(["release", str(root), "--metadata"]) == 2
     assert "could not be rewritten safely" in capsys.readouterr().err
-    assert citation_path.read_text(encoding="utf-8") == folded and "(2019)" in readme_path.read_text(encoding="utf-8")
+    assert citation_path.read_text(
+        encoding="utf-8"
+    ) == folded and "(2019)" in readme_path.read_text(encoding="utf-8")
 
 
 def test_a_bundle_of_this_package_validates_on_its_own_and_its_links_resolve(tmp_path):
@@ -202,7 +286,11 @@ def test_a_bundle_of_this_package_validates_on_its_own_and_its_links_resolve(tmp
     result = run(root / "datapackage.json")
     assert result.valid, [(e.check, e.code, e.file, e.line) for e in result.errors][:5]
     broken = []
-    for document in [root / "README.md", root / "CONTRIBUTING.md", *sorted((root / "docs").glob("*.md"))]:
+    for document in [
+        root / "README.md",
+        root / "CONTRIBUTING.md",
+        *sorted((root / "docs").glob("*.md")),
+    ]:
         for target in re.findall(r"\]\(([^)#\s]+)", document.read_text(encoding="utf-8")):
             if not re.match(r"[a-z]+:", target) and not (document.parent / target).exists():
                 broken.append(f"{document.relative_to(root)} -> {target}")
@@ -214,7 +302,13 @@ def test_a_record_naming_an_unknown_layout_cannot_run(tmp_path, capsys, layout):
     root = package_with_release_files(tmp_path / "p")
     commit = git(root, "rev-parse", "HEAD").strip()
     (root / "releases").mkdir(exist_ok=True)
-    record = {"version": "0.1.0", "bundle": "x.zip", "sha256": "0" * 64, "commit": commit, "layout": layout}
+    record = {
+        "version": "0.1.0",
+        "bundle": "x.zip",
+        "sha256": "0" * 64,
+        "commit": commit,
+        "layout": layout,
+    }
     (root / "releases" / "0.1.0.json").write_text(json.dumps(record), encoding="utf-8")
     assert main(["release", str(root), "--from", commit, "--out", "dist"]) == 2
     assert "names bundle layout" in capsys.readouterr().err
@@ -224,8 +318,21 @@ def test_an_ignored_file_in_a_bundled_folder_is_not_recorded(tmp_path, capsys):
     root = package_with_release_files(tmp_path / "p")
     (root / ".gitignore").write_text("__pycache__/\n", encoding="utf-8")
     git(root, "add", ".gitignore")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "ignore caches")
+    git(
+        root,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "ignore caches",
+    )
     (root / "schemas" / "__pycache__").mkdir()
     (root / "schemas" / "__pycache__" / "x.pyc").write_bytes(b"x")
     assert main(["release", str(root), "--record", "--out", "dist"]) == 1
-    assert "not recorded: uncommitted, untracked or ignored files in schemas/__pycache__/" in capsys.readouterr().err
+    assert (
+        "not recorded: uncommitted, untracked or ignored files in schemas/__pycache__/"
+        in capsys.readouterr().err
+    )

@@ -12,7 +12,16 @@ from validate.cli import main
 
 from .conftest import REPO
 
-PACKAGE_FILES = ("datapackage.json", "data", "schemas", "sources", "docs/research", "docs/data-dictionary.md", "CHANGELOG.md", "CITATION.cff")
+PACKAGE_FILES = (
+    "datapackage.json",
+    "data",
+    "schemas",
+    "sources",
+    "docs/research",
+    "docs/data-dictionary.md",
+    "CHANGELOG.md",
+    "CITATION.cff",
+)
 
 
 @pytest.fixture
@@ -25,27 +34,59 @@ def repository_copy(tmp_path):
 
 
 def digest(root) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def mentions(root, word: str) -> list[str]:
     import re
 
     token = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(word)}(?![A-Za-z0-9_-])")
-    return [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and token.search(p.read_text(encoding="utf-8"))]
+    return [
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and token.search(p.read_text(encoding="utf-8"))
+    ]
 
 
 def test_an_entity_used_in_four_tables_is_renamed_everywhere(repository_copy, capsys):
-    assert sorted(mentions(repository_copy, "ent-cecot")) == ["data/claims.csv", "data/entities.csv", "data/quantities.csv",
-                                                               "data/spans.csv", "docs/data-dictionary.md", "schemas/quantities.schema.json"]
-    assert main(["rename-id", "ent-cecot", "ent-cecot-prison", str(repository_copy / "datapackage.json")]) == 0
+    assert sorted(mentions(repository_copy, "ent-cecot")) == [
+        "data/claims.csv",
+        "data/entities.csv",
+        "data/quantities.csv",
+        "data/spans.csv",
+        "docs/data-dictionary.md",
+        "schemas/quantities.schema.json",
+    ]
+    assert (
+        main(
+            [
+                "rename-id",
+                "ent-cecot",
+                "ent-cecot-prison",
+                str(repository_copy / "datapackage.json"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert out.startswith("renamed ent-cecot to ent-cecot-prison in 28 place(s):\n  data/entities.csv: entity_id on line 16\n")
+    assert out.startswith(
+        "renamed ent-cecot to ent-cecot-prison in 28 place(s):\n  data/entities.csv: entity_id on line 16\n"
+    )
     assert "  data/quantities.csv: about_entity_id on lines 6, 7, 8, 10, 11, 12\n" in out
-    assert "  schemas/quantities.schema.json: example\n  docs/data-dictionary.md: data dictionary\n" in out and "fill: rewrote datapackage.json" in out
+    assert (
+        "  schemas/quantities.schema.json: example\n  docs/data-dictionary.md: data dictionary\n"
+        in out
+        and "fill: rewrote datapackage.json" in out
+    )
     assert mentions(repository_copy, "ent-cecot") == []
     readme = (repository_copy / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert readme.split(datadict.START)[1].split(datadict.END)[0] == "\n" + datadict.render(repository_copy / "datapackage.json")
+    assert readme.split(datadict.START)[1].split(datadict.END)[0] == "\n" + datadict.render(
+        repository_copy / "datapackage.json"
+    )
     result = run(repository_copy)
     assert result.valid, [e.message for e in result.errors]
 
@@ -53,8 +94,16 @@ def test_an_entity_used_in_four_tables_is_renamed_everywhere(repository_copy, ca
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("ent-cecot", "ent-nayib-bukele", "'ent-nayib-bukele' is already an ID in entities; renaming onto it would merge two records"),
-        ("ent-cecot", "ENT CECOT", "'ENT CECOT' is not a valid entity_id: it must match ^ent-[a-z0-9]+(-[a-z0-9]+)*$"),
+        (
+            "ent-cecot",
+            "ent-nayib-bukele",
+            "'ent-nayib-bukele' is already an ID in entities; renaming onto it would merge two records",
+        ),
+        (
+            "ent-cecot",
+            "ENT CECOT",
+            "'ENT CECOT' is not a valid entity_id: it must match ^ent-[a-z0-9]+(-[a-z0-9]+)*$",
+        ),
         ("ent-cecot", "clm-999", "'clm-999' is not a valid entity_id"),
         ("ent-nowhere", "ent-somewhere", "'ent-nowhere' is not the ID of any record"),
     ],
@@ -75,7 +124,10 @@ def test_a_document_id_follows_its_self_reference(repository_copy, capsys):
 
 def test_a_malformed_schema_is_no_traceback(repository_copy, capsys):
     schema = repository_copy / "schemas" / "entities.schema.json"
-    schema.write_text(schema.read_text(encoding="utf-8").replace('"fields": [', '"fields": 7, "x": [', 1), encoding="utf-8")
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace('"fields": [', '"fields": 7, "x": [', 1),
+        encoding="utf-8",
+    )
     before = digest(repository_copy)
     code = main(["rename-id", "ent-cecot", "ent-cecot-prison", str(repository_copy)])
     captured = capsys.readouterr()
@@ -83,7 +135,9 @@ def test_a_malformed_schema_is_no_traceback(repository_copy, capsys):
     assert digest(repository_copy) == before
 
 
-def test_a_generated_doc_linked_out_of_the_package_is_not_rewritten(repository_copy, tmp_path, capsys):
+def test_a_generated_doc_linked_out_of_the_package_is_not_rewritten(
+    repository_copy, tmp_path, capsys
+):
     outside = tmp_path.parent / f"{tmp_path.name}-outside-docs"
     (repository_copy / "docs").rename(outside)
     (repository_copy / "docs").symlink_to(outside, target_is_directory=True)

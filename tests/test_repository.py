@@ -19,8 +19,15 @@ def test_the_repository_package_is_valid(capsys):
 
 def test_the_snapshot_is_the_article_as_received():
     data = SNAPSHOT.read_bytes()
-    assert hashlib.sha256(data).hexdigest() == "399ae02c29eb91ee268f3debf8da5ba018d2bf1d89070987007a38366d17cc6e"
-    assert len(data.decode("utf-8")) == 5531 and not data.startswith(b"\xef\xbb\xbf") and not data.endswith(b"\n")
+    assert (
+        hashlib.sha256(data).hexdigest()
+        == "399ae02c29eb91ee268f3debf8da5ba018d2bf1d89070987007a38366d17cc6e"
+    )
+    assert (
+        len(data.decode("utf-8")) == 5531
+        and not data.startswith(b"\xef\xbb\xbf")
+        and not data.endswith(b"\n")
+    )
 
 
 def test_every_table_has_rows():

@@ -18,7 +18,11 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize(
@@ -85,8 +89,13 @@ def test_resource_that_is_a_directory(minimal_package, capsys):
     claims.mkdir()
     code, out = _package_errors(capsys, minimal_package)
     assert code == 1
-    assert "Resource 'claims': 'data/claims.csv' is a folder. ($.resources[3].path) [resource-files/not-a-file]" in out
-    assert "cannot be read safely or have errors: data/claims.csv. [table-frictionless/not-run]" in out
+    assert (
+        "Resource 'claims': 'data/claims.csv' is a folder. ($.resources[3].path) [resource-files/not-a-file]"
+        in out
+    )
+    assert (
+        "cannot be read safely or have errors: data/claims.csv. [table-frictionless/not-run]" in out
+    )
 
 
 def test_symlink_leaving_the_package_is_not_followed(minimal_package, capsys, tmp_path):
@@ -104,9 +113,21 @@ def test_symlink_leaving_the_package_is_not_followed(minimal_package, capsys, tm
 @pytest.mark.parametrize(
     ("table", "rewrite", "expected"),
     [
-        ("claims", lambda data: b"\x89PNG\r\n\x1a\n\x00\x00\xff", "data/claims.csv is not UTF-8: the byte at position 0 (line 1) cannot be decoded."),
-        ("claims", lambda data: data.replace(b"clm-002", b"clm-\x00002", 1), "data/claims.csv:3: error: data/claims.csv contains a NUL byte at line 3"),
-        ("images", lambda data: b"", "data/images.csv:1: error: data/images.csv is empty: it has no header row. [resource-files/empty-csv]"),
+        (
+            "claims",
+            lambda data: b"\x89PNG\r\n\x1a\n\x00\x00\xff",
+            "data/claims.csv is not UTF-8: the byte at position 0 (line 1) cannot be decoded.",
+        ),
+        (
+            "claims",
+            lambda data: data.replace(b"clm-002", b"clm-\x00002", 1),
+            "data/claims.csv:3: error: data/claims.csv contains a NUL byte at line 3",
+        ),
+        (
+            "images",
+            lambda data: b"",
+            "data/images.csv:1: error: data/images.csv is empty: it has no header row. [resource-files/empty-csv]",
+        ),
     ],
     ids=["binary", "nul-byte", "empty"],
 )
@@ -132,8 +153,10 @@ def test_huge_cell(minimal_package, capsys):
     notes.write_text(text.replace("US Secretary of State.", "x" * 1_100_000, 1), encoding="utf-8")
     code, out = _package_errors(capsys, minimal_package)
     assert code == 2  # past a limit: not judged
-    assert ("data/entities.csv:2: error: data/entities.csv: a cell ending on line 2 is more than 1,000,000, over the limit `cell-chars` "
-            "(1,000,000). If this is intended, raise it with `--limit cell-chars=N`. [resource-files/limit-exceeded]") in out
+    assert (
+        "data/entities.csv:2: error: data/entities.csv: a cell ending on line 2 is more than 1,000,000, over the limit `cell-chars` "
+        "(1,000,000). If this is intended, raise it with `--limit cell-chars=N`. [resource-files/limit-exceeded]"
+    ) in out
 
 
 def test_unclosed_quote(minimal_package, capsys):
@@ -146,7 +169,9 @@ def test_unclosed_quote(minimal_package, capsys):
 
 def test_validator_never_writes(minimal_package, capsys):
     root = minimal_package.parent
-    (root / "data" / "claims.csv").write_text("broken,header\n", encoding="utf-8")  # an invalid package
+    (root / "data" / "claims.csv").write_text(
+        "broken,header\n", encoding="utf-8"
+    )  # an invalid package
     before = tree_digest(root)
     mtimes = {p: os.stat(p).st_mtime_ns for p in root.rglob("*")}
     for output in ("text", "json", "github"):
@@ -159,10 +184,22 @@ def test_validator_never_writes(minimal_package, capsys):
     ("change", "expected"),
     [
         (lambda d: d.update(resources=5), "$.resources: 5 is not of type 'array'"),
-        (lambda d: d["resources"].__setitem__(1, "data/documents.csv"), "$.resources[1]: 'data/documents.csv' is not of type 'object'"),
-        (lambda d: d.update(contributors={"title": "x"}), "$.contributors: {'title': 'x'} is not of type 'array'"),
-        (lambda d: d["resources"][1].update(path=["data/documents.csv"]), "$.resources[1].path: ['data/documents.csv'] is not of type 'string'"),
-        (lambda d: d["resources"][1].update(schema={"fields": 5}), "$.resources[1].schema: {'fields': 5} is not of type 'string'"),
+        (
+            lambda d: d["resources"].__setitem__(1, "data/documents.csv"),
+            "$.resources[1]: 'data/documents.csv' is not of type 'object'",
+        ),
+        (
+            lambda d: d.update(contributors={"title": "x"}),
+            "$.contributors: {'title': 'x'} is not of type 'array'",
+        ),
+        (
+            lambda d: d["resources"][1].update(path=["data/documents.csv"]),
+            "$.resources[1].path: ['data/documents.csv'] is not of type 'string'",
+        ),
+        (
+            lambda d: d["resources"][1].update(schema={"fields": 5}),
+            "$.resources[1].schema: {'fields': 5} is not of type 'string'",
+        ),
     ],
 )
 def test_descriptor_with_wrong_json_types(minimal_package, capsys, change, expected):

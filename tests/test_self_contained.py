@@ -17,8 +17,12 @@ from .conftest import REPO
 
 # Built from pieces so that this file does not match its own patterns.
 FORBIDDEN = {
-    "a citation of the team background file, which the package does not hold": re.compile("dos" + "sier", re.IGNORECASE),
-    "an absolute path of a workstation": re.compile("(?<![A-Za-z0-9.:/])/(?:" + "work|root|home|tmp" + ")/"),
+    "a citation of the team background file, which the package does not hold": re.compile(
+        "dos" + "sier", re.IGNORECASE
+    ),
+    "an absolute path of a workstation": re.compile(
+        "(?<![A-Za-z0-9.:/])/(?:" + "work|root|home|tmp" + ")/"
+    ),
     "a relative path into the shared background folder": re.compile(re.escape(".." + "/shared")),
 }
 
@@ -27,7 +31,9 @@ def tracked_files(root: Path) -> list[Path]:
     """The files git tracks (and new files it would track), relative to `root`."""
     listing = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root, capture_output=True, check=True,
+        cwd=root,
+        capture_output=True,
+        check=True,
     ).stdout.decode("utf-8")
     return sorted({Path(name) for name in listing.split("\0") if name and (root / name).is_file()})
 
@@ -54,12 +60,26 @@ def test_no_tracked_file_cites_outside_material_or_a_workstation_path():
 
 def test_the_search_names_file_and_line_of_each_kind_of_reference(tmp_path):
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "claims.csv").write_text("id,notes\nclm-1,fine\nclm-2,see the Sources Dos" "sier §2\n", encoding="utf-8")
-    (tmp_path / "notes.md").write_text("Article: /wo" "rk/main/sources/a.txt\nok\nsee ../sha" "red/research/x.md\n", encoding="utf-8")
-    (tmp_path / "home.md").write_text("cache in /ro" "ot/.cache and /tm" "p/x, /ho" "me/u/\n", encoding="utf-8")
-    (tmp_path / "clean.md").write_text("https://example.org/work/x and docs/research/fact-checks.md\n", encoding="utf-8")
-    (tmp_path / "image.bin").write_bytes(b"\0/wo" b"rk/")
-    files = [Path("data/claims.csv"), Path("notes.md"), Path("home.md"), Path("clean.md"), Path("image.bin")]
+    (tmp_path / "data" / "claims.csv").write_text(
+        "id,notes\nclm-1,fine\nclm-2,see the Sources Dossier §2\n", encoding="utf-8"
+    )
+    (tmp_path / "notes.md").write_text(
+        "Article: /work/main/sources/a.txt\nok\nsee ../shared/research/x.md\n", encoding="utf-8"
+    )
+    (tmp_path / "home.md").write_text(
+        "cache in /root/.cache and /tmp/x, /home/u/\n", encoding="utf-8"
+    )
+    (tmp_path / "clean.md").write_text(
+        "https://example.org/work/x and docs/research/fact-checks.md\n", encoding="utf-8"
+    )
+    (tmp_path / "image.bin").write_bytes(b"\0/work/")
+    files = [
+        Path("data/claims.csv"),
+        Path("notes.md"),
+        Path("home.md"),
+        Path("clean.md"),
+        Path("image.bin"),
+    ]
     assert outside_references(tmp_path, files) == [
         "data/claims.csv:3: a citation of the team background file, which the package does not hold",
         "notes.md:1: an absolute path of a workstation",
@@ -74,7 +94,10 @@ PACKAGE_FILE = re.compile(r"\b(?:docs/research/[A-Za-z0-9._-]+\.md|data/[a-z_]+\
 
 def unresolved_citations(root: Path) -> list[str]:
     """Return one `file:line: field cites X` entry per row ID or package file cited in a cell that does not exist."""
-    tables = {path: parse_csv(path.read_text(encoding="utf-8")) for path in sorted((root / "data").glob("*.csv"))}
+    tables = {
+        path: parse_csv(path.read_text(encoding="utf-8"))
+        for path in sorted((root / "data").glob("*.csv"))
+    }
     known = {record.cells[table.header[0]] for table in tables.values() for record in table.records}
     problems = []
     for path, table in tables.items():
@@ -84,7 +107,10 @@ def unresolved_citations(root: Path) -> list[str]:
                     continue
                 cited = [i for i in ROW_ID.findall(cell) if i not in known]
                 cited += [f for f in PACKAGE_FILE.findall(cell) if not (root / f).is_file()]
-                problems += [f"{path.relative_to(root).as_posix()}:{record.line}: {field} cites {c}" for c in cited]
+                problems += [
+                    f"{path.relative_to(root).as_posix()}:{record.line}: {field} cites {c}"
+                    for c in cited
+                ]
     return problems
 
 
@@ -96,7 +122,9 @@ def test_an_unknown_row_id_or_missing_research_file_is_named_with_its_line(tmp_p
     (tmp_path / "data").mkdir()
     (tmp_path / "docs" / "research").mkdir(parents=True)
     (tmp_path / "docs" / "research" / "notes.md").write_text("x\n", encoding="utf-8")
-    (tmp_path / "data" / "documents.csv").write_text("document_id,notes\ndoc-a,fine\n", encoding="utf-8")
+    (tmp_path / "data" / "documents.csv").write_text(
+        "document_id,notes\ndoc-a,fine\n", encoding="utf-8"
+    )
     (tmp_path / "data" / "claims.csv").write_text(
         "claim_id,notes\n"
         "clm-001,see doc-a and docs/research/notes.md\n"

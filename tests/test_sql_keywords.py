@@ -7,7 +7,12 @@ import sqlite3
 import duckdb
 import pytest
 
-from validate.sql_keywords import POSTGRESQL_RESERVED, SQLITE_KEYWORDS, duckdb_reserved, engines_reserving
+from validate.sql_keywords import (
+    POSTGRESQL_RESERVED,
+    SQLITE_KEYWORDS,
+    duckdb_reserved,
+    engines_reserving,
+)
 
 
 def sqlite_refuses(word: str) -> bool:

@@ -20,8 +20,10 @@ TEXT = "Mr Rubio said. “Any… jails,” Mr Rubio said.\n\nADVERTISEMENT"
 def test_locate_counts_code_points_not_bytes():
     anchor = locate(TEXT, "jails")
     assert (anchor.start, anchor.end) == (21, 26)
-    assert TEXT[anchor.start:anchor.end] == "jails"
-    assert len(TEXT[:anchor.start].encode("utf-8")) > anchor.start  # curly quote and ellipsis are multi-byte
+    assert TEXT[anchor.start : anchor.end] == "jails"
+    assert (
+        len(TEXT[: anchor.start].encode("utf-8")) > anchor.start
+    )  # curly quote and ellipsis are multi-byte
 
 
 def test_locate_refuses_ambiguity_and_absence():
@@ -41,9 +43,16 @@ def test_context_is_spreadsheet_safe():
 
 def test_sentences_split_on_lines_and_full_stops_but_not_after_mr():
     sentences = split_sentences(TEXT)
-    assert [s.text for s in sentences] == ["Mr Rubio said.", "“Any… jails,” Mr Rubio said.", "ADVERTISEMENT"]
+    assert [s.text for s in sentences] == [
+        "Mr Rubio said.",
+        "“Any… jails,” Mr Rubio said.",
+        "ADVERTISEMENT",
+    ]
     assert [s.line for s in sentences] == [1, 1, 3]
-    assert split_sentences("Mr. Rubio met U.S. officials. Then left.")[0].text == "Mr. Rubio met U.S. officials."
+    assert (
+        split_sentences("Mr. Rubio met U.S. officials. Then left.")[0].text
+        == "Mr. Rubio met U.S. officials."
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,7 +73,13 @@ def test_sentences_split_on_lines_and_full_stops_but_not_after_mr():
 )
 def test_numbers_read_as_printed(surface, value, value_type, bound, lower, upper):
     reading = read(surface, date(2025, 2, 4))  # a Tuesday
-    assert (reading.value, reading.value_type, reading.bound, reading.lower, reading.upper) == (value, value_type, bound, lower, upper)
+    assert (reading.value, reading.value_type, reading.bound, reading.lower, reading.upper) == (
+        value,
+        value_type,
+        bound,
+        lower,
+        upper,
+    )
 
 
 def test_numbers_refuse_what_they_cannot_read():
@@ -99,9 +114,13 @@ def test_fill_computes_offsets_and_hashes_then_changes_nothing(minimal_package):
     spans = minimal_package.parent / "data" / "spans.csv"
     original = spans.read_bytes()
     table = parse_csv(original.decode("utf-8"))
-    rows = [{**r.cells, "end": "", "prefix": "", "suffix": ""} for r in table.records]  # `start` stays as the hint
+    rows = [
+        {**r.cells, "end": "", "prefix": "", "suffix": ""} for r in table.records
+    ]  # `start` stays as the hint
     spans.write_text(render_csv(table.header, rows), encoding="utf-8")
-    assert fill(minimal_package) == ["data/spans.csv"]  # restored byte for byte, so the recorded hash still holds
+    assert fill(minimal_package) == [
+        "data/spans.csv"
+    ]  # restored byte for byte, so the recorded hash still holds
     assert spans.read_bytes() == original
     assert fill(minimal_package) == []
     descriptor = json.loads(minimal_package.read_text(encoding="utf-8"))
@@ -114,8 +133,16 @@ def test_anchor_command(capsys, tmp_path):
     snapshot = tmp_path / "s.txt"
     snapshot.write_text(TEXT, encoding="utf-8")
     assert main(["anchor", str(snapshot), "--text", "jails", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [{"exact": "jails", "start_char": 21, "end_char": 26, "line": 1, "prefix": "Mr Rubio said. “Any… ",
-                                                    "suffix": ",” Mr Rubio said.\n\nADVERTISEMENT"}]
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "exact": "jails",
+            "start_char": 21,
+            "end_char": 26,
+            "line": 1,
+            "prefix": "Mr Rubio said. “Any… ",
+            "suffix": ",” Mr Rubio said.\n\nADVERTISEMENT",
+        }
+    ]
     assert main(["anchor", str(snapshot), "--text", "Mr Bukele"]) == 1
     assert "error: the text 'Mr Bukele' does not occur in the snapshot" in capsys.readouterr().out
     assert main(["anchor", str(snapshot), "--file", str(tmp_path / "missing.txt")]) == 2
@@ -132,13 +159,21 @@ def test_fill_refuses_a_resource_outside_the_package(minimal_package, capsys):
     minimal_package.write_text(json.dumps(descriptor), encoding="utf-8")
     before = minimal_package.read_bytes()
     assert main(["fill", str(minimal_package)]) == 2
-    assert "error: resource 'documents' cannot be hashed: Resource 'documents' points outside the package ('../outside.csv')" in capsys.readouterr().err
+    assert (
+        "error: resource 'documents' cannot be hashed: Resource 'documents' points outside the package ('../outside.csv')"
+        in capsys.readouterr().err
+    )
     assert minimal_package.read_bytes() == before
 
 
 def test_visible_lines_keeps_the_validators_layout_and_escapes_any_other_line_break():
     from validate.safetext import visible_lines
 
-    assert visible_lines("they differ at character 3:\n    snapshot: ab’c\n      ^") == "they differ at character 3:\n    snapshot: ab’c\n      ^"
-    assert visible_lines("clm-001\nvalid: 0 error(s)") == "clm-001\\x0avalid: 0 error(s)"  # a forged report line stays on its line
+    assert (
+        visible_lines("they differ at character 3:\n    snapshot: ab’c\n      ^")
+        == "they differ at character 3:\n    snapshot: ab’c\n      ^"
+    )
+    assert (
+        visible_lines("clm-001\nvalid: 0 error(s)") == "clm-001\\x0avalid: 0 error(s)"
+    )  # a forged report line stays on its line
     assert visible_lines("x\x1b[2J\u202e") == "x\\x1b[2J\\u202e"

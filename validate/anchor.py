@@ -69,7 +69,9 @@ def locate(text: str, exact: str, *, near: int | None = None, prefix: str | None
     if prefix:
         starts = [s for s in starts if text[:s].endswith(prefix)]
     if not starts:
-        raise AnchorError(f"the text {_show(exact)} does not occur in the snapshot" + _suggestion(text, exact))
+        raise AnchorError(
+            f"the text {_show(exact)} does not occur in the snapshot" + _suggestion(text, exact)
+        )
     if len(starts) > 1:
         if near is None:
             raise AnchorError(
@@ -87,8 +89,10 @@ def _suggestion(text: str, exact: str) -> str:
     if found is None:
         return ""
     start, candidate = found
-    return (f"; the nearest text is {_show(candidate)} at start_char {start} (line {line_of(text, start)}): "
-            + explain(candidate, exact, expected_label="snapshot", actual_label="yours"))
+    return (
+        f"; the nearest text is {_show(candidate)} at start_char {start} (line {line_of(text, start)}): "
+        + explain(candidate, exact, expected_label="snapshot", actual_label="yours")
+    )
 
 
 def line_of(text: str, offset: int) -> int:

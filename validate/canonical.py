@@ -48,7 +48,9 @@ def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise NotCSV(f"not UTF-8 (bad byte at position {error.start}); save it as UTF-8 first") from None
+        raise NotCSV(
+            f"not UTF-8 (bad byte at position {error.start}); save it as UTF-8 first"
+        ) from None
     if text.startswith(BOM):
         text = text[1:]
         changes.append("removed the byte order mark (BOM)")
@@ -62,36 +64,65 @@ def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
     header, body = rows[0], rows[1:]
     stripped = [name.strip() for name in header]
     if stripped != header:
-        changes.append("removed white space around header names: " + ", ".join(repr(n) for n, s in zip(header, stripped, strict=True) if n != s))
+        changes.append(
+            "removed white space around header names: "
+            + ", ".join(repr(n) for n, s in zip(header, stripped, strict=True) if n != s)
+        )
     header = stripped
-    schema_names = [f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
-    dropped = [i for i, name in enumerate(header) if name not in schema_names and UNNAMED_COLUMN.fullmatch(name)]
+    schema_names = [
+        f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
+    ]
+    dropped = [
+        i
+        for i, name in enumerate(header)
+        if name not in schema_names and UNNAMED_COLUMN.fullmatch(name)
+    ]
     if dropped:
-        changes.append("removed the unnamed index column(s) " + ", ".join(repr(header[i]) for i in dropped) + " that a dataframe added")
+        changes.append(
+            "removed the unnamed index column(s) "
+            + ", ".join(repr(header[i]) for i in dropped)
+            + " that a dataframe added"
+        )
     keep = [i for i in range(len(header)) if i not in dropped]
-    order = sorted(keep, key=lambda i: (schema_names.index(header[i]) if header[i] in schema_names else len(schema_names), i))
+    order = sorted(
+        keep,
+        key=lambda i: (
+            schema_names.index(header[i]) if header[i] in schema_names else len(schema_names),
+            i,
+        ),
+    )
     if [header[i] for i in order] != [header[i] for i in keep]:
         changes.append("put the columns in the schema's order")
     blank = sum(1 for row in body if not row)
     if blank:
         changes.append(f"removed {blank} blank row(s)")
-    whole_numbers = {f["name"] for f in fields if isinstance(f, dict) and f.get("type") in WHOLE_NUMBER_TYPES}
+    whole_numbers = {
+        f["name"] for f in fields if isinstance(f, dict) and f.get("type") in WHOLE_NUMBER_TYPES
+    }
     counts = {"empty": 0, "float": 0, "nfc": 0}
     records = []
     for row in body:
         if not row:
             continue
         padded = row + [""] * (len(header) - len(row))
-        records.append({header[i]: _cell(header[i], padded[i], whole_numbers, counts) for i in order})
+        records.append(
+            {header[i]: _cell(header[i], padded[i], whole_numbers, counts) for i in order}
+        )
     if counts["empty"]:
-        changes.append(f"emptied {counts['empty']} cell(s) that spelled an empty value (NaN, None, NULL, ...)")
+        changes.append(
+            f"emptied {counts['empty']} cell(s) that spelled an empty value (NaN, None, NULL, ...)"
+        )
     if counts["float"]:
-        changes.append(f"wrote {counts['float']} whole number(s) without the '.0' a dataframe added")
+        changes.append(
+            f"wrote {counts['float']} whole number(s) without the '.0' a dataframe added"
+        )
     if counts["nfc"]:
         changes.append(f"normalised {counts['nfc']} cell(s) to Unicode NFC")
     canonical = render_csv([header[i] for i in order], records).encode("utf-8")
     if canonical.decode("utf-8") != text and len(changes) == form_changes:
-        changes.append("rewrote the quoting in the canonical form (quotes only where a cell needs them, final newline)")
+        changes.append(
+            "rewrote the quoting in the canonical form (quotes only where a cell needs them, final newline)"
+        )
     return Normalized(canonical, changes)
 
 

@@ -25,14 +25,24 @@ def markdown() -> str:
     """docs/validation.md's section on the checks: a table of the checks in the order they run, then for each its rule,
     examples and codes (from its docstring and `CODES`), then the codes the runner adds."""
     lines = ["| check | what it guards | codes |", "| --- | --- | --- |"]
-    lines += [f"| [`{check_id}`](#{check_id}) | {_cell(module.SUMMARY)} | {len(module.CODES)} |" for check_id, module in CHECKS.items()]
+    lines += [
+        f"| [`{check_id}`](#{check_id}) | {_cell(module.SUMMARY)} | {len(module.CODES)} |"
+        for check_id, module in CHECKS.items()
+    ]
     for check_id, module in CHECKS.items():
         rule, examples = _rule_and_examples(module.__doc__ or "")
         lines += ["", f"### {check_id}", "", rule]
         if examples:
             lines += ["", "```text", *examples, "```"]
         lines += ["", *_code_table(module.CODES)]
-    lines += ["", "### Codes of every check", "", "The runner may add these to any check's errors:", "", *_code_table(RUNNER_CODES)]
+    lines += [
+        "",
+        "### Codes of every check",
+        "",
+        "The runner may add these to any check's errors:",
+        "",
+        *_code_table(RUNNER_CODES),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -47,8 +57,14 @@ def _rule_and_examples(docstring: str) -> tuple[str, list[str]]:
 
 
 def _code_table(codes: dict[str, Code]) -> list[str]:
-    return ["| code | means | usual fix |", "| --- | --- | --- |",
-            *[f"| `{code}` | {_cell(entry.meaning)} | {_cell(entry.hint)} |" for code, entry in codes.items()]]
+    return [
+        "| code | means | usual fix |",
+        "| --- | --- | --- |",
+        *[
+            f"| `{code}` | {_cell(entry.meaning)} | {_cell(entry.hint)} |"
+            for code, entry in codes.items()
+        ],
+    ]
 
 
 def _cell(text: str) -> str:

@@ -52,9 +52,14 @@ def derivation(path: str | Path) -> Derivation:
 
 def difference(derived: Derivation) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     """The keys the derivation proposes that the table lacks, and the keys of the table it does not propose."""
-    wanted, have = {sourcing.key(r) for r in derived.proposed}, {sourcing.key(r) for r in derived.existing}
-    return ([sourcing.key(r) for r in derived.proposed if sourcing.key(r) not in have],
-            [sourcing.key(r) for r in derived.existing if sourcing.key(r) not in wanted])
+    wanted, have = (
+        {sourcing.key(r) for r in derived.proposed},
+        {sourcing.key(r) for r in derived.existing},
+    )
+    return (
+        [sourcing.key(r) for r in derived.proposed if sourcing.key(r) not in have],
+        [sourcing.key(r) for r in derived.existing if sourcing.key(r) not in wanted],
+    )
 
 
 def write(derived: Derivation, created_by: str, created_at: str) -> Written:
@@ -63,9 +68,15 @@ def write(derived: Derivation, created_by: str, created_at: str) -> Written:
         raise CannotRun("--write needs --created-at YYYY-MM-DD for the new rows")
     package = derived.package
     target = package.resource(TARGET)
-    fields = target.schema.get("fields") if target is not None and isinstance(target.schema, dict) else None
+    fields = (
+        target.schema.get("fields")
+        if target is not None and isinstance(target.schema, dict)
+        else None
+    )
     if target is None or not isinstance(fields, list):
-        raise CannotRun(f"the package has no {TARGET} resource with a schema; add it to the descriptor first")
+        raise CannotRun(
+            f"the package has no {TARGET} resource with a schema; add it to the descriptor first"
+        )
     header = [f.get("name", "") for f in fields if isinstance(f, dict)]
     rows = merge(derived.proposed, derived.existing, created_by, created_at)
     try:
@@ -76,14 +87,20 @@ def write(derived: Derivation, created_by: str, created_at: str) -> Written:
     return Written(target.path, len(rows), bool(written), filled)
 
 
-def merge(proposed: list[dict[str, str]], existing: list[dict[str, str]], created_by: str, created_at: str) -> list[dict[str, str]]:
+def merge(
+    proposed: list[dict[str, str]], existing: list[dict[str, str]], created_by: str, created_at: str
+) -> list[dict[str, str]]:
     """The proposed rows, each keeping the ID, notes and provenance of the existing row with its key.
 
     A new row gets the number after the highest in the table (an ID deleted from the table
     is not known here: keep rows and explain them in `notes` rather than delete them).
     """
     kept = {sourcing.key(row): row for row in existing}
-    numbers = [int(r["claim_source_id"][4:]) for r in existing if r.get("claim_source_id", "")[4:].isdigit()]
+    numbers = [
+        int(r["claim_source_id"][4:])
+        for r in existing
+        if r.get("claim_source_id", "")[4:].isdigit()
+    ]
     next_number = max(numbers, default=0) + 1
     rows = []
     for row in proposed:
@@ -91,8 +108,14 @@ def merge(proposed: list[dict[str, str]], existing: list[dict[str, str]], create
         if old is not None:
             row = {**old, **row}
         else:
-            row = {**row, "claim_source_id": f"csr-{next_number:04d}", "notes": "", "created_by": created_by,
-                   "created_at": created_at, "method": "helper-computed"}
+            row = {
+                **row,
+                "claim_source_id": f"csr-{next_number:04d}",
+                "notes": "",
+                "created_by": created_by,
+                "created_at": created_at,
+                "method": "helper-computed",
+            }
             next_number += 1
         rows.append(row)
     return rows
@@ -103,6 +126,15 @@ def _rows(package: Package, name: str) -> list[dict[str, str]]:
     if resource is None:
         return []
     if resource.table is None:
-        why = next((e.message for e in package.load_errors if e.file == resource.path or e.field == f"$.resources[{resource.index}].path"), "")
-        raise CannotRun(f"the {name} table cannot be read{': ' + why if why else ''}; `python -m validate` says why")
+        why = next(
+            (
+                e.message
+                for e in package.load_errors
+                if e.file == resource.path or e.field == f"$.resources[{resource.index}].path"
+            ),
+            "",
+        )
+        raise CannotRun(
+            f"the {name} table cannot be read{': ' + why if why else ''}; `python -m validate` says why"
+        )
     return [dict(r.cells) for r in resource.table.records]

@@ -59,7 +59,9 @@ class FileCounts:
     @classmethod
     def of(cls, data: bytes) -> FileCounts:
         """Count the bytes of one class each: `"`, LF and `,` are one byte each in UTF-8 and never part of another character."""
-        return cls(len(data), data.count(b'"'), data.count(b"\n"), data.count(b","), data.endswith(b"\n"))
+        return cls(
+            len(data), data.count(b'"'), data.count(b"\n"), data.count(b","), data.endswith(b"\n")
+        )
 
 
 @dataclass
@@ -75,24 +77,36 @@ class Ingested:
     name: str
     width: int  # the header's columns
     count: int  # records (the header and blank lines excluded)
-    reader: str = "python"  # whose reading of the file it holds: "duckdb" (proven to be Python's) or "python"
+    reader: str = (
+        "python"  # whose reading of the file it holds: "duckdb" (proven to be Python's) or "python"
+    )
 
     def places(self) -> tuple[array, array]:
         """(rows, lines) of the records by index, fetched once."""
         places = self.store.places.get(self.name)
         if places is None:
-            rows, lines = self.store.connection.execute(f"SELECT list(_row ORDER BY _ord), list(_line ORDER BY _ord) FROM {self.name}").fetchone()
-            places = self.store.places[self.name] = (array("q", rows or ()), array("q", lines or ()))
+            rows, lines = self.store.connection.execute(
+                f"SELECT list(_row ORDER BY _ord), list(_line ORDER BY _ord) FROM {self.name}"
+            ).fetchone()
+            places = self.store.places[self.name] = (
+                array("q", rows or ()),
+                array("q", lines or ()),
+            )
         return places
 
-    def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]:
+    def rows(
+        self, numbers: list[int], screen: str | None, parameters: list[object]
+    ) -> Iterator[tuple]:
         """(line, row, width, then the cells of columns `numbers`) of each record for which the SQL condition `screen` holds (every record
         when None), in file order, fetched in batches through a cursor of its own (so that other queries may run meanwhile)."""
         bound = _bindable(parameters)
         if not screen or bound is None:  # a value DuckDB cannot hold: no screen, every record
             screen, bound = None, []
         columns = ", ".join(["_line", "_row", "_width", *(f"c{n}" for n in numbers)])
-        yield from self._stream(f"SELECT {columns} FROM {self.name}" + (f" WHERE ({screen})" if screen else "") + "", bound)
+        yield from self._stream(
+            f"SELECT {columns} FROM {self.name}" + (f" WHERE ({screen})" if screen else "") + "",
+            bound,
+        )
 
     def _stream(self, query: str, parameters: Sequence[object]) -> Iterator[tuple]:
         cursor = self.store.connection.cursor()
@@ -109,14 +123,19 @@ class Ingested:
         joined = " AND ".join(f"t.c{n} = d.c{n}" for n in numbers)
         return self.store.connection.execute(
             f"SELECT t._ord, {', '.join(f't.c{n}' for n in numbers)} FROM {self.name} t SEMI JOIN "
-            f"(SELECT {cells} FROM {self.name} GROUP BY ALL HAVING count(*) > 1) d ON {joined} ORDER BY t._ord").fetchall()
+            f"(SELECT {cells} FROM {self.name} GROUP BY ALL HAVING count(*) > 1) d ON {joined} ORDER BY t._ord"
+        ).fetchall()
 
     def column(self, number: int) -> list[str]:
         """The cells of column `number`, in record order."""
-        (cells,) = self.store.connection.execute(f"SELECT list(c{number} ORDER BY _ord) FROM {self.name}").fetchone()
+        (cells,) = self.store.connection.execute(
+            f"SELECT list(c{number} ORDER BY _ord) FROM {self.name}"
+        ).fetchone()
         return cells or []
 
-    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> Iterator[tuple[int, int, str]]:
+    def holding(
+        self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None
+    ) -> Iterator[tuple[int, int, str]]:
         """(record index, column, cell) of each cell of a wanted column that holds one of its strings ("": any non-empty cell)
         or a match of the RE2 `pattern`, by record then in the order of `wanted`: one query, strings and pattern bound as
         parameters, streamed. A string DuckDB cannot hold is left out: no cell holds it."""
@@ -130,26 +149,38 @@ class Ingested:
                 values.append(pattern)
             if not tests:
                 continue
-            parts.append(f"SELECT _ord, {order}, {number}, c{number} FROM {self.name} WHERE ({' OR '.join(tests).format(number)})")
+            parts.append(
+                f"SELECT _ord, {order}, {number}, c{number} FROM {self.name} WHERE ({' OR '.join(tests).format(number)})"
+            )
             parameters += values
         if parts:
-            for index, _, number, cell in self._stream(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters):
+            for index, _, number, cell in self._stream(
+                " UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters
+            ):
                 yield index, number, cell
 
     def records(self, header: list[str]) -> list[Record]:
         """The records Python's reader gives for this file: cells by column name, physical line, row, width."""
         # a column that repeats its values (types, dates, IDs referenced) keeps one string per value: a third less
         # memory for the records of a large table, for a little time (docs/engine.md)
-        distinct = self.store.connection.execute(f"SELECT {', '.join(f'approx_count_distinct(c{i})' for i in range(self.width))} FROM {self.name}").fetchone()
-        keep = [intern if 4 * values <= self.count else str for values in distinct]  # str() of a str is the same object
-        cursor = self.store.connection.execute(f"SELECT _line, _row, _width, {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name}")  # file order: the connection keeps insertion order
+        distinct = self.store.connection.execute(
+            f"SELECT {', '.join(f'approx_count_distinct(c{i})' for i in range(self.width))} FROM {self.name}"
+        ).fetchone()
+        keep = [
+            intern if 4 * values <= self.count else str for values in distinct
+        ]  # str() of a str is the same object
+        cursor = self.store.connection.execute(
+            f"SELECT _line, _row, _width, {', '.join(f'c{i}' for i in range(self.width))} FROM {self.name}"
+        )  # file order: the connection keeps insertion order
         records: list[Record] = []
         collecting = gc.isenabled()
         gc.disable()  # records only accumulate here, with no cycle to free (as csvio.parse_csv)
         try:
             while batch := cursor.fetchmany(_BATCH):
-                records += [Record(dict(zip(header, map(call, keep, cells))), line, row, width)  # noqa: B905 - DuckDB gives every cell
-                            for line, row, width, *cells in batch]
+                records += [
+                    Record(dict(zip(header, map(call, keep, cells))), line, row, width)  # noqa: B905 - DuckDB gives every cell
+                    for line, row, width, *cells in batch
+                ]
         finally:
             if collecting:
                 gc.enable()
@@ -186,7 +217,9 @@ class Candidate:
     file: SourceFile
     counts: FileCounts
     header: list[str]
-    max_cell: int  # the `cell-chars` limit: a longer cell is left to Python's reader, which reports it
+    max_cell: (
+        int  # the `cell-chars` limit: a longer cell is left to Python's reader, which reports it
+    )
 
 
 class Store:
@@ -202,11 +235,19 @@ class Store:
 
         if files:
             # no temporary directory: DuckDB would otherwise spill to `.tmp` in the working folder, which may be the package's
-            self.connection: Any = duckdb.connect(":memory:", config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""})
+            self.connection: Any = duckdb.connect(
+                ":memory:",
+                config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""},
+            )
             try:
-                self.connection.execute("SET allowed_paths = ?", [[str(file.path) for file in files]])
+                self.connection.execute(
+                    "SET allowed_paths = ?", [[str(file.path) for file in files]]
+                )
                 self.readable = True
-            except (duckdb.Error, UnicodeError):  # a file name that is not text (undecodable bytes): Python reads them all
+            except (
+                duckdb.Error,
+                UnicodeError,
+            ):  # a file name that is not text (undecodable bytes): Python reads them all
                 self.readable = False
             finally:
                 self.connection.execute("SET enable_external_access = false")
@@ -248,11 +289,15 @@ class Store:
         if not candidate.file.unchanged():
             return None
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-        self.connection.execute(f"CREATE TABLE {_raw(name)} AS SELECT * FROM read_csv(?, header = false, delim = ',', quote = '\"', escape = '\"', "
-                                f"new_line = '\\n', strict_mode = true, null_padding = false, auto_detect = false, nullstr = ?, "
-                                f"allow_quoted_nulls = false, max_line_size = ?, columns = {columns})",
-                                [str(candidate.file.path), _NO_NULL, 2**31 - 1])
-        if not candidate.file.unchanged():  # what DuckDB read may not be the bytes that were counted
+        self.connection.execute(
+            f"CREATE TABLE {_raw(name)} AS SELECT * FROM read_csv(?, header = false, delim = ',', quote = '\"', escape = '\"', "
+            f"new_line = '\\n', strict_mode = true, null_padding = false, auto_detect = false, nullstr = ?, "
+            f"allow_quoted_nulls = false, max_line_size = ?, columns = {columns})",
+            [str(candidate.file.path), _NO_NULL, 2**31 - 1],
+        )
+        if (
+            not candidate.file.unchanged()
+        ):  # what DuckDB read may not be the bytes that were counted
             return None
         multiline = _proven(self.connection, f"{_raw(name)}", width, candidate)
         if multiline is None:
@@ -261,31 +306,51 @@ class Store:
         if multiline:  # the line where each record starts, from the line breaks inside the cells of the records before it
             breaks = f"list_sum([{', '.join(_occurrences(f'c{i}', _LF) for i in multiline)}])"  # list_sum: many `+` pass DuckDB's depth limit
             line = f"1 + rowid + coalesce(sum({breaks}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)"
-            self.connection.execute(f"CREATE TABLE {name} AS SELECT * FROM (SELECT rowid - 1 AS _ord, {line} AS _line, rowid + 1 AS _row, "
-                                    f"{width}::INTEGER AS _width, {cells} FROM {_raw(name)}) WHERE _ord >= 0 ORDER BY _ord")
+            self.connection.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM (SELECT rowid - 1 AS _ord, {line} AS _line, rowid + 1 AS _row, "
+                f"{width}::INTEGER AS _width, {cells} FROM {_raw(name)}) WHERE _ord >= 0 ORDER BY _ord"
+            )
             self.connection.execute(f"DROP TABLE {_raw(name)}")
         else:  # one line per record: a view, not a copy
-            self.connection.execute(f"CREATE VIEW {name} AS SELECT rowid - 1 AS _ord, rowid + 1 AS _line, rowid + 1 AS _row, "
-                                    f"{width}::INTEGER AS _width, {cells} FROM {_raw(name)} WHERE rowid > 0")
+            self.connection.execute(
+                f"CREATE VIEW {name} AS SELECT rowid - 1 AS _ord, rowid + 1 AS _line, rowid + 1 AS _row, "
+                f"{width}::INTEGER AS _width, {cells} FROM {_raw(name)} WHERE rowid > 0"
+            )
         (count,) = self.connection.execute(f"SELECT count(*) FROM {name}").fetchone()
         return Ingested(self, name, width, count, "duckdb")
 
     def add(self, header: list[str], records: list[Record]) -> Ingested:
         """Hand a table Python parsed to DuckDB: its cells under the header's columns, with each record's line, row and width."""
         name, width = self._next_name(), len(header)
-        columns: dict[str, list] = {"_ord": list(range(len(records))), "_line": [r.line for r in records], "_row": [r.row for r in records],
-                                    "_width": [r.width for r in records]}
-        for number, column in enumerate(header):  # a repeated name holds the last column's cells under each, as a record does
+        columns: dict[str, list] = {
+            "_ord": list(range(len(records))),
+            "_line": [r.line for r in records],
+            "_row": [r.row for r in records],
+            "_width": [r.width for r in records],
+        }
+        for number, column in enumerate(
+            header
+        ):  # a repeated name holds the last column's cells under each, as a record does
             columns[f"c{number}"] = [r.cells.get(column, "") for r in records]
         kinds = {"_ord": "BIGINT", "_line": "BIGINT", "_row": "BIGINT", "_width": "INTEGER"}
         if len(records) <= ARROW_ABOVE_ROWS:
             # one VARCHAR[] parameter per column, zipped by unnest: no pyarrow import for a small table
-            unnests = ", ".join(f"unnest(?::{kinds.get(column, 'VARCHAR')}[]) AS {column}" for column in columns)
-            self.connection.execute(f"CREATE TABLE {name} AS SELECT {unnests}", [_bindable_cells(values) for values in columns.values()])
+            unnests = ", ".join(
+                f"unnest(?::{kinds.get(column, 'VARCHAR')}[]) AS {column}" for column in columns
+            )
+            self.connection.execute(
+                f"CREATE TABLE {name} AS SELECT {unnests}",
+                [_bindable_cells(values) for values in columns.values()],
+            )
         else:
             import pyarrow as pa
 
-            arrow = pa.table({column: pa.array(values, pa.int64() if column in kinds else pa.string()) for column, values in columns.items()})
+            arrow = pa.table(
+                {
+                    column: pa.array(values, pa.int64() if column in kinds else pa.string())
+                    for column, values in columns.items()
+                }
+            )
             arrow_name = f"arrow_{name.replace('.', '_')}"
             self.connection.register(arrow_name, arrow)
             try:
@@ -312,8 +377,13 @@ def _process_database():
     import duckdb
 
     process = os.getpid()
-    if process not in _DATABASES:  # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
-        database = _DATABASES[process] = duckdb.connect(":memory:", config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""})
+    if (
+        process not in _DATABASES
+    ):  # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
+        database = _DATABASES[process] = duckdb.connect(
+            ":memory:",
+            config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""},
+        )
         database.execute("SET enable_external_access = false")
     return _DATABASES[process]
 
@@ -335,10 +405,17 @@ def _drop_and_close(connection: Any, catalog: str) -> None:
 
 def _bindable_cells(values: list) -> list:
     """A column as DuckDB can bind it: a lone surrogate (from a file it cannot come, but a tool may build one) is replaced."""
-    return [value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) and not _text(value) else value for value in values]
+    return [
+        value.encode("utf-8", "replace").decode("utf-8")
+        if isinstance(value, str) and not _text(value)
+        else value
+        for value in values
+    ]
 
 
-def _proven(connection: Any, table: str, width: int, candidate: Candidate) -> tuple[int, ...] | None:
+def _proven(
+    connection: Any, table: str, width: int, candidate: Candidate
+) -> tuple[int, ...] | None:
     """The columns with a line break in some cell, when DuckDB's reading (`table`, the header as its first row)
     accounts for every byte of the file as Python's reader would; else None.
 
@@ -352,21 +429,32 @@ def _proven(connection: Any, table: str, width: int, candidate: Candidate) -> tu
     per_column = []
     for number in range(width):
         cell = f"c{number}"
-        per_column.append(f"count({cell}), coalesce(sum(strlen({cell})), 0), coalesce(sum({_occurrences(cell, _QUOTE)}), 0), "
-                          f"coalesce(sum({_occurrences(cell, _LF)}), 0), coalesce(sum({_occurrences(cell, _COMMA)}), 0), coalesce(max(strlen({cell})), 0)")
+        per_column.append(
+            f"count({cell}), coalesce(sum(strlen({cell})), 0), coalesce(sum({_occurrences(cell, _QUOTE)}), 0), "
+            f"coalesce(sum({_occurrences(cell, _LF)}), 0), coalesce(sum({_occurrences(cell, _COMMA)}), 0), coalesce(max(strlen({cell})), 0)"
+        )
     # per column, not one long expression: a thousand `+` terms pass DuckDB's expression depth limit
-    records, *sums = connection.execute(f"SELECT count(*), {', '.join(per_column)} FROM {table}").fetchone()
-    present, size, quotes, newlines, commas, longest = (sum(sums[k::6]) if k != 5 else max(sums[k::6], default=0) for k in range(6))
+    records, *sums = connection.execute(
+        f"SELECT count(*), {', '.join(per_column)} FROM {table}"
+    ).fetchone()
+    present, size, quotes, newlines, commas, longest = (
+        sum(sums[k::6]) if k != 5 else max(sums[k::6], default=0) for k in range(6)
+    )
     file = candidate.counts
     delimiters = records * (width - 1)
     record_ends = records if file.final_newline else records - 1
     header = connection.execute(f"SELECT * FROM {table} WHERE rowid = 0").fetchone()
-    proven = (records >= 1 and present == records * width and longest <= candidate.max_cell
-              and list(header or ()) == candidate.header
-              and file.commas == commas + delimiters
-              and file.newlines == newlines + record_ends
-              and file.quotes >= quotes
-              and file.size - file.quotes - file.newlines - file.commas == size - quotes - newlines - commas)
+    proven = (
+        records >= 1
+        and present == records * width
+        and longest <= candidate.max_cell
+        and list(header or ()) == candidate.header
+        and file.commas == commas + delimiters
+        and file.newlines == newlines + record_ends
+        and file.quotes >= quotes
+        and file.size - file.quotes - file.newlines - file.commas
+        == size - quotes - newlines - commas
+    )
     if not proven:
         return None
     return tuple(number for number, inside in enumerate(sums[3::6]) if inside)

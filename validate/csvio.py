@@ -21,17 +21,26 @@ from typing import NamedTuple, Protocol
 from .limits import LimitExceeded
 
 
-class Record(NamedTuple):  # a tuple: built twice as fast as a frozen dataclass (a check may read a million), and as small
+class Record(
+    NamedTuple
+):  # a tuple: built twice as fast as a frozen dataclass (a check may read a million), and as small
     """One CSV record: its cells by column name, its physical line and its row number."""
 
     cells: dict[str, str]
     line: int  # physical line of the file where the record starts (header = line 1)
     row: int  # record number as frictionless counts it (header = 1, first record = 2)
-    width: int = -1  # cells actually present in the file (-1: unknown); cells are padded to the header
+    width: int = (
+        -1
+    )  # cells actually present in the file (-1: unknown); cells are padded to the header
 
 
 # How a file the package names is opened: never following a link, never waiting on a FIFO
-READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,9 @@ def among(name: str) -> Screen:
 
 def outside(name: str) -> Screen:
     """Screen: the cell of `name` is non-empty and none of the strings of the list given as its one parameter."""
-    return lambda column: f"{column(name)} <> '' AND NOT list_contains(?::VARCHAR[], {column(name)})"
+    return lambda column: (
+        f"{column(name)} <> '' AND NOT list_contains(?::VARCHAR[], {column(name)})"
+    )
 
 
 class RecordSource(Protocol):
@@ -94,8 +105,12 @@ class RecordSource(Protocol):
     def records(self, header: list[str]) -> list[Record]: ...
     def places(self) -> tuple[Sequence[int], Sequence[int]]: ...
     def column(self, number: int) -> list[str]: ...
-    def rows(self, numbers: list[int], screen: str | None, parameters: list[object]) -> Iterator[tuple]: ...
-    def holding(self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None) -> Iterator[tuple[int, int, str]]: ...
+    def rows(
+        self, numbers: list[int], screen: str | None, parameters: list[object]
+    ) -> Iterator[tuple]: ...
+    def holding(
+        self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None
+    ) -> Iterator[tuple[int, int, str]]: ...
     def repeating(self, numbers: list[int]) -> list[tuple]: ...
 
 
@@ -108,7 +123,9 @@ class Table:
     A table a tool parses for itself (`parse_csv`) has no source and answers from its records."""
 
     header: list[str]
-    blank_lines: dict[int, int] = field(default_factory=dict)  # row -> line of each blank row (a record carries its own)
+    blank_lines: dict[int, int] = field(
+        default_factory=dict
+    )  # row -> line of each blank row (a record carries its own)
     uniform: bool = False  # set by the parser: every record has exactly the header's cells (blank rows are not records)
     source: RecordSource | None = None  # the table in the run's DuckDB connection
     _records: list[Record] | None = field(default=None, repr=False, compare=False)
@@ -143,7 +160,9 @@ class Table:
             return self.source.column(len(self.header) - 1 - self.header[::-1].index(name))
         return [cells.get(name, "") for cells in map(attrgetter("cells"), self.records)]
 
-    def rows(self, names: Sequence[str], screen: Screen | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
+    def rows(
+        self, names: Sequence[str], screen: Screen | None = None, parameters: Sequence[object] = ()
+    ) -> Iterator[Record]:
         """The records for which `screen` holds, each holding only the cells of `names` (those in the header), in file order.
 
         `screen` writes an SQL condition (DuckDB's dialect, values as `?` in `parameters`); it is given the function
@@ -153,10 +172,14 @@ class Table:
         if self.source is None:
             yield from self.records
             return
-        last = {name: number for number, name in enumerate(self.header)}  # the last column of a repeated name, as in a record
+        last = {
+            name: number for number, name in enumerate(self.header)
+        }  # the last column of a repeated name, as in a record
         present = [name for name in dict.fromkeys(names) if name in last]
         sql = screen(lambda name: f"c{last[name]}" if name in last else "''") if screen else None
-        for line, row, width, *cells in self.source.rows([last[name] for name in present], sql, list(parameters)):
+        for line, row, width, *cells in self.source.rows(
+            [last[name] for name in present], sql, list(parameters)
+        ):
             yield Record(dict(zip(present, cells)), line, row, width)  # noqa: B905 - one cell per name asked
 
     def repeats(self, names: list[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
@@ -168,22 +191,34 @@ class Table:
             return
         yield from enumerate(zip(*map(self.column, names), strict=True))
 
-    def cells_holding(self, wanted: dict[str, frozenset[str]], pattern: str | None = None) -> Iterator[tuple[int, str, str]]:
+    def cells_holding(
+        self, wanted: dict[str, frozenset[str]], pattern: str | None = None
+    ) -> Iterator[tuple[int, str, str]]:
         """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, or a match of
         `pattern` (written for RE2 and read by Python with ASCII classes, so both read it alike), row by row.
 
         The empty string stands for any non-empty cell. From DuckDB, one query finds them, streamed, and no record
         is built; otherwise the records are read in Python."""
         if self.source is not None and len(set(self.header)) == len(self.header):
-            numbered = [(self.header.index(name), needles) for name, needles in wanted.items() if name in self.header]
+            numbered = [
+                (self.header.index(name), needles)
+                for name, needles in wanted.items()
+                if name in self.header
+            ]
             for index, number, cell in self.source.holding(numbered, pattern):
                 yield index, self.header[number], cell
             return
-        search = re.compile(pattern, re.ASCII).search if pattern is not None else (lambda cell: None)
+        search = (
+            re.compile(pattern, re.ASCII).search if pattern is not None else (lambda cell: None)
+        )
         for index, record in enumerate(self.records):
             for name, cell in record.cells.items():
                 needles = wanted.get(name)
-                if needles is not None and cell and ("" in needles or any(needle in cell for needle in needles) or search(cell)):
+                if (
+                    needles is not None
+                    and cell
+                    and ("" in needles or any(needle in cell for needle in needles) or search(cell))
+                ):
                     yield index, name, cell
 
     def line_of_row(self, row: int) -> int | None:
@@ -224,7 +259,13 @@ def parse_csv(text: str, *, max_cell: int = MAX_CELL, max_columns: int | None = 
         return _parse(reader, max_columns)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            raise LimitExceeded("cell-chars", f"a cell ending on line {reader.line_num:,}", None, max_cell, line=reader.line_num) from None
+            raise LimitExceeded(
+                "cell-chars",
+                f"a cell ending on line {reader.line_num:,}",
+                None,
+                max_cell,
+                line=reader.line_num,
+            ) from None
         raise
     finally:
         csv.field_size_limit(previous_limit)
@@ -239,7 +280,13 @@ def _parse(reader, max_columns: int | None) -> Table:
     for cells in reader:
         line, next_line = next_line, reader.line_num + 1
         if max_columns is not None and len(cells) > max_columns:
-            raise LimitExceeded("csv-columns", f"the number of cells on line {line:,}", len(cells), max_columns, line=line)
+            raise LimitExceeded(
+                "csv-columns",
+                f"the number of cells on line {line:,}",
+                len(cells),
+                max_columns,
+                line=line,
+            )
         if header is None:
             header = table.header = cells
             continue
@@ -259,7 +306,12 @@ def first_record(data: bytes, *, max_cell: int = MAX_CELL) -> list[str] | None:
     """Python's reading of the first record of CSV bytes (the header), reading no further; None when it cannot be read."""
     previous_limit = csv.field_size_limit(max_cell)
     try:
-        return next(csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""), strict=True), None)
+        return next(
+            csv.reader(
+                io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""), strict=True
+            ),
+            None,
+        )
     except (csv.Error, UnicodeDecodeError):
         return None
     finally:
@@ -269,7 +321,11 @@ def first_record(data: bytes, *, max_cell: int = MAX_CELL) -> list[str] | None:
 def whole_number(cell: str | None) -> int | None:
     """Return the cell as a non-negative integer written in ASCII digits, or None."""
     # isascii() and isdigit() together are exactly [0-9]+ (isdigit alone accepts other scripts' digits)
-    return int(cell) if cell and len(cell) <= MAX_DIGITS and cell.isascii() and cell.isdigit() else None
+    return (
+        int(cell)
+        if cell and len(cell) <= MAX_DIGITS and cell.isascii() and cell.isdigit()
+        else None
+    )
 
 
 def render_csv(header: list[str], rows: list[dict[str, str]]) -> str:

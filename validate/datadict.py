@@ -38,27 +38,56 @@ def render(descriptor_path: Path, limits: Limits = DEFAULT) -> str:
             continue
         schema = usable_schema(package, loaded)
         if schema is None or not _documented(schema):
-            raise DictionaryError(f"resource {loaded.name!r}: its schema cannot be read or does not pass the Table Schema profile "
-                                  "(with a description, and a description and example for every field); run `python -m validate`")
-        parts.append(visible(f"### {resource['name']} (`{resource['path']}`)") + f"\n\n{_cell(schema['description'])}\n")
-        parts.append(f"Primary key: `{', '.join(schema['primaryKey'])}`."
-                     + "".join(f" `{', '.join(fk['fields'])}` → `{fk['reference'].get('resource', resource['name'])}.{', '.join(fk['reference']['fields'])}`."
-                               for fk in schema.get("foreignKeys", [])) + "\n")
-        parts.append("| field | type | required | description | example | allowed values |\n| --- | --- | --- | --- | --- | --- |")
+            raise DictionaryError(
+                f"resource {loaded.name!r}: its schema cannot be read or does not pass the Table Schema profile "
+                "(with a description, and a description and example for every field); run `python -m validate`"
+            )
+        parts.append(
+            visible(f"### {resource['name']} (`{resource['path']}`)")
+            + f"\n\n{_cell(schema['description'])}\n"
+        )
+        parts.append(
+            f"Primary key: `{', '.join(schema['primaryKey'])}`."
+            + "".join(
+                f" `{', '.join(fk['fields'])}` → `{fk['reference'].get('resource', resource['name'])}.{', '.join(fk['reference']['fields'])}`."
+                for fk in schema.get("foreignKeys", [])
+            )
+            + "\n"
+        )
+        parts.append(
+            "| field | type | required | description | example | allowed values |\n| --- | --- | --- | --- | --- | --- |"
+        )
         for field in schema["fields"]:
             constraints = field.get("constraints", {})
-            allowed = ", ".join(f"`{v}`" for v in constraints["enum"]) if "enum" in constraints else (
-                f"pattern `{constraints['pattern']}`" if "pattern" in constraints else "")
-            cells = [f"`{field['name']}`", field["type"] + (f" ({field['format']})" if "format" in field else ""),
-                     "yes" if constraints.get("required") else "", field["description"], f"`{field['example']}`" if field["example"] else "", allowed]
+            allowed = (
+                ", ".join(f"`{v}`" for v in constraints["enum"])
+                if "enum" in constraints
+                else (f"pattern `{constraints['pattern']}`" if "pattern" in constraints else "")
+            )
+            cells = [
+                f"`{field['name']}`",
+                field["type"] + (f" ({field['format']})" if "format" in field else ""),
+                "yes" if constraints.get("required") else "",
+                field["description"],
+                f"`{field['example']}`" if field["example"] else "",
+                allowed,
+            ]
             parts.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         parts.append("")
     return "\n".join(parts)
 
 
 def _documented(schema: dict) -> bool:
-    return (isinstance(schema.get("description"), str) and isinstance(schema.get("primaryKey"), list)
-            and all(isinstance(f, dict) and isinstance(f.get("description"), str) and isinstance(f.get("example"), str) for f in schema["fields"]))
+    return (
+        isinstance(schema.get("description"), str)
+        and isinstance(schema.get("primaryKey"), list)
+        and all(
+            isinstance(f, dict)
+            and isinstance(f.get("description"), str)
+            and isinstance(f.get("example"), str)
+            for f in schema["fields"]
+        )
+    )
 
 
 def replace_block(readme: str, dictionary: str, start: str = START, end: str = END) -> str:
@@ -73,7 +102,9 @@ def update(document: Path, dictionary: str) -> bool:
 
     Raises DictionaryError when the file cannot be read or has no block (nothing is written then)."""
     try:
-        text = read_regular(document.resolve(), DEFAULT, "file-bytes", str(document)).decode("utf-8")
+        text = read_regular(document.resolve(), DEFAULT, "file-bytes", str(document)).decode(
+            "utf-8"
+        )
     except UnsafePath as error:
         raise DictionaryError(str(error)) from None
     if START not in text or END not in text:

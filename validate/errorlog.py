@@ -87,8 +87,12 @@ class ErrorLog:
             raise ValueError("the error log is closed: its spilled errors are gone")
         self._sort_buffer()
         if not self._runs:
-            return iter(list(self._buffer))  # a copy: adding while iterating must not change what is read
-        return heapq.merge(*(self._read(run) for run in self._runs), list(self._buffer), key=self._key)
+            return iter(
+                list(self._buffer)
+            )  # a copy: adding while iterating must not change what is read
+        return heapq.merge(
+            *(self._read(run) for run in self._runs), list(self._buffer), key=self._key
+        )
 
     @property
     def spilled(self) -> bool:
@@ -120,19 +124,25 @@ class ErrorLog:
         try:
             self._spill_buffer()
         except OSError as error:
-            raise SpillFailed(f"more than {self._spill_after:,} errors are kept in sorted runs in a temporary folder, and that folder could "
-                              f"not be written ({error.strerror or error}): free space in {tempfile.gettempdir()}, set TMPDIR to another "
-                              "folder, or run with a lower --max-errors.") from error
+            raise SpillFailed(
+                f"more than {self._spill_after:,} errors are kept in sorted runs in a temporary folder, and that folder could "
+                f"not be written ({error.strerror or error}): free space in {tempfile.gettempdir()}, set TMPDIR to another "
+                "folder, or run with a lower --max-errors."
+            ) from error
 
     def _spill_buffer(self) -> None:
         self._sort_buffer()
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="validate-errors-"))
-            self._remove_folder = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
+            self._remove_folder = weakref.finalize(
+                self, shutil.rmtree, self._folder, ignore_errors=True
+            )
         self._runs.append(self._write(self._buffer))
         self._buffer = []
         if len(self._runs) >= MAX_RUNS:
-            merged = self._write(heapq.merge(*(self._read(run) for run in self._runs), key=self._key))
+            merged = self._write(
+                heapq.merge(*(self._read(run) for run in self._runs), key=self._key)
+            )
             for run in self._runs:
                 run.unlink()
             self._runs = [merged]
@@ -155,5 +165,7 @@ class ErrorLog:
                 for line in run:
                     yield Error(*json.loads(line))
         except OSError as error:  # the folder was cleaned away under the run, or the disk failed
-            raise SpillFailed(f"the sorted errors kept in {path.parent} could not be read back ({error.strerror or error}); "
-                              "run again, with a lower --max-errors or TMPDIR on another disk.") from error
+            raise SpillFailed(
+                f"the sorted errors kept in {path.parent} could not be read back ({error.strerror or error}); "
+                "run again, with a lower --max-errors or TMPDIR on another disk."
+            ) from error

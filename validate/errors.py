@@ -42,13 +42,30 @@ class Error:
     severity: Severity = "error"
 
     @classmethod
-    def at(cls, place: Place, field: str, code: str, message: str, *, hint: str = "", severity: Severity = "error") -> Error:
+    def at(
+        cls,
+        place: Place,
+        field: str,
+        code: str,
+        message: str,
+        *,
+        hint: str = "",
+        severity: Severity = "error",
+    ) -> Error:
         """An error of the running check at `place` and `field`: the runner stamps the check's ID (validate/runner.py)."""
         return cls("", code, message, place.file, place.line, place.row, field, hint, severity)
 
     def sort_key(self, check_rank: dict[str, int]) -> tuple:
         """Order errors like the files read top to bottom, then by layer (`check_rank`)."""
-        return (self.file, self.line or 0, self.row or 0, self.field, check_rank.get(self.check, len(check_rank)), self.code, self.message)
+        return (
+            self.file,
+            self.line or 0,
+            self.row or 0,
+            self.field,
+            check_rank.get(self.check, len(check_rank)),
+            self.code,
+            self.message,
+        )
 
     def to_dict(self) -> dict:
         """The error as a JSON-ready dict, with the documented key order."""
@@ -74,10 +91,14 @@ class Code:
 
 # Codes the runner itself reports, under the ID of the check concerned.
 RUNNER_CODES = {
-    "check-crashed": Code("The check stopped on a bug in the validator; the package was not fully judged (exit 2).",
-                          "Report it with the message; the other checks' findings stand."),
-    "more-errors": Code("More errors of one code than `--max-errors` lists; this one counts the rest.",
-                        "Fix the listed ones first, or run with `--max-errors 0` to list every one."),
+    "check-crashed": Code(
+        "The check stopped on a bug in the validator; the package was not fully judged (exit 2).",
+        "Report it with the message; the other checks' findings stand.",
+    ),
+    "more-errors": Code(
+        "More errors of one code than `--max-errors` lists; this one counts the rest.",
+        "Fix the listed ones first, or run with `--max-errors 0` to list every one.",
+    ),
 }
 
 

@@ -42,15 +42,27 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
         raise FillError(str(error)) from None
     for resource in package.resources:  # every file must be readable before anything is computed
         if resource.data is None:
-            why = next((e.message for e in package.load_errors if e.field == f"$.resources[{resource.index}].path" or e.file == resource.path), "")
-            raise FillError(f"resource {resource.name!r} cannot be hashed: {why or 'its file could not be read.'} Nothing was written.")
+            why = next(
+                (
+                    e.message
+                    for e in package.load_errors
+                    if e.field == f"$.resources[{resource.index}].path" or e.file == resource.path
+                ),
+                "",
+            )
+            raise FillError(
+                f"resource {resource.name!r} cannot be hashed: {why or 'its file could not be read.'} Nothing was written."
+            )
     if spans:  # `fill_descriptor` (spans=False) only hashes; the `fill` command first refuses a broken form
         _refuse_non_canonical(package)
     planned: dict[Path, bytes] = {}
     spans_resource = package.resource("spans")
     if spans and spans_resource is not None:
         if spans_resource.table is None:
-            why = next((e.message for e in package.load_errors if e.file == spans_resource.path), "it cannot be parsed.")
+            why = next(
+                (e.message for e in package.load_errors if e.file == spans_resource.path),
+                "it cannot be parsed.",
+            )
             raise FillError(f"the spans table cannot be read: {why} Nothing was written.")
         data = _filled_spans(package, spans_resource.path, spans_resource.table).encode("utf-8")
         planned[_target(package, spans_resource.path)] = data
@@ -82,7 +94,9 @@ def _filled_spans(package: Package, spans_path: str, spans: Table) -> str:
     documents_resource = package.resource("documents")
     documents = documents_resource.table if documents_resource else None
     if documents_resource is None or documents is None:
-        raise FillError("the package has no readable `documents` table, so the spans' snapshots are unknown")
+        raise FillError(
+            "the package has no readable `documents` table, so the spans' snapshots are unknown"
+        )
     by_path = {r.path: r for r in package.resources}
     snapshots: dict[str, str] = {}
     for record in documents.records:
@@ -91,22 +105,35 @@ def _filled_spans(package: Package, spans_path: str, spans: Table) -> str:
             continue
         resource = by_path.get(relative)
         if resource is None or resource.text is None:
-            raise FillError(f"{documents_resource.path} line {record.line}: the snapshot {relative!r} of document "
-                            f"{record.cells.get('document_id')!r} is not a readable resource of the package")
+            raise FillError(
+                f"{documents_resource.path} line {record.line}: the snapshot {relative!r} of document "
+                f"{record.cells.get('document_id')!r} is not a readable resource of the package"
+            )
         snapshots[record.cells.get("document_id", "")] = resource.text
     rows = []
     for record in spans.records:
         row = dict(record.cells)
         text = snapshots.get(row.get("document_id", ""))
         if text is None:
-            known = any(d.cells.get("document_id") == row.get("document_id") for d in documents.records)
+            known = any(
+                d.cells.get("document_id") == row.get("document_id") for d in documents.records
+            )
             problem = "has no snapshot" if known else f"does not exist in {documents_resource.path}"
-            raise FillError(f"{spans_path} line {record.line}: document {row.get('document_id')!r} {problem}")
+            raise FillError(
+                f"{spans_path} line {record.line}: document {row.get('document_id')!r} {problem}"
+            )
         try:
             anchor = locate(text, row.get("exact", ""), near=whole_number(row.get("start_char")))
         except AnchorError as error:
-            raise FillError(f"{spans_path} line {record.line} ({row.get('span_id')!r}): {error}") from None
-        row.update(start_char=str(anchor.start), end_char=str(anchor.end), prefix=anchor.prefix, suffix=anchor.suffix)
+            raise FillError(
+                f"{spans_path} line {record.line} ({row.get('span_id')!r}): {error}"
+            ) from None
+        row.update(
+            start_char=str(anchor.start),
+            end_char=str(anchor.end),
+            prefix=anchor.prefix,
+            suffix=anchor.suffix,
+        )
         rows.append(row)
     return render_csv(spans.header, rows)
 
@@ -116,43 +143,80 @@ def _filled_sourcing(package: Package) -> list:
 
     Returns (resource, new text) pairs; nothing when the package has no claim_sources table.
     """
-    sources, claims, documents = package.resource("claim_sources"), package.resource("claims"), package.table("documents")
+    sources, claims, documents = (
+        package.resource("claim_sources"),
+        package.resource("claims"),
+        package.table("documents"),
+    )
     if sources is None or claims is None:
         return []
     if sources.table is None or claims.table is None or documents is None:
-        raise FillError("the claims, claim_sources or documents table cannot be read, so sourcing levels cannot be derived. Nothing was written.")
+        raise FillError(
+            "the claims, claim_sources or documents table cannot be read, so sourcing levels cannot be derived. Nothing was written."
+        )
     if "sourcing_level" not in claims.table.header:
-        raise FillError(f"{claims.path}: the header has no sourcing_level column; add it where the schema puts it. Nothing was written.")
+        raise FillError(
+            f"{claims.path}: the header has no sourcing_level column; add it where the schema puts it. Nothing was written."
+        )
     by_id = {r.cells.get("document_id", ""): r.cells for r in documents.records}
-    source_rows = [{**r.cells, "document_status": document_status(r.cells.get("document_id", ""), r.cells.get("copy_document_id", ""), by_id)}
-                   for r in sources.table.records]
-    levels = levels_by_claim([r.cells.get("claim_id", "") for r in claims.table.records], source_rows)
-    claim_rows = [{**r.cells, "sourcing_level": levels[r.cells.get("claim_id", "")]} for r in claims.table.records]
-    return [(sources, render_csv(sources.table.header, source_rows)), (claims, render_csv(claims.table.header, claim_rows))]
+    source_rows = [
+        {
+            **r.cells,
+            "document_status": document_status(
+                r.cells.get("document_id", ""), r.cells.get("copy_document_id", ""), by_id
+            ),
+        }
+        for r in sources.table.records
+    ]
+    levels = levels_by_claim(
+        [r.cells.get("claim_id", "") for r in claims.table.records], source_rows
+    )
+    claim_rows = [
+        {**r.cells, "sourcing_level": levels[r.cells.get("claim_id", "")]}
+        for r in claims.table.records
+    ]
+    return [
+        (sources, render_csv(sources.table.header, source_rows)),
+        (claims, render_csv(claims.table.header, claim_rows)),
+    ]
 
 
 def _filled_descriptor(package: Package) -> bytes:
     """The descriptor with `bytes` and `hash` set from every resource's (new) content."""
     descriptor = package.descriptor
     resources = descriptor.get("resources")
-    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources) or len(package.resources) != len(resources):
-        raise FillError(f"{package.descriptor_file}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong")
+    if (
+        not isinstance(resources, list)
+        or not all(isinstance(r, dict) for r in resources)
+        or len(package.resources) != len(resources)
+    ):
+        raise FillError(
+            f"{package.descriptor_file}: `resources` must be a list of objects with a `path`; run `python -m validate` to see what is wrong"
+        )
     for resource in package.resources:
         data = resource.data
         if data is None:  # `fill` refused unreadable files before computing anything
-            raise FillError(f"resource {resource.name!r} cannot be hashed: its file could not be read. Nothing was written.")
+            raise FillError(
+                f"resource {resource.name!r} cannot be hashed: its file could not be read. Nothing was written."
+            )
         resource.descriptor["bytes"] = len(data)
         resource.descriptor["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     try:
-        return (json.dumps(descriptor, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+        return (
+            json.dumps(descriptor, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        ).encode("utf-8")
     except (UnicodeEncodeError, ValueError, LimitExceeded) as error:
-        raise FillError(f"{package.descriptor_file} cannot be written back as UTF-8 JSON: {error}") from None
+        raise FillError(
+            f"{package.descriptor_file} cannot be written back as UTF-8 JSON: {error}"
+        ) from None
 
 
 def _refuse_non_canonical(package: Package) -> None:
     """Raise FillError when a CSV is not in canonical form: its hash would record a broken file."""
     for resource in package.resources:
-        data = resource.data if resource.is_table else None  # once: a large table's bytes are read again on each use
+        data = (
+            resource.data if resource.is_table else None
+        )  # once: a large table's bytes are read again on each use
         if data is None:
             continue
         fields = resource.schema.get("fields") if isinstance(resource.schema, dict) else None
@@ -161,5 +225,7 @@ def _refuse_non_canonical(package: Package) -> None:
         except NotCSV as error:
             raise FillError(f"{resource.path}: {error}") from None
         if normalized.data != data:
-            raise FillError(f"{resource.path} is not in canonical form ({'; '.join(normalized.changes)}), so its hash would record a broken file; "
-                            "run `python -m validate normalize` (it fixes the form, then fills)")
+            raise FillError(
+                f"{resource.path} is not in canonical form ({'; '.join(normalized.changes)}), so its hash would record a broken file; "
+                "run `python -m validate normalize` (it fixes the form, then fills)"
+            )

@@ -27,6 +27,9 @@ def guarded(command: str, argv: list[str], run: Callable[[list[str]], int]) -> i
         detail = visible(f"{type(exception).__name__}: {exception}")[:500]
         where = visible(" ".join(argv))[:300]
         with contextlib.suppress(Exception):  # stderr itself may be gone
-            print(f"error: a bug in the validator: `{command}` failed on {where or 'its default input'} with {detail}. "
-                  "The input was not judged; please report this message.", file=sys.stderr)
+            print(
+                f"error: a bug in the validator: `{command}` failed on {where or 'its default input'} with {detail}. "
+                "The input was not judged; please report this message.",
+                file=sys.stderr,
+            )
         return EXIT_CANNOT_RUN

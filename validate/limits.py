@@ -28,28 +28,85 @@ class Limit:
 
 
 LIMITS: tuple[Limit, ...] = (
-    Limit("descriptor-bytes", 32 * 2**20, "bytes of datapackage.json, of each schema and of each dialect file",
-          "ours is 9 kB; 32 MiB holds thousands of resources and still parses in well under a second"),
-    Limit("json-depth", 64, "nesting depth of any JSON document (descriptor, schema, dialect)",
-          "ours nest 6 deep; deeper input would exhaust Python's recursion in the JSON tools"),
-    Limit("number-chars", 40, "characters of one JSON number, or of one integer cell read as an offset",
-          "Python refuses to parse integers over 4,300 digits; no real count or offset needs more than 20"),
-    Limit("resources", 10_000, "resources in the descriptor", "ours has 13; each resource is opened and hashed"),
-    Limit("file-bytes", 8 * 2**20, "bytes of one resource file (CSV table or text snapshot)",
-          "95 times our largest table (88 kB). Set by memory: the loader keeps every row as a Python dict (about "
-          "2.6 KB a row at peak; the 1M-row benchmark package, 314 MB, took 2.7 GB), and a run on a stranger's input must stay under 1 GB"),
-    Limit("package-bytes", 16 * 2**20, "bytes of all resource files together",
-          "55 times this package (0.31 MB), for the same memory budget; raise it with --limit for a corpus on a bigger machine"),
-    Limit("csv-columns", 1_000, "columns in the header of one CSV table", "ours have at most 21; very wide rows multiply the work of every check"),
-    Limit("cell-chars", 1_000_000, "characters in one CSV cell", "a larger cell is almost always an unclosed quotation mark"),
-    Limit("snapshot-chars", 8_000_000, "code points of one snapshot text",
-          "1,400 times the article (5,531); coverage and grapheme checks walk the whole text (16M took 17 s and 433 MB)"),
-    Limit("enum-values", 5_000, "values in one `enum` constraint of a Table Schema", "ours list at most 11; categories, not data"),
-    Limit("json-keys", 10_000, "members of one JSON object (a schema field's keywords, a descriptor object)",
-          "profiles report unknown keywords one by one; 10,000 is far past any real object"),
-    Limit("yaml-nodes", 100_000, "YAML nodes of CITATION.cff, counting each alias as a full copy",
-          "ours has 60; bounds 'billion laughs' alias expansion"),
-    Limit("yaml-depth", 64, "nesting depth of CITATION.cff", "ours nests 3 deep; deeper input exhausts recursion"),
+    Limit(
+        "descriptor-bytes",
+        32 * 2**20,
+        "bytes of datapackage.json, of each schema and of each dialect file",
+        "ours is 9 kB; 32 MiB holds thousands of resources and still parses in well under a second",
+    ),
+    Limit(
+        "json-depth",
+        64,
+        "nesting depth of any JSON document (descriptor, schema, dialect)",
+        "ours nest 6 deep; deeper input would exhaust Python's recursion in the JSON tools",
+    ),
+    Limit(
+        "number-chars",
+        40,
+        "characters of one JSON number, or of one integer cell read as an offset",
+        "Python refuses to parse integers over 4,300 digits; no real count or offset needs more than 20",
+    ),
+    Limit(
+        "resources",
+        10_000,
+        "resources in the descriptor",
+        "ours has 13; each resource is opened and hashed",
+    ),
+    Limit(
+        "file-bytes",
+        8 * 2**20,
+        "bytes of one resource file (CSV table or text snapshot)",
+        "95 times our largest table (88 kB). Set by memory: the loader keeps every row as a Python dict (about "
+        "2.6 KB a row at peak; the 1M-row benchmark package, 314 MB, took 2.7 GB), and a run on a stranger's input must stay under 1 GB",
+    ),
+    Limit(
+        "package-bytes",
+        16 * 2**20,
+        "bytes of all resource files together",
+        "55 times this package (0.31 MB), for the same memory budget; raise it with --limit for a corpus on a bigger machine",
+    ),
+    Limit(
+        "csv-columns",
+        1_000,
+        "columns in the header of one CSV table",
+        "ours have at most 21; very wide rows multiply the work of every check",
+    ),
+    Limit(
+        "cell-chars",
+        1_000_000,
+        "characters in one CSV cell",
+        "a larger cell is almost always an unclosed quotation mark",
+    ),
+    Limit(
+        "snapshot-chars",
+        8_000_000,
+        "code points of one snapshot text",
+        "1,400 times the article (5,531); coverage and grapheme checks walk the whole text (16M took 17 s and 433 MB)",
+    ),
+    Limit(
+        "enum-values",
+        5_000,
+        "values in one `enum` constraint of a Table Schema",
+        "ours list at most 11; categories, not data",
+    ),
+    Limit(
+        "json-keys",
+        10_000,
+        "members of one JSON object (a schema field's keywords, a descriptor object)",
+        "profiles report unknown keywords one by one; 10,000 is far past any real object",
+    ),
+    Limit(
+        "yaml-nodes",
+        100_000,
+        "YAML nodes of CITATION.cff, counting each alias as a full copy",
+        "ours has 60; bounds 'billion laughs' alias expansion",
+    ),
+    Limit(
+        "yaml-depth",
+        64,
+        "nesting depth of CITATION.cff",
+        "ours nests 3 deep; deeper input exhausts recursion",
+    ),
 )
 
 _BY_NAME = {limit.name: limit for limit in LIMITS}
@@ -58,18 +115,30 @@ _BY_NAME = {limit.name: limit for limit in LIMITS}
 class LimitExceeded(ValueError):
     """An input is past one of the limits; the message names the limit and the option."""
 
-    def __init__(self, name: str, what: str, actual: int | None, maximum: int, line: int | None = None):
-        self.name, self.what, self.actual, self.maximum, self.line = name, what, actual, maximum, line
+    def __init__(
+        self, name: str, what: str, actual: int | None, maximum: int, line: int | None = None
+    ):
+        self.name, self.what, self.actual, self.maximum, self.line = (
+            name,
+            what,
+            actual,
+            maximum,
+            line,
+        )
         size = f"{actual:,}" if actual is not None else f"more than {maximum:,}"
-        super().__init__(f"{what} is {size}, over the limit `{name}` ({maximum:,}). "
-                         f"If this is intended, raise it with `--limit {name}=N`.")
+        super().__init__(
+            f"{what} is {size}, over the limit `{name}` ({maximum:,}). "
+            f"If this is intended, raise it with `--limit {name}=N`."
+        )
 
 
 @dataclass(frozen=True)
 class Limits:
     """The limits of one run: the defaults, with any `--limit NAME=N` applied."""
 
-    values: dict[str, int] = dataclasses.field(default_factory=lambda: {limit.name: limit.default for limit in LIMITS})
+    values: dict[str, int] = dataclasses.field(
+        default_factory=lambda: {limit.name: limit.default for limit in LIMITS}
+    )
 
     def __getitem__(self, name: str) -> int:
         return self.values[name]
@@ -86,9 +155,13 @@ class Limits:
         for option in options or []:
             name, _, number = option.partition("=")
             if name not in _BY_NAME:
-                raise ValueError(f"unknown limit {name!r} in --limit {option!r}; the limits are: {', '.join(_BY_NAME)}")
+                raise ValueError(
+                    f"unknown limit {name!r} in --limit {option!r}; the limits are: {', '.join(_BY_NAME)}"
+                )
             if not (number.isascii() and number.isdigit() and 0 < len(number) <= 18):
-                raise ValueError(f"--limit {option!r}: give a whole number, e.g. --limit {name}={_BY_NAME[name].default}")
+                raise ValueError(
+                    f"--limit {option!r}: give a whole number, e.g. --limit {name}={_BY_NAME[name].default}"
+                )
             values[name] = int(number)
         return cls(values)
 
@@ -98,8 +171,13 @@ DEFAULT = Limits()
 
 def add_option(parser) -> None:
     """Add `--limit NAME=N` to an argparse parser."""
-    parser.add_argument("--limit", action="append", metavar="NAME=N", default=[],
-                        help="raise (or lower) one limit for this run, e.g. --limit file-bytes=500000000; see docs/limits.md")
+    parser.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=N",
+        default=[],
+        help="raise (or lower) one limit for this run, e.g. --limit file-bytes=500000000; see docs/limits.md",
+    )
 
 
 def markdown() -> str:
@@ -116,13 +194,15 @@ def markdown() -> str:
         "| limit | default | counts | why this value |",
         "| --- | ---: | --- | --- |",
     ]
-    lines += [f"| `{limit.name}` | {limit.default:,} | {limit.counts} | {limit.why} |" for limit in LIMITS]
+    lines += [
+        f"| `{limit.name}` | {limit.default:,} | {limit.counts} | {limit.why} |" for limit in LIMITS
+    ]
     lines += [
         "",
         "## What else holds for any input",
         "",
         "- **Exit codes mean one thing**: 0 valid, 1 invalid, 2 could not run (unreadable descriptor, an input past a",
-        "  limit, or a bug). An unexpected exception is reported as \"a bug in the validator\" naming the command and",
+        '  limit, or a bug). An unexpected exception is reported as "a bug in the validator" naming the command and',
         "  its input, with exit 2 (validate/guard.py); a check that fails is named in the report, also exit 2.",
         "- **One path rule** (validate/package.py) for every path the package names (resource `path`, `schema`,",
         "  `dialect`, CITATION.cff, CHANGELOG.md, snapshots) and for every helper (`fill`, `dictionary`): relative,",

@@ -63,8 +63,12 @@ class TableModel:
     unique_keys: tuple[tuple[str, ...], ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     missing_values: tuple[str, ...] = ("",)
-    span_roles: frozenset[str] = frozenset()  # `spanRoles.allowed`: the roles a span anchoring a record may have
-    required_span_roles: tuple[str, ...] = ()  # `spanRoles.required`: the roles every record must be anchored by
+    span_roles: frozenset[str] = (
+        frozenset()
+    )  # `spanRoles.allowed`: the roles a span anchoring a record may have
+    required_span_roles: tuple[
+        str, ...
+    ] = ()  # `spanRoles.required`: the roles every record must be anchored by
     declares_span_roles: bool = False  # the schema has `spanRoles` at all
 
     def field(self, name: str) -> dict | None:
@@ -87,11 +91,17 @@ class TableModel:
 
     def verbatim(self) -> dict[str, str]:
         """{field: span role} of the fields that hold the exact text of the record's spans of that role."""
-        return {f["name"]: f["verbatimSpanRole"] for f in self.fields if isinstance(f.get("name"), str) and isinstance(f.get("verbatimSpanRole"), str)}
+        return {
+            f["name"]: f["verbatimSpanRole"]
+            for f in self.fields
+            if isinstance(f.get("name"), str) and isinstance(f.get("verbatimSpanRole"), str)
+        }
 
     def filled_by_tool(self) -> frozenset[str]:
         """The fields a command computes from the others (`filledBy`): an empty one is a step not yet run."""
-        return frozenset(f["name"] for f in self.fields if isinstance(f.get("name"), str) and f.get("filledBy"))
+        return frozenset(
+            f["name"] for f in self.fields if isinstance(f.get("name"), str) and f.get("filledBy")
+        )
 
 
 @dataclass(frozen=True)
@@ -125,11 +135,22 @@ class Model:
 
     def span_targets(self) -> tuple[str, ...]:
         """The tables a span may anchor: the enum of the spans table's `target_table` (its polymorphic reference)."""
-        return next((p.targets for p in self.polymorphic if p.table == "spans" and p.id_field == "target_id"), ())
+        return next(
+            (
+                p.targets
+                for p in self.polymorphic
+                if p.table == "spans" and p.id_field == "target_id"
+            ),
+            (),
+        )
 
     def filled_by_tool(self) -> dict[str, frozenset[str]]:
         """{table: the fields a command computes}, for every table that has any."""
-        return {name: filled for name, table in self.tables.items() if (filled := table.filled_by_tool())}
+        return {
+            name: filled
+            for name, table in self.tables.items()
+            if (filled := table.filled_by_tool())
+        }
 
 
 def from_package(package: Loaded) -> Model:
@@ -154,7 +175,11 @@ def _names(value: object) -> tuple[str, ...]:
 
 
 def _table(name: str, path: str, schema: dict) -> TableModel:
-    fields = tuple(f for f in schema.get("fields", []) if isinstance(f, dict)) if isinstance(schema.get("fields"), list) else ()
+    fields = (
+        tuple(f for f in schema.get("fields", []) if isinstance(f, dict))
+        if isinstance(schema.get("fields"), list)
+        else ()
+    )
     foreign_keys = []
     for fk in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
         reference = fk.get("reference") if isinstance(fk, dict) else None
@@ -164,13 +189,35 @@ def _table(name: str, path: str, schema: dict) -> TableModel:
         mine, theirs = _names(fk.get("fields")), _names(reference.get("fields"))
         if mine and len(mine) == len(theirs) and isinstance(target, str):
             foreign_keys.append(ForeignKey(name, mine, target, theirs))
-    unique_keys = tuple(k for k in (_names(u) for u in schema.get("uniqueKeys", []) or []) if k) if isinstance(schema.get("uniqueKeys"), list) else ()
+    unique_keys = (
+        tuple(k for k in (_names(u) for u in schema.get("uniqueKeys", []) or []) if k)
+        if isinstance(schema.get("uniqueKeys"), list)
+        else ()
+    )
     missing = schema.get("missingValues", [""])
-    missing_values = tuple(missing) if isinstance(missing, list) and all(isinstance(v, str) for v in missing) else ("",)
+    missing_values = (
+        tuple(missing)
+        if isinstance(missing, list) and all(isinstance(v, str) for v in missing)
+        else ("",)
+    )
     roles = schema.get("spanRoles")
-    allowed, required = (_names(roles.get("allowed")), _names(roles.get("required"))) if isinstance(roles, dict) else ((), ())
-    return TableModel(name, path, fields, _names(schema.get("primaryKey")), unique_keys, tuple(foreign_keys), missing_values,
-                      frozenset(allowed), required, isinstance(roles, dict))
+    allowed, required = (
+        (_names(roles.get("allowed")), _names(roles.get("required")))
+        if isinstance(roles, dict)
+        else ((), ())
+    )
+    return TableModel(
+        name,
+        path,
+        fields,
+        _names(schema.get("primaryKey")),
+        unique_keys,
+        tuple(foreign_keys),
+        missing_values,
+        frozenset(allowed),
+        required,
+        isinstance(roles, dict),
+    )
 
 
 def _polymorphic(tables: dict[str, TableModel]) -> list[PolymorphicReference]:

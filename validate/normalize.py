@@ -25,7 +25,9 @@ def plan(package: Package) -> tuple[dict[str, tuple[bytes, list[str]]], list[str
             continue
         data = resource.data  # once: a large table's bytes are read again on each use
         if data is None:
-            problems.append(f"{resource.path or resource.name}: cannot be read; run `python -m validate` to see why")
+            problems.append(
+                f"{resource.path or resource.name}: cannot be read; run `python -m validate` to see why"
+            )
             continue
         fields = resource.schema.get("fields") if isinstance(resource.schema, dict) else None
         try:
@@ -45,7 +47,9 @@ def stale_hashes(package: Package, planned: dict[str, tuple[bytes, list[str]]]) 
         data = planned[resource.path][0] if resource.path in planned else resource.data
         if data is None:
             continue
-        if resource.descriptor.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest() or resource.descriptor.get("bytes") != len(data):
+        if resource.descriptor.get("hash") != "sha256:" + hashlib.sha256(
+            data
+        ).hexdigest() or resource.descriptor.get("bytes") != len(data):
             stale.append(resource.path)
     return stale
 

@@ -13,14 +13,61 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-         "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-VAGUE = {"hundreds of thousands": (200_000, 1_000_000), "tens of thousands": (20_000, 100_000), "thousands": (2_000, 10_000), "hundreds": (200, 1_000)}
-QUALIFIERS = [("more than", "more_than"), ("over", "more_than"), ("almost", "almost"), ("nearly", "almost"),
-              ("about", "approximately"), ("around", "approximately"), ("some", "approximately"), ("roughly", "approximately")]
+VAGUE = {
+    "hundreds of thousands": (200_000, 1_000_000),
+    "tens of thousands": (20_000, 100_000),
+    "thousands": (2_000, 10_000),
+    "hundreds": (200, 1_000),
+}
+QUALIFIERS = [
+    ("more than", "more_than"),
+    ("over", "more_than"),
+    ("almost", "almost"),
+    ("nearly", "almost"),
+    ("about", "approximately"),
+    ("around", "approximately"),
+    ("some", "approximately"),
+    ("roughly", "approximately"),
+]
 
 
 @dataclass(frozen=True)
@@ -44,7 +91,7 @@ def read(surface: str, document_date: date | None) -> Reading:
     bound = "exact"
     for words, name in QUALIFIERS:
         if text.startswith(words + " "):
-            bound, text = name, text[len(words) + 1:]
+            bound, text = name, text[len(words) + 1 :]
             break
     for phrase, (low, high) in VAGUE.items():
         if text.startswith(phrase):
@@ -89,13 +136,19 @@ def _read_date(text: str, document_date: date | None) -> Reading | None:
             return Reading(_date(int(match.group(3)), month, day).isoformat(), "date", "exact")
         if document_date is None:
             raise Unreadable(f"{text!r} has no year and the document has no date")
-        year = document_date.year if (month, day) <= (document_date.month, document_date.day) else document_date.year - 1
+        year = (
+            document_date.year
+            if (month, day) <= (document_date.month, document_date.day)
+            else document_date.year - 1
+        )
         return Reading(_date(year, month, day).isoformat(), "date", "exact")
     match = re.fullmatch(r"(?:on |last )?(" + "|".join(WEEKDAYS) + ")", text)
     if match:
         if document_date is None:
             raise Unreadable(f"{text!r} needs the document's date")
-        back = (document_date.weekday() - WEEKDAYS.index(match.group(1))) % 7 or 7  # the most recent one before
+        back = (
+            document_date.weekday() - WEEKDAYS.index(match.group(1))
+        ) % 7 or 7  # the most recent one before
         return Reading((document_date - timedelta(days=back)).isoformat(), "date", "relative")
     if text == "last week":
         if document_date is None:

@@ -65,7 +65,9 @@ class Resource:
     path: str
     text: str | None = None  # a text resource's (snapshot's) decoded content; None for a table
     table: Table | None = None
-    file: SourceFile | None = None  # the file as its bytes were read (path resolved by the path rule, identity from that read)
+    file: SourceFile | None = (
+        None  # the file as its bytes were read (path resolved by the path rule, identity from that read)
+    )
     schema: dict | None = None
     schema_path: str = ""
     _bytes: bytes | None = field(default=None, repr=False)
@@ -108,11 +110,19 @@ class Views:
     Each is filled by the one function that computes it (named beside it) on first use."""
 
     model: Model | None = None  # model.from_package: keys and references read from the schemas
-    usable_schemas: dict[str, dict | None] = field(default_factory=dict)  # checks._jsonschema.usable_schema, by resource name
-    ids: dict[str, frozenset[str]] = field(default_factory=dict)  # checks._rows.known_ids, by table name
+    usable_schemas: dict[str, dict | None] = field(
+        default_factory=dict
+    )  # checks._jsonschema.usable_schema, by resource name
+    ids: dict[str, frozenset[str]] = field(
+        default_factory=dict
+    )  # checks._rows.known_ids, by table name
     snapshots: dict[str, str] | None = None  # checks._rows.snapshot_texts: {document_id: text}
-    columnar: Store | None = None  # package._read_large_tables: the run's DuckDB connection, holding every table
-    rule_views: Any = None  # engine.rules._prepare: the named views and registry the checks' SQL rules read
+    columnar: Store | None = (
+        None  # package._read_large_tables: the run's DuckDB connection, holding every table
+    )
+    rule_views: Any = (
+        None  # engine.rules._prepare: the named views and registry the checks' SQL rules read
+    )
 
 
 @dataclass
@@ -129,7 +139,9 @@ class Package:
     load_errors: list[Error] = field(default_factory=list)
     views: Views = field(default_factory=Views)  # what checks derive once and share (read-only)
     limits: Limits = DEFAULT
-    unsafe_references: list[Error] = field(default_factory=list)  # frictionless is not run when any is set
+    unsafe_references: list[Error] = field(
+        default_factory=list
+    )  # frictionless is not run when any is set
     total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)
     engine: str = "duckdb"  # what checks the tables' rows: "duckdb" (compiled queries) or "frictionless" (the reference)
 
@@ -173,7 +185,9 @@ class Package:
         """Read a file the package names, after the path rule; raise UnsafePath or LimitExceeded."""
         return self.read_inside_file(relative, limit)[0]
 
-    def read_inside_file(self, relative: object, limit: str = "file-bytes") -> tuple[bytes, SourceFile]:
+    def read_inside_file(
+        self, relative: object, limit: str = "file-bytes"
+    ) -> tuple[bytes, SourceFile]:
         """`read_inside`, with the file's identity when it was read (so that a later reader can tell it is the same file)."""
         return read_regular_file(self.inside(relative), self.limits, limit, str(relative))
 
@@ -181,28 +195,64 @@ class Package:
 def resolve_inside(root: Path, relative: object) -> Path:
     """The path rule: `relative` names a regular file inside `root` (links resolved)."""
     if not isinstance(relative, str) or not relative:
-        raise UnsafePath("unsafe-path", "the path is empty or not a string", "Give a relative path such as data/claims.csv.")
+        raise UnsafePath(
+            "unsafe-path",
+            "the path is empty or not a string",
+            "Give a relative path such as data/claims.csv.",
+        )
     shown = repr(relative[:200])
     if _SCHEME.match(relative) or relative.startswith("//"):
-        raise UnsafePath("remote-reference", f"{shown} is a URL or remote reference; nothing is fetched",
-                         "Put the file in the package and give its relative path.")
-    if _CONTROL.search(relative) or relative.startswith(("/", "\\")) or "\\" in relative or len(relative) > _MAX_PATH \
-            or any(len(part.encode("utf-8", "surrogatepass")) > _MAX_COMPONENT for part in relative.split("/")):
-        raise UnsafePath("unsafe-path", f"{shown} is not a plain relative path inside the package",
-                         "Use a relative path with `/`, no control characters, no leading `/`, at most 255 bytes per name.")
+        raise UnsafePath(
+            "remote-reference",
+            f"{shown} is a URL or remote reference; nothing is fetched",
+            "Put the file in the package and give its relative path.",
+        )
+    if (
+        _CONTROL.search(relative)
+        or relative.startswith(("/", "\\"))
+        or "\\" in relative
+        or len(relative) > _MAX_PATH
+        or any(
+            len(part.encode("utf-8", "surrogatepass")) > _MAX_COMPONENT
+            for part in relative.split("/")
+        )
+    ):
+        raise UnsafePath(
+            "unsafe-path",
+            f"{shown} is not a plain relative path inside the package",
+            "Use a relative path with `/`, no control characters, no leading `/`, at most 255 bytes per name.",
+        )
     try:
         resolved = (root / relative).resolve()
         inside = resolved.is_relative_to(root)
         status = os.stat(resolved) if inside else None
     except FileNotFoundError:
-        raise UnsafePath("missing-file", f"{shown} does not exist", "Add the file, or correct the path.") from None
-    except (OSError, RuntimeError, ValueError, UnicodeError) as error:  # a link loop, a name the system refuses
-        raise UnsafePath("unsafe-path", f"{shown} cannot be resolved ({type(error).__name__})",
-                         "Use a plain relative path to a file inside the package, without links.") from None
+        raise UnsafePath(
+            "missing-file", f"{shown} does not exist", "Add the file, or correct the path."
+        ) from None
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+        UnicodeError,
+    ) as error:  # a link loop, a name the system refuses
+        raise UnsafePath(
+            "unsafe-path",
+            f"{shown} cannot be resolved ({type(error).__name__})",
+            "Use a plain relative path to a file inside the package, without links.",
+        ) from None
     if not inside or status is None:
-        raise UnsafePath("unsafe-path", f"{shown} leaves the package", "Use a relative path inside the package folder, without `..`, links or URLs.")
+        raise UnsafePath(
+            "unsafe-path",
+            f"{shown} leaves the package",
+            "Use a relative path inside the package folder, without `..`, links or URLs.",
+        )
     if not stat.S_ISREG(status.st_mode):
-        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file (a FIFO, socket or device)"
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(status.st_mode)
+            else "not a regular file (a FIFO, socket or device)"
+        )
         raise UnsafePath("not-a-file", f"{shown} is {kind}", "Point the path at a regular file.")
     return resolved
 
@@ -212,7 +262,9 @@ def read_regular(path: Path, limits: Limits, limit: str, shown: str) -> bytes:
     return read_regular_file(path, limits, limit, shown)[0]
 
 
-def read_regular_file(path: Path, limits: Limits, limit: str, shown: str) -> tuple[bytes, SourceFile]:
+def read_regular_file(
+    path: Path, limits: Limits, limit: str, shown: str
+) -> tuple[bytes, SourceFile]:
     """`read_regular`, with the file as it was when read: its identity from the descriptor the bytes came through."""
     try:
         handle = os.open(path, READ_FLAGS)
@@ -221,7 +273,11 @@ def read_regular_file(path: Path, limits: Limits, limit: str, shown: str) -> tup
     with os.fdopen(handle, "rb") as file:
         status = os.fstat(file.fileno())
         if not stat.S_ISREG(status.st_mode):
-            raise UnsafePath("not-a-file", f"{shown!r} is not a regular file", "Point the path at a regular file.")
+            raise UnsafePath(
+                "not-a-file",
+                f"{shown!r} is not a regular file",
+                "Point the path at a regular file.",
+            )
         limits.check(limit, status.st_size, f"{shown} ({limit})")
         data = file.read(limits[limit] + 1)
     limits.check(limit, len(data), f"{shown} ({limit})")
@@ -240,6 +296,7 @@ def parse_json(text: str, limits: Limits) -> object:
             if value in (float("inf"), float("-inf")):
                 raise ValueError(f"the number {token[:20]}… is too large to represent")
             return value
+
         return parse
 
     def members(pairs: list) -> dict:
@@ -250,14 +307,23 @@ def parse_json(text: str, limits: Limits) -> object:
         raise ValueError(f"{name} is not a JSON value")
 
     try:
-        value = json.loads(text, parse_int=number(int), parse_float=number(float), parse_constant=constant, object_pairs_hook=members)
+        value = json.loads(
+            text,
+            parse_int=number(int),
+            parse_float=number(float),
+            parse_constant=constant,
+            object_pairs_hook=members,
+        )
     except LimitExceeded as error:
         raise JSONProblem(str(error), limit=error) from None
     except RecursionError:
         too_deep = LimitExceeded("json-depth", "the nesting depth", None, limits["json-depth"])
         raise JSONProblem(str(too_deep), limit=too_deep) from None
     except json.JSONDecodeError as error:
-        raise JSONProblem(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}", error.lineno) from None
+        raise JSONProblem(
+            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+            error.lineno,
+        ) from None
     except ValueError as error:
         raise JSONProblem(f"not valid JSON: {error}") from None
     depth = json_depth(value)
@@ -286,13 +352,19 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
     path = Path(path)
     try:
         if path.is_dir() and path.suffix == ".json":
-            raise CannotRun(f"{path} is a folder, not a file. Give the path of a datapackage.json or of its folder.")
+            raise CannotRun(
+                f"{path} is a folder, not a file. Give the path of a datapackage.json or of its folder."
+            )
         if path.is_dir():
             path = path / "datapackage.json"
         if not path.exists():
-            raise CannotRun(f"{path} does not exist. Give the path of a datapackage.json or of its folder.")
+            raise CannotRun(
+                f"{path} does not exist. Give the path of a datapackage.json or of its folder."
+            )
         if not path.is_file():
-            raise CannotRun(f"{path} is not a file. Give the path of a datapackage.json or of its folder.")
+            raise CannotRun(
+                f"{path} is not a file. Give the path of a datapackage.json or of its folder."
+            )
         raw = read_regular(path, limits, "descriptor-bytes", path.name)
     except (OSError, ValueError) as error:  # a name the system refuses (NUL, too long)
         if isinstance(error, LimitExceeded):
@@ -303,22 +375,43 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise CannotRun(f"{path} is not UTF-8 text (bad byte at position {error.start}). Save it as UTF-8.") from None
+        raise CannotRun(
+            f"{path} is not UTF-8 text (bad byte at position {error.start}). Save it as UTF-8."
+        ) from None
     try:
         descriptor = parse_json(text, limits)
     except JSONProblem as problem:
-        hint = "" if problem.limit else " Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)."
-        raise CannotRun(f"{path} is {problem}.{hint}" if not problem.limit else f"{path}: {problem}") from None
+        hint = (
+            ""
+            if problem.limit
+            else " Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)."
+        )
+        raise CannotRun(
+            f"{path} is {problem}.{hint}" if not problem.limit else f"{path}: {problem}"
+        ) from None
     if not isinstance(descriptor, dict):
-        raise CannotRun(f"{path} must hold a JSON object ({{...}}), not a {type(descriptor).__name__}.")
-    package = Package(path.parent.resolve(), path.resolve(), text, descriptor, value_lines(text), limits=limits)
+        raise CannotRun(
+            f"{path} must hold a JSON object ({{...}}), not a {type(descriptor).__name__}."
+        )
+    package = Package(
+        path.parent.resolve(), path.resolve(), text, descriptor, value_lines(text), limits=limits
+    )
     resources = descriptor.get("resources")
     if isinstance(resources, list):
-        large: list[tuple[Resource, Candidate]] = []  # tables DuckDB is offered, after every file is read
+        large: list[
+            tuple[Resource, Candidate]
+        ] = []  # tables DuckDB is offered, after every file is read
         try:
             limits.check("resources", len(resources), "the number of resources")
         except LimitExceeded as error:
-            package.load_errors.append(Error.at(Place(package.descriptor_file, package.descriptor_line("$.resources")), "$.resources", "limit-exceeded", str(error)))
+            package.load_errors.append(
+                Error.at(
+                    Place(package.descriptor_file, package.descriptor_line("$.resources")),
+                    "$.resources",
+                    "limit-exceeded",
+                    str(error),
+                )
+            )
             return package
         for index, item in enumerate(resources):
             if isinstance(item, dict):
@@ -329,26 +422,50 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
     return package
 
 
-def _load_resource(package: Package, index: int, descriptor: dict, large: list[tuple[Resource, Candidate]]) -> Resource:
+def _load_resource(
+    package: Package, index: int, descriptor: dict, large: list[tuple[Resource, Candidate]]
+) -> Resource:
     name = given if isinstance(given := descriptor.get("name"), str) else f"resources[{index}]"
     relative = path if isinstance(path := descriptor.get("path"), str) else ""
     resource = Resource(index, descriptor, name, relative)
     where = f"$.resources[{index}].path"
 
-    def problem(code: str, message: str, hint: str = "", file: str = package.descriptor_file, line=None) -> Resource:
+    def problem(
+        code: str, message: str, hint: str = "", file: str = package.descriptor_file, line=None
+    ) -> Resource:
         line = line if file != package.descriptor_file else package.descriptor_line(where)
-        package.load_errors.append(Error.at(Place(file, line), where if file == package.descriptor_file else "", code, message, hint=hint))
+        package.load_errors.append(
+            Error.at(
+                Place(file, line),
+                where if file == package.descriptor_file else "",
+                code,
+                message,
+                hint=hint,
+            )
+        )
         return resource
 
     if not relative:
-        return problem("missing-path", f"Resource {name!r} has no `path`.", "Add the relative path of its file, e.g. data/claims.csv.")
+        return problem(
+            "missing-path",
+            f"Resource {name!r} has no `path`.",
+            "Add the relative path of its file, e.g. data/claims.csv.",
+        )
     try:
         resource.data, resource.file = package.read_inside_file(relative)
         package.total_bytes += len(resource.data)
-        package.limits.check("package-bytes", package.total_bytes, f"the resource files up to {relative!r} (package-bytes)")
+        package.limits.check(
+            "package-bytes",
+            package.total_bytes,
+            f"the resource files up to {relative!r} (package-bytes)",
+        )
     except UnsafePath as error:
         if error.code == "unsafe-path":
-            return problem("unsafe-path", f"Resource {name!r} points outside the package ({relative!r}): {error}.", error.hint)
+            return problem(
+                "unsafe-path",
+                f"Resource {name!r} points outside the package ({relative!r}): {error}.",
+                error.hint,
+            )
         return problem(error.code, f"Resource {name!r}: {error}.", error.hint)
     except LimitExceeded as error:
         resource.data = None
@@ -357,10 +474,17 @@ def _load_resource(package: Package, index: int, descriptor: dict, large: list[t
         text = resource.data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = resource.data.count(b"\n", 0, error.start) + 1
-        return problem("not-utf8", f"{relative} is not UTF-8: the byte at position {error.start} (line {line}) cannot be decoded.",
-                       "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').", relative, line)
+        return problem(
+            "not-utf8",
+            f"{relative} is not UTF-8: the byte at position {error.start} (line {line}) cannot be decoded.",
+            "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').",
+            relative,
+            line,
+        )
     if resource.is_table:
-        _load_table(package, resource, text, large)  # a table keeps its records, not its text (a third of the memory of a large one)
+        _load_table(
+            package, resource, text, large
+        )  # a table keeps its records, not its text (a third of the memory of a large one)
     else:
         try:
             package.limits.check("snapshot-chars", len(text), f"{relative} (snapshot-chars)")
@@ -370,9 +494,13 @@ def _load_resource(package: Package, index: int, descriptor: dict, large: list[t
     return resource
 
 
-def _load_table(package: Package, resource: Resource, text: str, large: list[tuple[Resource, Candidate]]) -> None:
+def _load_table(
+    package: Package, resource: Resource, text: str, large: list[tuple[Resource, Candidate]]
+) -> None:
     candidate = _large_table(package, resource)
-    if candidate is not None:  # read by DuckDB, or by Python if DuckDB's reading is not proven, once every file is read
+    if (
+        candidate is not None
+    ):  # read by DuckDB, or by Python if DuckDB's reading is not proven, once every file is read
         large.append((resource, candidate))
         resource.release()  # a third of a large package's memory; the checks that need the bytes read them again, one file at a time
     elif _parse_table(package, resource, text):
@@ -384,15 +512,32 @@ def _parse_table(package: Package, resource: Resource, text: str) -> bool:
     text = text.removeprefix("\ufeff")  # a BOM is reported by the canonical-form check
     limits = package.limits
     try:
-        resource.table = parse_csv(text, max_cell=limits["cell-chars"], max_columns=limits["csv-columns"])
+        resource.table = parse_csv(
+            text, max_cell=limits["cell-chars"], max_columns=limits["csv-columns"]
+        )
     except LimitExceeded as error:
-        package.load_errors.append(Error.at(Place(resource.path, error.line or 1), "", "limit-exceeded", f"{resource.path}: {error}"))
+        package.load_errors.append(
+            Error.at(
+                Place(resource.path, error.line or 1),
+                "",
+                "limit-exceeded",
+                f"{resource.path}: {error}",
+            )
+        )
         return False
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:
             message = f"a cell is larger than {limits['cell-chars']:,} characters (limit `cell-chars`; raise it with `--limit cell-chars=N`)"
-        package.load_errors.append(Error.at(Place(resource.path), "", "unparsable-csv", f"{resource.path} cannot be read as CSV: {message}.", hint="Check for an unclosed quotation mark or a stray quote inside a cell."))
+        package.load_errors.append(
+            Error.at(
+                Place(resource.path),
+                "",
+                "unparsable-csv",
+                f"{resource.path} cannot be read as CSV: {message}.",
+                hint="Check for an unclosed quotation mark or a stray quote inside a cell.",
+            )
+        )
         return False
     return True
 
@@ -400,7 +545,15 @@ def _parse_table(package: Package, resource: Resource, text: str) -> bool:
 def _table_schema(package: Package, resource: Resource) -> None:
     """After a table is read: an empty file is reported, and its schema loaded."""
     if resource.table is not None and not resource.table.header:
-        package.load_errors.append(Error.at(Place(resource.path, 1), "", "empty-csv", f"{resource.path} is empty: it has no header row.", hint="Put the header row (the column names of its schema) on line 1."))
+        package.load_errors.append(
+            Error.at(
+                Place(resource.path, 1),
+                "",
+                "empty-csv",
+                f"{resource.path} is empty: it has no header row.",
+                hint="Put the header row (the column names of its schema) on line 1.",
+            )
+        )
     schema_ref = resource.descriptor.get("schema")
     if isinstance(schema_ref, dict):
         resource.schema = schema_ref
@@ -415,10 +568,19 @@ def _large_table(package: Package, resource: Resource) -> Candidate | None:
     """The table's file as DuckDB is offered it: more than INGEST_ABOVE_LINES line breaks, no BOM or CR, a regular
     file inside the package whose identity is recorded, with a header Python can read; None otherwise."""
     data, limits = resource.data, package.limits
-    if data is None or data.count(b"\n") <= INGEST_ABOVE_LINES or data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+    if (
+        data is None
+        or data.count(b"\n") <= INGEST_ABOVE_LINES
+        or data.startswith(b"\xef\xbb\xbf")
+        or b"\r" in data
+    ):
         return None  # a small file is faster in Python; DuckDB's reader and Python's may split a BOM or a CR differently
     file = resource.file
-    if file is None or any(glob in str(file.path) for glob in "*?[{") or file.identity[2] != len(data):  # a glob: DuckDB would read a pattern
+    if (
+        file is None
+        or any(glob in str(file.path) for glob in "*?[{")
+        or file.identity[2] != len(data)
+    ):  # a glob: DuckDB would read a pattern
         return None  # (a size other than the bytes': the file grew while it was read)
     header = first_record(data, max_cell=limits["cell-chars"])
     if not header or len(header) > min(limits["csv-columns"], MAX_COLUMNS):
@@ -431,7 +593,9 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
     Python would is parsed by Python, as every other file was; then each table Python parsed is handed over."""
     try:
         store = Store([candidate.file for _, candidate in large])
-    except ImportError:  # a Python without the pinned dependencies: the checks that need DuckDB say so
+    except (
+        ImportError
+    ):  # a Python without the pinned dependencies: the checks that need DuckDB say so
         return
     package.views.columnar = store
     readings = store.ingest([candidate for _, candidate in large])
@@ -439,7 +603,15 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
         if ingested is not None:
             resource.table = Table(candidate.header, uniform=True, source=ingested)
         elif (data := resource.data) is None:
-            package.load_errors.append(Error.at(Place(resource.path), "", "unreadable-file", f"{resource.path} changed while it was being read.", hint="Validate the package again once nothing is writing to it."))
+            package.load_errors.append(
+                Error.at(
+                    Place(resource.path),
+                    "",
+                    "unreadable-file",
+                    f"{resource.path} changed while it was being read.",
+                    hint="Validate the package again once nothing is writing to it.",
+                )
+            )
             continue
         elif not _parse_table(package, resource, data.decode("utf-8")):
             continue
@@ -452,7 +624,13 @@ def _read_large_tables(package: Package, large: list[tuple[Resource, Candidate]]
 def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
     where = f"$.resources[{resource.index}].schema"
 
-    def problem(code: str, message: str, hint: str, file: str = package.descriptor_file, line: int | None = None) -> None:
+    def problem(
+        code: str,
+        message: str,
+        hint: str,
+        file: str = package.descriptor_file,
+        line: int | None = None,
+    ) -> None:
         field = where if file == package.descriptor_file else ""
         line = package.descriptor_line(where) if file == package.descriptor_file else line
         package.load_errors.append(Error.at(Place(file, line), field, code, message, hint=hint))
@@ -461,28 +639,51 @@ def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
         raw = package.read_inside(schema_ref, "descriptor-bytes")
     except UnsafePath as error:
         if error.code == "missing-file":
-            return problem("missing-schema", f"Resource {resource.name!r}: the schema file {schema_ref} does not exist.",
-                           "Add the schema file, or correct `schema`.")
+            return problem(
+                "missing-schema",
+                f"Resource {resource.name!r}: the schema file {schema_ref} does not exist.",
+                "Add the schema file, or correct `schema`.",
+            )
         if error.code == "not-a-file":
-            return problem("missing-schema", f"Resource {resource.name!r}: the schema {error}.", error.hint)
-        return problem(error.code if error.code == "remote-reference" else "unsafe-path",
-                       f"Resource {resource.name!r}: schema path {error}.", "Use a relative path inside the package folder, e.g. schemas/claims.schema.json.")
+            return problem(
+                "missing-schema", f"Resource {resource.name!r}: the schema {error}.", error.hint
+            )
+        return problem(
+            error.code if error.code == "remote-reference" else "unsafe-path",
+            f"Resource {resource.name!r}: schema path {error}.",
+            "Use a relative path inside the package folder, e.g. schemas/claims.schema.json.",
+        )
     except LimitExceeded as error:
         return problem("limit-exceeded", f"Resource {resource.name!r}: schema {error}", "")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return problem("unreadable-schema", f"Resource {resource.name!r}: the schema file {schema_ref} cannot be read as UTF-8 text ({type(error).__name__}).",
-                       "Save the schema as UTF-8 JSON.", schema_ref)
+        return problem(
+            "unreadable-schema",
+            f"Resource {resource.name!r}: the schema file {schema_ref} cannot be read as UTF-8 text ({type(error).__name__}).",
+            "Save the schema as UTF-8 JSON.",
+            schema_ref,
+        )
     try:
         schema = parse_json(text, package.limits)
     except JSONProblem as error:
         if error.limit:
             return problem("limit-exceeded", f"{schema_ref}: {error}", "", schema_ref, error.line)
-        return problem("unreadable-schema", f"{schema_ref} is {error}.",
-                       "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause).", schema_ref, error.line)
+        return problem(
+            "unreadable-schema",
+            f"{schema_ref} is {error}.",
+            "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause).",
+            schema_ref,
+            error.line,
+        )
     if not isinstance(schema, dict):
-        return problem("unreadable-schema", f"{schema_ref} must hold a JSON object ({{...}}).", "Make the schema a JSON object with `fields`.", schema_ref, 1)
+        return problem(
+            "unreadable-schema",
+            f"{schema_ref} must hold a JSON object ({{...}}).",
+            "Make the schema a JSON object with `fields`.",
+            schema_ref,
+            1,
+        )
     resource.schema = schema
     package.schema_texts[schema_ref] = text
 
@@ -493,12 +694,18 @@ def _check_schema_limits(package: Package, resource: Resource, schema: dict) -> 
     file = resource.schema_path or package.descriptor_file
     try:
         if isinstance(fields, list):
-            package.limits.check("csv-columns", len(fields), f"the number of fields of {resource.name!r}")
+            package.limits.check(
+                "csv-columns", len(fields), f"the number of fields of {resource.name!r}"
+            )
             for item in fields:
                 constraints = item.get("constraints") if isinstance(item, dict) else None
                 enum = constraints.get("enum") if isinstance(constraints, dict) else None
                 if isinstance(enum, list):
-                    package.limits.check("enum-values", len(enum), f"the enum of field {str(item.get('name'))[:80]!r} in {resource.name!r}")
+                    package.limits.check(
+                        "enum-values",
+                        len(enum),
+                        f"the enum of field {str(item.get('name'))[:80]!r} in {resource.name!r}",
+                    )
     except LimitExceeded as error:
         resource.schema = None  # no check may walk it
         package.load_errors.append(Error.at(Place(file), "", "limit-exceeded", str(error)))
@@ -513,44 +720,92 @@ def frictionless_references(package: Package) -> list[Error]:
     problems: list[Error] = []
 
     def refuse(where: str, code: str, message: str, hint: str) -> None:
-        problems.append(Error.at(Place(package.descriptor_file, package.descriptor_line(where)), where, code, message, hint=hint))
+        problems.append(
+            Error.at(
+                Place(package.descriptor_file, package.descriptor_line(where)),
+                where,
+                code,
+                message,
+                hint=hint,
+            )
+        )
 
     def check_profile(where: str, value: object, builtin: tuple[str, ...]) -> None:
         if value is not None and value not in builtin:
-            refuse(where, "remote-reference", f"{where} is {str(value)[:200]!r}: only the built-in profiles {', '.join(builtin)} are allowed; "
-                   "a profile path or URL would be read or fetched.", "Remove the profile or use a built-in name.")
+            refuse(
+                where,
+                "remote-reference",
+                f"{where} is {str(value)[:200]!r}: only the built-in profiles {', '.join(builtin)} are allowed; "
+                "a profile path or URL would be read or fetched.",
+                "Remove the profile or use a built-in name.",
+            )
 
     def check_schema_url(where: str, value: object) -> None:
-        if value is not None and not (isinstance(value, str) and _STANDARD_PROFILE.fullmatch(value)):
-            refuse(where, "remote-reference", f"{where} is {str(value)[:200]!r}, not a datapackage.org standard profile.",
-                   "Use https://datapackage.org/profiles/2.0/datapackage.json (or remove `$schema`).")
+        if value is not None and not (
+            isinstance(value, str) and _STANDARD_PROFILE.fullmatch(value)
+        ):
+            refuse(
+                where,
+                "remote-reference",
+                f"{where} is {str(value)[:200]!r}, not a datapackage.org standard profile.",
+                "Use https://datapackage.org/profiles/2.0/datapackage.json (or remove `$schema`).",
+            )
 
     descriptor = package.descriptor
     check_profile("$.profile", descriptor.get("profile"), ("data-package", "tabular-data-package"))
     check_schema_url("$.$schema", descriptor.get("$schema"))
     if "profiles" in descriptor:
-        refuse("$.profiles", "remote-reference", "`profiles` is not supported: frictionless would read the first as a profile.", "Remove `profiles`.")
+        refuse(
+            "$.profiles",
+            "remote-reference",
+            "`profiles` is not supported: frictionless would read the first as a profile.",
+            "Remove `profiles`.",
+        )
     for resource in package.resources:
         item, at = resource.descriptor, f"$.resources[{resource.index}]"
-        check_profile(f"{at}.profile", item.get("profile"), ("data-resource", "tabular-data-resource"))
+        check_profile(
+            f"{at}.profile", item.get("profile"), ("data-resource", "tabular-data-resource")
+        )
         check_schema_url(f"{at}.$schema", item.get("$schema"))
         for key in ("profiles", "extrapaths", "data"):
             if key in item:
-                refuse(f"{at}.{key}", "unsafe-path", f"{at}.{key} is not allowed in this package.",
-                       f"Remove `{key}`: every resource is one file named by `path`.")
+                refuse(
+                    f"{at}.{key}",
+                    "unsafe-path",
+                    f"{at}.{key} is not allowed in this package.",
+                    f"Remove `{key}`: every resource is one file named by `path`.",
+                )
         for key in ("schema", "dialect"):
             value = item.get(key)
             if isinstance(value, (dict, list)):
                 if _holds_reference(value):
-                    refuse(f"{at}.{key}", "remote-reference", f"{at}.{key} holds a `$ref`, `profile` or non-standard `$schema`.",
-                           "Write the object out in full.")
-            elif value is not None and not (key == "schema" and resource.is_table):  # the loader has read a table's schema
+                    refuse(
+                        f"{at}.{key}",
+                        "remote-reference",
+                        f"{at}.{key} holds a `$ref`, `profile` or non-standard `$schema`.",
+                        "Write the object out in full.",
+                    )
+            elif value is not None and not (
+                key == "schema" and resource.is_table
+            ):  # the loader has read a table's schema
                 try:
                     package.inside(value)
                 except UnsafePath as error:
                     refuse(f"{at}.{key}", error.code, f"{at}.{key}: {error}.", error.hint)
-        if resource.schema_path and isinstance(resource.schema, dict) and _holds_reference(resource.schema):
-            problems.append(Error.at(Place(resource.schema_path), "", "remote-reference", f"{resource.schema_path} holds a `$ref`, `profile` or non-standard `$schema`.", hint="Write the schema out in full, without references."))
+        if (
+            resource.schema_path
+            and isinstance(resource.schema, dict)
+            and _holds_reference(resource.schema)
+        ):
+            problems.append(
+                Error.at(
+                    Place(resource.schema_path),
+                    "",
+                    "remote-reference",
+                    f"{resource.schema_path} holds a `$ref`, `profile` or non-standard `$schema`.",
+                    hint="Write the schema out in full, without references.",
+                )
+            )
     return problems
 
 
@@ -559,7 +814,9 @@ def _holds_reference(value: object) -> bool:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if any(key in item for key in ("$ref", "profile", "profiles")) or not _STANDARD_PROFILE.fullmatch(str(item.get("$schema", _V2))):
+            if any(
+                key in item for key in ("$ref", "profile", "profiles")
+            ) or not _STANDARD_PROFILE.fullmatch(str(item.get("$schema", _V2))):
                 return True
             stack.extend(item.values())
         elif isinstance(item, list):

@@ -38,7 +38,9 @@ class Plan:
     """The new content of every file to change, and where OLD was found."""
 
     contents: dict[Path, bytes] = field(default_factory=dict)
-    places: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # file -> {column: [lines]}
+    places: dict[str, dict[str, list[int]]] = field(
+        default_factory=dict
+    )  # file -> {column: [lines]}
 
 
 def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
@@ -49,9 +51,13 @@ def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
         found = []
         if resource.name == owner:
             found += _as_list(schema.get("primaryKey"))
-        for foreign_key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+        for foreign_key in (
+            schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []
+        ):
             reference = foreign_key.get("reference", {}) if isinstance(foreign_key, dict) else {}
-            if (reference.get("resource") or resource.name) == owner:  # no resource (or "") means the table itself
+            if (
+                reference.get("resource") or resource.name
+            ) == owner:  # no resource (or "") means the table itself
                 found += _as_list(foreign_key.get("fields"))
         columns[resource.name] = found
     return columns
@@ -59,17 +65,25 @@ def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
 
 def plan_rename(package: Package, old: str, new: str) -> Plan:
     """Work out every change of the rename without writing; raise RenameError to refuse it."""
-    broken = [r.schema_path or r.name for r in package.resources if r.is_table and usable_schema(package, r) is None]
+    broken = [
+        r.schema_path or r.name
+        for r in package.resources
+        if r.is_table and usable_schema(package, r) is None
+    ]
     if broken:
-        raise RenameError(f"the schema of {', '.join(broken)} is missing or malformed, so where IDs are used cannot be known; "
-                          "run `python -m validate` and fix it first")
+        raise RenameError(
+            f"the schema of {', '.join(broken)} is missing or malformed, so where IDs are used cannot be known; "
+            "run `python -m validate` and fix it first"
+        )
     owners = [r for r in package.resources if r.table and old in _primary_ids(r)]
     if not owners:
         raise RenameError(f"{old!r} is not the ID of any record (no table's primary key holds it)")
     owner = owners[0]
     taken = [r.name for r in package.resources if r.table and new in _primary_ids(r)]
     if taken:
-        raise RenameError(f"{new!r} is already an ID in {', '.join(taken)}; renaming onto it would merge two records")
+        raise RenameError(
+            f"{new!r} is already an ID in {', '.join(taken)}; renaming onto it would merge two records"
+        )
     _check_form(owner, new)
     columns = id_columns(package, owner.name)
     token = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(old)}(?![A-Za-z0-9_-])")
@@ -82,7 +96,8 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
             row = dict(record.cells)
             for name, value in row.items():
                 is_reference = name in columns.get(resource.name, []) or (
-                    name == "target_id" and row.get("target_table") == owner.name)
+                    name == "target_id" and row.get("target_table") == owner.name
+                )
                 if is_reference and value == old:
                     row[name] = new
                     places[name].append(record.line)
@@ -91,13 +106,19 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
                     places[f"{name} (in the text)"].append(record.line)
             rows.append(row)
         if places:
-            plan.contents[_inside(package, resource.path)] = render_csv(resource.table.header, rows).encode("utf-8")
+            plan.contents[_inside(package, resource.path)] = render_csv(
+                resource.table.header, rows
+            ).encode("utf-8")
             plan.places[resource.path] = dict(places)
     for schema_path, text in package.schema_texts.items():
         if token.search(text):
-            plan.contents[_inside(package, schema_path)] = _rename_in_json(text, token, new).encode("utf-8")
+            plan.contents[_inside(package, schema_path)] = _rename_in_json(text, token, new).encode(
+                "utf-8"
+            )
             plan.places[schema_path] = {"example": []}
-    for name in GENERATED_DOCS:  # the data dictionary is generated from the schemas: the same words change in it
+    for name in (
+        GENERATED_DOCS
+    ):  # the data dictionary is generated from the schemas: the same words change in it
         try:  # the same path rule as every file of the package: a linked docs/ folder is not followed
             doc = package.inside(name)
             text = package.read_inside(name).decode("utf-8")
@@ -107,7 +128,9 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
             before, rest = text.split(datadict.START, 1)
             block, after = rest.split(datadict.END, 1)
             if token.search(block):
-                plan.contents[doc] = (before + datadict.START + token.sub(new, block) + datadict.END + after).encode("utf-8")
+                plan.contents[doc] = (
+                    before + datadict.START + token.sub(new, block) + datadict.END + after
+                ).encode("utf-8")
                 plan.places[name] = {"data dictionary": []}
     return plan
 
@@ -125,10 +148,19 @@ def write(package: Package, plan: Plan) -> tuple[bool, list[str]]:
 
 def places(plan: Plan) -> tuple[int, list[str]]:
     """How many places the rename changes, and one line per file saying where (its columns and lines)."""
-    total = sum(max(1, len(lines)) for columns in plan.places.values() for lines in columns.values())
-    lines = [f"  {file}: " + "; ".join(f"{column} on line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))}" if at else column
-                                       for column, at in columns.items())
-             for file, columns in plan.places.items()]
+    total = sum(
+        max(1, len(lines)) for columns in plan.places.values() for lines in columns.values()
+    )
+    lines = [
+        f"  {file}: "
+        + "; ".join(
+            f"{column} on line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))}"
+            if at
+            else column
+            for column, at in columns.items()
+        )
+        for file, columns in plan.places.items()
+    ]
     return total, lines
 
 
@@ -154,19 +186,33 @@ def _primary_ids(resource: Resource) -> set[str]:
 
 
 def _check_form(owner: Resource, new: str) -> None:
-    schema = owner.schema if isinstance(owner.schema, dict) else {}  # the owner was found by its one-field primary key
+    schema = (
+        owner.schema if isinstance(owner.schema, dict) else {}
+    )  # the owner was found by its one-field primary key
     key = _as_list(schema.get("primaryKey"))[0]
     fields = listed if isinstance(listed := schema.get("fields"), list) else []
     spec = next((f for f in fields if isinstance(f, dict) and f.get("name") == key), {})
-    pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
+    pattern = (
+        spec.get("constraints", {}).get("pattern")
+        if isinstance(spec.get("constraints"), dict)
+        else None
+    )
     if pattern and not re.fullmatch(pattern, new):
         raise RenameError(f"{new!r} is not a valid {key}: it must match {pattern}")
     if not pattern and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", new):
-        raise RenameError(f"{new!r} is not a valid {key}: use lowercase letters, digits and hyphens")
+        raise RenameError(
+            f"{new!r} is not a valid {key}: use lowercase letters, digits and hyphens"
+        )
 
 
 def _as_list(value) -> list[str]:
-    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    return (
+        [value]
+        if isinstance(value, str)
+        else [v for v in value if isinstance(v, str)]
+        if isinstance(value, list)
+        else []
+    )
 
 
 def _inside(package: Package, relative: str) -> Path:
@@ -174,4 +220,3 @@ def _inside(package: Package, relative: str) -> Path:
         return package.inside(relative)
     except UnsafePath as error:  # changed since loading, or never safe: refuse the whole rename
         raise RenameError(f"{relative}: {error}") from None
-

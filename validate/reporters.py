@@ -18,7 +18,15 @@ from typing import TextIO
 
 from .errors import FIELD_NAMES, Error
 from .runner import Result
-from .safetext import annotation_data, annotation_property, json_safe, markdown_cell, text_report, visible, visible_lines
+from .safetext import (
+    annotation_data,
+    annotation_property,
+    json_safe,
+    markdown_cell,
+    text_report,
+    visible,
+    visible_lines,
+)
 
 # GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
 GITHUB_ANNOTATION_LIMIT = 10
@@ -28,21 +36,42 @@ JSON_FORMAT_VERSION = 1
 def write_text(result: Result, out: TextIO) -> None:
     """A report for people: what was checked, rows per table, every error with its fix."""
     package = result.package
-    package_name, version = visible(package.descriptor.get("name", "?")), visible(package.descriptor.get("version", "?"))
+    package_name, version = (
+        visible(package.descriptor.get("name", "?")),
+        visible(package.descriptor.get("version", "?")),
+    )
     lines = [f"Validating {visible(package.descriptor_path)} ({package_name} {version})", ""]
-    lines.append("Tables: " + ", ".join(f"{visible(name)} {rows}" for name, rows in result.table_rows().items()))
-    lines.append("Checks: " + ", ".join(f"{check} {'ok' if count == 0 else count}" for check, count in result.counts_by_check().items()))
+    lines.append(
+        "Tables: "
+        + ", ".join(f"{visible(name)} {rows}" for name, rows in result.table_rows().items())
+    )
+    lines.append(
+        "Checks: "
+        + ", ".join(
+            f"{check} {'ok' if count == 0 else count}"
+            for check, count in result.counts_by_check().items()
+        )
+    )
     if result.errors:
         lines.append("")
     out.write(text_report("\n".join(lines) + "\n"))
     for error in result.errors:
-        place = ":".join(visible(p) for p in (error.file, error.line) if p not in ("", None)) or "package"
+        place = (
+            ":".join(visible(p) for p in (error.file, error.line) if p not in ("", None))
+            or "package"
+        )
         field = visible(error.field)
-        where = f" (row {error.row}, {field})" if error.row and field else (f" ({field})" if field else "")
+        where = (
+            f" (row {error.row}, {field})"
+            if error.row and field
+            else (f" ({field})" if field else "")
+        )
         entry = f"{place}: {error.severity}: {visible_lines(error.message)}{where} [{error.check}/{visible(error.code)}]\n"
         if error.hint:
             entry += f"    fix: {visible_lines(error.hint)}\n"
-        out.write(text_report(entry))  # whole lines each time: `text_report` judges a line from its start
+        out.write(
+            text_report(entry)
+        )  # whole lines each time: `text_report` judges a line from its start
     out.write(text_report(f"\n{_verdict(result)}\n"))
 
 
@@ -68,9 +97,16 @@ def json_head(result: Result) -> dict:
     return {
         "format_version": JSON_FORMAT_VERSION,
         "valid": result.valid,
-        "package": {"path": str(result.package.descriptor_path), "name": result.package.descriptor.get("name"),
-                    "version": result.package.descriptor.get("version")},
-        "summary": {"errors": result.error_count, "warnings": result.warning_count, "by_check": result.counts_by_check()},
+        "package": {
+            "path": str(result.package.descriptor_path),
+            "name": result.package.descriptor.get("name"),
+            "version": result.package.descriptor.get("version"),
+        },
+        "summary": {
+            "errors": result.error_count,
+            "warnings": result.warning_count,
+            "by_check": result.counts_by_check(),
+        },
         "tables": result.table_rows(),
         "checks": result.checks,
     }
@@ -84,13 +120,18 @@ _scalar_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 def _error_json(error: Error) -> str:
     """`_json(error.to_dict(), 2)`, member by member: a million errors pass here, and an error's values are scalars."""
-    members = [opening + _scalar_json(json_safe(value)) for opening, value in zip(_MEMBER_OPENINGS, error.fields(), strict=True)]
+    members = [
+        opening + _scalar_json(json_safe(value))
+        for opening, value in zip(_MEMBER_OPENINGS, error.fields(), strict=True)
+    ]
     return "{" + ",".join(members) + "\n    }"
 
 
 def _json(value: object, depth: int) -> str:
     """`value` as it appears `depth` levels deep in an indent-2 document (JSON strings hold no raw line break)."""
-    return json.dumps(json_safe(value), indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n" + "  " * depth)
+    return json.dumps(json_safe(value), indent=2, ensure_ascii=False, allow_nan=False).replace(
+        "\n", "\n" + "  " * depth
+    )
 
 
 def write_github(result: Result, out: TextIO) -> None:
@@ -100,14 +141,24 @@ def write_github(result: Result, out: TextIO) -> None:
     """
     shown = first_annotations(result.errors, GITHUB_ANNOTATION_LIMIT)
     for error in shown:
-        properties = {"file": error.file, "line": error.line, "title": f"{error.check}/{error.code}"}
-        rendered = ",".join(f"{key}={annotation_property(value)}" for key, value in properties.items() if value not in ("", None))
+        properties = {
+            "file": error.file,
+            "line": error.line,
+            "title": f"{error.check}/{error.code}",
+        }
+        rendered = ",".join(
+            f"{key}={annotation_property(value)}"
+            for key, value in properties.items()
+            if value not in ("", None)
+        )
         message = error.message + (f" Fix: {error.hint}" if error.hint else "")
         out.write(f"::{error.severity} {rendered}::{annotation_data(message)}\n")
     hidden = len(result.errors) - len(shown)
     if hidden:
-        out.write(f"{hidden} more problem(s) not shown as annotations (GitHub keeps {GITHUB_ANNOTATION_LIMIT} per kind); "
-                  "see the job summary or run `python -m validate` locally.\n")
+        out.write(
+            f"{hidden} more problem(s) not shown as annotations (GitHub keeps {GITHUB_ANNOTATION_LIMIT} per kind); "
+            "see the job summary or run `python -m validate` locally.\n"
+        )
     out.write(_verdict(result) + "\n")
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
@@ -121,14 +172,19 @@ def first_annotations(errors: Iterable[Error], limit: int) -> list[Error]:
     One pass, holding `limit` errors per severity (not the whole list, which may be millions).
     PASS: twelve foreign-key errors then one quote typo, limit 10: the typo is among the ten.
     """
-    kept: dict[str, list[tuple[int, int, Error]]] = {}  # per severity, the best `limit` as a max-heap (keys negated)
+    kept: dict[
+        str, list[tuple[int, int, Error]]
+    ] = {}  # per severity, the best `limit` as a max-heap (keys negated)
     for round_, index, error in _in_rounds(errors):
         heap = kept.setdefault(error.severity, [])
         if len(heap) < limit:
             heapq.heappush(heap, (-round_, -index, error))
         elif (-round_, -index) > heap[0][:2]:
             heapq.heapreplace(heap, (-round_, -index, error))
-    chosen = sorted(((-round_, -index, error) for heap in kept.values() for round_, index, error in heap), key=lambda entry: entry[:2])
+    chosen = sorted(
+        ((-round_, -index, error) for heap in kept.values() for round_, index, error in heap),
+        key=lambda entry: entry[:2],
+    )
     return [error for _, _, error in chosen]
 
 
@@ -143,9 +199,21 @@ def _in_rounds(errors: Iterable[Error]) -> Iterator[tuple[int, int, Error]]:
 
 def write_markdown(result: Result, out: TextIO) -> None:
     """All errors as a Markdown table, for a GitHub job summary."""
-    out.write("\n".join([f"### Package validation: {'valid' if result.valid else 'invalid'}", "", _verdict(result), ""]) + "\n")
+    out.write(
+        "\n".join(
+            [
+                f"### Package validation: {'valid' if result.valid else 'invalid'}",
+                "",
+                _verdict(result),
+                "",
+            ]
+        )
+        + "\n"
+    )
     if result.errors:
-        out.write("| file | line | field | check | message | fix |\n| --- | --- | --- | --- | --- | --- |\n")
+        out.write(
+            "| file | line | field | check | message | fix |\n| --- | --- | --- | --- | --- | --- |\n"
+        )
         for e in result.errors:
             cells = [e.file, str(e.line or ""), e.field, f"{e.check}/{e.code}", e.message, e.hint]
             out.write("| " + " | ".join(markdown_cell(c) for c in cells) + " |\n")
@@ -166,6 +234,7 @@ def _rendered(write: Callable[[Result, TextIO], None]) -> Callable[[Result], str
         buffer = io.StringIO()
         write(result, buffer)
         return buffer.getvalue()
+
     render.__doc__ = f"The report of `{write.__name__}` as one string."
     return render
 
@@ -175,4 +244,8 @@ render_json = _rendered(write_json)
 render_github = _rendered(write_github)
 render_markdown = _rendered(write_markdown)
 
-WRITERS: dict[str, Callable[[Result, TextIO], None]] = {"text": write_text, "json": write_json, "github": write_github}
+WRITERS: dict[str, Callable[[Result, TextIO], None]] = {
+    "text": write_text,
+    "json": write_json,
+    "github": write_github,
+}

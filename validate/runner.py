@@ -50,7 +50,11 @@ class Result:
     @property
     def finished(self) -> bool:
         """False when a check crashed or an input was past a limit: the package was not fully judged (exit 2)."""
-        return not self.crashed and not self.package.over_limit and not self.errors.by_code["limit-exceeded"]
+        return (
+            not self.crashed
+            and not self.package.over_limit
+            and not self.errors.by_code["limit-exceeded"]
+        )
 
     def table_rows(self) -> dict[str, int]:
         """Rows per table resource, for the report."""
@@ -81,14 +85,25 @@ def check_rank() -> dict[str, int]:
 FRICTIONLESS_CHECKS = ("descriptor-frictionless", "table-frictionless")
 
 # The import names of the pinned dependencies (pyproject.toml) that checks import when they run.
-DEPENDENCY_MODULES = frozenset({"duckdb", "frictionless", "jsonschema", "re2", "regex", "yaml", "rfc3986", "pyarrow", "pandas"})
+DEPENDENCY_MODULES = frozenset(
+    {"duckdb", "frictionless", "jsonschema", "re2", "regex", "yaml", "rfc3986", "pyarrow", "pandas"}
+)
 
 # Errors kept per check and code; the rest are counted in one `more-errors` error (0: keep all).
 DEFAULT_MAX_ERRORS = 100
 
 
-def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None, limits: Limits = DEFAULT,
-        engine: str = "duckdb", max_errors: int = DEFAULT_MAX_ERRORS, parallel: bool = False, spill_after: int = SPILL_AFTER) -> Result:
+def run(
+    path: str | Path,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    limits: Limits = DEFAULT,
+    engine: str = "duckdb",
+    max_errors: int = DEFAULT_MAX_ERRORS,
+    parallel: bool = False,
+    spill_after: int = SPILL_AFTER,
+) -> Result:
     """Load the package at `path` and run the selected checks (all by default).
 
     Each check's errors are kept up to `max_errors` per code (0 keeps all), so that memory
@@ -115,17 +130,38 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
     try:
         for check_id in [c for c in chosen if c not in uses_frictionless] + uses_frictionless:
             try:
-                result.errors.extend(_capped(check_id, check_findings(CHECKS[check_id], package), max_errors, package.descriptor_file))
+                result.errors.extend(
+                    _capped(
+                        check_id,
+                        check_findings(CHECKS[check_id], package),
+                        max_errors,
+                        package.descriptor_file,
+                    )
+                )
             except SpillFailed:
                 raise  # not the check's fault: no other check's errors could be kept either
-            except Exception as exception:  # a bug in a check must not hide the other checks' findings
-                if isinstance(exception, ModuleNotFoundError) and (exception.name or "").split(".")[0] in DEPENDENCY_MODULES:
+            except (
+                Exception
+            ) as exception:  # a bug in a check must not hide the other checks' findings
+                if (
+                    isinstance(exception, ModuleNotFoundError)
+                    and (exception.name or "").split(".")[0] in DEPENDENCY_MODULES
+                ):
                     # run by a Python without the pinned dependencies: not a bug, and no check can be trusted
-                    raise CannotRun(f"{exception.name} is not installed in this Python ({sys.executable}). Run `make validate`, which "
-                                    "installs the pinned dependencies into .venv, and use `.venv/bin/python -m validate`.") from None
+                    raise CannotRun(
+                        f"{exception.name} is not installed in this Python ({sys.executable}). Run `make validate`, which "
+                        "installs the pinned dependencies into .venv, and use `.venv/bin/python -m validate`."
+                    ) from None
                 result.crashed.append(check_id)
-                result.errors.add(Error(check_id, "check-crashed", f"The check could not finish: {type(exception).__name__}: {exception}. "
-                                           "This is a bug in the validator; please report it with this message.", package.descriptor_file))
+                result.errors.add(
+                    Error(
+                        check_id,
+                        "check-crashed",
+                        f"The check could not finish: {type(exception).__name__}: {exception}. "
+                        "This is a bug in the validator; please report it with this message.",
+                        package.descriptor_file,
+                    )
+                )
     finally:
         _frictionless.finish(package)
     return result
@@ -133,13 +169,16 @@ def run(path: str | Path, *, select: list[str] | None = None, ignore: list[str] 
 
 def check_findings(module: ModuleType, package: Package) -> Iterator[Error]:
     """What one check finds: its declared SQL row rules (validate/engine/rules.py), then its per-document Python."""
-    yield from rules.run(package, getattr(module, "ROW_RULES", []), getattr(module, "RELATIONS", None))
+    yield from rules.run(
+        package, getattr(module, "ROW_RULES", []), getattr(module, "RELATIONS", None)
+    )
     if hasattr(module, "check"):
         yield from module.check(package)
 
 
-
-def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str) -> Iterator[Error]:
+def _capped(
+    check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str
+) -> Iterator[Error]:
     """Each error stamped with the ID of the check that found it: the first `max_errors` of each code, then one error
     per code counting the rest."""
     counts: Counter[str] = Counter()
@@ -155,6 +194,12 @@ def _capped(check_id: str, errors: Iterable[Error], max_errors: int, descriptor_
             yield error
     for code, count in counts.items():
         if max_errors and count > max_errors:
-            yield Error(check_id, "more-errors", f"{count - max_errors} more {check_id}/{code} problem(s) not listed: {count} in all, the first {max_errors} "
-                        "are listed.", descriptor_file, hint="Fix the listed ones first, or run with `--max-errors 0` to list every one.",
-                        severity=severities[code])
+            yield Error(
+                check_id,
+                "more-errors",
+                f"{count - max_errors} more {check_id}/{code} problem(s) not listed: {count} in all, the first {max_errors} "
+                "are listed.",
+                descriptor_file,
+                hint="Fix the listed ones first, or run with `--max-errors 0` to list every one.",
+                severity=severities[code],
+            )

@@ -48,7 +48,9 @@ def visible_lines(text: object) -> str:
 
 def no_command(line: str) -> str:
     """Make sure no line of `line` can be read as a GitHub workflow command."""
-    return _COMMAND_START.sub(lambda m: m.group(1) + ("\\x3a:" if m.group(2) == "::" else "\\x23#["), line)
+    return _COMMAND_START.sub(
+        lambda m: m.group(1) + ("\\x3a:" if m.group(2) == "::" else "\\x23#["), line
+    )
 
 
 def text_report(text: str) -> str:

@@ -35,7 +35,9 @@ def split_sentences(text: str) -> list[Sentence]:
     for number, line in enumerate(text.split("\n"), start=1):
         cut = 0
         for match in _BOUNDARY.finditer(line):
-            if line[match.start()] == "." and line.endswith(ABBREVIATIONS, 0, match.start()):  # no slice: linear on a long line
+            if line[match.start()] == "." and line.endswith(
+                ABBREVIATIONS, 0, match.start()
+            ):  # no slice: linear on a long line
                 continue
             _add(sentences, text, offset + cut, offset + match.end(), number)
             cut = match.end()

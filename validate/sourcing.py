@@ -23,18 +23,37 @@ Rows = list[dict[str, str]]
 
 # Document types that are someone's own words (the speaker's post, remarks, web page), as
 # opposed to reports of them (news_article, wire_story) and pages used to check a fact.
-PRIMARY_TYPES = frozenset({"social_media_post", "official_transcript", "government_web_page", "government_notice", "official_memorandum"})
+PRIMARY_TYPES = frozenset(
+    {
+        "social_media_post",
+        "official_transcript",
+        "government_web_page",
+        "government_notice",
+        "official_memorandum",
+    }
+)
 
 # Sourcing levels, best first: a claim takes the first level any of its rows reaches.
-LEVELS = ("origin_seen", "origin_seen_in_copy", "origin_known_not_seen", "wire_only", "publication_only", "unknown")
+LEVELS = (
+    "origin_seen",
+    "origin_seen_in_copy",
+    "origin_known_not_seen",
+    "wire_only",
+    "publication_only",
+    "unknown",
+)
 
 KEY_FIELDS = ("claim_id", "basis", "document_id", "evidence_table", "evidence_id")
 
 
 Range = tuple[str, int, int]  # (document_id, start_char, end_char)
-Word = tuple[str, int, int, str]  # a run of letters and digits of a claim's content: (document_id, start, end, text)
+Word = tuple[
+    str, int, int, str
+]  # a run of letters and digits of a claim's content: (document_id, start, end, text)
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits: spaces, punctuation and quotation marks are no one's words
+_WORD = re.compile(
+    r"[^\W_]+"
+)  # letters and digits: spaces, punctuation and quotation marks are no one's words
 SOURCING_ROLES = ("content", "added")  # the span roles the sourcing rules read
 
 
@@ -52,11 +71,20 @@ class Spans:
         """Index spans given as cell dicts (columns document_id, start_char, end_char, exact, role, target_table, target_id)."""
         index = cls()
         for span in spans:
-            start, end, role = whole_number(span.get("start_char")), whole_number(span.get("end_char")), span.get("role")
+            start, end, role = (
+                whole_number(span.get("start_char")),
+                whole_number(span.get("end_char")),
+                span.get("role"),
+            )
             if start is None or end is None or role not in SOURCING_ROLES:
                 continue
-            place, document = (span.get("target_table", ""), span.get("target_id", "")), span.get("document_id", "")
-            (index.content if role == "content" else index.added)[place].append((document, start, end))
+            place, document = (
+                (span.get("target_table", ""), span.get("target_id", "")),
+                span.get("document_id", ""),
+            )
+            (index.content if role == "content" else index.added)[place].append(
+                (document, start, end)
+            )
             if role == "content" and place[0] == "claims":
                 index.words[place[1]] += words_of(document, start, end, span.get("exact", ""))
         return index
@@ -67,7 +95,9 @@ def words_of(document: str, start: int, end: int, exact: str) -> list[Word]:
     offsets (the anchors check reports it) counts as one word."""
     if len(exact) != end - start:
         return [(document, start, end, exact)]
-    return [(document, start + m.start(), start + m.end(), m.group()) for m in _WORD.finditer(exact)]
+    return [
+        (document, start + m.start(), start + m.end(), m.group()) for m in _WORD.finditer(exact)
+    ]
 
 
 def _inside(words: Iterable[Word], ranges: Iterable[Range]) -> list[Word]:
@@ -92,8 +122,14 @@ class Reading:
     added: tuple[str, ...] = ()
 
 
-def read(table: str, evidence: dict[str, str], evidence_id: str, claim: dict[str, str], spans: Spans,
-         documents: dict[str, dict[str, str]]) -> Reading:
+def read(
+    table: str,
+    evidence: dict[str, str],
+    evidence_id: str,
+    claim: dict[str, str],
+    spans: Spans,
+    documents: dict[str, dict[str, str]],
+) -> Reading:
     """What `evidence` (a row of `table`, quotes or lineage) gives `claim`, judged by the claim's words.
 
     A quote gives its origin (or earliest report) to the claim that carries it, and to a claim whose words it
@@ -114,11 +150,18 @@ def read(table: str, evidence: dict[str, str], evidence_id: str, claim: dict[str
         if added:
             return Reading(refused="inserted", added=tuple(w[3] for w in added))
     if table == "lineage" and added:
-        return Reading("publication", claim.get("document_id", ""), added=tuple(w[3] for w in added))
+        return Reading(
+            "publication", claim.get("document_id", ""), added=tuple(w[3] for w in added)
+        )
     return Reading(*evidence_says(table, evidence, claim, documents))
 
 
-def evidence_says(evidence_table: str, evidence: dict[str, str], claim: dict[str, str], documents: dict[str, dict[str, str]]) -> tuple[str, str]:
+def evidence_says(
+    evidence_table: str,
+    evidence: dict[str, str],
+    claim: dict[str, str],
+    documents: dict[str, dict[str, str]],
+) -> tuple[str, str]:
     """Return the (basis, document_id) that a quote or lineage row gives a claim.
 
     A quote whose origin is `known` gives its origin document (basis `origin`); one whose
@@ -136,13 +179,17 @@ def evidence_says(evidence_table: str, evidence: dict[str, str], claim: dict[str
         return "unknown", ""
     relation, source = evidence.get("relation"), evidence.get("source_document_id", "")
     if relation in ("nearly_verbatim", "rewritten") and source:
-        return ("origin" if documents.get(source, {}).get("document_type") in PRIMARY_TYPES else "wire"), source
+        return (
+            "origin" if documents.get(source, {}).get("document_type") in PRIMARY_TYPES else "wire"
+        ), source
     if relation == "publisher_addition":
         return "publication", claim.get("document_id", "")
     return "unknown", ""
 
 
-def document_status(document_id: str, copy_document_id: str, documents: dict[str, dict[str, str]]) -> str:
+def document_status(
+    document_id: str, copy_document_id: str, documents: dict[str, dict[str, str]]
+) -> str:
     """`seen` (a copy at its own address was read, or the package holds its text as a snapshot), `seen_in_copy` (its words were read in the
     public copy `copy_document_id`), `known_not_seen` (identified, not read) or `unknown` (none)."""
     if not document_id:
@@ -150,7 +197,10 @@ def document_status(document_id: str, copy_document_id: str, documents: dict[str
     document = documents.get(document_id, {})
     if document.get("url_status") == "public_copy_seen" or document.get("snapshot_path"):
         return "seen"
-    if copy_document_id and documents.get(copy_document_id, {}).get("url_status") == "public_copy_seen":
+    if (
+        copy_document_id
+        and documents.get(copy_document_id, {}).get("url_status") == "public_copy_seen"
+    ):
         return "seen_in_copy"
     return "known_not_seen"
 
@@ -161,7 +211,11 @@ def level_of(rows: Rows) -> str:
     for row in rows:
         basis, status = row.get("basis"), row.get("document_status")
         if basis == "origin":
-            reached.add({"seen": "origin_seen", "seen_in_copy": "origin_seen_in_copy"}.get(status or "", "origin_known_not_seen"))
+            reached.add(
+                {"seen": "origin_seen", "seen_in_copy": "origin_seen_in_copy"}.get(
+                    status or "", "origin_known_not_seen"
+                )
+            )
         elif basis == "wire":
             reached.add("wire_only")
         elif basis == "publication":
@@ -182,11 +236,18 @@ def copies_by_quote(wordings: Rows) -> dict[tuple[str, str], list[str]]:
     index: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
     for wording in wordings:
         if wording.get("seen_in_document_id"):
-            index[(wording.get("quote_id", ""), wording.get("primary_document_id", ""))][wording.get("seen_in_document_id", "")] = None
+            index[(wording.get("quote_id", ""), wording.get("primary_document_id", ""))][
+                wording.get("seen_in_document_id", "")
+            ] = None
     return {key: list(copies) for key, copies in index.items()}
 
 
-def copies_for(evidence_table: str, evidence: dict[str, str], document_id: str, copies: dict[tuple[str, str], list[str]]) -> list[str]:
+def copies_for(
+    evidence_table: str,
+    evidence: dict[str, str],
+    document_id: str,
+    copies: dict[tuple[str, str], list[str]],
+) -> list[str]:
     """The public copies in which the document's words were read, as the evidence names them:
     a lineage passage's compared copy, or the `seen_in_document_id` of the quote's wordings of that
     document (`copies` is `copies_by_quote(quote_wordings)`: one lookup, not a scan per row)."""
@@ -207,7 +268,10 @@ def derive(tables: dict[str, Rows]) -> Rows:
     spans = Spans.of(tables.get("spans", []))
     copies = copies_by_quote(tables.get("quote_wordings", []))
     quotes, lineage = tables.get("quotes", []), tables.get("lineage", [])
-    quotes_near, lineage_near = _by_document(quotes, "quotes", "quote_id", spans.content), _by_document(lineage, "lineage", "lineage_id", spans.content)
+    quotes_near, lineage_near = (
+        _by_document(quotes, "quotes", "quote_id", spans.content),
+        _by_document(lineage, "lineage", "lineage_id", spans.content),
+    )
     quotes_with_id: dict[object, list[int]] = defaultdict(list)
     for position, quote in enumerate(quotes):
         quotes_with_id[quote.get("quote_id")].append(position)
@@ -216,7 +280,12 @@ def derive(tables: dict[str, Rows]) -> Rows:
         claim_id = claim.get("claim_id", "")
         words = [(d, s, e) for d, s, e, _ in spans.words.get(claim_id, [])]
         evidence: list[tuple[str, dict[str, str]]] = [
-            ("quotes", quotes[i]) for i in sorted(set(quotes_with_id.get(claim.get("quote_id"), [])) | _overlapping(words, quotes_near))]
+            ("quotes", quotes[i])
+            for i in sorted(
+                set(quotes_with_id.get(claim.get("quote_id"), []))
+                | _overlapping(words, quotes_near)
+            )
+        ]
         evidence += [("lineage", lineage[i]) for i in sorted(_overlapping(words, lineage_near))]
         rows: Rows = []
         for table, record in evidence:
@@ -224,31 +293,58 @@ def derive(tables: dict[str, Rows]) -> Rows:
             reading = read(table, record, evidence_id, claim, spans, documents)
             if reading.refused:
                 continue
-            row = {"claim_id": claim_id, "basis": reading.basis, "document_id": reading.document_id, "evidence_table": table,
-                   "evidence_id": evidence_id}
+            row = {
+                "claim_id": claim_id,
+                "basis": reading.basis,
+                "document_id": reading.document_id,
+                "evidence_table": table,
+                "evidence_id": evidence_id,
+            }
             row["copy_document_id"] = copy_of(table, record, reading, documents, copies)
-            row["document_status"] = document_status(reading.document_id, row["copy_document_id"], documents)
+            row["document_status"] = document_status(
+                reading.document_id, row["copy_document_id"], documents
+            )
             if all(key(row) != key(r) for r in rows):
                 rows.append(row)
         if not rows:
-            rows.append({"claim_id": claim_id, "basis": "unknown", "document_id": "", "evidence_table": "", "evidence_id": "",
-                         "copy_document_id": "", "document_status": "unknown"})
+            rows.append(
+                {
+                    "claim_id": claim_id,
+                    "basis": "unknown",
+                    "document_id": "",
+                    "evidence_table": "",
+                    "evidence_id": "",
+                    "copy_document_id": "",
+                    "document_status": "unknown",
+                }
+            )
         proposed += rows
     return proposed
 
 
-def copy_of(table: str, evidence: dict[str, str], reading: Reading, documents: dict[str, dict[str, str]],
-            copies: dict[tuple[str, str], list[str]]) -> str:
+def copy_of(
+    table: str,
+    evidence: dict[str, str],
+    reading: Reading,
+    documents: dict[str, dict[str, str]],
+    copies: dict[tuple[str, str], list[str]],
+) -> str:
     """The copy to name in `copy_document_id`: the first the evidence names for the document, and none when the
     document was read itself (a copy says where words were read only for a document that was not) or when the
     basis is the publication's own words."""
     document_id = reading.document_id
-    if not document_id or reading.basis == "publication" or document_status(document_id, "", documents) == "seen":
+    if (
+        not document_id
+        or reading.basis == "publication"
+        or document_status(document_id, "", documents) == "seen"
+    ):
         return ""
     return next(iter(copies_for(table, evidence, document_id, copies)), "")
 
 
-def _by_document(rows: Rows, table: str, id_field: str, ranges: dict) -> dict[str, list[tuple[int, int, int]]]:
+def _by_document(
+    rows: Rows, table: str, id_field: str, ranges: dict
+) -> dict[str, list[tuple[int, int, int]]]:
     """{document_id: [(start, end, position of the row)]} of the rows' content spans: a claim is compared
     only with the passages of its own documents (linear in a corpus of many articles, not claims x quotes)."""
     near: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
@@ -260,7 +356,12 @@ def _by_document(rows: Rows, table: str, id_field: str, ranges: dict) -> dict[st
 
 def _overlapping(words: list[Range], near: dict[str, list[tuple[int, int, int]]]) -> set[int]:
     """The positions of the rows with a content span sharing a character with one of `words`."""
-    return {position for document, start, end in words for s2, e2, position in near.get(document, ()) if start < e2 and s2 < end}
+    return {
+        position
+        for document, start, end in words
+        for s2, e2, position in near.get(document, ())
+        if start < e2 and s2 < end
+    }
 
 
 def key(row: dict[str, str]) -> tuple[str, ...]:

@@ -16,10 +16,22 @@ from .safetext import visible
 
 # Characters that look alike in most fonts; each maps to the one a keyboard types.
 LOOK_ALIKES = {
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u2033": '"',
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
-    "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2033": '"',
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u2007": " ",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
     "\u2026": "...",
 }
 WINDOW = 24
@@ -28,7 +40,11 @@ FUZZY_MAX_LENGTH = 400  # longer texts are not searched approximately (cost grow
 
 def name_of(character: str) -> str:
     """`’ (RIGHT SINGLE QUOTATION MARK)`; invisible characters are shown by code point."""
-    shown = character if character.isprintable() and not character.isspace() else f"U+{ord(character):04X}"
+    shown = (
+        character
+        if character.isprintable() and not character.isspace()
+        else f"U+{ord(character):04X}"
+    )
     return f"{shown} ({unicodedata.name(character, f'U+{ord(character):04X}')})"
 
 
@@ -36,17 +52,24 @@ def first_difference(expected: str, actual: str) -> int | None:
     """Index of the first character where the texts differ (the shorter length if one extends the other), or None."""
     if expected == actual:
         return None
-    return next((i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual)))
+    return next(
+        (i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b),
+        min(len(expected), len(actual)),
+    )
 
 
-def explain(expected: str, actual: str, *, expected_label: str = "expected", actual_label: str = "found") -> str:
+def explain(
+    expected: str, actual: str, *, expected_label: str = "expected", actual_label: str = "found"
+) -> str:
     """Describe how `actual` differs from `expected`: position, caret, and the look-alikes involved.
 
     PASS: explain("Mr Bukele’s", "Mr Bukele's") names ’ and ' at character 10.
     """
     if unicodedata.normalize("NFC", expected) == unicodedata.normalize("NFC", actual):
-        return ("the texts are the same letters in different Unicode forms (one is NFC, the other NFD: an accent stored "
-                "as a separate character); normalise to NFC")
+        return (
+            "the texts are the same letters in different Unicode forms (one is NFC, the other NFD: an accent stored "
+            "as a separate character); normalise to NFC"
+        )
     at = first_difference(expected, actual)
     assert at is not None  # equal texts are equal in NFC too, and returned above
     start = max(0, at - WINDOW)
@@ -55,20 +78,22 @@ def explain(expected: str, actual: str, *, expected_label: str = "expected", act
 
     def excerpt(text: str) -> str:
         tail = "…" if len(text) > at + WINDOW else ""
-        return visible(left + text[start:at + WINDOW].replace("\n", "⏎") + tail)
+        return visible(left + text[start : at + WINDOW].replace("\n", "⏎") + tail)
 
-    lines = [f"they differ at character {at + 1}:",
-             f"    {expected_label:<{width}}: {excerpt(expected)}",
-             f"    {actual_label:<{width}}: {excerpt(actual)}",
-             f"    {'':<{width}}  {' ' * (len(left) + at - start)}^"]
-    a, b = expected[at:at + 1], actual[at:at + 1]
+    lines = [
+        f"they differ at character {at + 1}:",
+        f"    {expected_label:<{width}}: {excerpt(expected)}",
+        f"    {actual_label:<{width}}: {excerpt(actual)}",
+        f"    {'':<{width}}  {' ' * (len(left) + at - start)}^",
+    ]
+    a, b = expected[at : at + 1], actual[at : at + 1]
     if a and b:
         note = f"{expected_label} has {name_of(a)}, {actual_label} has {name_of(b)}"
         if _fold(a) == _fold(b):
             note += ": look-alike characters"
     else:
         longer, label = (expected, expected_label) if a else (actual, actual_label)
-        note = f"{label} goes on with {longer[at:at + WINDOW]!r}"
+        note = f"{label} goes on with {longer[at : at + WINDOW]!r}"
     lines.append(f"    {note}")
     others = look_alikes_between(expected, actual)
     if len(others) > 1:
@@ -80,7 +105,9 @@ def look_alikes_between(expected: str, actual: str) -> list[str]:
     """Name every look-alike pair (’ vs ', NBSP vs space, ...) where the texts differ only by such pairs, position by position."""
     if len(expected) != len(actual):
         return []
-    pairs = dict.fromkeys((a, b) for a, b in zip(expected, actual, strict=True) if a != b and _fold(a) == _fold(b))
+    pairs = dict.fromkeys(
+        (a, b) for a, b in zip(expected, actual, strict=True) if a != b and _fold(a) == _fold(b)
+    )
     return [f"{name_of(a)} vs {name_of(b)}" for a, b in pairs]
 
 
@@ -90,18 +117,23 @@ def nearest(text: str, wanted: str) -> tuple[int, str] | None:
     Look-alike characters count as equal first; otherwise up to one edit in ten characters
     is allowed (the `regex` module's best-match fuzzy search).
     """
-    folded_text, folded_wanted = _fold_same_length(text), _fold_same_length(unicodedata.normalize("NFC", wanted))
+    folded_text, folded_wanted = (
+        _fold_same_length(text),
+        _fold_same_length(unicodedata.normalize("NFC", wanted)),
+    )
     at = folded_text.find(folded_wanted)
     if at != -1:
-        return at, text[at:at + len(folded_wanted)]
+        return at, text[at : at + len(folded_wanted)]
     if not wanted or len(wanted) > FUZZY_MAX_LENGTH:
         return None
     budget = max(1, len(wanted) // 10)
     try:
-        match = regex.search(rf"(?b)(?:{regex.escape(folded_wanted)}){{e<={budget}}}", folded_text, timeout=2)
+        match = regex.search(
+            rf"(?b)(?:{regex.escape(folded_wanted)}){{e<={budget}}}", folded_text, timeout=2
+        )
     except TimeoutError:
         return None
-    return (match.start(), text[match.start():match.end()]) if match else None
+    return (match.start(), text[match.start() : match.end()]) if match else None
 
 
 def _fold(character: str) -> str:

@@ -42,7 +42,11 @@ def measure(text: str, limits: Limits) -> int:
             stack[-1][1] += size
         else:
             total += size
-        limits.check("yaml-nodes", total + sum(frame[1] for frame in stack), "the YAML document (aliases expanded)")
+        limits.check(
+            "yaml-nodes",
+            total + sum(frame[1] for frame in stack),
+            "the YAML document (aliases expanded)",
+        )
 
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, _OPEN):

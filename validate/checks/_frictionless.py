@@ -28,7 +28,9 @@ from ._jsonschema import usable_schema
 class _State:
     """What this module knows of one loaded package: frictionless's pending reading, and its answers."""
 
-    pending: tuple[Any, Any, str | None] | None = None  # start_inspect: (child process, pipe, memo key)
+    pending: tuple[Any, Any, str | None] | None = (
+        None  # start_inspect: (child process, pipe, memo key)
+    )
     descriptor: Outcome | None = None  # inspect
     rows: Outcome | None = None  # run (--engine frictionless)
 
@@ -57,8 +59,12 @@ class Outcome:
 
     metadata_errors: list = field(default_factory=list)
     report: Any = None  # a frictionless Report (imported lazily, so not named here)
-    skipped_because: list[str] = field(default_factory=list)  # files that kept frictionless from running
-    resource_warnings: dict[str, list[str]] = field(default_factory=dict)  # inspect(): warnings by resource name
+    skipped_because: list[str] = field(
+        default_factory=list
+    )  # files that kept frictionless from running
+    resource_warnings: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # inspect(): warnings by resource name
     rows_checked: bool = False
 
 
@@ -71,8 +77,13 @@ def unreadable_files(package: Package) -> list[str]:
             files.add(resource.path or resource.name)
         if resource.schema_path and usable_schema(package, resource) is None:
             files.add(resource.schema_path)  # frictionless may crash on a malformed schema
-        elif isinstance(resource.descriptor.get("schema"), dict) and usable_schema(package, resource) is None:
-            files.add(f"{resource.path or resource.name} (its inline schema)")  # nor may it hang on one (20,000 keywords)
+        elif (
+            isinstance(resource.descriptor.get("schema"), dict)
+            and usable_schema(package, resource) is None
+        ):
+            files.add(
+                f"{resource.path or resource.name} (its inline schema)"
+            )  # nor may it hang on one (20,000 keywords)
     # frictionless only ever gets a descriptor whose every path and profile passed the path rule
     files.update(error.field or error.file for error in package.unsafe_references)
     if package.over_limit:
@@ -92,8 +103,12 @@ def start_inspect(package: Package) -> None:
     and a second core is idle meanwhile. The child is handed nothing but what `inspect` would do here
     (a package with no unsafe reference; otherwise `inspect` answers without frictionless), and
     sends back plain data. Without fork, `inspect` simply runs in this process when asked."""
-    if not hasattr(os, "fork") or _state(package).descriptor is not None or unreadable_files(package) \
-            or importlib.util.find_spec("frictionless") is None:  # not installed: the run says so, the child would only print a traceback
+    if (
+        not hasattr(os, "fork")
+        or _state(package).descriptor is not None
+        or unreadable_files(package)
+        or importlib.util.find_spec("frictionless") is None
+    ):  # not installed: the run says so, the child would only print a traceback
         return
     key = _inputs_of(package)  # here, not in the child: what the child says is remembered here
     if key in _VERDICTS:  # already said in this process: nothing to wait for
@@ -110,9 +125,15 @@ def start_inspect(package: Package) -> None:
 
     def work() -> None:
         said = _asked(lambda: _read_descriptor(package))
-        sender.send(Outcome(metadata_errors=[Failure(str(getattr(e, "message", e)), str(getattr(e, "type", Failure.type)))
-                                             for e in said.metadata_errors],
-                            resource_warnings=said.resource_warnings))
+        sender.send(
+            Outcome(
+                metadata_errors=[
+                    Failure(str(getattr(e, "message", e)), str(getattr(e, "type", Failure.type)))
+                    for e in said.metadata_errors
+                ],
+                resource_warnings=said.resource_warnings,
+            )
+        )
 
     process = context.Process(target=work, daemon=True)
     try:
@@ -138,8 +159,15 @@ def _answer_of_child(package: Package) -> Outcome | None:
     process, receiver, key = pending
     try:
         said = receiver.recv()
-    except (EOFError, OSError):  # the child died (a memory limit, say): say so rather than guess, and remember nothing
-        return Outcome(metadata_errors=[Failure("frictionless stopped before it finished reading the descriptor")])
+    except (
+        EOFError,
+        OSError,
+    ):  # the child died (a memory limit, say): say so rather than guess, and remember nothing
+        return Outcome(
+            metadata_errors=[
+                Failure("frictionless stopped before it finished reading the descriptor")
+            ]
+        )
     else:
         if key is not None:
             _remember(key, said)
@@ -201,7 +229,10 @@ def _inputs_of(package: Package) -> str | None:
     else of them, and they are what changes from one edit of a package to the next."""
     try:
         descriptor = json.loads(json.dumps(package.descriptor))
-    except (RecursionError, ValueError):  # nested deeper than json can write (raised limits): never remembered
+    except (
+        RecursionError,
+        ValueError,
+    ):  # nested deeper than json can write (raised limits): never remembered
         return None
     resources = descriptor.get("resources")
     for resource in resources if isinstance(resources, list) else []:
@@ -214,9 +245,13 @@ def _inputs_of(package: Package) -> str | None:
             resource["bytes"] = 1
         if isinstance(digest, str):
             resource["hash"] = _HEX_DIGITS.sub(lambda digits: "0" * len(digits.group()), digest)
-    key = hashlib.sha256(json.dumps(descriptor, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    key = hashlib.sha256(
+        json.dumps(descriptor, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    )
     for resource in package.resources:
-        if isinstance(resource.descriptor.get("schema"), str):  # a file frictionless reads: in the key, if the loader read it
+        if isinstance(
+            resource.descriptor.get("schema"), str
+        ):  # a file frictionless reads: in the key, if the loader read it
             text = package.schema_texts.get(resource.schema_path) if resource.schema_path else None
             if text is None:
                 return None
@@ -262,8 +297,13 @@ def _read_descriptor(package: Package) -> Outcome:
     for resource in loaded.resources:
         resource.to_descriptor(validate=True)
         # the warning that Resource.validate gives before it reads any data
-        if resource.hash and helpers.parse_resource_hash_v1(resource.hash)[0] not in ("md5", "sha256"):
-            result.resource_warnings.setdefault(resource.name, []).append("hash is ignored; supported algorithms: md5/sha256")
+        if resource.hash and helpers.parse_resource_hash_v1(resource.hash)[0] not in (
+            "md5",
+            "sha256",
+        ):
+            result.resource_warnings.setdefault(resource.name, []).append(
+                "hash is ignored; supported algorithms: md5/sha256"
+            )
     return result
 
 
@@ -271,7 +311,11 @@ def _validate_rows(package: Package) -> Outcome:
     from frictionless import Package as FrictionlessPackage
 
     report = FrictionlessPackage(without_patterns(package), basepath=str(package.root)).validate()
-    return Outcome(report=report, rows_checked=True, resource_warnings={task.name: list(task.warnings) for task in report.tasks})
+    return Outcome(
+        report=report,
+        rows_checked=True,
+        resource_warnings={task.name: list(task.warnings) for task in report.tasks},
+    )
 
 
 def without_patterns(package: Package) -> dict:

@@ -61,15 +61,31 @@ def profile_codes(profile_name: str) -> dict[str, Code]:
         if isinstance(node, dict):
             for key, value in node.items():
                 used.add(key)
-                if key in ("properties", "patternProperties", "$defs"):  # names of properties and definitions, not keywords
+                if key in (
+                    "properties",
+                    "patternProperties",
+                    "$defs",
+                ):  # names of properties and definitions, not keywords
                     stack.extend(value.values() if isinstance(value, dict) else ())
-                elif key not in ("enum", "const", "required", "examples", "default"):  # values, not schemas
+                elif key not in (
+                    "enum",
+                    "const",
+                    "required",
+                    "examples",
+                    "default",
+                ):  # values, not schemas
                     stack.append(value)
         elif isinstance(node, list):
             stack.extend(node)
-    codes = {keyword: Code(meaning, _HINTS.get(keyword, "")) for keyword, meaning in _MEANINGS.items() if keyword in used}
-    codes["limit-exceeded"] = Code("The document is nested too deeply to be checked against the profile (a raised `json-depth` limit allows this).",
-                                   "Flatten the document, or keep `json-depth` at its default.")
+    codes = {
+        keyword: Code(meaning, _HINTS.get(keyword, ""))
+        for keyword, meaning in _MEANINGS.items()
+        if keyword in used
+    }
+    codes["limit-exceeded"] = Code(
+        "The document is nested too deeply to be checked against the profile (a raised `json-depth` limit allows this).",
+        "Flatten the document, or keep `json-depth` at its default.",
+    )
     return codes
 
 
@@ -88,7 +104,11 @@ def usable_schema(package, resource) -> dict | None:
     usable = package.views.usable_schemas
     if resource.name not in usable:
         schema = resource.schema
-        usable[resource.name] = schema if isinstance(schema, dict) and not profile_problems(schema, "tableschema.profile.json") else None
+        usable[resource.name] = (
+            schema
+            if isinstance(schema, dict) and not profile_problems(schema, "tableschema.profile.json")
+            else None
+        )
     return usable[resource.name]
 
 
@@ -106,10 +126,22 @@ def profile_problems(instance: object, profile_name: str) -> tuple[tuple[str, st
     text of up to 32 kB is remembered (32 of them at most); it depends on nothing else."""
     try:
         text = json.dumps(instance, ensure_ascii=False)
-        return _remembered_problems(text, profile_name) if len(text) <= REMEMBERED_CHARS else _problems(instance, profile_name)
-    except RecursionError:  # only past a raised `json-depth`: Python's own recursion limit, not a bug
-        return (("limit-exceeded", "$", f"The document is nested too deeply to be checked against {profile_name}: Python's recursion "
-                 "limit is reached (a `json-depth` limit raised past about 900 allows this)."),)
+        return (
+            _remembered_problems(text, profile_name)
+            if len(text) <= REMEMBERED_CHARS
+            else _problems(instance, profile_name)
+        )
+    except (
+        RecursionError
+    ):  # only past a raised `json-depth`: Python's own recursion limit, not a bug
+        return (
+            (
+                "limit-exceeded",
+                "$",
+                f"The document is nested too deeply to be checked against {profile_name}: Python's recursion "
+                "limit is reached (a `json-depth` limit raised past about 900 allows this).",
+            ),
+        )
 
 
 @lru_cache(maxsize=32)
@@ -138,8 +170,12 @@ def _where(error: ValidationError) -> str:
 
 def _plain(error: ValidationError) -> str:
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown property not allowed")
+        return error.message.replace(
+            "Additional properties are not allowed", "unknown property not allowed"
+        )
     if error.validator == "pattern":
         described = error.schema.get("description")
-        return f"{error.instance!r} does not have the expected form" + (f" ({described})" if described else f" (pattern {error.validator_value})")
+        return f"{error.instance!r} does not have the expected form" + (
+            f" ({described})" if described else f" (pattern {error.validator_value})"
+        )
     return error.message

@@ -17,7 +17,13 @@ def key_of(package: Package, name: str) -> str:
     return from_package(package).key(name) or ""
 
 
-def rows(package: Package, name: str, names: Sequence[str], screen: Screen | None = None, parameters: Sequence[object] = ()) -> Iterator[Record]:
+def rows(
+    package: Package,
+    name: str,
+    names: Sequence[str],
+    screen: Screen | None = None,
+    parameters: Sequence[object] = (),
+) -> Iterator[Record]:
     """The records of table `name` (none when it is missing or unreadable), holding at least the cells of `names`.
 
     `screen`, an SQL condition over the columns, narrows what a table DuckDB read yields (Table.rows): the caller
@@ -46,7 +52,9 @@ def known_ids(package: Package, name: str) -> Set[str] | None:
         return None  # unreadable, or no declared key (schema-profile or resource-files says why)
     if name not in package.views.ids:
         table = package.table(name)
-        package.views.ids[name] = frozenset(table.column(key_of(package, name)) if table else ()) - {""}
+        package.views.ids[name] = frozenset(
+            table.column(key_of(package, name)) if table else ()
+        ) - {""}
     return package.views.ids[name]
 
 

@@ -26,16 +26,22 @@ from ._rows import by_id, path_of, rows, snapshot_texts, unreadable
 ID = "attribution"
 SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are attributed to the quote's speaker; quotation marks match the quote type."
 
-OPENING, CLOSING = "“‘\"", "”’\""
+OPENING, CLOSING = '“‘"', '”’"'
 
 CODES = {
-    "speaker-unanchored": Code("A quote's speaker is named or described in the text, but no `speaker` span anchors the words that name them.",
-                               "Add a spans.csv row with the quote's ID as target_id and role speaker."),
-    "quote-marks": Code("A quote's type disagrees with the quotation marks around its content: a direct or partial quote that does not "
-                        "open right after a quotation mark, or an indirect one inside quotation marks.",
-                        "Start the content span right after the opening quotation mark, or change quote_type."),
-    "speaker-mismatch": Code("A claim carried by a quote (quote_id) is not attributed to that quote's speaker.",
-                             "Set voice to attributed and attributed_to_entity_id to the quote's speaker, or remove quote_id."),
+    "speaker-unanchored": Code(
+        "A quote's speaker is named or described in the text, but no `speaker` span anchors the words that name them.",
+        "Add a spans.csv row with the quote's ID as target_id and role speaker.",
+    ),
+    "quote-marks": Code(
+        "A quote's type disagrees with the quotation marks around its content: a direct or partial quote that does not "
+        "open right after a quotation mark, or an indirect one inside quotation marks.",
+        "Start the content span right after the opening quotation mark, or change quote_type.",
+    ),
+    "speaker-mismatch": Code(
+        "A claim carried by a quote (quote_id) is not attributed to that quote's speaker.",
+        "Set voice to attributed and attributed_to_entity_id to the quote's speaker, or remove quote_id.",
+    ),
 }
 
 
@@ -43,19 +49,29 @@ def check(package: Package) -> Iterator[Error]:
     """Yield speaker, cue, claim-attribution and quotation-mark errors."""
     if unreadable(package, "spans", "quotes"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
-    quotes = by_id(package, "quotes", ["speaker_status", "document_id", "quote_type", "speaker_entity_id"])
+    quotes = by_id(
+        package, "quotes", ["speaker_status", "document_id", "quote_type", "speaker_entity_id"]
+    )
     texts = snapshot_texts(package)
     spans_by_quote: dict[str, dict[str, list[dict]]] = {}
     columns = ["span_id", "target_table", "target_id", "role", "start_char", "end_char", "exact"]
     for record in rows(package, "spans", columns, among("target_table"), [["quotes"]]):
         if record.cells.get("target_table") == "quotes":
-            spans_by_quote.setdefault(record.cells.get("target_id", ""), {}).setdefault(record.cells.get("role", ""), []).append(record.cells)
+            spans_by_quote.setdefault(record.cells.get("target_id", ""), {}).setdefault(
+                record.cells.get("role", ""), []
+            ).append(record.cells)
     file = path_of(package, "quotes")
     for quote_id, record in quotes.items():
         cells = record.cells
         anchored = spans_by_quote.get(quote_id, {})
         if cells.get("speaker_status") in ("named", "described") and not anchored.get("speaker"):
-            yield Error.at(Place(file, record.line, record.row), "speaker_entity_id", "speaker-unanchored", f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.", hint=f"Add a spans.csv row with target_id {quote_id} and role speaker.")
+            yield Error.at(
+                Place(file, record.line, record.row),
+                "speaker_entity_id",
+                "speaker-unanchored",
+                f"{quote_id}: the speaker is {cells['speaker_status']} in the text, but no span anchors the words that name them.",
+                hint=f"Add a spans.csv row with target_id {quote_id} and role speaker.",
+            )
         text = texts.get(cells.get("document_id", ""))
         if text is None:
             continue
@@ -63,22 +79,52 @@ def check(package: Package) -> Iterator[Error]:
             start, end = whole_number(span.get("start_char")), whole_number(span.get("end_char"))
             if start is None or end is None or text[start:end] != span.get("exact"):
                 continue  # the anchors check reports a span that does not match the snapshot
-            before, after = text[start - 1:start], text[end:end + 1]
-            enclosed = bool(before) and before in OPENING and bool(after) and after in CLOSING + ",."
+            before, after = text[start - 1 : start], text[end : end + 1]
+            enclosed = (
+                bool(before) and before in OPENING and bool(after) and after in CLOSING + ",."
+            )
             quote_type = cells.get("quote_type")
-            block = start == 0 or before == "\n"  # a quotation set off on its own line, like an embedded post
+            block = (
+                start == 0 or before == "\n"
+            )  # a quotation set off on its own line, like an embedded post
             if quote_type in ("direct", "partial") and not block and before not in OPENING:
-                yield Error.at(Place(file, record.line, record.row), "quote_type", "quote-marks", f"{quote_id} is {quote_type} but its content span {span.get('span_id')} is not preceded by a quotation mark.", hint="Start the content span right after the opening quotation mark, or make the quote indirect.")
+                yield Error.at(
+                    Place(file, record.line, record.row),
+                    "quote_type",
+                    "quote-marks",
+                    f"{quote_id} is {quote_type} but its content span {span.get('span_id')} is not preceded by a quotation mark.",
+                    hint="Start the content span right after the opening quotation mark, or make the quote indirect.",
+                )
             elif quote_type == "indirect" and enclosed:
-                yield Error.at(Place(file, record.line, record.row), "quote_type", "quote-marks", f"{quote_id} is indirect but its content span {span.get('span_id')} sits inside quotation marks.", hint="Make the quote direct or partial.")
+                yield Error.at(
+                    Place(file, record.line, record.row),
+                    "quote_type",
+                    "quote-marks",
+                    f"{quote_id} is indirect but its content span {span.get('span_id')} sits inside quotation marks.",
+                    hint="Make the quote direct or partial.",
+                )
     claims_file = path_of(package, "claims")
-    for record in rows(package, "claims", ["claim_id", "quote_id", "voice", "attributed_to_entity_id"], filled("quote_id", "voice")):
+    for record in rows(
+        package,
+        "claims",
+        ["claim_id", "quote_id", "voice", "attributed_to_entity_id"],
+        filled("quote_id", "voice"),
+    ):
         cells = record.cells
         quote = quotes.get(cells.get("quote_id", ""))
         if quote is None or not cells.get("voice"):
             continue
         speaker = quote.cells.get("speaker_entity_id")
         if cells.get("voice") != "attributed" or cells.get("attributed_to_entity_id") != speaker:
-            said = (f"attributed to {cells.get('attributed_to_entity_id')}" if cells.get("voice") == "attributed" and cells.get("attributed_to_entity_id")
-                    else f"in the {cells.get('voice') or 'unknown'} voice")
-            yield Error.at(Place(claims_file, record.line, record.row), "attributed_to_entity_id", "speaker-mismatch", f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.", hint=f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.")
+            said = (
+                f"attributed to {cells.get('attributed_to_entity_id')}"
+                if cells.get("voice") == "attributed" and cells.get("attributed_to_entity_id")
+                else f"in the {cells.get('voice') or 'unknown'} voice"
+            )
+            yield Error.at(
+                Place(claims_file, record.line, record.row),
+                "attributed_to_entity_id",
+                "speaker-mismatch",
+                f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.",
+                hint=f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.",
+            )

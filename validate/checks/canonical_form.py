@@ -33,21 +33,37 @@ _SUSPECT = r"^[=+\-@\t\r]|[^\x00-\x7f]"
 SUMMARY = "CSV files are UTF-8 without BOM, LF-only with a final newline, NFC, headed in schema order, with no formula-like cells."
 
 CODES = {
-    "bom": Code("The CSV file starts with a byte order mark (BOM), which breaks Python's csv module and R readers.",
-                "Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM)."),
-    "crlf": Code("The CSV file has Windows (CR LF) or CR line endings.",
-                 "Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them."),
-    "nul-byte": Code("The CSV file contains a NUL byte: it is not a text file.",
-                     "Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format."),
-    "final-newline": Code("The CSV file does not end with a line break.", "Add a line break after the last row."),
-    "header": Code("The header (line 1) does not list the schema's fields in the schema's order: a column is missing, unknown or out of place.",
-                   "Run `python -m validate normalize`, or make line 1 list exactly the schema's fields, in order."),
-    "formula": Code("A cell starts with = + - @, a tab or a CR, so a spreadsheet would run it as a formula.",
-                    "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier."),
-    "not-nfc": Code("A cell's text is not in Unicode NFC form (it has decomposed characters), so equal-looking strings compare unequal.",
-                    "Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters."),
-    "file-changed": Code("The file changed while it was being validated, so its bytes were not checked.",
-                         "Validate the package again once nothing is writing to it."),
+    "bom": Code(
+        "The CSV file starts with a byte order mark (BOM), which breaks Python's csv module and R readers.",
+        "Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).",
+    ),
+    "crlf": Code(
+        "The CSV file has Windows (CR LF) or CR line endings.",
+        "Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.",
+    ),
+    "nul-byte": Code(
+        "The CSV file contains a NUL byte: it is not a text file.",
+        "Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.",
+    ),
+    "final-newline": Code(
+        "The CSV file does not end with a line break.", "Add a line break after the last row."
+    ),
+    "header": Code(
+        "The header (line 1) does not list the schema's fields in the schema's order: a column is missing, unknown or out of place.",
+        "Run `python -m validate normalize`, or make line 1 list exactly the schema's fields, in order.",
+    ),
+    "formula": Code(
+        "A cell starts with = + - @, a tab or a CR, so a spreadsheet would run it as a formula.",
+        "Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.",
+    ),
+    "not-nfc": Code(
+        "A cell's text is not in Unicode NFC form (it has decomposed characters), so equal-looking strings compare unequal.",
+        "Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.",
+    ),
+    "file-changed": Code(
+        "The file changed while it was being validated, so its bytes were not checked.",
+        "Validate the package again once nothing is writing to it.",
+    ),
 }
 
 
@@ -57,11 +73,22 @@ def check(package: Package) -> Iterator[Error]:
     for index, resource in enumerate(package.resources):
         if not resource.is_table:
             continue
-        data, path = resource.data, resource.path  # read once: a large table's bytes are read again on each use
+        data, path = (
+            resource.data,
+            resource.path,
+        )  # read once: a large table's bytes are read again on each use
         if data is not None:
             yield from _byte_problems(data, path)
-        elif resource.fingerprint() is not None:  # read at load, then changed: its cells are still judged below
-            yield Error.at(Place(path), "", "file-changed", f"{path} changed while it was being validated, so its bytes were not checked.", hint="Validate the package again once nothing is writing to it.")
+        elif (
+            resource.fingerprint() is not None
+        ):  # read at load, then changed: its cells are still judged below
+            yield Error.at(
+                Place(path),
+                "",
+                "file-changed",
+                f"{path} changed while it was being validated, so its bytes were not checked.",
+                hint="Validate the package again once nothing is writing to it.",
+            )
         del data  # a large table's bytes, read again above, are not held while its cells are read
         table = resource.table
         if table is None:
@@ -69,10 +96,22 @@ def check(package: Package) -> Iterator[Error]:
         schema = usable_schema(package, resource) or {"fields": []}
         expected = [f["name"] for f in schema["fields"]]
         if expected and table.header and table.header != expected:
-            repairable = not [name for name in expected if name not in [h.strip() for h in table.header]]
-            yield Error.at(Place(path, 1), "", "header", f"{path}: {_header_difference(table.header, expected)}", hint=("Run `python -m validate normalize` (it drops an unnamed index column, trims the names and puts the columns "
-                              "in the schema's order); or make" if repairable else "Make")
-                        + f" line 1 list exactly the schema's fields, in order: {','.join(expected)}.")
+            repairable = not [
+                name for name in expected if name not in [h.strip() for h in table.header]
+            ]
+            yield Error.at(
+                Place(path, 1),
+                "",
+                "header",
+                f"{path}: {_header_difference(table.header, expected)}",
+                hint=(
+                    "Run `python -m validate normalize` (it drops an unnamed index column, trims the names and puts the columns "
+                    "in the schema's order); or make"
+                    if repairable
+                    else "Make"
+                )
+                + f" line 1 list exactly the schema's fields, in order: {','.join(expected)}.",
+            )
         numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("number", "integer")}
         cells += _columns(index, table, numeric)
     yield from _cell_problems(package, cells)
@@ -95,8 +134,10 @@ def _columns(index: int, table: Table, numeric: set[str]) -> list[_Column]:
     if table.source is None:
         return []
     last = {name: number for number, name in enumerate(table.header)}
-    return [_Column(index, order, name, last[name], name in numeric, table.source.name)  # type: ignore[attr-defined]
-            for order, name in enumerate(dict.fromkeys(table.header))]
+    return [
+        _Column(index, order, name, last[name], name in numeric, table.source.name)  # type: ignore[attr-defined]
+        for order, name in enumerate(dict.fromkeys(table.header))
+    ]
 
 
 def _cell_problems(package: Package, columns: list[_Column]) -> Iterator[Error]:
@@ -116,58 +157,113 @@ def _cell_problems(package: Package, columns: list[_Column]) -> Iterator[Error]:
         found.close()
 
 
-def _table_cells(package: Package, found: Any, columns: list[_Column], normal: dict[str, bool]) -> Iterator[Error]:
+def _table_cells(
+    package: Package, found: Any, columns: list[_Column], normal: dict[str, bool]
+) -> Iterator[Error]:
     # only a cell that starts like a formula or holds a non-ASCII character can fail
-    cells = " UNION ALL ".join(f"SELECT _ord, _line, _row, {c.order} AS col, {c.numeric} AS numeric, c{c.number} AS value "
-                               f"FROM {c.source} WHERE regexp_matches(c{c.number}, ?)" for c in columns)
+    cells = " UNION ALL ".join(
+        f"SELECT _ord, _line, _row, {c.order} AS col, {c.numeric} AS numeric, c{c.number} AS value "
+        f"FROM {c.source} WHERE regexp_matches(c{c.number}, ?)"
+        for c in columns
+    )
     suspect = [_SUSPECT] * len(columns)
-    formulas = found.execute(f"""
+    formulas = found.execute(
+        f"""
         SELECT _ord, col, _line, _row, substring(value, 1, 1) AS first FROM ({cells})
         WHERE list_contains(?::VARCHAR[], substring(value, 1, 1))
           AND NOT (numeric AND substring(value, 1, 1) IN ('+', '-'))  -- "-5" in a number column is a number; "\t5" is not
-        ORDER BY 1, 2""", [*suspect, list(FORMULA_START)]).fetchall()
-    texts = found.execute(f"SELECT DISTINCT value FROM ({cells}) WHERE strlen(value) <> length(value)", suspect).fetchall()
+        ORDER BY 1, 2""",
+        [*suspect, list(FORMULA_START)],
+    ).fetchall()
+    texts = found.execute(
+        f"SELECT DISTINCT value FROM ({cells}) WHERE strlen(value) <> length(value)", suspect
+    ).fetchall()
     decomposed = []
     for (value,) in texts:
         if not normal.setdefault(value, unicodedata.is_normalized("NFC", value)):
             decomposed.append(value)
-    problems = [(ordinal, col, line, row, "formula", first) for ordinal, col, line, row, first in formulas]
+    problems = [
+        (ordinal, col, line, row, "formula", first) for ordinal, col, line, row, first in formulas
+    ]
     if decomposed:
-        problems += found.execute(f"SELECT _ord, col, _line, _row, 'not-nfc', '' FROM ({cells}) WHERE value IN (SELECT unnest(?::VARCHAR[]))",
-                                  [*suspect, decomposed]).fetchall()
-        problems.sort(key=lambda problem: problem[:2])  # stable: a cell's formula error before its NFC one, as before
+        problems += found.execute(
+            f"SELECT _ord, col, _line, _row, 'not-nfc', '' FROM ({cells}) WHERE value IN (SELECT unnest(?::VARCHAR[]))",
+            [*suspect, decomposed],
+        ).fetchall()
+        problems.sort(
+            key=lambda problem: problem[:2]
+        )  # stable: a cell's formula error before its NFC one, as before
     by_order = {column.order: column for column in columns}
     path = package.resources[columns[0].table].path
     for _, col, line, row, code, first in problems:
         name, place = by_order[col].name, Place(path, line, row)
         if code == "formula":
-            yield Error.at(place, name, "formula", f"{name} starts with {first!r}: a spreadsheet would run this cell as a formula.",
-                           hint="Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.")
+            yield Error.at(
+                place,
+                name,
+                "formula",
+                f"{name} starts with {first!r}: a spreadsheet would run this cell as a formula.",
+                hint="Do not start a cell with = + - @ or a tab; for an anchor, start or end the span one word later or earlier.",
+            )
         else:
-            yield Error.at(place, name, "not-nfc", f"{name} is not in Unicode NFC form (it has decomposed characters).",
-                           hint="Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.")
+            yield Error.at(
+                place,
+                name,
+                "not-nfc",
+                f"{name} is not in Unicode NFC form (it has decomposed characters).",
+                hint="Run `python -m validate normalize` (it rewrites the text in NFC), or re-type the accented characters.",
+            )
 
 
 def _byte_problems(data: bytes, path: str) -> Iterator[Error]:
     """A byte order mark, CR line endings, a NUL byte, no final line break."""
     if data.startswith(b"\xef\xbb\xbf"):
-        yield Error.at(Place(path, 1), "", "bom", f"{path} starts with a byte order mark (BOM).", hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).")
+        yield Error.at(
+            Place(path, 1),
+            "",
+            "bom",
+            f"{path} starts with a byte order mark (BOM).",
+            hint="Run `python -m validate normalize` to remove it (Excel's 'CSV UTF-8' format is the one that writes a BOM).",
+        )
     if b"\r" in data:
         line = data.count(b"\n", 0, data.index(b"\r")) + 1
-        yield Error.at(Place(path, line), "", "crlf", f"{path} has Windows (CR LF) or CR line endings, first at line {line}.", hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.")
+        yield Error.at(
+            Place(path, line),
+            "",
+            "crlf",
+            f"{path} has Windows (CR LF) or CR line endings, first at line {line}.",
+            hint="Run `python -m validate normalize`, or save with LF (Unix) line endings; .gitattributes keeps git from converting them.",
+        )
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        yield Error.at(Place(path, line), "", "nul-byte", f"{path} contains a NUL byte at line {line}: this is not a text file.", hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.")
+        yield Error.at(
+            Place(path, line),
+            "",
+            "nul-byte",
+            f"{path} contains a NUL byte at line {line}: this is not a text file.",
+            hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.",
+        )
     if data and not data.endswith(b"\n"):
-        yield Error.at(Place(path, data.count(b"\n") + 1), "", "final-newline", f"{path} does not end with a newline.", hint="Add a line break after the last row.")
+        yield Error.at(
+            Place(path, data.count(b"\n") + 1),
+            "",
+            "final-newline",
+            f"{path} does not end with a newline.",
+            hint="Add a line break after the last row.",
+        )
 
 
 def _header_difference(header: list[str], expected: list[str]) -> str:
-    present, wanted = set(header), set(expected)  # sets: linear in the number of columns, not quadratic
+    present, wanted = (
+        set(header),
+        set(expected),
+    )  # sets: linear in the number of columns, not quadratic
     missing = [name for name in expected if name not in present]
     extra = [name for name in header if name not in wanted]
     if missing or extra:
-        parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + ([f"unknown column(s) {', '.join(map(_shown, extra))}"] if extra else [])
+        parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
+            [f"unknown column(s) {', '.join(map(_shown, extra))}"] if extra else []
+        )
         return "the header has " + " and ".join(parts) + "."
     return "the header has the schema's columns in another order."
 

@@ -45,7 +45,9 @@ PATTERN_SECONDS = 0.5
 NOTE_FIELDS = ("notes", "note")
 # A path: segments of file-name characters joined by slashes, ending in a file extension; not
 # part of a longer token (a URL's path, a domain, a word), optionally climbing or absolute.
-PATH = re.compile(r"(?<![\w/.:@~-])((?:\.\./)*/?[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.~-]+)+\.[A-Za-z0-9]{1,5})(?![\w/])")
+PATH = re.compile(
+    r"(?<![\w/.:@~-])((?:\.\./)*/?[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.~-]+)+\.[A-Za-z0-9]{1,5})(?![\w/])"
+)
 # The body of a primary-key pattern: a literal lowercase prefix, a hyphen, then the rest.
 ID_PATTERN = re.compile(r"^\^([a-z]+-.*)\$$")
 # Where an absolute path can start (PATH's look-behind, for RE2, which has none): a cell without it, without
@@ -55,12 +57,19 @@ ABSOLUTE_PATH_START = r"(?:^|[^\w/.:@~-])/"
 LAYOUT_FOLDERS = frozenset({"data", "docs", "schemas", "sources"})
 
 CODES = {
-    "unknown-id": Code("A notes or note cell names a row ID (clm-…, doc-…, ...) that is not a row of its table.",
-                       "Correct the ID, or add the row it means."),
-    "missing-file": Code("A cell cites a file of the package (docs/…, sources/…, data/…) that the package does not hold, or a path that "
-                         "leaves the package.", "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address."),
-    "slow-pattern": Code("A table's primary-key pattern takes too long to search a note, so that table's IDs were not looked for in notes.",
-                         "Simplify the primary-key pattern in the table's schema (a literal prefix and a simple tail)."),
+    "unknown-id": Code(
+        "A notes or note cell names a row ID (clm-…, doc-…, ...) that is not a row of its table.",
+        "Correct the ID, or add the row it means.",
+    ),
+    "missing-file": Code(
+        "A cell cites a file of the package (docs/…, sources/…, data/…) that the package does not hold, or a path that "
+        "leaves the package.",
+        "Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.",
+    ),
+    "slow-pattern": Code(
+        "A table's primary-key pattern takes too long to search a note, so that table's IDs were not looked for in notes.",
+        "Simplify the primary-key pattern in the table's schema (a literal prefix and a simple tail).",
+    ),
 }
 
 
@@ -75,7 +84,11 @@ def id_kinds(package: Package) -> dict[str, tuple[str, regex.Pattern[str]]]:
         key = key[0] if isinstance(key, list) and len(key) == 1 else key
         fields = listed if isinstance(listed := schema.get("fields"), list) else []
         field = next((f for f in fields if isinstance(f, dict) and f.get("name") == key), None)
-        pattern = (field or {}).get("constraints", {}).get("pattern") if isinstance((field or {}).get("constraints"), dict) else None
+        pattern = (
+            (field or {}).get("constraints", {}).get("pattern")
+            if isinstance((field or {}).get("constraints"), dict)
+            else None
+        )
         match = ID_PATTERN.match(pattern) if isinstance(pattern, str) else None
         if match is None or not isinstance(key, str):
             continue
@@ -105,7 +118,11 @@ def path_hints(folders: frozenset[str] | set[str]) -> frozenset[str]:
 def package_folders(package: Package) -> frozenset[str] | set[str]:
     """The top-level folders of the package (hidden ones excepted) and of its layout: where its files live."""
     try:
-        return LAYOUT_FOLDERS | {entry.name for entry in package.root.iterdir() if entry.is_dir() and not entry.name.startswith(".")}
+        return LAYOUT_FOLDERS | {
+            entry.name
+            for entry in package.root.iterdir()
+            if entry.is_dir() and not entry.name.startswith(".")
+        }
     except OSError:
         return set(LAYOUT_FOLDERS)
 
@@ -172,16 +189,22 @@ def _columns(package: Package) -> list[_Column]:
             continue
         last = {name: number for number, name in enumerate(table.header)}
         names = [name for name in dict.fromkeys(table.header) if name != table.header[0]]
-        columns += [_Column(index, order, name, last[name], name in NOTE_FIELDS, table.source.name)  # type: ignore[attr-defined]
-                    for order, name in enumerate(names)]
+        columns += [
+            _Column(index, order, name, last[name], name in NOTE_FIELDS, table.source.name)  # type: ignore[attr-defined]
+            for order, name in enumerate(names)
+        ]
     return columns
 
 
-def _distinct_candidates(columns: list[_Column], notes: frozenset[str], paths: frozenset[str]) -> tuple[str, list[object]]:
+def _distinct_candidates(
+    columns: list[_Column], notes: frozenset[str], paths: frozenset[str]
+) -> tuple[str, list[object]]:
     """The query for each distinct (value, is a note) of the cells that can cite something, with the first cell holding it,
     in reading order: a note holding an ID kind's prefix, any cell holding a path hint or an absolute path's start."""
     parts, parameters = [], []
-    slash = [needle for needle in sorted(paths) if _text(needle)]  # every path hint, and every absolute path, holds a slash
+    slash = [
+        needle for needle in sorted(paths) if _text(needle)
+    ]  # every path hint, and every absolute path, holds a slash
     for column in columns:
         cell = f"c{column.number}"
         hints = [f"contains({cell}, ?)" for _ in slash] + [f"regexp_matches({cell}, ?)"]
@@ -189,17 +212,28 @@ def _distinct_candidates(columns: list[_Column], notes: frozenset[str], paths: f
         values: list[object] = [*slash, ABSOLUTE_PATH_START]
         if column.note:
             prefixes = sorted(needle for needle in notes - paths if _text(needle))
-            tests = [f"{cell} <> ''" if prefix == "" else f"contains({cell}, ?)" for prefix in prefixes] + tests
+            tests = [
+                f"{cell} <> ''" if prefix == "" else f"contains({cell}, ?)" for prefix in prefixes
+            ] + tests
             values = [prefix for prefix in prefixes if prefix] + values
-        parts.append(f"SELECT {column.table} AS t, _ord, {column.order} AS col, {column.note} AS note, {cell} AS value "
-                     f"FROM {column.source} WHERE {' OR '.join(tests)}")
+        parts.append(
+            f"SELECT {column.table} AS t, _ord, {column.order} AS col, {column.note} AS note, {cell} AS value "
+            f"FROM {column.source} WHERE {' OR '.join(tests)}"
+        )
         parameters += values
-    return (f"SELECT value, note, first.t, first.o, first.c FROM (SELECT value, note, min(struct_pack(t := t, o := _ord, c := col)) AS first "
-            f"FROM ({' UNION ALL '.join(parts)}) GROUP BY value, note) ORDER BY first", parameters)
+    return (
+        f"SELECT value, note, first.t, first.o, first.c FROM (SELECT value, note, min(struct_pack(t := t, o := _ord, c := col)) AS first "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY value, note) ORDER BY first",
+        parameters,
+    )
 
 
-def _read(package: Package, kinds: dict[str, tuple[str, regex.Pattern[str]]], folders: frozenset[str] | set[str],
-          values: list[tuple[str, bool, int, int, int]]) -> tuple[dict[tuple[str, bool], list[_Finding]], dict[str, Position]]:
+def _read(
+    package: Package,
+    kinds: dict[str, tuple[str, regex.Pattern[str]]],
+    folders: frozenset[str] | set[str],
+    values: list[tuple[str, bool, int, int, int]],
+) -> tuple[dict[tuple[str, bool], list[_Finding]], dict[str, Position]]:
     """What each distinct value cites, in reading order, and where each ID kind too slow to search was first found so.
 
     A kind found too slow is not searched in any later cell (as when cells were read one by one): the values read
@@ -214,7 +248,9 @@ def _read(package: Package, kinds: dict[str, tuple[str, regex.Pattern[str]]], fo
                 if name in slow or prefix not in value:
                     continue
                 try:
-                    mentions = [m.group(0) for m in mention.finditer(value, timeout=PATTERN_SECONDS)]
+                    mentions = [
+                        m.group(0) for m in mention.finditer(value, timeout=PATTERN_SECONDS)
+                    ]
                 except TimeoutError:
                     slow[name] = (first[0], first[1], first[2])
                     found.append(_Finding("slow-pattern", name, ""))
@@ -233,37 +269,64 @@ def _read(package: Package, kinds: dict[str, tuple[str, regex.Pattern[str]]], fo
     return findings, slow
 
 
-def _failing(found: Any, findings: dict[tuple[str, bool], list[_Finding]]) -> dict[tuple[str, bool], list[tuple[int, _Finding]]]:
+def _failing(
+    found: Any, findings: dict[tuple[str, bool], list[_Finding]]
+) -> dict[tuple[str, bool], list[tuple[int, _Finding]]]:
     """The findings that are errors, each with its place among its value's: a mention of an ID that is not a row of a
     readable table with a key (an anti-join against `registry.records`), every missing file and too slow kind."""
-    mentions = [(value, number, finding) for value, listed in findings.items() for number, finding in enumerate(listed) if finding.code == "unknown-id"]
+    mentions = [
+        (value, number, finding)
+        for value, listed in findings.items()
+        for number, finding in enumerate(listed)
+        if finding.code == "unknown-id"
+    ]
     unknown: set[tuple[tuple[str, bool], int]] = set()
     if mentions:
-        rows = found.execute("""
+        rows = found.execute(
+            """
             SELECT m.i FROM (SELECT unnest(?::VARCHAR[]) AS kind, unnest(?::VARCHAR[]) AS cited, unnest(?::BIGINT[]) AS i) m
             WHERE m.kind IN (SELECT table_name FROM registry.keyed)
               AND NOT EXISTS (SELECT 1 FROM registry.records r WHERE r.table_name = m.kind AND r.id = m.cited)""",
-                             [[_bindable(f.kind) for _, _, f in mentions], [f.cited for _, _, f in mentions], list(range(len(mentions)))]).fetchall()
+            [
+                [_bindable(f.kind) for _, _, f in mentions],
+                [f.cited for _, _, f in mentions],
+                list(range(len(mentions))),
+            ],
+        ).fetchall()
         unknown = {(mentions[i][0], mentions[i][1]) for (i,) in rows}
     failing = {}
     for value, listed in findings.items():
-        kept = [(number, finding) for number, finding in enumerate(listed) if finding.code != "unknown-id" or (value, number) in unknown]
+        kept = [
+            (number, finding)
+            for number, finding in enumerate(listed)
+            if finding.code != "unknown-id" or (value, number) in unknown
+        ]
         if kept:
             failing[value] = kept
     return failing
 
 
-def _placed(package: Package, found: Any, columns: list[_Column], failing: dict[tuple[str, bool], list[tuple[int, _Finding]]],
-            slow: dict[str, Position]) -> Iterator[Error]:
+def _placed(
+    package: Package,
+    found: Any,
+    columns: list[_Column],
+    failing: dict[tuple[str, bool], list[tuple[int, _Finding]]],
+    slow: dict[str, Position],
+) -> Iterator[Error]:
     """Each failing finding at every cell holding its value, in reading order: a too slow kind only at the cell where it
     was found so, a mention of a kind found too slow only in the cells read before that one."""
-    numbered = [(value, number, finding) for value, kept in failing.items() for number, finding in kept]
+    numbered = [
+        (value, number, finding) for value, kept in failing.items() for number, finding in kept
+    ]
     at = [slow[f.kind] if f.code == "slow-pattern" else None for _, _, f in numbered]
     before = [slow.get(f.kind) if f.code == "unknown-id" else None for _, _, f in numbered]
     cells = " UNION ALL ".join(
         f"SELECT {column.table} AS t, _ord, _line, _row, {column.order} AS col, {column.note} AS note, c{column.number} AS value "
-        f"FROM {column.source} WHERE c{column.number} IN (SELECT value FROM f)" for column in columns)
-    rows = found.execute(f"""
+        f"FROM {column.source} WHERE c{column.number} IN (SELECT value FROM f)"
+        for column in columns
+    )
+    rows = found.execute(
+        f"""
         WITH f AS (SELECT unnest(?::VARCHAR[]) AS value, unnest(?::BOOLEAN[]) AS note, unnest(?::BIGINT[]) AS seq, unnest(?::BIGINT[]) AS i,
                           unnest(?::BIGINT[]) AS at_t, unnest(?::BIGINT[]) AS at_o, unnest(?::BIGINT[]) AS at_c,
                           unnest(?::BIGINT[]) AS before_t, unnest(?::BIGINT[]) AS before_o, unnest(?::BIGINT[]) AS before_c)
@@ -271,24 +334,45 @@ def _placed(package: Package, found: Any, columns: list[_Column], failing: dict[
         WHERE (f.at_t IS NULL OR (c.t, c._ord, c.col) = (f.at_t, f.at_o, f.at_c))
           AND (f.before_t IS NULL OR (c.t, c._ord, c.col) < (f.before_t, f.before_o, f.before_c))
         ORDER BY c.t, c._ord, c.col, f.seq""",
-                         [[value for (value, _), _, _ in numbered], [note for (_, note), _, _ in numbered], [number for _, number, _ in numbered],
-                          list(range(len(numbered))), *([p[k] if p else None for p in at] for k in range(3)),
-                          *([p[k] if p else None for p in before] for k in range(3))])
+        [
+            [value for (value, _), _, _ in numbered],
+            [note for (_, note), _, _ in numbered],
+            [number for _, number, _ in numbered],
+            list(range(len(numbered))),
+            *([p[k] if p else None for p in at] for k in range(3)),
+            *([p[k] if p else None for p in before] for k in range(3)),
+        ],
+    )
     by_place = {(column.table, column.order): column for column in columns}
     while batch := rows.fetchmany(1024):
         for table, order, line, row, index in batch:
             finding, field = numbered[index][2], by_place[(table, order)].name
             place = Place(package.resources[table].path, line, row)
             if finding.code == "slow-pattern":
-                yield Error.at(place, field, "slow-pattern", f"the ID pattern of {finding.kind} takes too long to search this {field} cell; "
-                               f"IDs of {finding.kind} were not looked for in notes.",
-                               hint=f"Simplify the primary-key pattern in the schema of {finding.kind} (a literal prefix and a simple tail).")
+                yield Error.at(
+                    place,
+                    field,
+                    "slow-pattern",
+                    f"the ID pattern of {finding.kind} takes too long to search this {field} cell; "
+                    f"IDs of {finding.kind} were not looked for in notes.",
+                    hint=f"Simplify the primary-key pattern in the schema of {finding.kind} (a literal prefix and a simple tail).",
+                )
             elif finding.code == "unknown-id":
-                yield Error.at(place, field, "unknown-id", f"{field} names {finding.cited}, which is not a row of {finding.kind}.",
-                               hint=f"Correct the ID, or add the {finding.kind} row it means.")
+                yield Error.at(
+                    place,
+                    field,
+                    "unknown-id",
+                    f"{field} names {finding.cited}, which is not a row of {finding.kind}.",
+                    hint=f"Correct the ID, or add the {finding.kind} row it means.",
+                )
             else:
-                yield Error.at(place, field, "missing-file", f"{field} cites {finding.cited}, {finding.reason}.",
-                               hint="Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.")
+                yield Error.at(
+                    place,
+                    field,
+                    "missing-file",
+                    f"{field} cites {finding.cited}, {finding.reason}.",
+                    hint="Cite a file the package holds (e.g. under docs/research/), a row ID, or a public address.",
+                )
 
 
 def _text(value: str) -> bool:
@@ -311,5 +395,8 @@ def _not_a_package_file(package: Package, cited: str, outside: bool) -> str | No
     try:
         package.inside(cited)
     except UnsafePath as error:
-        return {"missing-file": "which the package does not hold", "not-a-file": "not a file of the package"}.get(error.code, "outside the package")
+        return {
+            "missing-file": "which the package does not hold",
+            "not-a-file": "not a file of the package",
+        }.get(error.code, "outside the package")
     return None

@@ -27,10 +27,12 @@ SUMMARY = "Every sentence of every snapshot is covered by a record's span or exc
 COVERING_ROLES = {"content", "caption", "credit", "metadata", "non_content"}
 
 CODES = {
-    "uncovered-sentence": Code("A sentence of a snapshot that no record covers: no content, caption, credit or metadata span overlaps it, "
-                               "and no non_content span excludes it.",
-                               "Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it "
-                               "is not content."),
+    "uncovered-sentence": Code(
+        "A sentence of a snapshot that no record covers: no content, caption, credit or metadata span overlaps it, "
+        "and no non_content span excludes it.",
+        "Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it "
+        "is not content.",
+    ),
 }
 
 
@@ -39,16 +41,31 @@ def check(package: Package) -> Iterator[Error]:
     if unreadable(package, "spans", "documents"):
         return  # resource-files reports the unreadable table; nothing sound can be said here
     intervals: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for record in rows(package, "spans", ["document_id", "start_char", "end_char", "role"], among("role"), [sorted(COVERING_ROLES)]):
+    for record in rows(
+        package,
+        "spans",
+        ["document_id", "start_char", "end_char", "role"],
+        among("role"),
+        [sorted(COVERING_ROLES)],
+    ):
         cells = record.cells
         start, end = whole_number(cells.get("start_char")), whole_number(cells.get("end_char"))
         if cells.get("role") in COVERING_ROLES and start is not None and end is not None:
             intervals[cells.get("document_id", "")].append((start, end))
-    paths = {r.cells.get("document_id"): r.cells.get("snapshot_path", "") for r in rows(package, "documents", ["document_id", "snapshot_path"])}
+    paths = {
+        r.cells.get("document_id"): r.cells.get("snapshot_path", "")
+        for r in rows(package, "documents", ["document_id", "snapshot_path"])
+    }
     for document, text in snapshot_texts(package).items():
         for sentence in _uncovered(split_sentences(text), intervals[document]):
             shown = sentence.text if len(sentence.text) <= 80 else sentence.text[:79] + "…"
-            yield Error.at(Place(paths.get(document, document), sentence.line), "", "uncovered-sentence", f"No record covers the sentence at [{sentence.start}, {sentence.end}): {shown!r}.", hint="Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it is not content.")
+            yield Error.at(
+                Place(paths.get(document, document), sentence.line),
+                "",
+                "uncovered-sentence",
+                f"No record covers the sentence at [{sentence.start}, {sentence.end}): {shown!r}.",
+                hint="Add the claim, quote or quantity it states (with a content span), or a non_content span with the reason it is not content.",
+            )
 
 
 def _uncovered(sentences: Iterable[Sentence], spans: list[tuple[int, int]]) -> Iterator[Sentence]:

@@ -20,13 +20,17 @@ from ..errors import Code, Error, Place
 from ..package import Package
 
 ID = "created-by"
-SUMMARY = "Every row's created_by names a contributor (by `title`) in datapackage.json's contributors."
+SUMMARY = (
+    "Every row's created_by names a contributor (by `title`) in datapackage.json's contributors."
+)
 COLUMN = "created_by"
 
 CODES = {
-    "unknown-contributor": Code("A row's created_by names someone who is not a contributor (by `title`) in datapackage.json: a typo, or a "
-                                "contributor who has not added themselves yet. Said once per file and name, with every line.",
-                                'Correct the name, or add `{"title": "<name>", "roles": ["contributor"]}` to `contributors` in datapackage.json.'),
+    "unknown-contributor": Code(
+        "A row's created_by names someone who is not a contributor (by `title`) in datapackage.json: a typo, or a "
+        "contributor who has not added themselves yet. Said once per file and name, with every line.",
+        'Correct the name, or add `{"title": "<name>", "roles": ["contributor"]}` to `contributors` in datapackage.json.',
+    ),
 }
 
 
@@ -35,7 +39,9 @@ def contributor_names(package: Package) -> set[str]:
     contributors = package.descriptor.get("contributors")
     if not isinstance(contributors, list):
         return set()
-    return {c["title"] for c in contributors if isinstance(c, dict) and isinstance(c.get("title"), str)}
+    return {
+        c["title"] for c in contributors if isinstance(c, dict) and isinstance(c.get("title"), str)
+    }
 
 
 def check(package: Package) -> Iterator[Error]:
@@ -50,9 +56,23 @@ def check(package: Package) -> Iterator[Error]:
             if value and value not in names:
                 unknown[value].append(record)
         for value, found in unknown.items():
-            lines = ", ".join(str(r.line) for r in found[:11]) + (f" and {len(found) - 11} more" if len(found) > 11 else "")
+            lines = ", ".join(str(r.line) for r in found[:11]) + (
+                f" and {len(found) - 11} more" if len(found) > 11 else ""
+            )
             close = difflib.get_close_matches(value, sorted(names), n=1)
-            add = f"add {{\"title\": \"{value}\", \"roles\": [\"contributor\"]}} to `contributors` in {package.descriptor_file}."
-            hint = f"Did you mean {close[0]!r}? If not, {add}" if close else add[0].upper() + add[1:]
-            also = f" (also on line{'s' if len(found) > 2 else ''} {lines.split(', ', 1)[1]})" if len(found) > 1 else ""
-            yield Error.at(Place(resource.path, found[0].line, found[0].row), COLUMN, "unknown-contributor", f"created_by {value!r} is not a contributor listed in {package.descriptor_file}{also}.", hint=hint)
+            add = f'add {{"title": "{value}", "roles": ["contributor"]}} to `contributors` in {package.descriptor_file}.'
+            hint = (
+                f"Did you mean {close[0]!r}? If not, {add}" if close else add[0].upper() + add[1:]
+            )
+            also = (
+                f" (also on line{'s' if len(found) > 2 else ''} {lines.split(', ', 1)[1]})"
+                if len(found) > 1
+                else ""
+            )
+            yield Error.at(
+                Place(resource.path, found[0].line, found[0].row),
+                COLUMN,
+                "unknown-contributor",
+                f"created_by {value!r} is not a contributor listed in {package.descriptor_file}{also}.",
+                hint=hint,
+            )

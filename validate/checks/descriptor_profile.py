@@ -19,12 +19,19 @@ from ..package import Package
 from ._jsonschema import iter_profile_errors, profile_codes
 
 ID = "descriptor-profile"
-SUMMARY = ("datapackage.json follows the project's strict Data Package v2 profile "
-           "(version, licences, contributors, sources, safe paths, bytes and sha256 on every resource).")
+SUMMARY = (
+    "datapackage.json follows the project's strict Data Package v2 profile "
+    "(version, licences, contributors, sources, safe paths, bytes and sha256 on every resource)."
+)
 
 CODES = profile_codes("datapackage.profile.json")
 
 
 def check(package: Package) -> Iterator[Error]:
     """Yield every way the descriptor departs from validate/profiles/datapackage.profile.json."""
-    yield from iter_profile_errors(package.descriptor, "datapackage.profile.json", package.descriptor_file, package.descriptor_line)
+    yield from iter_profile_errors(
+        package.descriptor,
+        "datapackage.profile.json",
+        package.descriptor_file,
+        package.descriptor_line,
+    )

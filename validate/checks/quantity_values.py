@@ -23,24 +23,55 @@ from ._rows import by_id, path_of, rows
 
 ID = "quantity-values"
 # The typed column that holds each value_type's value (the schema's `value_type` description says the same).
-VALUE_COLUMNS = {"number": "value_number", "ordinal": "value_number", "year": "value_year", "date": "value_date", "iso_week": "value_week"}
+VALUE_COLUMNS = {
+    "number": "value_number",
+    "ordinal": "value_number",
+    "year": "value_year",
+    "date": "value_date",
+    "iso_week": "value_week",
+}
 SUMMARY = "Each quantity's surface form parses to its value, and its qualifier agrees with bound, lower_bound and upper_bound."
 
 # One code per column the reading is compared with: `value-number-mismatch`, `bound-mismatch`, ...
 CODES = {
-    "unreadable": Code("A quantity's surface form cannot be read as a number or date (or a relative date resolves outside the years 1 to 9999).",
-                       "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours')."),
-    **{f"{column.replace('_', '-')}-mismatch": Code(f"The surface form reads as another {column} than the row records (the message gives "
-                                                    "both).", f"Set {column} to what the message says, or leave it empty where it says so.")
-       for column in [*dict.fromkeys(VALUE_COLUMNS.values()), "value_type", "bound", "lower_bound", "upper_bound"]},
+    "unreadable": Code(
+        "A quantity's surface form cannot be read as a number or date (or a relative date resolves outside the years 1 to 9999).",
+        "Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').",
+    ),
+    **{
+        f"{column.replace('_', '-')}-mismatch": Code(
+            f"The surface form reads as another {column} than the row records (the message gives "
+            "both).",
+            f"Set {column} to what the message says, or leave it empty where it says so.",
+        )
+        for column in [
+            *dict.fromkeys(VALUE_COLUMNS.values()),
+            "value_type",
+            "bound",
+            "lower_bound",
+            "upper_bound",
+        ]
+    },
 }
 
 
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per quantity and disagreeing column."""
-    claims, documents = by_id(package, "claims", ["document_id"]), by_id(package, "documents", ["date_published"])
+    claims, documents = (
+        by_id(package, "claims", ["document_id"]),
+        by_id(package, "documents", ["date_published"]),
+    )
     file = path_of(package, "quantities")
-    columns = ["quantity_id", "claim_id", "surface", "value_type", "bound", "lower_bound", "upper_bound", *VALUE_COLUMNS.values()]
+    columns = [
+        "quantity_id",
+        "claim_id",
+        "surface",
+        "value_type",
+        "bound",
+        "lower_bound",
+        "upper_bound",
+        *VALUE_COLUMNS.values(),
+    ]
     for record in rows(package, "quantities", columns):
         cells = record.cells
         quantity_id = cells.get("quantity_id", "")
@@ -51,25 +82,48 @@ def check(package: Package) -> Iterator[Error]:
             try:
                 reading = read(cells.get("surface", ""), published)
             except OverflowError:  # "last week" in year 1: before the first date Python can hold
-                raise Unreadable(f"the date {cells.get('surface', '')!r} resolves outside the years 1 to 9999") from None
+                raise Unreadable(
+                    f"the date {cells.get('surface', '')!r} resolves outside the years 1 to 9999"
+                ) from None
         except Unreadable as error:
             if published is None and (claim is None or document is None):
                 continue  # the missing claim or document is the error (reported by table-frictionless), not the date it would give
-            yield Error.at(Place(file, record.line, record.row), "surface", "unreadable", f"{quantity_id}: {error}.", hint="Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').")
+            yield Error.at(
+                Place(file, record.line, record.row),
+                "surface",
+                "unreadable",
+                f"{quantity_id}: {error}.",
+                hint="Give the number or date as printed, with its qualifier (e.g. 'more than 80,000', 'almost three hours').",
+            )
             continue
         typed = VALUE_COLUMNS.get(reading.value_type, "value_number")
-        expected: dict[str, str | float | None] = {column: ((reading.value or None) if column == typed else None)
-                                                   for column in dict.fromkeys(VALUE_COLUMNS.values())}
-        expected |= {"value_type": reading.value_type, "bound": reading.bound, "lower_bound": reading.lower, "upper_bound": reading.upper}
+        expected: dict[str, str | float | None] = {
+            column: ((reading.value or None) if column == typed else None)
+            for column in dict.fromkeys(VALUE_COLUMNS.values())
+        }
+        expected |= {
+            "value_type": reading.value_type,
+            "bound": reading.bound,
+            "lower_bound": reading.lower,
+            "upper_bound": reading.upper,
+        }
         for column, want in expected.items():
             have = cells.get(column, "")
             if column.endswith("_bound") or column == "value_number":
-                agrees = (have == "" and want is None) or (have != "" and want is not None and _float(have) == float(want))
+                agrees = (have == "" and want is None) or (
+                    have != "" and want is not None and _float(have) == float(want)
+                )
             else:
                 agrees = have == (want or "")
             if not agrees:
                 shown = "" if want is None else (f"{want:g}" if isinstance(want, float) else want)
-                yield Error.at(Place(file, record.line, record.row), column, f"{column.replace('_', '-')}-mismatch", f"{quantity_id}: the surface {cells.get('surface')!r} reads as {column} {shown!r}, but the row has {have!r}.", hint=f"Set {column} to {shown!r}." if shown else f"Leave {column} empty.")
+                yield Error.at(
+                    Place(file, record.line, record.row),
+                    column,
+                    f"{column.replace('_', '-')}-mismatch",
+                    f"{quantity_id}: the surface {cells.get('surface')!r} reads as {column} {shown!r}, but the row has {have!r}.",
+                    hint=f"Set {column} to {shown!r}." if shown else f"Leave {column} empty.",
+                )
 
 
 def _date(value: str) -> date | None:

@@ -34,39 +34,71 @@ from ..versioning import citation as citation_fields
 from ..versioning import zenodo
 
 ID = "release"
-SUMMARY = ("The version in datapackage.json, CITATION.cff (type: dataset; version and title), the newest CHANGELOG.md release "
-           "and README.md agree; "
-           "dates agree; CHANGELOG.md keeps an Unreleased section; .zenodo.json is up to date.")
+SUMMARY = (
+    "The version in datapackage.json, CITATION.cff (type: dataset; version and title), the newest CHANGELOG.md release "
+    "and README.md agree; "
+    "dates agree; CHANGELOG.md keeps an Unreleased section; .zenodo.json is up to date."
+)
 
-_README_VERSION = re.compile(r"Current version: \*\*([^*\s]+)\*\*|\([Vv]ersion (\d+\.\d+\.\d+[^)\s]*)\)")
+_README_VERSION = re.compile(
+    r"Current version: \*\*([^*\s]+)\*\*|\([Vv]ersion (\d+\.\d+\.\d+[^)\s]*)\)"
+)
 
 _METADATA_HINT = "Run `python -m validate release --metadata`."
 CODES = {
-    "missing-citation": Code("CITATION.cff is missing, or is not a file inside the package.",
-                             "Add CITATION.cff (type: dataset) with the package's version."),
-    "unreadable-citation": Code("CITATION.cff cannot be read: not UTF-8, not valid YAML, not a YAML mapping, or not safe to read.",
-                                "Make CITATION.cff a UTF-8 YAML mapping (cffconvert --validate checks it)."),
-    "missing-changelog": Code("CHANGELOG.md is missing, or is not a file inside the package.", "Add CHANGELOG.md with a section for this version."),
-    "unreadable-changelog": Code("CHANGELOG.md cannot be read: not UTF-8, or not safe to read.", "Save it as UTF-8."),
-    "limit-exceeded": Code("CITATION.cff or CHANGELOG.md is past one of the limits on what the validator reads.",
-                           "Make the file smaller, or raise the limit with `--limit NAME=N` (docs/limits.md)."),
+    "missing-citation": Code(
+        "CITATION.cff is missing, or is not a file inside the package.",
+        "Add CITATION.cff (type: dataset) with the package's version.",
+    ),
+    "unreadable-citation": Code(
+        "CITATION.cff cannot be read: not UTF-8, not valid YAML, not a YAML mapping, or not safe to read.",
+        "Make CITATION.cff a UTF-8 YAML mapping (cffconvert --validate checks it).",
+    ),
+    "missing-changelog": Code(
+        "CHANGELOG.md is missing, or is not a file inside the package.",
+        "Add CHANGELOG.md with a section for this version.",
+    ),
+    "unreadable-changelog": Code(
+        "CHANGELOG.md cannot be read: not UTF-8, or not safe to read.", "Save it as UTF-8."
+    ),
+    "limit-exceeded": Code(
+        "CITATION.cff or CHANGELOG.md is past one of the limits on what the validator reads.",
+        "Make the file smaller, or raise the limit with `--limit NAME=N` (docs/limits.md).",
+    ),
     "citation-type": Code("CITATION.cff's type is not `dataset`.", "Set `type: dataset`."),
-    "version-mismatch": Code("The version in CITATION.cff or the newest release of CHANGELOG.md differs from datapackage.json's version.",
-                             "Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md."),
-    "citation-title": Code("CITATION.cff's title is not the package's title naming the version, `<title> (version X.Y.Z)`: of the fields "
-                           "cffconvert's BibTeX, RIS and EndNote carry, only the title can carry the version.",
-                           "Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version)."),
-    "no-unreleased": Code("CHANGELOG.md has no `## [Unreleased]` section.",
-                          "Keep a `## [Unreleased]` heading above the newest release, for changes not yet released (it may be empty)."),
-    "no-release": Code("CHANGELOG.md has no release heading like `## [0.1.0] - 2026-11-27`.",
-                       "Add a `## [X.Y.Z] - YYYY-MM-DD` section for the package's version."),
-    "date-mismatch": Code("CITATION.cff's date-released differs from the date of the newest release in CHANGELOG.md.",
-                          "Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading."),
-    "readme-reference": Code("The reference or BibTeX entry README.md quotes is not the one CITATION.cff and datapackage.json give.", _METADATA_HINT),
-    "readme-version": Code("README.md states a version other than datapackage.json's.",
-                           "Write the package's version there (or say it without a version number)."),
-    "zenodo-stale": Code(".zenodo.json differs from what datapackage.json and CITATION.cff give.",
-                         "Run `python -m validate release --metadata` and commit the result."),
+    "version-mismatch": Code(
+        "The version in CITATION.cff or the newest release of CHANGELOG.md differs from datapackage.json's version.",
+        "Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md.",
+    ),
+    "citation-title": Code(
+        "CITATION.cff's title is not the package's title naming the version, `<title> (version X.Y.Z)`: of the fields "
+        "cffconvert's BibTeX, RIS and EndNote carry, only the title can carry the version.",
+        "Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version).",
+    ),
+    "no-unreleased": Code(
+        "CHANGELOG.md has no `## [Unreleased]` section.",
+        "Keep a `## [Unreleased]` heading above the newest release, for changes not yet released (it may be empty).",
+    ),
+    "no-release": Code(
+        "CHANGELOG.md has no release heading like `## [0.1.0] - 2026-11-27`.",
+        "Add a `## [X.Y.Z] - YYYY-MM-DD` section for the package's version.",
+    ),
+    "date-mismatch": Code(
+        "CITATION.cff's date-released differs from the date of the newest release in CHANGELOG.md.",
+        "Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading.",
+    ),
+    "readme-reference": Code(
+        "The reference or BibTeX entry README.md quotes is not the one CITATION.cff and datapackage.json give.",
+        _METADATA_HINT,
+    ),
+    "readme-version": Code(
+        "README.md states a version other than datapackage.json's.",
+        "Write the package's version there (or say it without a version number).",
+    ),
+    "zenodo-stale": Code(
+        ".zenodo.json differs from what datapackage.json and CITATION.cff give.",
+        "Run `python -m validate release --metadata` and commit the result.",
+    ),
 }
 
 
@@ -76,8 +108,13 @@ def check(package: Package) -> Iterator[Error]:
     if not isinstance(version, str):
         return  # descriptor-profile reports a missing or malformed version
     citation, citation_text = yield from _citation(package, version)
-    changelog = yield from _read(package, "CHANGELOG.md", "missing-changelog", "unreadable-changelog",
-                                 "Add CHANGELOG.md with a section for this version.")
+    changelog = yield from _read(
+        package,
+        "CHANGELOG.md",
+        "missing-changelog",
+        "unreadable-changelog",
+        "Add CHANGELOG.md with a section for this version.",
+    )
     if changelog is not None:
         yield from _changelog(changelog, version, citation, citation_text)
     yield from _readme(package, version, citation)
@@ -85,8 +122,13 @@ def check(package: Package) -> Iterator[Error]:
 
 
 def _citation(package: Package, version: str):
-    text = yield from _read(package, "CITATION.cff", "missing-citation", "unreadable-citation",
-                            "Add CITATION.cff (type: dataset) with the package's version.")
+    text = yield from _read(
+        package,
+        "CITATION.cff",
+        "missing-citation",
+        "unreadable-citation",
+        "Add CITATION.cff (type: dataset) with the package's version.",
+    )
     if text is None:
         return None, None
     try:
@@ -94,16 +136,39 @@ def _citation(package: Package, version: str):
     except LimitExceeded as error:
         yield Error.at(Place("CITATION.cff"), "", "limit-exceeded", f"CITATION.cff: {error}")
         return None, None
-    except (yaml.YAMLError, ValueError, OverflowError) as error:  # PyYAML raises ValueError for a 5,000-digit int or day 0
-        yield Error.at(Place("CITATION.cff"), "", "unreadable-citation", f"CITATION.cff is not valid YAML: {str(error)[:300]}")
+    except (
+        yaml.YAMLError,
+        ValueError,
+        OverflowError,
+    ) as error:  # PyYAML raises ValueError for a 5,000-digit int or day 0
+        yield Error.at(
+            Place("CITATION.cff"),
+            "",
+            "unreadable-citation",
+            f"CITATION.cff is not valid YAML: {str(error)[:300]}",
+        )
         return None, None
     if not isinstance(citation, dict):
-        yield Error.at(Place("CITATION.cff"), "", "unreadable-citation", "CITATION.cff must be a YAML mapping.")
+        yield Error.at(
+            Place("CITATION.cff"), "", "unreadable-citation", "CITATION.cff must be a YAML mapping."
+        )
         return None, None
     if citation.get("type") != "dataset":
-        yield Error.at(Place("CITATION.cff", _line_of(text, "type:")), "type", "citation-type", f"CITATION.cff has type {_short(citation.get('type'))}; it must be 'dataset'.", hint="Set `type: dataset`.")
+        yield Error.at(
+            Place("CITATION.cff", _line_of(text, "type:")),
+            "type",
+            "citation-type",
+            f"CITATION.cff has type {_short(citation.get('type'))}; it must be 'dataset'.",
+            hint="Set `type: dataset`.",
+        )
     if str(citation.get("version"))[:200] != str(version):
-        yield Error.at(Place("CITATION.cff", _line_of(text, "version:")), "version", "version-mismatch", f"CITATION.cff has version {_short(citation.get('version'))} but datapackage.json has {version!r}.", hint="Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md.")
+        yield Error.at(
+            Place("CITATION.cff", _line_of(text, "version:")),
+            "version",
+            "version-mismatch",
+            f"CITATION.cff has version {_short(citation.get('version'))} but datapackage.json has {version!r}.",
+            hint="Give the same version in datapackage.json, CITATION.cff and CHANGELOG.md.",
+        )
     yield from _citation_title(package, version, citation, text)
     return citation, text
 
@@ -122,22 +187,53 @@ def _citation_title(package: Package, version: str, citation: dict, text: str) -
         if isinstance(title, str) and title.endswith(suffix):
             return
         wanted = f"a title ending {suffix.strip()!r}"
-    yield Error.at(Place("CITATION.cff", _line_of(text, "title:")), "title", "citation-title", f"CITATION.cff has title {_short(title)}; it must be {wanted}: cffconvert's BibTeX, "
-                "RIS and EndNote carry the version only there.", hint="Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version).")
+    yield Error.at(
+        Place("CITATION.cff", _line_of(text, "title:")),
+        "title",
+        "citation-title",
+        f"CITATION.cff has title {_short(title)}; it must be {wanted}: cffconvert's BibTeX, "
+        "RIS and EndNote carry the version only there.",
+        hint="Run `python -m validate release --metadata` (or `release --prepare X.Y.Z` for a new version).",
+    )
 
 
-def _changelog(text: str, version: str, citation: dict | None, citation_text: str | None) -> Iterator[Error]:
+def _changelog(
+    text: str, version: str, citation: dict | None, citation_text: str | None
+) -> Iterator[Error]:
     if changelog_sections.unreleased(text) is None:
-        yield Error.at(Place("CHANGELOG.md"), "", "no-unreleased", "CHANGELOG.md has no `## [Unreleased]` section.", hint="Keep a `## [Unreleased]` heading above the newest release, for changes not yet released (it may be empty).")
+        yield Error.at(
+            Place("CHANGELOG.md"),
+            "",
+            "no-unreleased",
+            "CHANGELOG.md has no `## [Unreleased]` section.",
+            hint="Keep a `## [Unreleased]` heading above the newest release, for changes not yet released (it may be empty).",
+        )
     top = changelog_sections.newest_release(text)
     if top is None:
-        yield Error.at(Place("CHANGELOG.md"), "", "no-release", "CHANGELOG.md has no release heading like '## [0.1.0] - 2026-11-27'.")
+        yield Error.at(
+            Place("CHANGELOG.md"),
+            "",
+            "no-release",
+            "CHANGELOG.md has no release heading like '## [0.1.0] - 2026-11-27'.",
+        )
         return
     if top.title != version:
-        yield Error.at(Place("CHANGELOG.md", top.line), "", "version-mismatch", f"The top release of CHANGELOG.md is {top.title} but datapackage.json has {version!r}.", hint="Add a section for the new version at the top of CHANGELOG.md.")
+        yield Error.at(
+            Place("CHANGELOG.md", top.line),
+            "",
+            "version-mismatch",
+            f"The top release of CHANGELOG.md is {top.title} but datapackage.json has {version!r}.",
+            hint="Add a section for the new version at the top of CHANGELOG.md.",
+        )
     elif citation is not None and top.date and str(citation.get("date-released")) != top.date:
-        yield Error.at(Place("CITATION.cff", _line_of(citation_text or "", "date-released:")), "date-released", "date-mismatch", f"CITATION.cff has date-released {_short(str(citation.get('date-released')))} but CHANGELOG.md "
-                    f"dates {top.title} {top.date}.", hint="Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading.")
+        yield Error.at(
+            Place("CITATION.cff", _line_of(citation_text or "", "date-released:")),
+            "date-released",
+            "date-mismatch",
+            f"CITATION.cff has date-released {_short(str(citation.get('date-released')))} but CHANGELOG.md "
+            f"dates {top.title} {top.date}.",
+            hint="Give the release date once in both: `date-released` and the `## [X.Y.Z] - YYYY-MM-DD` heading.",
+        )
 
 
 def _readme(package: Package, version: str, citation: dict | None) -> Iterator[Error]:
@@ -148,17 +244,35 @@ def _readme(package: Package, version: str, citation: dict | None) -> Iterator[E
         expected = f"> {citation_fields.reference(citation)}"
         for match in citation_fields.readme_reference().finditer(text):
             if match.group(0).rstrip() != expected:
-                yield Error.at(Place("README.md", text.count("\n", 0, match.start()) + 1), "", "readme-reference", f"README.md quotes the reference {_short(match.group(0)[2:])} but CITATION.cff gives "
-                            f"{_short(expected[2:])}.", hint="Run `python -m validate release --metadata`.")
+                yield Error.at(
+                    Place("README.md", text.count("\n", 0, match.start()) + 1),
+                    "",
+                    "readme-reference",
+                    f"README.md quotes the reference {_short(match.group(0)[2:])} but CITATION.cff gives "
+                    f"{_short(expected[2:])}.",
+                    hint="Run `python -m validate release --metadata`.",
+                )
         entry = f"```bibtex\n{citation_fields.bibtex(citation, str(package.descriptor.get('name', '')))}```"
         for match in citation_fields.readme_bibtex().finditer(text):
             if match.group(0).replace("\r\n", "\n") != entry:
-                yield Error.at(Place("README.md", text.count("\n", 0, match.start()) + 1), "", "readme-reference", "README.md's BibTeX entry is not the one CITATION.cff and datapackage.json give "
-                            f"(its first line: {_short(match.group(0).splitlines()[1])}).", hint="Run `python -m validate release --metadata`.")
+                yield Error.at(
+                    Place("README.md", text.count("\n", 0, match.start()) + 1),
+                    "",
+                    "readme-reference",
+                    "README.md's BibTeX entry is not the one CITATION.cff and datapackage.json give "
+                    f"(its first line: {_short(match.group(0).splitlines()[1])}).",
+                    hint="Run `python -m validate release --metadata`.",
+                )
     for match in _README_VERSION.finditer(text):
         stated = match[1] or match[2]
         if stated != version:
-            yield Error.at(Place("README.md", text.count("\n", 0, match.start()) + 1), "", "readme-version", f"README.md states version {stated} but datapackage.json has {version!r}.", hint=f"Write {version} there (or say it without a version number).")
+            yield Error.at(
+                Place("README.md", text.count("\n", 0, match.start()) + 1),
+                "",
+                "readme-version",
+                f"README.md states version {stated} but datapackage.json has {version!r}.",
+                hint=f"Write {version} there (or say it without a version number).",
+            )
 
 
 def _zenodo(package: Package, citation_text: str | None) -> Iterator[Error]:
@@ -170,20 +284,36 @@ def _zenodo(package: Package, citation_text: str | None) -> Iterator[Error]:
     except (ValueError, AttributeError, TypeError):
         return  # the descriptor or the citation is malformed: reported above or by descriptor-profile
     if held != expected:
-        yield Error.at(Place(zenodo.ZENODO_FILE), "", "zenodo-stale", ".zenodo.json differs from what datapackage.json and CITATION.cff give.", hint="Run `python -m validate release --metadata` and commit the result.")
+        yield Error.at(
+            Place(zenodo.ZENODO_FILE),
+            "",
+            "zenodo-stale",
+            ".zenodo.json differs from what datapackage.json and CITATION.cff give.",
+            hint="Run `python -m validate release --metadata` and commit the result.",
+        )
 
 
-def _read(package: Package, name: str, missing: str, unreadable: str, hint: str) -> Generator[Error, None, str | None]:
+def _read(
+    package: Package, name: str, missing: str, unreadable: str, hint: str
+) -> Generator[Error, None, str | None]:
     """Read a release file through the package's path rule; yield why it cannot be read."""
     try:
         return package.read_inside(name, "descriptor-bytes").decode("utf-8")
     except UnsafePath as error:
         code = missing if error.code in ("missing-file", "not-a-file") else unreadable
-        yield Error.at(Place(name), "", code, f"{name} is missing or cannot be read safely: {error}.", hint=hint)
+        yield Error.at(
+            Place(name),
+            "",
+            code,
+            f"{name} is missing or cannot be read safely: {error}.",
+            hint=hint,
+        )
     except LimitExceeded as error:
         yield Error.at(Place(name), "", "limit-exceeded", f"{name}: {error}")
     except UnicodeDecodeError:
-        yield Error.at(Place(name), "", unreadable, f"{name} is not UTF-8 text.", hint="Save it as UTF-8.")
+        yield Error.at(
+            Place(name), "", unreadable, f"{name} is not UTF-8 text.", hint="Save it as UTF-8."
+        )
     return None
 
 

@@ -23,16 +23,22 @@ ID = "reserved-words"
 SUMMARY = "No column is named with a reserved word of SQLite, DuckDB or PostgreSQL."
 
 CODES = {
-    "reserved-column-name": Code("A column is named with a word that SQLite, DuckDB or PostgreSQL reserves, so a reader's plain "
-                                 "`SELECT name FROM table` fails.",
-                                 "Rename it to say what it holds (e.g. `end` became `end_char`), in the schema, the CSV header and the CHANGELOG."),
+    "reserved-column-name": Code(
+        "A column is named with a word that SQLite, DuckDB or PostgreSQL reserves, so a reader's plain "
+        "`SELECT name FROM table` fails.",
+        "Rename it to say what it holds (e.g. `end` became `end_char`), in the schema, the CSV header and the CHANGELOG.",
+    ),
 }
 
 
 def check(package: Package) -> Iterator[Error]:
     """Yield one error per field of a Table Schema whose name is reserved in one of the engines."""
     for resource in package.resources:
-        if resource.schema is None or not resource.schema_path or not isinstance(resource.schema.get("fields"), list):
+        if (
+            resource.schema is None
+            or not resource.schema_path
+            or not isinstance(resource.schema.get("fields"), list)
+        ):
             continue
         line_of = partial(line_for, value_lines(package.schema_texts.get(resource.schema_path, "")))
         for index, field in enumerate(resource.schema["fields"]):
@@ -42,6 +48,12 @@ def check(package: Package) -> Iterator[Error]:
             engines = engines_reserving(name)
             if engines:
                 path = f"$.fields[{index}].name"
-                yield Error.at(Place(resource.schema_path, line_of(path)), path, "reserved-column-name", f"Column {name!r} of {resource.name} is a reserved word in {', '.join(engines)}: "
-                            f"a reader's `SELECT {name} FROM {resource.name}` fails.", hint=f"Rename it to say what it holds (e.g. `{name}_value`, as `end` became `end_char`), in the schema, "
-                            "the CSV header and the CHANGELOG.")
+                yield Error.at(
+                    Place(resource.schema_path, line_of(path)),
+                    path,
+                    "reserved-column-name",
+                    f"Column {name!r} of {resource.name} is a reserved word in {', '.join(engines)}: "
+                    f"a reader's `SELECT {name} FROM {resource.name}` fails.",
+                    hint=f"Rename it to say what it holds (e.g. `{name}_value`, as `end` became `end_char`), in the schema, "
+                    "the CSV header and the CHANGELOG.",
+                )

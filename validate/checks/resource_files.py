@@ -27,32 +27,65 @@ _FILL_HINT = "If the change to the file is intended, run `python -m validate fil
 
 _PATH_FIX = "Use a relative path inside the package folder, without `..`, links or URLs."
 CODES = {
-    "missing-path": Code("A resource has no `path`, so there is no file to read.", "Add the relative path of its file, e.g. data/claims.csv."),
-    "unsafe-path": Code("A path in the descriptor is not a plain relative path to a file inside the package (it is empty, absolute, "
-                        "climbs out with `..`, follows a link out, or names a property this package does not allow).", _PATH_FIX),
-    "remote-reference": Code("The descriptor or a schema points at a URL, a remote or non-standard profile, or a `$ref`: the validator "
-                             "fetches nothing and reads nothing outside the package.",
-                             "Put the file in the package and give its relative path, or write the object out in full."),
-    "missing-file": Code("The file a resource or its dialect names does not exist.", "Add the file, or correct the path."),
-    "not-a-file": Code("The path names a folder or another thing that is not a regular file (a FIFO, socket or device).",
-                       "Point the path at a regular file."),
-    "unreadable-file": Code("The file exists but cannot be opened, or changed while it was being read.",
-                            "Check the file's permissions; validate again once nothing is writing to it."),
-    "limit-exceeded": Code("A file, table or schema is past one of the limits on what the validator reads (size, cells, columns, "
-                           "nesting, ...); it is not read, and the run ends with exit 2.",
-                           "Make the file smaller, or raise the limit with `--limit NAME=N` (docs/limits.md)."),
-    "not-utf8": Code("The file is not UTF-8 text: the message gives the first byte that cannot be decoded.",
-                     "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)')."),
-    "unparsable-csv": Code("The table cannot be read as CSV (an unclosed quotation mark, say).",
-                           "Check for an unclosed quotation mark or a stray quote inside a cell."),
-    "empty-csv": Code("The table's file is empty: it has no header row.", "Put the header row (the column names of its schema) on line 1."),
-    "missing-schema": Code("The Table Schema file a resource names does not exist, or is not a file.", "Add the schema file, or correct `schema`."),
-    "unreadable-schema": Code("The Table Schema file is not UTF-8, not valid JSON, or not a JSON object.",
-                              "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause); save it as UTF-8."),
-    "bytes-mismatch": Code("The file's size differs from the `bytes` the descriptor records: the file changed since they were recorded.",
-                           _FILL_HINT),
-    "hash-mismatch": Code("The file's sha256 differs from the `hash` the descriptor records: the file changed since it was recorded.",
-                          _FILL_HINT),
+    "missing-path": Code(
+        "A resource has no `path`, so there is no file to read.",
+        "Add the relative path of its file, e.g. data/claims.csv.",
+    ),
+    "unsafe-path": Code(
+        "A path in the descriptor is not a plain relative path to a file inside the package (it is empty, absolute, "
+        "climbs out with `..`, follows a link out, or names a property this package does not allow).",
+        _PATH_FIX,
+    ),
+    "remote-reference": Code(
+        "The descriptor or a schema points at a URL, a remote or non-standard profile, or a `$ref`: the validator "
+        "fetches nothing and reads nothing outside the package.",
+        "Put the file in the package and give its relative path, or write the object out in full.",
+    ),
+    "missing-file": Code(
+        "The file a resource or its dialect names does not exist.",
+        "Add the file, or correct the path.",
+    ),
+    "not-a-file": Code(
+        "The path names a folder or another thing that is not a regular file (a FIFO, socket or device).",
+        "Point the path at a regular file.",
+    ),
+    "unreadable-file": Code(
+        "The file exists but cannot be opened, or changed while it was being read.",
+        "Check the file's permissions; validate again once nothing is writing to it.",
+    ),
+    "limit-exceeded": Code(
+        "A file, table or schema is past one of the limits on what the validator reads (size, cells, columns, "
+        "nesting, ...); it is not read, and the run ends with exit 2.",
+        "Make the file smaller, or raise the limit with `--limit NAME=N` (docs/limits.md).",
+    ),
+    "not-utf8": Code(
+        "The file is not UTF-8 text: the message gives the first byte that cannot be decoded.",
+        "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').",
+    ),
+    "unparsable-csv": Code(
+        "The table cannot be read as CSV (an unclosed quotation mark, say).",
+        "Check for an unclosed quotation mark or a stray quote inside a cell.",
+    ),
+    "empty-csv": Code(
+        "The table's file is empty: it has no header row.",
+        "Put the header row (the column names of its schema) on line 1.",
+    ),
+    "missing-schema": Code(
+        "The Table Schema file a resource names does not exist, or is not a file.",
+        "Add the schema file, or correct `schema`.",
+    ),
+    "unreadable-schema": Code(
+        "The Table Schema file is not UTF-8, not valid JSON, or not a JSON object.",
+        "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause); save it as UTF-8.",
+    ),
+    "bytes-mismatch": Code(
+        "The file's size differs from the `bytes` the descriptor records: the file changed since they were recorded.",
+        _FILL_HINT,
+    ),
+    "hash-mismatch": Code(
+        "The file's sha256 differs from the `hash` the descriptor records: the file changed since it was recorded.",
+        _FILL_HINT,
+    ),
 }
 
 
@@ -67,7 +100,19 @@ def check(package: Package) -> Iterator[Error]:
         where = f"$.resources[{resource.index}]"
         recorded_bytes = resource.descriptor.get("bytes")
         if isinstance(recorded_bytes, int) and recorded_bytes != size:
-            yield Error.at(Place(package.descriptor_file, package.descriptor_line(f"{where}.bytes")), f"{where}.bytes", "bytes-mismatch", f"{resource.path} has {size} bytes but the descriptor records {recorded_bytes}.", hint=_FILL_HINT)
+            yield Error.at(
+                Place(package.descriptor_file, package.descriptor_line(f"{where}.bytes")),
+                f"{where}.bytes",
+                "bytes-mismatch",
+                f"{resource.path} has {size} bytes but the descriptor records {recorded_bytes}.",
+                hint=_FILL_HINT,
+            )
         match = _SHA256.match(str(resource.descriptor.get("hash", "")))
         if match and sha256 != match.group(1):  # other forms are reported by descriptor-profile
-            yield Error.at(Place(package.descriptor_file, package.descriptor_line(f"{where}.hash")), f"{where}.hash", "hash-mismatch", f"{resource.path} has sha256 {sha256} but the descriptor records {match.group(1)}.", hint=_FILL_HINT)
+            yield Error.at(
+                Place(package.descriptor_file, package.descriptor_line(f"{where}.hash")),
+                f"{where}.hash",
+                "hash-mismatch",
+                f"{resource.path} has sha256 {sha256} but the descriptor records {match.group(1)}.",
+                hint=_FILL_HINT,
+            )

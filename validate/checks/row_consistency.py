@@ -28,9 +28,12 @@ ID = "row-consistency"
 SUMMARY = "Within each row, values agree with their status columns (unknown means empty; known means filled and sourced)."
 
 CODES = {
-    "status-mismatch": Code("A value disagrees with the column that says how it is known: a value given with status `unknown`, a value "
-                            "missing with a status that says it is known, a required note or companion column left empty (the message "
-                            "names the rule).", "Fill in the value, or empty it and set the status to what the message names."),
+    "status-mismatch": Code(
+        "A value disagrees with the column that says how it is known: a value given with status `unknown`, a value "
+        "missing with a status that says it is known, a required note or companion column left empty (the message "
+        "names the rule).",
+        "Fill in the value, or empty it and set the status to what the message names.",
+    ),
 }
 
 
@@ -64,6 +67,7 @@ def _paired(value_field: str, status_field: str, empty_statuses: set[str]) -> Ru
     def screen(column: Callable[[str], str]) -> str:
         value, status, among = column(value_field), column(status_field), _among(empty_statuses)
         return f"({status} {among} AND {value} <> '') OR ({status} <> '' AND {status} NOT {among} AND {value} = '')"
+
     empty = tuple(sorted(empty_statuses))
     return Rule(value_field, problem, (value_field, status_field), screen, empty + empty)
 
@@ -76,6 +80,7 @@ def _needs(value_field: str, when_field: str, when_values: set[str]) -> Rule:
 
     def screen(column: Callable[[str], str]) -> str:
         return f"{column(when_field)} {_among(when_values)} AND {column(value_field)} = ''"
+
     return Rule(value_field, problem, (value_field, when_field), screen, tuple(sorted(when_values)))
 
 
@@ -96,12 +101,33 @@ RULES = {
         _paired("url", "url_status", {"unknown"}),
         _paired("date_published", "date_status", {"unknown"}),
         _paired("publisher_entity_id", "publisher_status", {"unknown"}),
-        Rule("snapshot_sha256", _snapshot_pair, _SNAPSHOT, lambda column: " OR ".join(
-            f"({column(first)} = '') <> ({column(second)} = '')" for first, second in itertools.pairwise(_SNAPSHOT))),
+        Rule(
+            "snapshot_sha256",
+            _snapshot_pair,
+            _SNAPSHOT,
+            lambda column: " OR ".join(
+                f"({column(first)} = '') <> ({column(second)} = '')"
+                for first, second in itertools.pairwise(_SNAPSHOT)
+            ),
+        ),
     ],
     "entities": [
-        _paired("wikidata_qid", "qid_status", {"candidate_unverified", "search_failed", "no_item", "not_checked", "not_applicable"}),
-        _needs("qid_evidence", "qid_status", {"seen_on_wikidata", "seen_in_snapshot", "corroborated", "candidate_unverified", "no_item"}),
+        _paired(
+            "wikidata_qid",
+            "qid_status",
+            {"candidate_unverified", "search_failed", "no_item", "not_checked", "not_applicable"},
+        ),
+        _needs(
+            "qid_evidence",
+            "qid_status",
+            {
+                "seen_on_wikidata",
+                "seen_in_snapshot",
+                "corroborated",
+                "candidate_unverified",
+                "no_item",
+            },
+        ),
     ],
     "claims": [
         _paired("attributed_to_entity_id", "voice", {"publication"}),
@@ -121,9 +147,15 @@ RULES = {
 def screen_of(rules: list[Rule]) -> tuple[list[str], Screen, list[str]]:
     """The columns, the screen and its parameters that read the rows any of `rules` can fail on: the rules' screens
     joined with OR, their parameters in the same order."""
+
     def screen(column: Callable[[str], str]) -> str:
         return " OR ".join(f"({rule.screen(column)})" for rule in rules)
-    return [column for rule in rules for column in rule.columns], screen, [value for rule in rules for value in rule.parameters]
+
+    return (
+        [column for rule in rules for column in rule.columns],
+        screen,
+        [value for rule in rules for value in rule.parameters],
+    )
 
 
 def check(package: Package) -> Iterator[Error]:
@@ -133,4 +165,9 @@ def check(package: Package) -> Iterator[Error]:
             for rule in rules:
                 problem = rule.problem(record.cells)
                 if problem:
-                    yield Error.at(Place(path_of(package, table), record.line, record.row), rule.field, "status-mismatch", f"{problem}.")
+                    yield Error.at(
+                        Place(path_of(package, table), record.line, record.row),
+                        rule.field,
+                        "status-mismatch",
+                        f"{problem}.",
+                    )

@@ -23,12 +23,19 @@ ID = "table-constraints"
 SUMMARY = "Values are among their field's categories, uniqueKeys hold, and foreign keys join fields of the same type."
 
 CODES = {
-    "category": Code("A value is not one of its field's `categories` (frictionless does not enforce categories).",
-                     "Use one of the categories the message lists."),
-    "unique-key": Code("Two rows share the same values in a `uniqueKeys` combination.",
-                       "Each combination of these fields may appear only once: remove the duplicate row."),
-    "foreign-key-type": Code("A foreign key joins fields of different types, so no value can ever match and every reference would be "
-                             "reported missing.", "Give both fields the same type."),
+    "category": Code(
+        "A value is not one of its field's `categories` (frictionless does not enforce categories).",
+        "Use one of the categories the message lists.",
+    ),
+    "unique-key": Code(
+        "Two rows share the same values in a `uniqueKeys` combination.",
+        "Each combination of these fields may appear only once: remove the duplicate row.",
+    ),
+    "foreign-key-type": Code(
+        "A foreign key joins fields of different types, so no value can ever match and every reference would be "
+        "reported missing.",
+        "Give both fields the same type.",
+    ),
 }
 
 
@@ -46,11 +53,20 @@ def check(package: Package) -> Iterator[Error]:
             if categories == field.get("constraints", {}).get("enum"):
                 continue  # frictionless enforces the identical enum: one error is enough
             allowed = {c["value"] if isinstance(c, dict) else c for c in categories}
-            name, texts = field["name"], [value for value in allowed if isinstance(value, str)]  # a cell is text: it never equals a number
+            name, texts = (
+                field["name"],
+                [value for value in allowed if isinstance(value, str)],
+            )  # a cell is text: it never equals a number
             for record in table.rows([name], outside(name), [texts]):
                 value = record.cells.get(name, "")
                 if value and value not in allowed:
-                    yield Error.at(Place(resource.path, record.line, record.row), name, "category", f"{name} = {value!r} is not one of its categories.", hint=f"Use one of: {', '.join(sorted(map(str, allowed)))}.")
+                    yield Error.at(
+                        Place(resource.path, record.line, record.row),
+                        name,
+                        "category",
+                        f"{name} = {value!r} is not one of its categories.",
+                        hint=f"Use one of: {', '.join(sorted(map(str, allowed)))}.",
+                    )
         for key in schema.get("uniqueKeys", []):
             if not isinstance(key, list) or not all(name in table.header for name in key):
                 continue
@@ -60,7 +76,13 @@ def check(package: Package) -> Iterator[Error]:
                     continue
                 if values in seen:
                     row, line = table.place(index)
-                    yield Error.at(Place(resource.path, line, row), key[0], "unique-key", f"The combination {', '.join(key)} = {values} repeats the row on line {table.place(seen[values])[1]}.", hint="Each combination of these fields may appear only once: remove the duplicate row.")
+                    yield Error.at(
+                        Place(resource.path, line, row),
+                        key[0],
+                        "unique-key",
+                        f"The combination {', '.join(key)} = {values} repeats the row on line {table.place(seen[values])[1]}.",
+                        hint="Each combination of these fields may appear only once: remove the duplicate row.",
+                    )
                 else:
                     seen[values] = index
         yield from _foreign_key_types(package, resource, fields)
@@ -80,7 +102,15 @@ def _foreign_key_types(package: Package, resource, fields: list[dict]) -> Iterat
             continue
         target_types = {f.get("name"): f.get("type", "any") for f in target_schema["fields"]}
         # Lists of unequal length are a stranger's error to report elsewhere, not a reason to crash here.
-        for mine, theirs in zip(fk.get("fields", []), fk["reference"].get("fields", []), strict=False):
+        for mine, theirs in zip(
+            fk.get("fields", []), fk["reference"].get("fields", []), strict=False
+        ):
             if mine in types and theirs in target_types and types[mine] != target_types[theirs]:
-                yield Error.at(Place(resource.schema_path or package.descriptor_file), mine, "foreign-key-type", f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "
-                            "frictionless compares typed values, so no value can ever match.", hint="Give both fields the same type.")
+                yield Error.at(
+                    Place(resource.schema_path or package.descriptor_file),
+                    mine,
+                    "foreign-key-type",
+                    f"Foreign key {mine} ({types[mine]}) refers to {target.name}.{theirs} ({target_types[theirs]}): "
+                    "frictionless compares typed values, so no value can ever match.",
+                    hint="Give both fields the same type.",
+                )

@@ -51,22 +51,41 @@ _HINTS = {
 }
 
 CODES = {
-    "type-error": Code("A cell's value is not of its column's type (a date that is not a date, text in a number column, ...).", _HINTS["type-error"]),
-    "constraint-error": Code("A cell breaks a rule of its column: it is required but empty, or outside its pattern, enum, length or bounds.",
-                             _HINTS["constraint-error"]),
+    "type-error": Code(
+        "A cell's value is not of its column's type (a date that is not a date, text in a number column, ...).",
+        _HINTS["type-error"],
+    ),
+    "constraint-error": Code(
+        "A cell breaks a rule of its column: it is required but empty, or outside its pattern, enum, length or bounds.",
+        _HINTS["constraint-error"],
+    ),
     "primary-key": Code("A row repeats another row's ID (its primary key).", _HINTS["primary-key"]),
-    "unique-error": Code("A column that must not repeat a value repeats one.", _HINTS["unique-error"]),
-    "foreign-key": Code("A cell names an ID that does not exist in the table it refers to (said once per missing ID, with every line).",
-                        _HINTS["foreign-key"]),
+    "unique-error": Code(
+        "A column that must not repeat a value repeats one.", _HINTS["unique-error"]
+    ),
+    "foreign-key": Code(
+        "A cell names an ID that does not exist in the table it refers to (said once per missing ID, with every line).",
+        _HINTS["foreign-key"],
+    ),
     "extra-cell": Code("A row has more cells than the header has columns.", _HINTS["extra-cell"]),
-    "missing-cell": Code("A row has fewer cells than the header has columns.", _HINTS["missing-cell"]),
+    "missing-cell": Code(
+        "A row has fewer cells than the header has columns.", _HINTS["missing-cell"]
+    ),
     "blank-row": Code("A row is empty.", _HINTS["blank-row"]),
-    "resource-error": Code("A foreign key refers to a resource that the package does not have, so its references cannot be checked.",
-                           _HINTS["resource-error"]),
-    "engine-refused": Code("A schema uses a rule the DuckDB engine does not run (a pattern RE2 cannot run, say), so the table's rows were "
-                           "not checked by it.", _HINTS["engine-refused"]),
-    "not-run": Code("The rows were not checked: a file or schema they depend on cannot be read, frictionless cannot open the package, or "
-                    "the table's header does not match its schema.", "Fix the errors the message names first, then run the validator again."),
+    "resource-error": Code(
+        "A foreign key refers to a resource that the package does not have, so its references cannot be checked.",
+        _HINTS["resource-error"],
+    ),
+    "engine-refused": Code(
+        "A schema uses a rule the DuckDB engine does not run (a pattern RE2 cannot run, say), so the table's rows were "
+        "not checked by it.",
+        _HINTS["engine-refused"],
+    ),
+    "not-run": Code(
+        "The rows were not checked: a file or schema they depend on cannot be read, frictionless cannot open the package, or "
+        "the table's header does not match its schema.",
+        "Fix the errors the message names first, then run the validator again.",
+    ),
 }
 
 
@@ -86,11 +105,23 @@ def check(package: Package) -> Iterator[Error]:
             early = None
     outcome = _frictionless.outcome(package)
     if outcome.skipped_because:
-        yield Error.at(Place(package.descriptor_file), "", "not-run", "The tables were not checked by frictionless because these files cannot be read safely or have errors: "
-                    f"{', '.join(outcome.skipped_because)}.", hint="Fix the resource-files and schema-profile errors first, then run the validator again.")
+        yield Error.at(
+            Place(package.descriptor_file),
+            "",
+            "not-run",
+            "The tables were not checked by frictionless because these files cannot be read safely or have errors: "
+            f"{', '.join(outcome.skipped_because)}.",
+            hint="Fix the resource-files and schema-profile errors first, then run the validator again.",
+        )
         return
     if outcome.metadata_errors:
-        yield Error.at(Place(package.descriptor_file), "", "not-run", "The tables were not checked by frictionless because it could not open the package.", hint="Fix the descriptor-frictionless errors first, then run the validator again.")
+        yield Error.at(
+            Place(package.descriptor_file),
+            "",
+            "not-run",
+            "The tables were not checked by frictionless because it could not open the package.",
+            hint="Fix the descriptor-frictionless errors first, then run the validator again.",
+        )
         return
     yield from unchecked
     found: Iterable[Finding | TableProblem]
@@ -115,7 +146,15 @@ def _checkable(package: Package) -> tuple[dict[str, Table], list[Error]]:
             continue
         if resource.table.header != [f["name"] for f in schema["fields"]]:
             # every row would be misread column by column: canonical-form names the header problem once
-            unchecked.append(Error.at(Place(resource.path, 1), "", "not-run", f"The rows of {resource.path} were not checked because its header does not match its schema.", hint="Fix the header (see the canonical-form error), then run the validator again."))
+            unchecked.append(
+                Error.at(
+                    Place(resource.path, 1),
+                    "",
+                    "not-run",
+                    f"The rows of {resource.path} were not checked because its header does not match its schema.",
+                    hint="Fix the header (see the canonical-form error), then run the validator again.",
+                )
+            )
             continue
         tables[resource.name] = resource.table
     return tables, unchecked
@@ -127,7 +166,9 @@ def _engine_refuses(model: Model, name: str) -> bool:
     return unsupported(model.tables[name]) is not None
 
 
-def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables: dict[str, Table]) -> Iterator[Finding | TableProblem]:
+def _reference_findings(
+    package: Package, outcome: _frictionless.Outcome, tables: dict[str, Table]
+) -> Iterator[Finding | TableProblem]:
     """frictionless's errors (patterns taken out) as Findings, and the patterns checked in RE2."""
     report = outcome.report
     if report is None:
@@ -147,20 +188,41 @@ def _reference_findings(package: Package, outcome: _frictionless.Outcome, tables
                 continue
             index = index_of_row.get(row, -1)
             record = table.records[index] if index >= 0 else None
-            field = getattr(problem, "field_name", "") or ", ".join(getattr(problem, "field_names", []) or
-                                                                  (model.tables[task.name].primary_key if problem.type == "primary-key" else []))
-            if problem.type == "primary-key" and (record is None or not any(record.cells.get(k) for k in model.tables[task.name].primary_key)):
+            field = getattr(problem, "field_name", "") or ", ".join(
+                getattr(problem, "field_names", [])
+                or (model.tables[task.name].primary_key if problem.type == "primary-key" else [])
+            )
+            if problem.type == "primary-key" and (
+                record is None
+                or not any(record.cells.get(k) for k in model.tables[task.name].primary_key)
+            ):
                 continue  # the blank-row or required error says it; an all-empty key is only its echo
             values = ", ".join(map(str, getattr(problem, "field_cells", []) or []))
             keys = model.tables[task.name].foreign_keys if problem.type == "foreign-key" else ()
             reference = next((fk for fk in keys if ", ".join(fk.fields) == field), None)
-            yield Finding(task.name, index, row, table.line_of_row(row) or 0, problem.type, field,
-                          values if problem.type == "foreign-key" else str(getattr(problem, "cell", "") or ""), getattr(problem, "note", ""), reference)
+            yield Finding(
+                task.name,
+                index,
+                row,
+                table.line_of_row(row) or 0,
+                problem.type,
+                field,
+                values
+                if problem.type == "foreign-key"
+                else str(getattr(problem, "cell", "") or ""),
+                getattr(problem, "note", ""),
+                reference,
+            )
         refused = pattern_problem(model.tables[task.name])
         if refused:
             yield refused
             continue
-        yield from _patterns_in_re2(model, task.name, table, {(e.row_number, e.field_name) for e in task.errors if e.type == "type-error"})
+        yield from _patterns_in_re2(
+            model,
+            task.name,
+            table,
+            {(e.row_number, e.field_name) for e in task.errors if e.type == "type-error"},
+        )
 
 
 def _patterns_in_re2(model: Model, name: str, table: Table, type_errors: set) -> Iterator[Finding]:
@@ -172,19 +234,45 @@ def _patterns_in_re2(model: Model, name: str, table: Table, type_errors: set) ->
         compiled = full_pattern(pattern)
         for index, record in enumerate(table.records):
             cell = record.cells.get(field["name"], "")
-            if cell not in schema.missing_values and (record.row, field["name"]) not in type_errors and not compiled.search(cell):
+            if (
+                cell not in schema.missing_values
+                and (record.row, field["name"]) not in type_errors
+                and not compiled.search(cell)
+            ):
                 if 0 <= record.width <= schema.fields.index(field):
                     continue  # a missing cell: frictionless checks nothing in it
-                yield Finding(name, index, record.row, record.line, "constraint-error", field["name"], cell, f'constraint "pattern" is "{pattern}"')
+                yield Finding(
+                    name,
+                    index,
+                    record.row,
+                    record.line,
+                    "constraint-error",
+                    field["name"],
+                    cell,
+                    f'constraint "pattern" is "{pattern}"',
+                )
 
 
-def _errors(package: Package, model: Model, tables: dict[str, Table], found: Iterable[Finding | TableProblem]) -> Iterator[Error]:
+def _errors(
+    package: Package,
+    model: Model,
+    tables: dict[str, Table],
+    found: Iterable[Finding | TableProblem],
+) -> Iterator[Error]:
     """Turn findings into Errors with messages that say what to do."""
-    by_key: dict[tuple, list[Finding]] = defaultdict(list)  # foreign-key findings, grouped to be reported with every place they occur
+    by_key: dict[tuple, list[Finding]] = defaultdict(
+        list
+    )  # foreign-key findings, grouped to be reported with every place they occur
     for item in found:
         if isinstance(item, TableProblem):
             resource = package.resource(item.table)
-            yield Error.at(Place(resource.path if resource else package.descriptor_file), "", item.code, f"{item.table}: {item.message}.", hint=_HINTS.get(item.code, ""))
+            yield Error.at(
+                Place(resource.path if resource else package.descriptor_file),
+                "",
+                item.code,
+                f"{item.table}: {item.message}.",
+                hint=_HINTS.get(item.code, ""),
+            )
         elif item.code == "foreign-key":
             by_key[item.table, item.field, item.cell].append(item)
         else:
@@ -215,28 +303,50 @@ def _error(package: Package, model: Model, tables: dict[str, Table], item: Findi
         message = "The row is empty."
     else:
         message = f"{item.field}: {item.code}: {item.note}."
-    if item.cell.strip().lower() in _NO_VALUE_WORDS and item.code in ("type-error", "constraint-error"):
+    if item.cell.strip().lower() in _NO_VALUE_WORDS and item.code in (
+        "type-error",
+        "constraint-error",
+    ):
         message += f" {item.cell!r} is a placeholder for 'no value', not a value."
         hint = "Leave the cell empty when there is no value (if the column is required, find the value)."
-    return Error.at(Place(path, item.line or None, item.row), item.field, item.code, message, hint=hint)
+    return Error.at(
+        Place(path, item.line or None, item.row), item.field, item.code, message, hint=hint
+    )
 
 
 def _repeated_key(model: Model, table: Table, item: Finding) -> str:
     key = model.tables[item.table].primary_key
     record = table.records[item.index]
     values = tuple(record.cells.get(name, "") for name in key)
-    earlier = next((r.line for r in table.records[: item.index] if tuple(r.cells.get(n, "") for n in key) == values), None)
-    return f"{item.field} = {', '.join(map(repr, values))} is already used" + (f" on line {earlier}." if earlier else ".")
+    earlier = next(
+        (
+            r.line
+            for r in table.records[: item.index]
+            if tuple(r.cells.get(n, "") for n in key) == values
+        ),
+        None,
+    )
+    return f"{item.field} = {', '.join(map(repr, values))} is already used" + (
+        f" on line {earlier}." if earlier else "."
+    )
 
 
-def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table], by_key: dict[tuple, list[Finding]]) -> Iterator[Error]:
+def _foreign_key_errors(
+    package: Package, model: Model, tables: dict[str, Table], by_key: dict[tuple, list[Finding]]
+) -> Iterator[Error]:
     suggestions_left = _SUGGESTED_IDS
     known: dict[tuple, list[str]] = {}
     for (name, field, value), items in by_key.items():
         first = items[0]
-        target = f"{first.reference.target}.{', '.join(first.reference.target_fields)}" if first.reference else "the referenced table"
+        target = (
+            f"{first.reference.target}.{', '.join(first.reference.target_fields)}"
+            if first.reference
+            else "the referenced table"
+        )
         lines = [str(i.line) for i in items]
-        places = f"{model.tables[name].path} line{'s' if len(lines) > 1 else ''} {', '.join(lines[:10])}"
+        places = (
+            f"{model.tables[name].path} line{'s' if len(lines) > 1 else ''} {', '.join(lines[:10])}"
+        )
         places += f" and {len(lines) - 10} more" if len(lines) > 10 else ""
         message = f"{field} = {value!r} is not an ID of {target}"
         message += f"; it is referenced {len(items)} times: {places}." if len(items) > 1 else "."
@@ -250,7 +360,13 @@ def _foreign_key_errors(package: Package, model: Model, tables: dict[str, Table]
             if close:
                 message += f" Did you mean {close!r}?"
         for item in items:
-            yield Error.at(Place(model.tables[name].path, item.line or None, item.row), item.field, "foreign-key", message, hint=_HINTS["foreign-key"])
+            yield Error.at(
+                Place(model.tables[name].path, item.line or None, item.row),
+                item.field,
+                "foreign-key",
+                message,
+                hint=_HINTS["foreign-key"],
+            )
 
 
 def _closest(ids: list[str], value: str) -> str | None:

@@ -20,8 +20,14 @@ SUMMARY = "Every entity and every document is used by some record or span."
 
 _UNUSED_HINT = "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover."
 CODES = {
-    "unused-entity": Code("An entity that no record refers to and no span mentions: a leftover, or a missing link.", _UNUSED_HINT),
-    "unused-document": Code("A document that no record or span belongs to or refers to: a leftover, or a missing link.", _UNUSED_HINT),
+    "unused-entity": Code(
+        "An entity that no record refers to and no span mentions: a leftover, or a missing link.",
+        _UNUSED_HINT,
+    ),
+    "unused-document": Code(
+        "A document that no record or span belongs to or refers to: a leftover, or a missing link.",
+        _UNUSED_HINT,
+    ),
 }
 
 
@@ -35,13 +41,20 @@ _BLIND = """
 
 def _unused(table: str, code: str) -> Rule:
     """The rows of `table` (entities or documents) that no foreign key and no polymorphic reference names."""
-    return Rule(code, {table: ()}, f"""
+    return Rule(
+        code,
+        {table: ()},
+        f"""
         SELECT r._line, r._row, r.id, k.key FROM registry.records r JOIN registry.keys k ON k.table_name = r.table_name
         WHERE r.table_name = '{table}' AND NOT {_BLIND}
           AND NOT EXISTS (SELECT 1 FROM registry.referenced u WHERE u.target_table = '{table}' AND u.id = r.id)
-        ORDER BY r._ord""", lambda row: row["key"],
-                lambda row, _: f"{row['id']} is not used by any record or span.",
-                lambda _: "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover.")
+        ORDER BY r._ord""",
+        lambda row: row["key"],
+        lambda row, _: f"{row['id']} is not used by any record or span.",
+        lambda _: (
+            "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover."
+        ),
+    )
 
 
 ROW_RULES = [_unused("entities", "unused-entity"), _unused("documents", "unused-document")]

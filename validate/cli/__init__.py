@@ -21,7 +21,19 @@ from types import ModuleType
 
 from ..errors import EXIT_CANNOT_RUN, EXIT_OK, CannotRun
 from ..guard import guarded
-from . import anchor, claim_sources, dictionary, diff, exports, fill, normalize, release, rename_id, sentences, validate
+from . import (
+    anchor,
+    claim_sources,
+    dictionary,
+    diff,
+    exports,
+    fill,
+    normalize,
+    release,
+    rename_id,
+    sentences,
+    validate,
+)
 from .output import report_cannot_run, silence_stdout
 
 # The helper commands by name; `python -m validate NAME ...` runs NAME's module.
@@ -44,7 +56,9 @@ DEFAULT_PROG = "python -m validate"
 def build_parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
     """The parser of the main command, whose usage lists the helper commands."""
     width = max(map(len, SUBCOMMANDS))
-    commands = "\n".join(f"  {name:<{width}}  {module.SUMMARY}" for name, module in SUBCOMMANDS.items())
+    commands = "\n".join(
+        f"  {name:<{width}}  {module.SUMMARY}" for name, module in SUBCOMMANDS.items()
+    )
     return validate.build_parser(prog, commands)
 
 
@@ -87,4 +101,6 @@ def _dispatch(name: str | None, prog: str, argv: list[str]) -> int:
 
 def _wants_json(argv: list[str]) -> bool:
     # read from the words, not the parsed arguments, because parsing is what may have failed
-    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in itertools.pairwise(argv))
+    return "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(argv)
+    )

@@ -21,12 +21,23 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         description="Locate exact texts in a snapshot and print their anchors (code points, end exclusive). "
         "Reads only; writes nothing.",
     )
-    parser.add_argument("snapshot", help="the snapshot file, e.g. sources/article-2025-02-04-bukele-cecot.txt")
+    parser.add_argument(
+        "snapshot", help="the snapshot file, e.g. sources/article-2025-02-04-bukele-cecot.txt"
+    )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="the exact text to anchor")
-    source.add_argument("--file", help="a file with one exact text per line (use - for standard input)")
-    parser.add_argument("--near", type=int, help="when the text occurs more than once, pick the occurrence nearest this offset")
-    parser.add_argument("--prefix", help="when the text occurs more than once, pick the occurrence preceded by this text")
+    source.add_argument(
+        "--file", help="a file with one exact text per line (use - for standard input)"
+    )
+    parser.add_argument(
+        "--near",
+        type=int,
+        help="when the text occurs more than once, pick the occurrence nearest this offset",
+    )
+    parser.add_argument(
+        "--prefix",
+        help="when the text occurs more than once, pick the occurrence preceded by this text",
+    )
     parser.add_argument("--format", choices=["text", "json"], default="text")
     return parser
 
@@ -37,7 +48,11 @@ def run_command(args: argparse.Namespace) -> int:
     if args.text is not None:
         wanted = [args.text]
     else:
-        lines = sys.stdin.readlines() if args.file == "-" else read_named_file(args.file, "text list").splitlines()
+        lines = (
+            sys.stdin.readlines()
+            if args.file == "-"
+            else read_named_file(args.file, "text list").splitlines()
+        )
         wanted = [line.rstrip("\n") for line in lines if line.strip()]
     code = EXIT_OK
     results = []
@@ -48,7 +63,16 @@ def run_command(args: argparse.Namespace) -> int:
             results.append({"exact": exact, "error": str(error)})
             code = EXIT_INVALID
             continue
-        results.append({"exact": a.exact, "start_char": a.start, "end_char": a.end, "line": line_of(text, a.start), "prefix": a.prefix, "suffix": a.suffix})
+        results.append(
+            {
+                "exact": a.exact,
+                "start_char": a.start,
+                "end_char": a.end,
+                "line": line_of(text, a.start),
+                "prefix": a.prefix,
+                "suffix": a.suffix,
+            }
+        )
     if args.format == "json":
         print(json.dumps(json_safe(results), ensure_ascii=False, indent=2, allow_nan=False))
     else:
@@ -56,6 +80,8 @@ def run_command(args: argparse.Namespace) -> int:
             if "error" in r:
                 print(text_report(f"error: {visible_lines(r['error'])}"))
             else:
-                print(f"start_char={r['start_char']} end_char={r['end_char']} line={r['line']} "
-                      f"prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}")
+                print(
+                    f"start_char={r['start_char']} end_char={r['end_char']} line={r['line']} "
+                    f"prefix={r['prefix']!r} exact={r['exact']!r} suffix={r['suffix']!r}"
+                )
     return code

@@ -32,8 +32,13 @@ class Parser(argparse.ArgumentParser):
 
 def add_package(parser: argparse.ArgumentParser) -> None:
     """Add the optional PATH of the package: the one spelling every command that reads a package uses."""
-    parser.add_argument("path", nargs="?", default=PACKAGE_DEFAULT, metavar="PATH",
-                        help=f"datapackage.json or its folder (default: ./{PACKAGE_DEFAULT})")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=PACKAGE_DEFAULT,
+        metavar="PATH",
+        help=f"datapackage.json or its folder (default: ./{PACKAGE_DEFAULT})",
+    )
 
 
 def package_folder(path: str) -> Path:
@@ -57,8 +62,15 @@ def count(text: str) -> int:
 def read_named_file(path: str, what: str = "snapshot") -> str:
     """Read a text file named on the command line: a regular file (a FIFO would hang), within the limits."""
     try:
-        text = read_regular(Path(path).resolve(), DEFAULT, "file-bytes", path).decode("utf-8")  # a link named on the command line is the user's choice
+        text = read_regular(Path(path).resolve(), DEFAULT, "file-bytes", path).decode(
+            "utf-8"
+        )  # a link named on the command line is the user's choice
         DEFAULT.check("snapshot-chars", len(text), f"{path} (snapshot-chars)")
         return text
-    except (OSError, RuntimeError, ValueError, UnsafePath) as error:  # a link loop; LimitExceeded and UnicodeDecodeError are ValueErrors
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+        UnsafePath,
+    ) as error:  # a link loop; LimitExceeded and UnicodeDecodeError are ValueErrors
         raise CannotRun(f"cannot read {what} {path}: {error}") from None

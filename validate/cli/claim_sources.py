@@ -19,12 +19,23 @@ SUMMARY = "Compare (or with --write, rewrite) data/claim_sources.csv against the
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
     """The parser of `claim-sources`."""
-    parser = Parser(prog=prog, description="Propose each claim's sourcing rows from quotes, lineage and span overlap; "
-                    "print the difference with data/claim_sources.csv, or --write it.")
+    parser = Parser(
+        prog=prog,
+        description="Propose each claim's sourcing rows from quotes, lineage and span overlap; "
+        "print the difference with data/claim_sources.csv, or --write it.",
+    )
     add_package(parser)
-    parser.add_argument("--write", action="store_true", help="rewrite data/claim_sources.csv from the derivation (keeps reviewed notes)")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="rewrite data/claim_sources.csv from the derivation (keeps reviewed notes)",
+    )
     parser.add_argument("--created-by", default="dataset-team", help="created_by of new rows")
-    parser.add_argument("--created-at", default="", help="created_at of new rows (YYYY-MM-DD; required with --write)")
+    parser.add_argument(
+        "--created-at",
+        default="",
+        help="created_at of new rows (YYYY-MM-DD; required with --write)",
+    )
     return parser
 
 
@@ -33,12 +44,31 @@ def run_command(args: argparse.Namespace) -> int:
     derived = claim_sources.derivation(args.path)
     if args.write:
         written = claim_sources.write(derived, args.created_by, args.created_at)
-        print(text_report(visible(f"wrote {written.rows} rows to {written.path}" if written.changed else f"{written.path}: nothing to change")))
+        print(
+            text_report(
+                visible(
+                    f"wrote {written.rows} rows to {written.path}"
+                    if written.changed
+                    else f"{written.path}: nothing to change"
+                )
+            )
+        )
         if written.filled:
             print(text_report(visible("fill: rewrote " + ", ".join(written.filled))))
         return EXIT_OK
     missing, unproposed = claim_sources.difference(derived)
     for mark, keys in (("+", missing), ("-", unproposed)):
         for k in keys:
-            print(text_report(visible(mark + " " + " ".join(f"{name}={value!r}" for name, value in zip(sourcing.KEY_FIELDS, k, strict=True)))))
+            print(
+                text_report(
+                    visible(
+                        mark
+                        + " "
+                        + " ".join(
+                            f"{name}={value!r}"
+                            for name, value in zip(sourcing.KEY_FIELDS, k, strict=True)
+                        )
+                    )
+                )
+            )
     return EXIT_INVALID if missing or unproposed else EXIT_OK

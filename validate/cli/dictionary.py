@@ -17,14 +17,20 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     """The parser of `dictionary`."""
     parser = Parser(prog=prog, description="Generate the data dictionary from the Table Schemas.")
     add_package(parser)
-    parser.add_argument("--update", metavar="FILE", help="rewrite the block between the data-dictionary markers of this file")
+    parser.add_argument(
+        "--update",
+        metavar="FILE",
+        help="rewrite the block between the data-dictionary markers of this file",
+    )
     return parser
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Print the dictionary, or rewrite FILE's block and say whether it changed."""
     try:
-        text = datadict.render(Path(args.path))  # through the validator's loader: path rule and limits
+        text = datadict.render(
+            Path(args.path)
+        )  # through the validator's loader: path rule and limits
         if args.update is None:
             sys.stdout.write(text)
             return EXIT_OK

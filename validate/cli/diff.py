@@ -27,14 +27,30 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         description="Compare two versions of the data package: schema, data and descriptor changes, the smallest version bump "
         "they need (docs/versioning.md) and whether the new version gives it. Exit 0 ok, 1 bump missing or too small, 2 could not run.",
     )
-    parser.add_argument("old", nargs="?", help="the old side: a package folder, a release bundle (.zip) or a git revision "
-                        "(e.g. c4c7073, origin/main); default: the commit of the newest release in releases/")
-    parser.add_argument("new", nargs="?", default=".", help="the new side (default: the package in the current folder)")
-    parser.add_argument("--repo", default=".", help="the git repository that revisions are read from (default: the current folder)")
+    parser.add_argument(
+        "old",
+        nargs="?",
+        help="the old side: a package folder, a release bundle (.zip) or a git revision "
+        "(e.g. c4c7073, origin/main); default: the commit of the newest release in releases/",
+    )
+    parser.add_argument(
+        "new",
+        nargs="?",
+        default=".",
+        help="the new side (default: the package in the current folder)",
+    )
+    parser.add_argument(
+        "--repo",
+        default=".",
+        help="the git repository that revisions are read from (default: the current folder)",
+    )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument("--output", help="write the report to this file instead of standard output")
-    parser.add_argument("--require-changelog", action="store_true",
-                        help="pull-request mode: an unchanged version is fine, but changes must add to CHANGELOG.md's Unreleased section")
+    parser.add_argument(
+        "--require-changelog",
+        action="store_true",
+        help="pull-request mode: an unchanged version is fine, but changes must add to CHANGELOG.md's Unreleased section",
+    )
     return parser
 
 
@@ -43,7 +59,9 @@ def run_command(args: argparse.Namespace) -> int:
     repo = Path(args.repo)
     old = args.old if args.old is not None else newest_release(repo)
     outcome = review(old, args.new, repo, args.require_changelog)
-    report = RENDERERS[args.format](outcome.old, outcome.new, outcome.changes, outcome.verdict, outcome.notes)
+    report = RENDERERS[args.format](
+        outcome.old, outcome.new, outcome.changes, outcome.verdict, outcome.notes
+    )
     if args.output:
         try:
             write_atomically(Path(args.output), report.encode("utf-8"))

@@ -15,16 +15,24 @@ SUMMARY = "Build dist/ from a valid package; exit 1 with the report when the pac
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
     """The parser of `exports`."""
-    parser = Parser(prog=prog, description="Build every export (docs/exports.md lists them) from a valid package. "
-                    "Writes all outputs or none.")
+    parser = Parser(
+        prog=prog,
+        description="Build every export (docs/exports.md lists them) from a valid package. "
+        "Writes all outputs or none.",
+    )
     add_package(parser)
-    parser.add_argument("--dist", default="dist", help="output folder, replaced whole (default: dist)")
+    parser.add_argument(
+        "--dist", default="dist", help="output folder, replaced whole (default: dist)"
+    )
     return parser
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Build the outputs and list them with their sizes."""
-    from ..exports.build import InvalidPackage, build  # here, not at the top: pandas, pyarrow and openpyxl would slow every `python -m validate`
+    from ..exports.build import (
+        InvalidPackage,
+        build,
+    )  # here, not at the top: pandas, pyarrow and openpyxl would slow every `python -m validate`
 
     try:
         outputs = build(Path(args.path), Path(args.dist))

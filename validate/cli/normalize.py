@@ -10,7 +10,9 @@ from ..package import load
 from ..safetext import text_report, visible
 from .arguments import Parser, add_package
 
-SUMMARY = "Put every CSV back into canonical form (after a spreadsheet or pandas round-trip), then fill."
+SUMMARY = (
+    "Put every CSV back into canonical form (after a spreadsheet or pandas round-trip), then fill."
+)
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -23,7 +25,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "Reports every change, file by file; writes all files or none.",
     )
     add_package(parser)
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if anything would change")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if anything would change"
+    )
     return parser
 
 
@@ -33,14 +37,24 @@ def run_command(args: argparse.Namespace) -> int:
     planned, problems = normalize.plan(package)
     for path, (_, changes) in planned.items():
         print(text_report(visible(f"{path}: " + "; ".join(changes))))
-    if problems:  # each on a line of its own (an indented line stays a line: safetext.visible_lines)
+    if (
+        problems
+    ):  # each on a line of its own (an indented line stays a line: safetext.visible_lines)
         raise CannotRun("\n    ".join(problems))
     if args.check:
         stale = normalize.stale_hashes(package, planned)
         for path in stale:
-            print(text_report(visible(f"{package.descriptor_file}: the bytes or hash of {path} would be refreshed")))
+            print(
+                text_report(
+                    visible(
+                        f"{package.descriptor_file}: the bytes or hash of {path} would be refreshed"
+                    )
+                )
+            )
         if planned or stale:
-            print("would change the files above; run `python -m validate normalize` (or `make normalize`)")
+            print(
+                "would change the files above; run `python -m validate normalize` (or `make normalize`)"
+            )
             return EXIT_INVALID
         print("nothing to change")
         return EXIT_OK

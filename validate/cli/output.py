@@ -18,7 +18,11 @@ def report_cannot_run(error: CannotRun, as_json: bool) -> None:
     print(f"error: {visible_lines(message)}", file=sys.stderr)
     if as_json and not isinstance(error, ReportBegun):
         kind = "usage" if isinstance(error, UsageError) else "cannot-run"
-        envelope = {"format_version": JSON_FORMAT_VERSION, "valid": None, "error": {"kind": kind, "message": message}}
+        envelope = {
+            "format_version": JSON_FORMAT_VERSION,
+            "valid": None,
+            "error": {"kind": kind, "message": message},
+        }
         sys.stdout.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 

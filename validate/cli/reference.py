@@ -21,8 +21,13 @@ def markdown() -> str:
     """The reference: the main command's help, then each helper command's, as `--help` prints them at WIDTH columns."""
     with _columns(WIDTH):
         helps = [(DEFAULT_PROG, build_parser().format_help())]
-        helps += [(f"{DEFAULT_PROG} {name}", command_parser(name).format_help()) for name in SUBCOMMANDS]
-    return "".join(f"\n## `{command}`\n\n```text\n{text.rstrip()}\n```\n" for command, text in helps) + "\n"
+        helps += [
+            (f"{DEFAULT_PROG} {name}", command_parser(name).format_help()) for name in SUBCOMMANDS
+        ]
+    return (
+        "".join(f"\n## `{command}`\n\n```text\n{text.rstrip()}\n```\n" for command, text in helps)
+        + "\n"
+    )
 
 
 @contextmanager

@@ -29,17 +29,41 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "Exit 0 built, 1 the package is invalid or the record disagrees, 2 could not run.",
     )
     add_package(parser)
-    parser.add_argument("--from", dest="revision", help="build from this git revision instead of the work tree (e.g. a recorded commit)")
-    parser.add_argument("--out", default="dist", help="folder for the bundle (default: dist, in the package's folder)")
-    parser.add_argument("--no-exports", action="store_true", help="leave out the exports in dist/ even when they exist")
-    parser.add_argument("--metadata", action="store_true",
-                        help=f"only rewrite what derives from datapackage.json (CITATION.cff's title naming the version, "
-                        f"{zenodo.ZENODO_FILE}), then exit")
-    parser.add_argument("--prepare", metavar="X.Y.Z",
-                        help="set this version (and --date) in datapackage.json, CITATION.cff, CHANGELOG.md, README.md and .zenodo.json, "
-                        "after checking with diff that it gives the bump the changes since the last release need; then exit")
-    parser.add_argument("--date", default=None, help="release date for --prepare (default: today, UTC)")
-    parser.add_argument("--record", action="store_true", help=f"write {RECORDS}/<version>.json with the bundle's sha256 and commit")
+    parser.add_argument(
+        "--from",
+        dest="revision",
+        help="build from this git revision instead of the work tree (e.g. a recorded commit)",
+    )
+    parser.add_argument(
+        "--out",
+        default="dist",
+        help="folder for the bundle (default: dist, in the package's folder)",
+    )
+    parser.add_argument(
+        "--no-exports",
+        action="store_true",
+        help="leave out the exports in dist/ even when they exist",
+    )
+    parser.add_argument(
+        "--metadata",
+        action="store_true",
+        help=f"only rewrite what derives from datapackage.json (CITATION.cff's title naming the version, "
+        f"{zenodo.ZENODO_FILE}), then exit",
+    )
+    parser.add_argument(
+        "--prepare",
+        metavar="X.Y.Z",
+        help="set this version (and --date) in datapackage.json, CITATION.cff, CHANGELOG.md, README.md and .zenodo.json, "
+        "after checking with diff that it gives the bump the changes since the last release need; then exit",
+    )
+    parser.add_argument(
+        "--date", default=None, help="release date for --prepare (default: today, UTC)"
+    )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"write {RECORDS}/<version>.json with the bundle's sha256 and commit",
+    )
     return parser
 
 
@@ -56,21 +80,29 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"unchanged: CITATION.cff, {zenodo.ZENODO_FILE}")
         return EXIT_OK
     try:
-        built = release.build(repo, repo / args.out, args.revision, with_exports=not args.no_exports)
+        built = release.build(
+            repo, repo / args.out, args.revision, with_exports=not args.no_exports
+        )
     except release.Invalid as invalid:
         sys.stdout.write(render_text(invalid.result))
         return _refused(str(invalid))
     path = built.bundle.path
     print(f"built {path.relative_to(repo) if path.is_relative_to(repo) else path}")
     print(f"sha256 {built.bundle.sha256}")
-    print(f"files {len(built.bundle.members)} (exports {built.exports}); SOURCE_DATE_EPOCH {built.epoch}; commit {built.commit or '(none)'}")
+    print(
+        f"files {len(built.bundle.members)} (exports {built.exports}); SOURCE_DATE_EPOCH {built.epoch}; commit {built.commit or '(none)'}"
+    )
     if not args.record:
         return EXIT_OK
     try:
         target, already = release.record(repo, built)
     except release.Refused as refusal:
         return _refused(str(refusal))
-    print(f"{target.relative_to(repo)} already records this bundle" if already else f"recorded {target.relative_to(repo)}")
+    print(
+        f"{target.relative_to(repo)} already records this bundle"
+        if already
+        else f"recorded {target.relative_to(repo)}"
+    )
     return EXIT_OK
 
 
@@ -82,7 +114,9 @@ def _prepare(repo: Path, version: str, date: str) -> int:
             return _refused(f"not prepared: {bump.reason} (`make diff` lists the changes).")
     for path in release.state_version(repo, version, date):
         print(f"wrote {path.relative_to(repo)}")
-    print("Now: review, `make validate`, commit, then `make release RELEASE_FLAGS=--record` (docs/releasing.md).")
+    print(
+        "Now: review, `make validate`, commit, then `make release RELEASE_FLAGS=--record` (docs/releasing.md)."
+    )
     return EXIT_OK
 
 

@@ -24,23 +24,52 @@ def build_parser(prog: str, commands: str = "") -> argparse.ArgumentParser:
     parser = Parser(
         prog=prog,
         usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] "
-              "[--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
+        "[--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
         f"       %(prog)s COMMAND [-h] ...\n\ncommands (each has its own --help):\n{commands}",
         description="Check every layer of the data package: descriptor, schemas, tables, canonical form, "
         "provenance and release. Exit 0 valid, 1 invalid, 2 could not run.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_package(parser)
-    parser.add_argument("--format", choices=sorted(WRITERS), default=None,
-                        help="report format; default: github under GitHub Actions (GITHUB_ACTIONS=true), else text")
-    parser.add_argument("--list-checks", action="store_true", help="list every check id with what it guards (as JSON with --format json), and exit")
-    parser.add_argument("--select", type=comma_list, action="extend", metavar="CHECKS", help="run only these checks (comma-separated; repeatable)")
-    parser.add_argument("--ignore", type=comma_list, action="extend", metavar="CHECKS", help="skip these checks (comma-separated; repeatable)")
+    parser.add_argument(
+        "--format",
+        choices=sorted(WRITERS),
+        default=None,
+        help="report format; default: github under GitHub Actions (GITHUB_ACTIONS=true), else text",
+    )
+    parser.add_argument(
+        "--list-checks",
+        action="store_true",
+        help="list every check id with what it guards (as JSON with --format json), and exit",
+    )
+    parser.add_argument(
+        "--select",
+        type=comma_list,
+        action="extend",
+        metavar="CHECKS",
+        help="run only these checks (comma-separated; repeatable)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=comma_list,
+        action="extend",
+        metavar="CHECKS",
+        help="skip these checks (comma-separated; repeatable)",
+    )
     add_option(parser)
-    parser.add_argument("--engine", choices=["duckdb", "frictionless"], default="duckdb",
-                        help="what checks the tables' rows: compiled DuckDB queries (default) or frictionless's row loop (the reference)")
-    parser.add_argument("--max-errors", type=count, default=DEFAULT_MAX_ERRORS, metavar="N",
-                        help=f"list at most N errors per check and code, and count the rest (0: list all; default {DEFAULT_MAX_ERRORS})")
+    parser.add_argument(
+        "--engine",
+        choices=["duckdb", "frictionless"],
+        default="duckdb",
+        help="what checks the tables' rows: compiled DuckDB queries (default) or frictionless's row loop (the reference)",
+    )
+    parser.add_argument(
+        "--max-errors",
+        type=count,
+        default=DEFAULT_MAX_ERRORS,
+        metavar="N",
+        help=f"list at most N errors per check and code, and count the rest (0: list all; default {DEFAULT_MAX_ERRORS})",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -49,22 +78,37 @@ def run_command(args: argparse.Namespace) -> int:
     """Validate the package and write the report; exit 0 valid, 1 invalid, 2 the run did not finish."""
     if args.list_checks:
         return _list_checks(args.format == "json")
-    report_format = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    report_format = args.format or (
+        "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    )
     try:
         limits = Limits.parse(args.limit)
     except ValueError as error:
         raise UsageError(str(error)) from None
     try:
-        result = run(args.path, select=args.select, ignore=args.ignore, limits=limits, engine=args.engine, max_errors=args.max_errors,
-                     parallel=True)
+        result = run(
+            args.path,
+            select=args.select,
+            ignore=args.ignore,
+            limits=limits,
+            engine=args.engine,
+            max_errors=args.max_errors,
+            parallel=True,
+        )
     except KeyError as error:
-        raise UsageError(f"unknown check id {error.args[0]!r}; `python -m validate --list-checks` lists them.") from None
+        raise UsageError(
+            f"unknown check id {error.args[0]!r}; `python -m validate --list-checks` lists them."
+        ) from None
     verdict = EXIT_CANNOT_RUN if not result.finished else EXIT_OK if result.valid else EXIT_INVALID
     with result:  # removes the errors' temporary runs, however the writing ends
         try:
-            WRITERS[report_format](result, sys.stdout)  # written as it is made: memory stays flat however long the report
+            WRITERS[report_format](
+                result, sys.stdout
+            )  # written as it is made: memory stays flat however long the report
             sys.stdout.flush()
-        except BrokenPipeError:  # the reader stopped early (`| head`): the package was judged all the same
+        except (
+            BrokenPipeError
+        ):  # the reader stopped early (`| head`): the package was judged all the same
             silence_stdout()
         except CannotRun as error:  # the errors kept in the temporary folder could not be read back
             sys.stdout.flush()
@@ -74,10 +118,16 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _list_checks(as_json: bool) -> int:
     if as_json:
-        listing = [{"id": check_id, "summary": module.SUMMARY} for check_id, module in CHECKS.items()]
+        listing = [
+            {"id": check_id, "summary": module.SUMMARY} for check_id, module in CHECKS.items()
+        ]
         sys.stdout.write(json.dumps(listing, indent=2, ensure_ascii=False) + "\n")
     else:
         width = max(map(len, CHECKS))
-        sys.stdout.write("".join(f"{check_id:<{width}}  {module.SUMMARY}\n" for check_id, module in CHECKS.items()))
+        sys.stdout.write(
+            "".join(
+                f"{check_id:<{width}}  {module.SUMMARY}\n" for check_id, module in CHECKS.items()
+            )
+        )
     sys.stdout.flush()
     return EXIT_OK

@@ -80,8 +80,10 @@ def full_pattern(pattern: str):
 
 
 _BOUNDS: dict[str, Callable[[Any, Any], bool]] = {
-    "minimum": lambda value, bound: value >= bound, "maximum": lambda value, bound: value <= bound,
-    "exclusiveMinimum": lambda value, bound: value > bound, "exclusiveMaximum": lambda value, bound: value < bound,
+    "minimum": lambda value, bound: value >= bound,
+    "maximum": lambda value, bound: value <= bound,
+    "exclusiveMinimum": lambda value, bound: value > bound,
+    "exclusiveMaximum": lambda value, bound: value < bound,
 }
 
 
@@ -94,7 +96,9 @@ def constraint_failures(field: dict, value: Any, raw: str) -> list[str]:
     for name, limit in constraints.items():
         if name in _BOUNDS and not is_string:
             bound = limit if isinstance(limit, int | float) else read(str(limit))
-            broken = value != value or (bound is not None and not _BOUNDS[name](value, bound))  # NaN compares with nothing: it fails
+            broken = value != value or (
+                bound is not None and not _BOUNDS[name](value, bound)
+            )  # NaN compares with nothing: it fails
         elif name == "pattern" and is_string:
             broken = not full_pattern(limit).search(raw)
         elif name == "enum" and isinstance(limit, list):

@@ -30,13 +30,37 @@ from . import cells
 # The SQL fast path per type: a cell matching it is valid, and CAST gives its typed value.
 _FAST = {
     "integer": ("regexp_full_match({c}, '-?[0-9]{{1,18}}')", "BIGINT"),
-    "number": ("regexp_full_match({c}, '-?([0-9]{{1,15}}(\\.[0-9]{{0,15}})?|\\.[0-9]{{1,15}})([eE][+-]?[0-9]{{1,2}})?')", "DOUBLE"),
-    "date": ("(regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {c} >= '0001' AND try_strptime({c}, '%Y-%m-%d') IS NOT NULL)", "DATE"),
+    "number": (
+        "regexp_full_match({c}, '-?([0-9]{{1,15}}(\\.[0-9]{{0,15}})?|\\.[0-9]{{1,15}})([eE][+-]?[0-9]{{1,2}})?')",
+        "DOUBLE",
+    ),
+    "date": (
+        "(regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {c} >= '0001' AND try_strptime({c}, '%Y-%m-%d') IS NOT NULL)",
+        "DATE",
+    ),
     "year": ("regexp_full_match({c}, '[0-9]{{4}}')", "INTEGER"),
 }
-_BOUND_OPERATORS = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveMaximum": ">="}  # the failing comparison
-_SUPPORTED = {"string": {"required", "minLength", "maxLength", "pattern", "enum", "unique"},
-              **{t: {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "unique"} for t in _FAST}}
+_BOUND_OPERATORS = {
+    "minimum": "<",
+    "maximum": ">",
+    "exclusiveMinimum": "<=",
+    "exclusiveMaximum": ">=",
+}  # the failing comparison
+_SUPPORTED = {
+    "string": {"required", "minLength", "maxLength", "pattern", "enum", "unique"},
+    **{
+        t: {
+            "required",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+            "unique",
+        }
+        for t in _FAST
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +103,15 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
     """Check every table of `tables` (name -> table in the run's DuckDB connection, header already matching) against `model`."""
     import duckdb
 
-    connection = next(table.source.store.connection for table in tables.values() if isinstance(table.source, Ingested)) if tables else None
+    connection = (
+        next(
+            table.source.store.connection
+            for table in tables.values()
+            if isinstance(table.source, Ingested)
+        )
+        if tables
+        else None
+    )
     if connection is None:
         return
     try:
@@ -91,12 +123,17 @@ def findings(model: Model, tables: dict[str, Table]) -> Iterator[Finding | Table
             if problem:
                 refused.add(name)
                 yield problem
-        for phase in (_check_cells, _check_keys):  # keys compare typed values: every table's type errors first
+        for phase in (
+            _check_cells,
+            _check_keys,
+        ):  # keys compare typed values: every table's type errors first
             for position, name in enumerate(tables):
                 if name in refused:
                     continue
                 try:
-                    yield from phase(connection, position, model.tables[name], tables[name], tables, model)
+                    yield from phase(
+                        connection, position, model.tables[name], tables[name], tables, model
+                    )
                 except duckdb.Error as error:
                     refused.add(name)
                     yield TableProblem(name, "engine-refused", _explain(error))
@@ -121,8 +158,12 @@ def pattern_problem(table: TableModel) -> TableProblem | None:
         try:
             cells.full_pattern(pattern)
         except re2.error as error:
-            return TableProblem(table.name, "engine-refused", f"the pattern {pattern!r} of field {field.get('name')!r} cannot run in RE2, the linear-time "
-                                f"regular expressions the validator uses (no look-around, no back-references): {error}")
+            return TableProblem(
+                table.name,
+                "engine-refused",
+                f"the pattern {pattern!r} of field {field.get('name')!r} cannot run in RE2, the linear-time "
+                f"regular expressions the validator uses (no look-around, no back-references): {error}",
+            )
     return None
 
 
@@ -135,7 +176,11 @@ def _missing(position: int) -> str:
 
 
 def _is_view(connection, name: str) -> bool:
-    return bool(connection.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]).fetchone()[0])
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]
+        ).fetchone()[0]
+    )
 
 
 def _drop(connection, name: str) -> None:
@@ -151,9 +196,15 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
     # missing values sit in a table of their own, because a view cannot hold bound parameters.
     missing, nulled = "", [f"nullif({name}, '') AS {name}" for name in names]
     if list(model.missing_values) != [""]:
-        connection.execute(f"CREATE OR REPLACE TEMP TABLE {_missing(position)} AS SELECT ?::VARCHAR[] AS _missing", [list(model.missing_values)])
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_missing(position)} AS SELECT ?::VARCHAR[] AS _missing",
+            [list(model.missing_values)],
+        )
         missing = f" CROSS JOIN {_missing(position)}"
-        nulled = [f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}" for name in names]
+        nulled = [
+            f"CASE WHEN list_contains(_missing, {name}) THEN NULL ELSE {name} END AS {name}"
+            for name in names
+        ]
     # frictionless calls a row blank when every cell it has is empty, however many it has
     every_null = " AND ".join(f"{name} IS NULL" for name in names) or "FALSE"
     columns = f"SELECT {', '.join(['_ord', '_width', *nulled])} FROM {source}{missing}"
@@ -161,30 +212,56 @@ def _load(connection, position: int, model: TableModel, table: Table) -> None:
     if not connection.execute(f"SELECT count(*) FROM ({columns}) WHERE {blank}").fetchone()[0]:
         blank = "FALSE"  # every query filters on _blank, which would read every column of the view again
     else:
-        kind = "TABLE"  # a blank row: copied into a table once, rather than found again by every query
-    connection.execute(f"CREATE TEMP {kind} {_view(position)} AS SELECT *, {blank} AS _blank FROM ({columns})")
+        kind = (
+            "TABLE"  # a blank row: copied into a table once, rather than found again by every query
+        )
+    connection.execute(
+        f"CREATE TEMP {kind} {_view(position)} AS SELECT *, {blank} AS _blank FROM ({columns})"
+    )
 
 
-def _finding(model: TableModel, table: Table, index: int, code: str, field: str = "", cell: str = "", note: str = "",
-             reference: ForeignKey | None = None) -> Finding:
+def _finding(
+    model: TableModel,
+    table: Table,
+    index: int,
+    code: str,
+    field: str = "",
+    cell: str = "",
+    note: str = "",
+    reference: ForeignKey | None = None,
+) -> Finding:
     row, line = table.place(index)  # a table DuckDB read builds no records for it
     return Finding(model.name, index, row, line, code, field, cell, note, reference)
 
 
-def _check_cells(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding]:
+def _check_cells(
+    connection,
+    position: int,
+    model: TableModel,
+    table: Table,
+    tables: dict[str, Table],
+    whole: Model,
+) -> Iterator[Finding]:
     """Rows and cells: blank rows, extra and missing cells, types, constraints (one query)."""
     view = _view(position)
     width = len(model.fields)
     for row in sorted(table.blank_rows):
         yield Finding(model.name, -1, row, table.line_of_row(row) or 0, "blank-row")
     missing = set(model.missing_values)
-    for index, record in enumerate(table.records if not table.uniform else ()):  # a uniform table has no width to report
+    for index, record in enumerate(
+        table.records if not table.uniform else ()
+    ):  # a uniform table has no width to report
         if record.width != width and all(cell in missing for cell in record.cells.values()):
             continue  # a blank row (the query below reports it), whatever its width
         if record.width > width:
-            yield from (_finding(model, table, index, "extra-cell") for _ in range(record.width - width))
+            yield from (
+                _finding(model, table, index, "extra-cell") for _ in range(record.width - width)
+            )
         elif 0 <= record.width < width:
-            yield from (_finding(model, table, index, "missing-cell", f.get("name", "")) for f in model.fields[record.width:])
+            yield from (
+                _finding(model, table, index, "missing-cell", f.get("name", ""))
+                for f in model.fields[record.width :]
+            )
     # (field number, rule, condition on a non-blank row, parameters); rule `slow`: a cell outside the fast path, read in Python below
     rules: list[tuple[int, str, str, list[Any]]] = []
     for number, field in enumerate(model.fields):
@@ -194,33 +271,66 @@ def _check_cells(connection, position: int, model: TableModel, table: Table, tab
     rules += _constraint_rules(model)
     # one filter with every condition first: on a valid table it finds nothing, and costs a third of the query per rule below
     suspects = " OR ".join(f"({condition})" for _, _, condition, _ in rules) or "FALSE"
-    parameters = [value for *_, values in rules for value in values]  # the same order in both queries below
-    if not connection.execute(f"SELECT EXISTS (SELECT 1 FROM {view} WHERE _blank OR ({suspects}))", parameters).fetchone()[0]:
+    parameters = [
+        value for *_, values in rules for value in values
+    ]  # the same order in both queries below
+    if not connection.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {view} WHERE _blank OR ({suspects}))", parameters
+    ).fetchone()[0]:
         return
     parts = [f"SELECT _ord, -1 AS field, 'blank' AS rule, NULL AS cell FROM {view} WHERE _blank"]
-    parts += [f"SELECT _ord, {number}, '{rule}', c{number} FROM {view} WHERE NOT _blank AND ({condition})" for number, rule, condition, _ in rules]
+    parts += [
+        f"SELECT _ord, {number}, '{rule}', c{number} FROM {view} WHERE NOT _blank AND ({condition})"
+        for number, rule, condition, _ in rules
+    ]
     slow: dict[tuple[int, str], list[int]] = {}
-    for index, number, rule, cell in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters).fetchall():
+    for index, number, rule, cell in connection.execute(
+        " UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters
+    ).fetchall():
         if rule == "blank":
             yield _finding(model, table, index, "blank-row")
         elif rule == "slow":
             slow.setdefault((number, cell), []).append(index)
         else:
             field = model.fields[number]
-            yield _finding(model, table, index, "constraint-error", field["name"], cell or "", _note(field, rule))
+            yield _finding(
+                model,
+                table,
+                index,
+                "constraint-error",
+                field["name"],
+                cell or "",
+                _note(field, rule),
+            )
     type_errors: dict[int, list[int]] = {}
-    for (number, raw), indexes in slow.items():  # each distinct value is read once: a corpus repeats its URLs and its odd spellings
+    for (
+        (number, raw),
+        indexes,
+    ) in (
+        slow.items()
+    ):  # each distinct value is read once: a corpus repeats its URLs and its odd spellings
         yield from _slow_cells(model, table, number, raw, indexes, type_errors)
-    if type_errors and _is_view(connection, view):  # a table DuckDB read is a view over it: copied before its cells change
+    if type_errors and _is_view(
+        connection, view
+    ):  # a table DuckDB read is a view over it: copied before its cells change
         connection.execute(f"ALTER VIEW {view} RENAME TO {view}_read")
         connection.execute(f"CREATE TEMP TABLE {view} AS SELECT * FROM {view}_read")
         connection.execute(f"DROP VIEW {view}_read")
     for number, invalid in type_errors.items():
         # frictionless gives a cell with a type error no value: it takes no part in keys
-        connection.execute(f"UPDATE {view} SET c{number} = NULL WHERE list_contains(?, _ord)", [sorted(invalid)])
+        connection.execute(
+            f"UPDATE {view} SET c{number} = NULL WHERE list_contains(?, _ord)", [sorted(invalid)]
+        )
 
 
-def _check_keys(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding | TableProblem]:
+def _check_keys(
+    connection,
+    position: int,
+    model: TableModel,
+    table: Table,
+    tables: dict[str, Table],
+    whole: Model,
+) -> Iterator[Finding | TableProblem]:
     """Unique fields, the primary key and the foreign keys."""
     yield from _uniques(connection, _view(position), model, table)
     yield from _foreign_keys(connection, position, model, table, tables, whole)
@@ -238,7 +348,14 @@ def _typed(field: dict, column: str) -> str:
     return column if kind == "string" else f"CAST({column} AS {_FAST[kind][1]})"
 
 
-def _slow_cells(model: TableModel, table: Table, number: int, raw: str, indexes: list[int], type_errors: dict[int, list[int]]) -> Iterator[Finding]:
+def _slow_cells(
+    model: TableModel,
+    table: Table,
+    number: int,
+    raw: str,
+    indexes: list[int],
+    type_errors: dict[int, list[int]],
+) -> Iterator[Finding]:
     """Read one distinct value outside the fast path as frictionless would; its errors at every row that holds it."""
     field = model.fields[number]
     read = cells.reader(field)
@@ -246,10 +363,18 @@ def _slow_cells(model: TableModel, table: Table, number: int, raw: str, indexes:
     if value is None:
         type_errors.setdefault(number, []).extend(indexes)
         kind = f"{field.get('type', 'string')}/{field.get('format', 'default')}"
-        yield from (_finding(model, table, index, "type-error", field["name"], raw, f'type is "{kind}"') for index in indexes)
+        yield from (
+            _finding(model, table, index, "type-error", field["name"], raw, f'type is "{kind}"')
+            for index in indexes
+        )
         return
     for name in cells.constraint_failures(field, value, raw):
-        yield from (_finding(model, table, index, "constraint-error", field["name"], raw, _note(field, name)) for index in indexes)
+        yield from (
+            _finding(
+                model, table, index, "constraint-error", field["name"], raw, _note(field, name)
+            )
+            for index in indexes
+        )
 
 
 def _note(field: dict, name: str) -> str:
@@ -261,12 +386,24 @@ def _constraint_rules(model: TableModel) -> list[tuple[int, str, str, list[Any]]
     rules: list[tuple[int, str, str, list[Any]]] = []
     for number, field in enumerate(model.fields):
         column, constraints = f"c{number}", field.get("constraints") or {}
-        kind, fast, typed = field.get("type", "string"), _fast_condition(field, f"c{number}"), _typed(field, f"c{number}")
+        kind, fast, typed = (
+            field.get("type", "string"),
+            _fast_condition(field, f"c{number}"),
+            _typed(field, f"c{number}"),
+        )
         checks: list[tuple[str, str, list[Any]]] = []
         if constraints.get("required") is True:
-            checks.append(("required", f"{column} IS NULL", []))  # a missing cell too: frictionless reads it as None
+            checks.append(
+                ("required", f"{column} IS NULL", [])
+            )  # a missing cell too: frictionless reads it as None
         if kind == "string" and isinstance(constraints.get("pattern"), str):
-            checks.append(("pattern", f"NOT regexp_full_match({column}, ?)", [f"^(?:{constraints['pattern']})$"]))
+            checks.append(
+                (
+                    "pattern",
+                    f"NOT regexp_full_match({column}, ?)",
+                    [f"^(?:{constraints['pattern']})$"],
+                )
+            )
         if kind == "string":
             for name, operator in (("minLength", "<"), ("maxLength", ">")):
                 if isinstance(constraints.get(name), int):
@@ -301,32 +438,48 @@ def _uniques(connection, view: str, model: TableModel, table: Table) -> Iterator
     for number, field in enumerate(model.fields):
         if (field.get("constraints") or {}).get("unique") is True:
             window = f"row_number() OVER (PARTITION BY {_typed(field, f'c{number}')} ORDER BY _ord)"
-            parts.append(f"SELECT _ord, {number} AS field, c{number} AS cell FROM (SELECT _ord, c{number}, {window} AS seen "
-                         f"FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL) WHERE seen > 1")
+            parts.append(
+                f"SELECT _ord, {number} AS field, c{number} AS cell FROM (SELECT _ord, c{number}, {window} AS seen "
+                f"FROM {view} WHERE NOT _blank AND c{number} IS NOT NULL) WHERE seen > 1"
+            )
     key = [names.index(k) for k in model.primary_key if k in names]
     if key and len(key) == len(model.primary_key):
         columns = ", ".join(_typed(model.fields[k], f"c{k}") for k in key)
         some_value = " OR ".join(f"c{k} IS NOT NULL" for k in key)
-        parts.append(f"SELECT _ord, -1, NULL FROM (SELECT _ord, row_number() OVER (PARTITION BY {columns} ORDER BY _ord) AS seen FROM {view} "
-                     f"WHERE NOT _blank AND ({some_value})) WHERE seen > 1")
+        parts.append(
+            f"SELECT _ord, -1, NULL FROM (SELECT _ord, row_number() OVER (PARTITION BY {columns} ORDER BY _ord) AS seen FROM {view} "
+            f"WHERE NOT _blank AND ({some_value})) WHERE seen > 1"
+        )
     if not parts:
         return
-    for index, number, cell in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2").fetchall():
+    for index, number, cell in connection.execute(
+        " UNION ALL ".join(parts) + " ORDER BY 1, 2"
+    ).fetchall():
         if number < 0:
             yield _finding(model, table, index, "primary-key", ", ".join(model.primary_key))
         else:
             yield _finding(model, table, index, "unique-error", model.fields[number]["name"], cell)
 
 
-def _foreign_keys(connection, position: int, model: TableModel, table: Table, tables: dict[str, Table], whole: Model) -> Iterator[Finding | TableProblem]:
+def _foreign_keys(
+    connection,
+    position: int,
+    model: TableModel,
+    table: Table,
+    tables: dict[str, Table],
+    whole: Model,
+) -> Iterator[Finding | TableProblem]:
     """Every row whose foreign key matches no row of the referenced table: one anti-join per key, in one query."""
     parts: list[str] = []
     checked: list[ForeignKey] = []
     for fk in model.foreign_keys:
         target = whole.tables.get(fk.target)
         if target is None:
-            yield TableProblem(model.name, "resource-error",
-                               f"the foreign key {', '.join(fk.fields)} refers to the resource {fk.target!r}, which the package does not have")
+            yield TableProblem(
+                model.name,
+                "resource-error",
+                f"the foreign key {', '.join(fk.fields)} refers to the resource {fk.target!r}, which the package does not have",
+            )
             continue
         if fk.target not in tables:
             continue  # the referenced table is not checked (unreadable, or its header is wrong): nothing sound to compare with
@@ -335,16 +488,24 @@ def _foreign_keys(connection, position: int, model: TableModel, table: Table, ta
             continue  # frictionless skips such a key; schema-profile reports it
         source = [mine.index(name) for name in fk.fields]
         referenced = [theirs.index(name) for name in fk.target_fields]
-        matches = " AND ".join(f"{_typed(target.fields[r], f'g.c{r}')} IS NOT DISTINCT FROM {_typed(model.fields[s], f's.c{s}')}"
-                               for s, r in zip(source, referenced, strict=True))
+        matches = " AND ".join(
+            f"{_typed(target.fields[r], f'g.c{r}')} IS NOT DISTINCT FROM {_typed(model.fields[s], f's.c{s}')}"
+            for s, r in zip(source, referenced, strict=True)
+        )
         some_value = " OR ".join(f"s.c{s} IS NOT NULL" for s in source)
         some_target = " OR ".join(f"g.c{r} IS NOT NULL" for r in referenced)
         shown = "concat_ws(', ', " + ", ".join(f"coalesce(s.c{s}, '')" for s in source) + ")"
-        parts.append(f"SELECT s._ord, {len(checked)} AS fk, {shown} AS cells FROM {_view(position)} s WHERE NOT s._blank AND ({some_value}) "
-                     f"AND NOT EXISTS (SELECT 1 FROM {_view(list(tables).index(fk.target))} g WHERE ({some_target}) AND {matches})")
+        parts.append(
+            f"SELECT s._ord, {len(checked)} AS fk, {shown} AS cells FROM {_view(position)} s WHERE NOT s._blank AND ({some_value}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {_view(list(tables).index(fk.target))} g WHERE ({some_target}) AND {matches})"
+        )
         checked.append(fk)
     if not parts:
         return
-    for index, number, shown in connection.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2").fetchall():
+    for index, number, shown in connection.execute(
+        " UNION ALL ".join(parts) + " ORDER BY 1, 2"
+    ).fetchall():
         fk = checked[number]
-        yield _finding(model, table, index, "foreign-key", ", ".join(fk.fields), shown, reference=fk)
+        yield _finding(
+            model, table, index, "foreign-key", ", ".join(fk.fields), shown, reference=fk
+        )

@@ -62,7 +62,10 @@ class Rule:
     severity: Severity = "error"
 
     def __post_init__(self) -> None:
-        for table, columns in self.reads.items():  # the run's views give every column some rule reads
+        for (
+            table,
+            columns,
+        ) in self.reads.items():  # the run's views give every column some rule reads
             _DECLARED_READS.setdefault(table, set()).update(columns)
 
     @property
@@ -83,10 +86,14 @@ class Views:
 
     catalog: str
     columns: dict[str, set[str]] = field(default_factory=dict)
-    shared: set[str] = field(default_factory=set)  # the checks' relations made so far (schema `shared`)
+    shared: set[str] = field(
+        default_factory=set
+    )  # the checks' relations made so far (schema `shared`)
 
 
-def run(package: Package, rules: list[Rule], relations: Mapping[str, str] | None = None) -> Iterator[Error]:
+def run(
+    package: Package, rules: list[Rule], relations: Mapping[str, str] | None = None
+) -> Iterator[Error]:
     """Run `rules` on the package's connection.
 
     `relations` are what the check's rules share ({name: SQL}): each is made once per run, as a table beside the views,
@@ -105,7 +112,10 @@ def run(package: Package, rules: list[Rule], relations: Mapping[str, str] | None
             finally:
                 cursor.close()
     for rule in rules:
-        if any((resource := package.resource(name)) is not None and resource.table is None for name in rule.reads):
+        if any(
+            (resource := package.resource(name)) is not None and resource.table is None
+            for name in rule.reads
+        ):
             continue  # a table the package has but could not read: resource-files says why, and nothing sound can be said here
         cursor = store.connection.cursor()
         try:
@@ -118,8 +128,16 @@ def run(package: Package, rules: list[Rule], relations: Mapping[str, str] | None
                     table = row.get("_table") or rule.table
                     where = package.resource(table)
                     field_name = rule.field(row) if callable(rule.field) else rule.field
-                    yield Error.at(Place(where.path if where else f"data/{table}.csv", row["_line"], row["_row"]), field_name, rule.code,
-                                   rule.message(row, package), hint=rule.hint(row) if rule.hint else "", severity=rule.severity)
+                    yield Error.at(
+                        Place(
+                            where.path if where else f"data/{table}.csv", row["_line"], row["_row"]
+                        ),
+                        field_name,
+                        rule.code,
+                        rule.message(row, package),
+                        hint=rule.hint(row) if rule.hint else "",
+                        severity=rule.severity,
+                    )
         finally:
             cursor.close()
 
@@ -150,7 +168,13 @@ def _prepare(package: Package) -> Views:
     wanted = _DECLARED_READS
     model = from_package(package)
     for table in {*wanted, *model.tables}:
-        _view(package, views, table, wanted.get(table, set()) | {name for f in _fields(model, table) if isinstance(name := f.get("name"), str)})
+        _view(
+            package,
+            views,
+            table,
+            wanted.get(table, set())
+            | {name for f in _fields(model, table) if isinstance(name := f.get("name"), str)},
+        )
     _registry(package, views)
     package.views.rule_views = views
     return views
@@ -183,12 +207,21 @@ def _view(package: Package, views: Views, table: str, wanted: set[str]) -> None:
     source = loaded.source if loaded is not None and isinstance(loaded.source, Ingested) else None
     header = loaded.header if loaded is not None and source is not None else []
     last = {name: number for number, name in enumerate(header) if _SIMPLE_NAME.match(name)}
-    names = sorted(set(last) | {name for name in wanted if isinstance(name, str) and _SIMPLE_NAME.match(name)})
-    cells = [f"c{last[name]} AS {_identifier(name)}" if name in last else f"''::VARCHAR AS {_identifier(name)}" for name in names]
+    names = sorted(
+        set(last) | {name for name in wanted if isinstance(name, str) and _SIMPLE_NAME.match(name)}
+    )
+    cells = [
+        f"c{last[name]} AS {_identifier(name)}"
+        if name in last
+        else f"''::VARCHAR AS {_identifier(name)}"
+        for name in names
+    ]
+    columns = "".join(", " + cell for cell in cells)
     if source is not None:
-        body = f"SELECT _ord, _line, _row, _width{''.join(', ' + cell for cell in cells)} FROM {source.name}"
+        body = f"SELECT _ord, _line, _row, _width{columns} FROM {source.name}"
     else:
-        body = f"SELECT NULL::BIGINT AS _ord, NULL::BIGINT AS _line, NULL::BIGINT AS _row, NULL::INTEGER AS _width{''.join(', ' + cell for cell in cells)} WHERE false"
+        empty = "NULL::BIGINT AS _ord, NULL::BIGINT AS _line, NULL::BIGINT AS _row, NULL::INTEGER AS _width"
+        body = f"SELECT {empty}{columns} WHERE false"
     _connection(package).execute(f"CREATE VIEW {views.catalog}.data.{_identifier(table)} AS {body}")
     views.columns[table] = set(names)
 
@@ -199,42 +232,78 @@ def _registry(package: Package, views: Views) -> None:
     model = from_package(package)
     at = f"{views.catalog}.registry"
     data = f"{views.catalog}.data"
-    keyed = [name for name, table in model.tables.items()
-             if _SAFE_NAME.match(name) and (key := model.key(name)) and _SIMPLE_NAME.match(key)
-             and (resource := package.resource(name)) is not None and resource.table is not None]
-    records = [f"SELECT {_literal(name)} AS table_name, {_identifier(model.key(name) or '')} AS id, _ord, _line, _row FROM {data}.{_identifier(name)}"
-               for name in keyed]
+    keyed = [
+        name
+        for name, table in model.tables.items()
+        if _SAFE_NAME.match(name)
+        and (key := model.key(name))
+        and _SIMPLE_NAME.match(key)
+        and (resource := package.resource(name)) is not None
+        and resource.table is not None
+    ]
+    records = [
+        f"SELECT {_literal(name)} AS table_name, {_identifier(model.key(name) or '')} AS id, _ord, _line, _row FROM {data}.{_identifier(name)}"
+        for name in keyed
+    ]
     empty = "SELECT ''::VARCHAR AS table_name, ''::VARCHAR AS id, 0::BIGINT AS _ord, 0::BIGINT AS _line, 0::BIGINT AS _row WHERE false"
     connection.execute(f"CREATE VIEW {at}.records AS {' UNION ALL '.join(records) or empty}")
-    connection.execute(f"CREATE TABLE {at}.keyed AS SELECT unnest(?::VARCHAR[]) AS table_name", [keyed])
-    connection.execute(f"CREATE TABLE {at}.keys AS SELECT unnest(?::VARCHAR[]) AS table_name, unnest(?::VARCHAR[]) AS key",
-                       [keyed, [model.key(name) for name in keyed]])
-    roles = [(name, role, role in table.required_span_roles) for name, table in model.tables.items() for role in sorted(table.span_roles)]
-    connection.execute(f"CREATE TABLE {at}.span_roles AS SELECT unnest(?::VARCHAR[]) AS table_name, unnest(?::VARCHAR[]) AS role, "
-                       "unnest(?::BOOLEAN[]) AS required", [[r[0] for r in roles], [r[1] for r in roles], [r[2] for r in roles]])
-    verbatim = [f"SELECT {_literal(name)} AS table_name, {_identifier(model.key(name) or '')} AS id, {_literal(column)} AS column_name, "
-                f"{_literal(role)} AS role, {_identifier(column)} AS value, _line, _row FROM {data}.{_identifier(name)}"
-                for name in keyed for column, role in model.tables[name].verbatim().items()
-                if _SIMPLE_NAME.match(column) and column in views.columns.get(name, ())]
-    empty = ("SELECT ''::VARCHAR AS table_name, ''::VARCHAR AS id, ''::VARCHAR AS column_name, ''::VARCHAR AS role, ''::VARCHAR AS value, "
-             "0::BIGINT AS _line, 0::BIGINT AS _row WHERE false")
+    connection.execute(
+        f"CREATE TABLE {at}.keyed AS SELECT unnest(?::VARCHAR[]) AS table_name", [keyed]
+    )
+    connection.execute(
+        f"CREATE TABLE {at}.keys AS SELECT unnest(?::VARCHAR[]) AS table_name, unnest(?::VARCHAR[]) AS key",
+        [keyed, [model.key(name) for name in keyed]],
+    )
+    roles = [
+        (name, role, role in table.required_span_roles)
+        for name, table in model.tables.items()
+        for role in sorted(table.span_roles)
+    ]
+    connection.execute(
+        f"CREATE TABLE {at}.span_roles AS SELECT unnest(?::VARCHAR[]) AS table_name, unnest(?::VARCHAR[]) AS role, "
+        "unnest(?::BOOLEAN[]) AS required",
+        [[r[0] for r in roles], [r[1] for r in roles], [r[2] for r in roles]],
+    )
+    verbatim = [
+        f"SELECT {_literal(name)} AS table_name, {_identifier(model.key(name) or '')} AS id, {_literal(column)} AS column_name, "
+        f"{_literal(role)} AS role, {_identifier(column)} AS value, _line, _row FROM {data}.{_identifier(name)}"
+        for name in keyed
+        for column, role in model.tables[name].verbatim().items()
+        if _SIMPLE_NAME.match(column) and column in views.columns.get(name, ())
+    ]
+    empty = (
+        "SELECT ''::VARCHAR AS table_name, ''::VARCHAR AS id, ''::VARCHAR AS column_name, ''::VARCHAR AS role, ''::VARCHAR AS value, "
+        "0::BIGINT AS _line, 0::BIGINT AS _row WHERE false"
+    )
     connection.execute(f"CREATE VIEW {at}.verbatim AS {' UNION ALL '.join(verbatim) or empty}")
     _references(package, views, model)
     texts = snapshot_texts(package)
-    distinct: dict[int, int] = {}  # id(text) -> its number: documents that share a snapshot (a corpus's copies) share its clusters
+    distinct: dict[
+        int, int
+    ] = {}  # id(text) -> its number: documents that share a snapshot (a corpus's copies) share its clusters
     for text in texts.values():
         distinct.setdefault(id(text), len(distinct))
     # each distinct text once (a corpus's copies of one article share it), and the documents that have it
     unique = {id(text): text for text in texts.values()}
-    connection.execute(f"CREATE TABLE {at}.texts AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::VARCHAR[]) AS text",
-                       [[distinct[key] for key in unique], [_bindable(text) for text in unique.values()]])
-    connection.execute(f"CREATE TABLE {at}.document_texts AS SELECT unnest(?::VARCHAR[]) AS document_id, unnest(?::BIGINT[]) AS text_id",
-                       [list(texts), [distinct[id(text)] for text in texts.values()]])
-    connection.execute(f"CREATE VIEW {at}.snapshots AS SELECT d.document_id, d.text_id, t.text FROM {at}.document_texts d "
-                       f"JOIN {at}.texts t ON t.text_id = d.text_id")
-    inside = [(distinct[key], offset) for key, text in unique.items() for offset in _inside_clusters(text)]
-    connection.execute(f"CREATE TABLE {at}.inside_clusters AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::BIGINT[]) AS \"offset\"",
-                       [[text_id for text_id, _ in inside], [offset for _, offset in inside]])
+    connection.execute(
+        f"CREATE TABLE {at}.texts AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::VARCHAR[]) AS text",
+        [[distinct[key] for key in unique], [_bindable(text) for text in unique.values()]],
+    )
+    connection.execute(
+        f"CREATE TABLE {at}.document_texts AS SELECT unnest(?::VARCHAR[]) AS document_id, unnest(?::BIGINT[]) AS text_id",
+        [list(texts), [distinct[id(text)] for text in texts.values()]],
+    )
+    connection.execute(
+        f"CREATE VIEW {at}.snapshots AS SELECT d.document_id, d.text_id, t.text FROM {at}.document_texts d "
+        f"JOIN {at}.texts t ON t.text_id = d.text_id"
+    )
+    inside = [
+        (distinct[key], offset) for key, text in unique.items() for offset in _inside_clusters(text)
+    ]
+    connection.execute(
+        f'CREATE TABLE {at}.inside_clusters AS SELECT unnest(?::BIGINT[]) AS text_id, unnest(?::BIGINT[]) AS "offset"',
+        [[text_id for text_id, _ in inside], [offset for _, offset in inside]],
+    )
 
 
 def _references(package: Package, views: Views, model: Model) -> None:
@@ -242,20 +311,44 @@ def _references(package: Package, views: Views, model: Model) -> None:
     store = package.views.columnar
     assert store is not None
     connection = store.connection
-    edges: list[tuple[str, str, str, str | None]] = [(fk.table, fk.fields[0], fk.target, None) for fk in model.foreign_keys() if len(fk.fields) == 1]
-    edges += [(p.table, p.id_field, target, p.table_field) for p in model.polymorphic for target in p.targets]
-    connection.execute(f"CREATE TABLE {views.catalog}.registry.references AS SELECT unnest(?::VARCHAR[]) AS table_name, "
-                       "unnest(?::VARCHAR[]) AS column_name, unnest(?::VARCHAR[]) AS target_table, unnest(?::VARCHAR[]) AS table_column",
-                       [[e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges], [e[3] for e in edges]])
+    edges: list[tuple[str, str, str, str | None]] = [
+        (fk.table, fk.fields[0], fk.target, None)
+        for fk in model.foreign_keys()
+        if len(fk.fields) == 1
+    ]
+    edges += [
+        (p.table, p.id_field, target, p.table_field)
+        for p in model.polymorphic
+        for target in p.targets
+    ]
+    connection.execute(
+        f"CREATE TABLE {views.catalog}.registry.references AS SELECT unnest(?::VARCHAR[]) AS table_name, "
+        "unnest(?::VARCHAR[]) AS column_name, unnest(?::VARCHAR[]) AS target_table, unnest(?::VARCHAR[]) AS table_column",
+        [
+            [e[0] for e in edges],
+            [e[1] for e in edges],
+            [e[2] for e in edges],
+            [e[3] for e in edges],
+        ],
+    )
     data = f"{views.catalog}.data"
     # a table without a view (a name the profile refuses) is left out: a rule that needs it can say so from `references`
-    readable = [(table, column, target, naming) for table, column, target, naming in edges if _SAFE_NAME.match(target)
-                and column in views.columns.get(table, ()) and (naming is None or naming in views.columns.get(table, ()))]
-    cells = [f"SELECT {_literal(target)} AS target_table, {_identifier(column)} AS id FROM {data}.{_identifier(table)}"
-             + (f" WHERE {_identifier(naming)} = {_literal(target)}" if naming is not None else "")
-             for table, column, target, naming in readable]
+    readable = [
+        (table, column, target, naming)
+        for table, column, target, naming in edges
+        if _SAFE_NAME.match(target)
+        and column in views.columns.get(table, ())
+        and (naming is None or naming in views.columns.get(table, ()))
+    ]
+    cells = [
+        f"SELECT {_literal(target)} AS target_table, {_identifier(column)} AS id FROM {data}.{_identifier(table)}"
+        + (f" WHERE {_identifier(naming)} = {_literal(target)}" if naming is not None else "")
+        for table, column, target, naming in readable
+    ]
     empty = "SELECT ''::VARCHAR AS target_table, ''::VARCHAR AS id WHERE false"
-    connection.execute(f"CREATE VIEW {views.catalog}.registry.referenced AS {' UNION ALL '.join(cells) or empty}")
+    connection.execute(
+        f"CREATE VIEW {views.catalog}.registry.referenced AS {' UNION ALL '.join(cells) or empty}"
+    )
 
 
 def snapshot_texts(package: Package) -> dict[str, str]:
@@ -264,7 +357,11 @@ def snapshot_texts(package: Package) -> dict[str, str]:
         texts = {}
         by_path = {r.path: r for r in package.resources}
         table = package.table("documents")
-        for record in table.rows(["document_id", "snapshot_path"], filled("snapshot_path")) if table is not None else ():
+        for record in (
+            table.rows(["document_id", "snapshot_path"], filled("snapshot_path"))
+            if table is not None
+            else ()
+        ):
             resource = by_path.get(record.cells.get("snapshot_path", ""))
             if resource is not None and resource.text is not None:
                 texts[record.cells.get("document_id", "")] = resource.text
@@ -282,4 +379,9 @@ def _bindable(text: str) -> str:
 
 def _inside_clusters(text: str) -> list[int]:
     """The offsets strictly inside a grapheme cluster of `text` (per-document Python: only where a cluster has several code points)."""
-    return [offset for cluster in regex.finditer(r"\X", text) if cluster.end() - cluster.start() > 1 for offset in range(cluster.start() + 1, cluster.end())]
+    return [
+        offset
+        for cluster in regex.finditer(r"\X", text)
+        if cluster.end() - cluster.start() > 1
+        for offset in range(cluster.start() + 1, cluster.end())
+    ]

@@ -42,11 +42,18 @@ def build(descriptor_path: Path, dist: Path) -> Outputs:
     name = package.descriptor.get("name", "data")
     tables = read_tables(package)
     sentences = sqlite.sentence_table(package, tables)
-    context = Context(package.descriptor, name, tables, tables + ([sentences] if sentences else []) + sqlite.link_tables(tables))
+    context = Context(
+        package.descriptor,
+        name,
+        tables,
+        tables + ([sentences] if sentences else []) + sqlite.link_tables(tables),
+    )
     dist.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=dist.parent, prefix=f".{dist.name}-"))
     try:
-        for export in EXPORTS:  # in registry order: metadata.json describes the database built before it
+        for (
+            export
+        ) in EXPORTS:  # in registry order: metadata.json describes the database built before it
             export.build(context, staging)
         _replace(staging, dist)
     except BaseException:

@@ -11,14 +11,34 @@ import re
 from ..csvio import render_csv
 from .tables import Column, Table
 
-HEADER = ["table", "column", "type", "required", "constraints", "allowed_values", "description", "example"]
+HEADER = [
+    "table",
+    "column",
+    "type",
+    "required",
+    "constraints",
+    "allowed_values",
+    "description",
+    "example",
+]
 
 
 def rows(tables: list[Table]) -> list[dict[str, str]]:
     """The codebook's rows, in descriptor and schema order."""
-    return [{"table": t.name, "column": c.name, "type": c.type, "required": "yes" if c.required else "no",
-             "constraints": constraints_text(c), "allowed_values": allowed_text(c), "description": c.description, "example": c.example}
-            for t in tables for c in t.columns]
+    return [
+        {
+            "table": t.name,
+            "column": c.name,
+            "type": c.type,
+            "required": "yes" if c.required else "no",
+            "constraints": constraints_text(c),
+            "allowed_values": allowed_text(c),
+            "description": c.description,
+            "example": c.example,
+        }
+        for t in tables
+        for c in t.columns
+    ]
 
 
 def render(tables: list[Table]) -> str:
@@ -28,7 +48,9 @@ def render(tables: list[Table]) -> str:
 
 def constraints_text(column: Column) -> str:
     """The constraints other than `required` and `enum`, as `name: value` joined by '; '."""
-    return "; ".join(f"{k}: {v}" for k, v in column.constraints.items() if k not in ("required", "enum"))
+    return "; ".join(
+        f"{k}: {v}" for k, v in column.constraints.items() if k not in ("required", "enum")
+    )
 
 
 def allowed_text(column: Column) -> str:
@@ -42,7 +64,10 @@ def allowed_text(column: Column) -> str:
 
 def _meaning(description: str, value: str) -> str:
     # Descriptions write "`value` (meaning)" or "`value`: meaning" or "`value` meaning," by convention.
-    match = re.search(rf"`{re.escape(value)}`\s*(?:\(([^()]*)\)|:\s*([^;`]*?)(?=[;.]\s|,\s*`|$)|([a-z][^`;,()]*?)(?=[,;.)]|$))", description)
+    match = re.search(
+        rf"`{re.escape(value)}`\s*(?:\(([^()]*)\)|:\s*([^;`]*?)(?=[;.]\s|,\s*`|$)|([a-z][^`;,()]*?)(?=[,;.)]|$))",
+        description,
+    )
     if not match:
         return ""
     return next(g for g in match.groups() if g is not None).strip().rstrip(",")

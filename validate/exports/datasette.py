@@ -17,17 +17,30 @@ def metadata(descriptor: dict, database: str, tables: list[Table], queries: list
         "title": descriptor.get("title", descriptor.get("name", database)),
         "description": descriptor.get("description", ""),
         "license": f"{licence.get('name', '')} (data tables and schemas; the article text in article_sentences is the "
-                   "publisher's copyright and is excluded)",
+        "publisher's copyright and is excluded)",
         "license_url": licence.get("path", ""),
         "source": source.get("title", ""),
         "source_url": source.get("path", ""),
         "databases": {
             database: {
                 "description": f"Version {descriptor.get('version', '')} of {descriptor.get('name', database)}.",
-                "tables": {t.name: {"title": t.title, "description": t.description,
-                                    "columns": {c.name: c.description for c in t.columns}} for t in tables}
-                | {q.name: {"title": q.title, "description": q.description} for q in queries if q.view},
-                "queries": {q.name: {"title": q.title, "description": q.description, "sql": q.sql} for q in queries},
+                "tables": {
+                    t.name: {
+                        "title": t.title,
+                        "description": t.description,
+                        "columns": {c.name: c.description for c in t.columns},
+                    }
+                    for t in tables
+                }
+                | {
+                    q.name: {"title": q.title, "description": q.description}
+                    for q in queries
+                    if q.view
+                },
+                "queries": {
+                    q.name: {"title": q.title, "description": q.description, "sql": q.sql}
+                    for q in queries
+                },
             }
         },
     }

@@ -51,7 +51,7 @@ QUOTE_OVERVIEW = Query(
     "quote_overview",
     "Quotations with speaker, cue, channel, origin and wording differences",
     "One row per quotation: its text, speaker (with how the speaker is known), cue, channel, origin document with its "
-    "url_status, and every wording difference from the primary source (difference_kind: \"article fragment\" → "
+    'url_status, and every wording difference from the primary source (difference_kind: "article fragment" → '
     "\"primary fragment\" (just the kind when neither fragment is given), in wording_id order, joined by ' | ').",
     """SELECT q.quote_id, q.text, q.quote_type, q.speaker_entity_id, speaker.name AS speaker_name, q.speaker_status,
   q.cue, q.channel, q.origin_status, q.origin_document_id, origin.title AS origin_title, origin.url AS origin_url,
@@ -118,4 +118,11 @@ CLAIM_WORDS = Query(
     parameters=("claim_id",),
 )
 
-QUERIES: tuple[Query, ...] = (CLAIM_OVERVIEW, QUOTE_OVERVIEW, NUMBER_OVERVIEW, CLAIMS_WITHOUT_PRIMARY_SOURCE_SEEN, CLAIM_IN_CONTEXT, CLAIM_WORDS)
+QUERIES: tuple[Query, ...] = (
+    CLAIM_OVERVIEW,
+    QUOTE_OVERVIEW,
+    NUMBER_OVERVIEW,
+    CLAIMS_WITHOUT_PRIMARY_SOURCE_SEEN,
+    CLAIM_IN_CONTEXT,
+    CLAIM_WORDS,
+)

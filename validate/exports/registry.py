@@ -34,8 +34,12 @@ class Context:
     name: str
     tables: list[Table]
     database_tables: list[Table]  # the tables, the article's sentences and the link tables
-    database: str | None = None  # the SQLite database's name in Datasette (its file's stem), once it is built
-    queries: list[Query] = field(default_factory=list)  # the views and canned queries that database can answer
+    database: str | None = (
+        None  # the SQLite database's name in Datasette (its file's stem), once it is built
+    )
+    queries: list[Query] = field(
+        default_factory=list
+    )  # the views and canned queries that database can answer
 
 
 # A builder writes one export: `place()` is its file, `place(table)` a per-table export's file for that table.
@@ -60,12 +64,16 @@ class Export:
     def path(self, folder: Path, name: str, table: str | None = None) -> Path:
         """The export's file inside `folder`, for the package called `name` (and `table`, for a per-table export)."""
         if self.per_table != (table is not None):
-            raise ValueError(f"export {self.name!r}: {'a table is needed' if self.per_table else 'it is not per table'}")
+            raise ValueError(
+                f"export {self.name!r}: {'a table is needed' if self.per_table else 'it is not per table'}"
+            )
         return folder / self.pattern.format(name=name, table=table)
 
     def files(self, name: str, tables: list[str]) -> list[str]:
         """Every file the export writes, relative to the dist folder, for a package called `name` with these tables."""
-        return [self.pattern.format(name=name, table=t) for t in (tables if self.per_table else [None])]
+        return [
+            self.pattern.format(name=name, table=t) for t in (tables if self.per_table else [None])
+        ]
 
     def build(self, context: Context, folder: Path) -> None:
         """Write the export into `folder`."""
@@ -80,8 +88,12 @@ def _sqlite(context: Context, place: Callable[..., Path]) -> None:
 
 def _metadata(context: Context, place: Callable[..., Path]) -> None:
     if context.database is None:  # it describes the database and the queries it answers
-        raise ValueError("metadata.json needs the SQLite database: list `sqlite` before `metadata` in EXPORTS")
-    document = datasette.metadata(context.descriptor, context.database, context.database_tables, context.queries)
+        raise ValueError(
+            "metadata.json needs the SQLite database: list `sqlite` before `metadata` in EXPORTS"
+        )
+    document = datasette.metadata(
+        context.descriptor, context.database, context.database_tables, context.queries
+    )
     place().write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -101,19 +113,43 @@ def _codebook(context: Context, place: Callable[..., Path]) -> None:
 
 
 EXPORTS: tuple[Export, ...] = (
-    Export("sqlite", "{name}.sqlite", "Datasette, sqlite3, R (`RSQLite`), any SQL tool",
-           "one table per CSV with SQL types, NOT NULL, primary and foreign keys, indexes on foreign-key columns; link tables "
-           "for the polymorphic `target_table`/`target_id` pairs; `article_sentences`; full-text search; the views below", _sqlite),
-    Export("metadata", "metadata.json", "Datasette",
-           "title, licence, source, a description of every table, view and column, the canned queries", _metadata),
-    Export("xlsx", "{name}.xlsx", "Excel, LibreOffice, Google Sheets",
-           "`About` sheet (version, licence, citation, joins), `Codebook` sheet, one sheet per table with frozen header, "
-           "filters and fitted widths", _xlsx),
-    Export("parquet", "parquet/{table}.parquet", "pandas, DuckDB, R (`arrow`), Polars",
-           "one file per table, typed and nullable from the schemas, each column's description in the field metadata", _parquet),
-    Export("codebook", "codebook.csv", "everyone",
-           "one row per table and column: type, required, constraints, allowed values with their meanings, description, example",
-           _codebook),
+    Export(
+        "sqlite",
+        "{name}.sqlite",
+        "Datasette, sqlite3, R (`RSQLite`), any SQL tool",
+        "one table per CSV with SQL types, NOT NULL, primary and foreign keys, indexes on foreign-key columns; link tables "
+        "for the polymorphic `target_table`/`target_id` pairs; `article_sentences`; full-text search; the views below",
+        _sqlite,
+    ),
+    Export(
+        "metadata",
+        "metadata.json",
+        "Datasette",
+        "title, licence, source, a description of every table, view and column, the canned queries",
+        _metadata,
+    ),
+    Export(
+        "xlsx",
+        "{name}.xlsx",
+        "Excel, LibreOffice, Google Sheets",
+        "`About` sheet (version, licence, citation, joins), `Codebook` sheet, one sheet per table with frozen header, "
+        "filters and fitted widths",
+        _xlsx,
+    ),
+    Export(
+        "parquet",
+        "parquet/{table}.parquet",
+        "pandas, DuckDB, R (`arrow`), Polars",
+        "one file per table, typed and nullable from the schemas, each column's description in the field metadata",
+        _parquet,
+    ),
+    Export(
+        "codebook",
+        "codebook.csv",
+        "everyone",
+        "one row per table and column: type, required, constraints, allowed values with their meanings, description, example",
+        _codebook,
+    ),
 )
 
 
@@ -122,7 +158,9 @@ def markdown(name: str) -> str:
     lines = ["| export | file | for | what is in it |", "| --- | --- | --- | --- |"]
     for export in EXPORTS:
         shown = "dist/" + export.pattern.format(name=name, table="<table>")
-        lines.append(f"| `{export.name}` | `{shown}` | {_cell(export.readers)} | {_cell(export.description)} |")
+        lines.append(
+            f"| `{export.name}` | `{shown}` | {_cell(export.readers)} | {_cell(export.description)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -132,11 +170,23 @@ def _cell(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Print the table of exports, or rewrite the block between the exports markers of a file."""
-    parser = argparse.ArgumentParser(prog="python -m validate.exports.registry", description="Generate the table of exports.")
-    parser.add_argument("--descriptor", default="datapackage.json", help="the package whose name the file names carry")
-    parser.add_argument("--update", metavar="FILE", help="rewrite the block between the exports markers of this file")
+    parser = argparse.ArgumentParser(
+        prog="python -m validate.exports.registry", description="Generate the table of exports."
+    )
+    parser.add_argument(
+        "--descriptor",
+        default="datapackage.json",
+        help="the package whose name the file names carry",
+    )
+    parser.add_argument(
+        "--update",
+        metavar="FILE",
+        help="rewrite the block between the exports markers of this file",
+    )
     args = parser.parse_args(argv)
-    table = markdown(json.loads(Path(args.descriptor).read_text(encoding="utf-8")).get("name", "data"))
+    table = markdown(
+        json.loads(Path(args.descriptor).read_text(encoding="utf-8")).get("name", "data")
+    )
     if args.update is None:
         sys.stdout.write(table)
         return 0
@@ -144,7 +194,9 @@ def main(argv: list[str]) -> int:
     if START not in text or END not in text:
         print(f"error: {args.update} has no {START} ... {END} block", file=sys.stderr)
         return 2
-    changed = write_atomically(Path(args.update), replace_block(text, table, START, END).encode("utf-8"))
+    changed = write_atomically(
+        Path(args.update), replace_block(text, table, START, END).encode("utf-8")
+    )
     print(f"rewrote: {args.update}" if changed else "nothing to change")
     return 0
 

@@ -23,7 +23,12 @@ from .tables import Column, Table
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 SENTENCES = "article_sentences"
 # What full-text search covers: claim statements, quote texts, the article's sentences, entity names.
-FTS_COLUMNS = {"claims": ["statement"], "quotes": ["text"], SENTENCES: ["text"], "entities": ["name", "aliases"]}
+FTS_COLUMNS = {
+    "claims": ["statement"],
+    "quotes": ["text"],
+    SENTENCES: ["text"],
+    "entities": ["name", "aliases"],
+}
 
 
 def link_table_name(table: str, target: str) -> str:
@@ -36,25 +41,87 @@ def sentence_table(package: Package, tables: list[Table]) -> Table | None:
     documents = next((t for t in tables if t.name == "documents"), None)
     if documents is None:
         return None
-    by_snapshot = {row.get("snapshot_path"): row["document_id"] for row in documents.rows if row.get("snapshot_path")}
+    by_snapshot = {
+        row.get("snapshot_path"): row["document_id"]
+        for row in documents.rows
+        if row.get("snapshot_path")
+    }
     rows: list[dict] = []
     for resource in package.resources:
         if resource.is_table or resource.text is None or resource.path not in by_snapshot:
             continue
         for sentence in split_sentences(resource.text):
-            rows.append({"sentence_id": len(rows) + 1, "document_id": by_snapshot[resource.path], "line": sentence.line,
-                         "start_char": sentence.start, "end_char": sentence.end, "text": sentence.text})
+            rows.append(
+                {
+                    "sentence_id": len(rows) + 1,
+                    "document_id": by_snapshot[resource.path],
+                    "line": sentence.line,
+                    "start_char": sentence.start,
+                    "end_char": sentence.end,
+                    "text": sentence.text,
+                }
+            )
     columns = [
-        Column("sentence_id", "integer", True, "Number of the sentence, in text order, across every snapshot.", "1", {}),
-        Column("document_id", "string", True, "The document whose snapshot the sentence is in.", "doc-article", {}),
-        Column("line", "integer", True, "Line of the snapshot the sentence is on (a line is a paragraph, caption or line of an embedded post).", "3", {}),
-        Column("start_char", "integer", True, "Offset of the sentence's first code point in the snapshot (0-based), as spans count.", "17", {}),
-        Column("end_char", "integer", True, "Offset just after the sentence's last code point (end exclusive).", "140", {}),
-        Column("text", "string", True, "The sentence, as `python -m validate sentences` splits the snapshot.", "", {}),
+        Column(
+            "sentence_id",
+            "integer",
+            True,
+            "Number of the sentence, in text order, across every snapshot.",
+            "1",
+            {},
+        ),
+        Column(
+            "document_id",
+            "string",
+            True,
+            "The document whose snapshot the sentence is in.",
+            "doc-article",
+            {},
+        ),
+        Column(
+            "line",
+            "integer",
+            True,
+            "Line of the snapshot the sentence is on (a line is a paragraph, caption or line of an embedded post).",
+            "3",
+            {},
+        ),
+        Column(
+            "start_char",
+            "integer",
+            True,
+            "Offset of the sentence's first code point in the snapshot (0-based), as spans count.",
+            "17",
+            {},
+        ),
+        Column(
+            "end_char",
+            "integer",
+            True,
+            "Offset just after the sentence's last code point (end exclusive).",
+            "140",
+            {},
+        ),
+        Column(
+            "text",
+            "string",
+            True,
+            "The sentence, as `python -m validate sentences` splits the snapshot.",
+            "",
+            {},
+        ),
     ]
-    return Table(SENTENCES, "Article sentences", "The article's text, one row per sentence with its offsets, so that a claim's spans "
-                 "can be read in context. The text is the publisher's copyright and is not covered by the dataset's licence.",
-                 "", columns, ["sentence_id"], [ForeignKey(SENTENCES, ("document_id",), "documents", ("document_id",))], rows)
+    return Table(
+        SENTENCES,
+        "Article sentences",
+        "The article's text, one row per sentence with its offsets, so that a claim's spans "
+        "can be read in context. The text is the publisher's copyright and is not covered by the dataset's licence.",
+        "",
+        columns,
+        ["sentence_id"],
+        [ForeignKey(SENTENCES, ("document_id",), "documents", ("document_id",))],
+        rows,
+    )
 
 
 def link_tables(tables: list[Table]) -> list[Table]:
@@ -70,15 +137,60 @@ def link_tables(tables: list[Table]) -> list[Table]:
             if target not in by_name or len(by_name[target].primary_key) != 1:
                 continue
             target_key = by_name[target].column(by_name[target].primary_key[0])
-            target_name = target_key.name if target_key.name != source_key.name else f"target_{target_key.name}"
-            rows = [{source_key.name: row[source_key.name], target_name: row[link.id_field]} for row in table.rows if row[link.table_field] == target]
-            columns = [Column(source_key.name, source_key.type, True, f"The `{table.name}` row.", source_key.example, {}),
-                       Column(target_name, target_key.type, True, f"The `{target}` row it targets (its target_id).", target_key.example, {})]
-            result.append(Table(link_table_name(table.name, target), f"{table.title} → {target}",
-                                f"Each `{table.name}` row whose target_table is `{target}`, with the row it targets: the polymorphic "
-                                "target_table/target_id pair as a declared foreign key.", "", columns, [source_key.name],
-                                [ForeignKey(link_table_name(table.name, target), (source_key.name,), table.name, tuple(table.primary_key)),
-                                 ForeignKey(link_table_name(table.name, target), (target_name,), target, tuple(by_name[target].primary_key))], rows))
+            target_name = (
+                target_key.name
+                if target_key.name != source_key.name
+                else f"target_{target_key.name}"
+            )
+            rows = [
+                {source_key.name: row[source_key.name], target_name: row[link.id_field]}
+                for row in table.rows
+                if row[link.table_field] == target
+            ]
+            columns = [
+                Column(
+                    source_key.name,
+                    source_key.type,
+                    True,
+                    f"The `{table.name}` row.",
+                    source_key.example,
+                    {},
+                ),
+                Column(
+                    target_name,
+                    target_key.type,
+                    True,
+                    f"The `{target}` row it targets (its target_id).",
+                    target_key.example,
+                    {},
+                ),
+            ]
+            result.append(
+                Table(
+                    link_table_name(table.name, target),
+                    f"{table.title} → {target}",
+                    f"Each `{table.name}` row whose target_table is `{target}`, with the row it targets: the polymorphic "
+                    "target_table/target_id pair as a declared foreign key.",
+                    "",
+                    columns,
+                    [source_key.name],
+                    [
+                        ForeignKey(
+                            link_table_name(table.name, target),
+                            (source_key.name,),
+                            table.name,
+                            tuple(table.primary_key),
+                        ),
+                        ForeignKey(
+                            link_table_name(table.name, target),
+                            (target_name,),
+                            target,
+                            tuple(by_name[target].primary_key),
+                        ),
+                    ],
+                    rows,
+                )
+            )
     return result
 
 
@@ -94,9 +206,15 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
             {c.name: SQL_TYPES.get(c.type, str) for c in table.columns},
             pk=table.primary_key[0] if len(table.primary_key) == 1 else tuple(table.primary_key),
             not_null={c.name for c in table.columns if c.required},
-            foreign_keys=[(fk.fields[0], fk.target, fk.target_fields[0]) for fk in table.foreign_keys if len(fk.fields) == 1],
+            foreign_keys=[
+                (fk.fields[0], fk.target, fk.target_fields[0])
+                for fk in table.foreign_keys
+                if len(fk.fields) == 1
+            ],
         )
-        db.table(table.name).insert_all(({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500)
+        db.table(table.name).insert_all(
+            ({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500
+        )
         for fk in table.foreign_keys:
             if list(fk.fields) != table.primary_key:
                 db.table(table.name).create_index(list(fk.fields), if_not_exists=True)
@@ -113,7 +231,9 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
             db.conn.execute(f'DROP VIEW "{query.name}"')
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
-        raise ValueError(f"foreign_key_check found {len(problems)} broken references, e.g. {problems[0]}")
+        raise ValueError(
+            f"foreign_key_check found {len(problems)} broken references, e.g. {problems[0]}"
+        )
     db.conn.commit()
     db.conn.execute("VACUUM")
     db.close()
@@ -136,8 +256,14 @@ def _creation_order(tables: list[Table]) -> list[Table]:
     """Referenced tables first, so that every foreign key is declared when its table is created."""
     pending, done, order = {t.name: t for t in tables}, set(), []
     while pending:
-        ready = [t for t in pending.values() if all(fk.target in done or fk.target == t.name
-                                                    or fk.target not in pending for fk in t.foreign_keys)]
+        ready = [
+            t
+            for t in pending.values()
+            if all(
+                fk.target in done or fk.target == t.name or fk.target not in pending
+                for fk in t.foreign_keys
+            )
+        ]
         if not ready:
             raise ValueError(f"foreign keys form a cycle among {sorted(pending)}")
         for table in ready:

@@ -44,9 +44,13 @@ class Table:
     path: str
     columns: list[Column]
     primary_key: list[str]
-    foreign_keys: list[ForeignKey]  # validate.model's: `fields` of this table refer to `target_fields` of `target`
+    foreign_keys: list[
+        ForeignKey
+    ]  # validate.model's: `fields` of this table refer to `target_fields` of `target`
     rows: list[dict]
-    link: PolymorphicReference | None = None  # a `<x>_table`/`<x>_id` pair, as validate.model reads it
+    link: PolymorphicReference | None = (
+        None  # a `<x>_table`/`<x>_id` pair, as validate.model reads it
+    )
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
@@ -62,13 +66,34 @@ def tables(package: Package) -> list[Table]:
         if not resource.is_table or resource.schema is None or resource.table is None:
             continue
         schema = resource.schema
-        columns = [Column(f["name"], f.get("type", "string"), bool(f.get("constraints", {}).get("required")),
-                          f.get("description", ""), str(f.get("example", "")), f.get("constraints", {})) for f in schema["fields"]]
-        rows = [{c.name: typed(c.type, record.cells.get(c.name, EMPTY)) for c in columns} for record in resource.table.records]
-        result.append(Table(resource.name, resource.descriptor.get("title", schema.get("title", resource.name)),
-                            resource.descriptor.get("description", schema.get("description", "")), resource.path,
-                            columns, list(model.tables[resource.name].primary_key), list(model.tables[resource.name].foreign_keys), rows,
-                            links.get(resource.name)))
+        columns = [
+            Column(
+                f["name"],
+                f.get("type", "string"),
+                bool(f.get("constraints", {}).get("required")),
+                f.get("description", ""),
+                str(f.get("example", "")),
+                f.get("constraints", {}),
+            )
+            for f in schema["fields"]
+        ]
+        rows = [
+            {c.name: typed(c.type, record.cells.get(c.name, EMPTY)) for c in columns}
+            for record in resource.table.records
+        ]
+        result.append(
+            Table(
+                resource.name,
+                resource.descriptor.get("title", schema.get("title", resource.name)),
+                resource.descriptor.get("description", schema.get("description", "")),
+                resource.path,
+                columns,
+                list(model.tables[resource.name].primary_key),
+                list(model.tables[resource.name].foreign_keys),
+                rows,
+                links.get(resource.name),
+            )
+        )
     return result
 
 
@@ -85,4 +110,3 @@ def typed(kind: str, cell: str):
     if kind == "boolean":
         return cell.lower() in ("true", "1", "yes")
     return cell
-

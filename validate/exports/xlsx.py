@@ -38,19 +38,41 @@ def sheet_name(name: str, taken: set[str]) -> str:
 def about_lines(descriptor: dict, tables: list[Table]) -> list[tuple[str, str]]:
     """The workbook's about sheet: what it is, its version and licence, how to cite it, how the sheets join."""
     licence = (descriptor.get("licenses") or [{}])[0]
-    joins = [f"{t.name}.{', '.join(fk.fields)} → {fk.target}.{', '.join(fk.target_fields)}" for t in tables for fk in t.foreign_keys]
-    joins += [f"{t.name}.{t.link.id_field} → the table named in {t.name}.{t.link.table_field} ({', '.join(t.link.targets)})"
-              for t in tables if t.link]
-    return [("title", descriptor.get("title", "")), ("name", descriptor.get("name", "")), ("version", descriptor.get("version", "")),
-            ("description", descriptor.get("description", "")),
-            ("licence", f"{licence.get('name', '')} {licence.get('path', '')} for the data tables and schemas; "
-                        "the article text is the publisher's copyright and is excluded (it is not in this workbook)."),
-            ("how to cite", f"{descriptor.get('title', '')}, version {descriptor.get('version', '')} (data package "
-                            f"{descriptor.get('name', '')}); see CITATION.cff in the package."),
-            ("empty cells", "An empty cell means the value is absent (not known, not applicable or none); the row's "
-                            "*_status column, where there is one, says which. It is never an empty text."),
-            ("sheets", "Codebook: one row per table and column. Then one sheet per table, named after it.")] + [
-            ("join", join) for join in joins]
+    joins = [
+        f"{t.name}.{', '.join(fk.fields)} → {fk.target}.{', '.join(fk.target_fields)}"
+        for t in tables
+        for fk in t.foreign_keys
+    ]
+    joins += [
+        f"{t.name}.{t.link.id_field} → the table named in {t.name}.{t.link.table_field} ({', '.join(t.link.targets)})"
+        for t in tables
+        if t.link
+    ]
+    return [
+        ("title", descriptor.get("title", "")),
+        ("name", descriptor.get("name", "")),
+        ("version", descriptor.get("version", "")),
+        ("description", descriptor.get("description", "")),
+        (
+            "licence",
+            f"{licence.get('name', '')} {licence.get('path', '')} for the data tables and schemas; "
+            "the article text is the publisher's copyright and is excluded (it is not in this workbook).",
+        ),
+        (
+            "how to cite",
+            f"{descriptor.get('title', '')}, version {descriptor.get('version', '')} (data package "
+            f"{descriptor.get('name', '')}); see CITATION.cff in the package.",
+        ),
+        (
+            "empty cells",
+            "An empty cell means the value is absent (not known, not applicable or none); the row's "
+            "*_status column, where there is one, says which. It is never an empty text.",
+        ),
+        (
+            "sheets",
+            "Codebook: one row per table and column. Then one sheet per table, named after it.",
+        ),
+    ] + [("join", join) for join in joins]
 
 
 def build(path: Path, tables: list[Table], about_rows: list[tuple[str, str]]) -> None:
@@ -61,10 +83,18 @@ def build(path: Path, tables: list[Table], about_rows: list[tuple[str, str]]) ->
     about.title = sheet_name("About", taken)
     _write(about, ["item", "value"], [[k, v] for k, v in about_rows])
     dictionary = book.create_sheet(sheet_name("Codebook", taken))
-    _write(dictionary, codebook.HEADER, [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)])
+    _write(
+        dictionary,
+        codebook.HEADER,
+        [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)],
+    )
     for table in tables:
         sheet = book.create_sheet(sheet_name(table.name, taken))
-        _write(sheet, [c.name for c in table.columns], [[row[c.name] for c in table.columns] for row in table.rows])
+        _write(
+            sheet,
+            [c.name for c in table.columns],
+            [[row[c.name] for c in table.columns] for row in table.rows],
+        )
     book.save(path)
 
 
@@ -78,7 +108,9 @@ def _write(sheet, header: list[str], rows: list[list]) -> None:
     widths = [len(h) for h in header]
     sheet.append(header)
     for values in rows:
-        sheet.append([None] * len(values))  # placeholder row, then typed cells: append() would read "=..." as a formula
+        sheet.append(
+            [None] * len(values)
+        )  # placeholder row, then typed cells: append() would read "=..." as a formula
         row_number = sheet.max_row
         for index, value in enumerate(values):
             cell = sheet.cell(row=row_number, column=index + 1)

@@ -23,7 +23,9 @@ import re
 from dataclasses import dataclass
 
 LEVELS = ("none", "patch", "minor", "major")
-_SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?")
+_SEMVER = re.compile(
+    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?"
+)
 
 
 def rank(level: str) -> int:
@@ -96,18 +98,63 @@ def judge(change_level: str, old_text: object, new_text: object) -> Verdict:
     old, new = Version.parse(old_text), Version.parse(new_text)
     if old is None or new is None:
         which = "old" if old is None else "new"
-        return Verdict(change_level, change_level, str(old_text), str(new_text), "unknown", False,
-                       f"the {which} side's version {old_text if old is None else new_text!r} is not MAJOR.MINOR.PATCH")
+        return Verdict(
+            change_level,
+            change_level,
+            str(old_text),
+            str(new_text),
+            "unknown",
+            False,
+            f"the {which} side's version {old_text if old is None else new_text!r} is not MAJOR.MINOR.PATCH",
+        )
     required = required_bump(change_level, old)
     declared = declared_bump(old, new)
     if declared == "downgrade":
-        return Verdict(change_level, required, str(old), str(new), declared, False, f"the version went down from {old} to {new}")
+        return Verdict(
+            change_level,
+            required,
+            str(old),
+            str(new),
+            declared,
+            False,
+            f"the version went down from {old} to {new}",
+        )
     if required == "none":
-        return Verdict(change_level, required, str(old), str(new), declared, True, "no change needs a new version")
+        return Verdict(
+            change_level,
+            required,
+            str(old),
+            str(new),
+            declared,
+            True,
+            "no change needs a new version",
+        )
     if declared == "none":
-        return Verdict(change_level, required, str(old), str(new), declared, False,
-                       f"the data changed but the version stayed {new}; these changes need a {required} bump")
+        return Verdict(
+            change_level,
+            required,
+            str(old),
+            str(new),
+            declared,
+            False,
+            f"the data changed but the version stayed {new}; these changes need a {required} bump",
+        )
     if rank(declared) < rank(required):
-        return Verdict(change_level, required, str(old), str(new), declared, False,
-                       f"{old} -> {new} is a {declared} bump; these changes need a {required} bump")
-    return Verdict(change_level, required, str(old), str(new), declared, True, f"{old} -> {new} is a {declared} bump; a {required} bump is needed")
+        return Verdict(
+            change_level,
+            required,
+            str(old),
+            str(new),
+            declared,
+            False,
+            f"{old} -> {new} is a {declared} bump; these changes need a {required} bump",
+        )
+    return Verdict(
+        change_level,
+        required,
+        str(old),
+        str(new),
+        declared,
+        True,
+        f"{old} -> {new} is a {declared} bump; a {required} bump is needed",
+    )

@@ -35,8 +35,12 @@ class Layout:
 
 
 LAYOUTS = {
-    1: Layout((".zenodo.json",), ("schemas", "sources")),  # 0.1.0 to 0.2.1: no docs, so cells citing docs/research had nothing to point at
-    2: Layout((".zenodo.json", "CONTRIBUTING.md"), ("schemas", "sources", "docs", "releases")),  # the bundle validates on its own
+    1: Layout(
+        (".zenodo.json",), ("schemas", "sources")
+    ),  # 0.1.0 to 0.2.1: no docs, so cells citing docs/research had nothing to point at
+    2: Layout(
+        (".zenodo.json", "CONTRIBUTING.md"), ("schemas", "sources", "docs", "releases")
+    ),  # the bundle validates on its own
 }
 CURRENT_LAYOUT = 2
 EXPORTS = "dist"  # built by `make exports`; git ignores it; bundled under exports/ when present
@@ -60,18 +64,28 @@ def source_date_epoch(root: Path) -> int:
             raise CannotRun(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}.")
         return int(value)
     try:
-        result = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], check=False, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (OSError, subprocess.TimeoutExpired):
         result = None
     if result is None or result.returncode != 0 or not result.stdout.strip().isdigit():
-        raise CannotRun("not a git repository: set SOURCE_DATE_EPOCH (seconds since 1970) to date the bundle's entries.")
+        raise CannotRun(
+            "not a git repository: set SOURCE_DATE_EPOCH (seconds since 1970) to date the bundle's entries."
+        )
     return int(result.stdout.strip())
 
 
 def package_files(root: Path, descriptor: dict, layout: int = CURRENT_LAYOUT) -> list[str]:
     """Every file the bundle holds, as package-relative POSIX paths, sorted."""
     if layout not in LAYOUTS:
-        raise CannotRun(f"bundle layout {layout} is not one this validator knows ({', '.join(map(str, LAYOUTS))}); use a newer one.")
+        raise CannotRun(
+            f"bundle layout {layout} is not one this validator knows ({', '.join(map(str, LAYOUTS))}); use a newer one."
+        )
     files = set()
     for name in REQUIRED_FILES:
         if not (root / name).is_file():
@@ -85,7 +99,11 @@ def package_files(root: Path, descriptor: dict, layout: int = CURRENT_LAYOUT) ->
             if isinstance(value, str):
                 files.add(_inside(root, value))
     for folder in LAYOUTS[layout].folders:
-        files.update(_inside(root, path.relative_to(root).as_posix()) for path in (root / folder).rglob("*") if path.is_file())
+        files.update(
+            _inside(root, path.relative_to(root).as_posix())
+            for path in (root / folder).rglob("*")
+            if path.is_file()
+        )
     return sorted(files)
 
 
@@ -97,15 +115,26 @@ def export_files(root: Path) -> list[str]:
     found = []
     for path in folder.rglob("*"):
         relative = path.relative_to(folder)
-        if path.is_file() and not path.is_symlink() and path.suffix != ".zip" and not any(part.startswith(".") for part in relative.parts):
+        if (
+            path.is_file()
+            and not path.is_symlink()
+            and path.suffix != ".zip"
+            and not any(part.startswith(".") for part in relative.parts)
+        ):
             found.append(relative.as_posix())
     return sorted(found)
 
 
 def _inside(root: Path, relative: str) -> str:
     path = (root / relative).resolve()
-    if not path.is_relative_to(root.resolve()) or not path.is_file() or (root / relative).is_symlink():
-        raise CannotRun(f"{relative} is not a regular file inside the package; it cannot go into a bundle.")
+    if (
+        not path.is_relative_to(root.resolve())
+        or not path.is_file()
+        or (root / relative).is_symlink()
+    ):
+        raise CannotRun(
+            f"{relative} is not a regular file inside the package; it cannot go into a bundle."
+        )
     return path.relative_to(root.resolve()).as_posix()
 
 
@@ -118,7 +147,9 @@ def _entry(name: str, epoch: int) -> zipfile.ZipInfo:
     return info
 
 
-def build(root: Path, out_dir: Path, epoch: int, with_exports: bool = True, layout: int = CURRENT_LAYOUT) -> Bundle:
+def build(
+    root: Path, out_dir: Path, epoch: int, with_exports: bool = True, layout: int = CURRENT_LAYOUT
+) -> Bundle:
     """Build the bundle of the package in `root` into `out_dir` (in bundle `layout`); written whole or not at all."""
     root = root.resolve()
     try:
@@ -128,13 +159,24 @@ def build(root: Path, out_dir: Path, epoch: int, with_exports: bool = True, layo
     if not isinstance(descriptor, dict):
         raise CannotRun("datapackage.json must hold a JSON object to name the bundle.")
     name, version = descriptor.get("name"), descriptor.get("version")
-    if not isinstance(name, str) or not isinstance(version, str) or not name or "/" in name + version:
+    if (
+        not isinstance(name, str)
+        or not isinstance(version, str)
+        or not name
+        or "/" in name + version
+    ):
         raise CannotRun("datapackage.json needs a `name` and a `version` to name the bundle.")
     top = f"{name}-{version}"
-    contents: dict[str, bytes] = {path: (root / path).read_bytes() for path in package_files(root, descriptor, layout)}
+    contents: dict[str, bytes] = {
+        path: (root / path).read_bytes() for path in package_files(root, descriptor, layout)
+    }
     if with_exports:
-        contents.update({f"exports/{path}": (root / EXPORTS / path).read_bytes() for path in export_files(root)})
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(contents.items()))
+        contents.update(
+            {f"exports/{path}": (root / EXPORTS / path).read_bytes() for path in export_files(root)}
+        )
+    sums = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(contents.items())
+    )
     contents["SHA256SUMS"] = sums.encode("utf-8")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{top}.zip"

@@ -27,7 +27,14 @@ def sections(text: str) -> list[Section]:
     result = []
     for index, match in enumerate(found):
         end = found[index + 1].start() if index + 1 < len(found) else len(text)
-        result.append(Section(match[1], match[2] or "", text[match.end():end].strip(), text.count("\n", 0, match.start()) + 1))
+        result.append(
+            Section(
+                match[1],
+                match[2] or "",
+                text[match.end() : end].strip(),
+                text.count("\n", 0, match.start()) + 1,
+            )
+        )
     return result
 
 

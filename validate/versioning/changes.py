@@ -43,9 +43,24 @@ class Change:
 
     def to_dict(self) -> dict:
         """The change as a JSON-ready dict."""
-        data = {key: getattr(self, key) for key in ("area", "table", "kind", "level", "subject", "message", "old", "new", "guess")}
+        data = {
+            key: getattr(self, key)
+            for key in (
+                "area",
+                "table",
+                "kind",
+                "level",
+                "subject",
+                "message",
+                "old",
+                "new",
+                "guess",
+            )
+        }
         if self.cells:
-            data["cells"] = [{"field": name, "old": old, "new": new} for name, old, new in self.cells]
+            data["cells"] = [
+                {"field": name, "old": old, "new": new} for name, old, new in self.cells
+            ]
         return data
 
 
@@ -68,7 +83,9 @@ def compare(old: Package, new: Package) -> Comparison:
         before = old_resources.get(name)
         if before is None:
             what = "table" if resource.is_table else "resource"
-            result.changes.append(Change("descriptor", name, f"{what}-added", "minor", name, f"{what} {name!r} added"))
+            result.changes.append(
+                Change("descriptor", name, f"{what}-added", "minor", name, f"{what} {name!r} added")
+            )
             continue
         result.changes += _resource_changes(name, before.descriptor, resource.descriptor)
         if resource.is_table and before.is_table:
@@ -78,14 +95,29 @@ def compare(old: Package, new: Package) -> Comparison:
                 result.changes += schema_changes
             if before.table is not None and resource.table is not None:
                 # the columns `fill` computes, as either side's schema declares them (`filledBy`, validate/model.py)
-                derived = {renames.get(n, n) for n in from_package(old).filled_by_tool().get(name, ())} | from_package(new).filled_by_tool().get(name, set())
+                derived = {
+                    renames.get(n, n) for n in from_package(old).filled_by_tool().get(name, ())
+                } | from_package(new).filled_by_tool().get(name, set())
                 result.changes += _data_changes(name, before, resource, renames, frozenset(derived))
         elif before.data != resource.data:
-            result.changes.append(Change("data", name, "file-changed", "patch", resource.path, f"the content of {resource.path} changed"))
+            result.changes.append(
+                Change(
+                    "data",
+                    name,
+                    "file-changed",
+                    "patch",
+                    resource.path,
+                    f"the content of {resource.path} changed",
+                )
+            )
     for name, resource in old_resources.items():
         if name not in new_resources:
             what = "table" if resource.is_table else "resource"
-            result.changes.append(Change("descriptor", name, f"{what}-removed", "major", name, f"{what} {name!r} removed"))
+            result.changes.append(
+                Change(
+                    "descriptor", name, f"{what}-removed", "major", name, f"{what} {name!r} removed"
+                )
+            )
     return result
 
 
@@ -101,7 +133,18 @@ def _descriptor_changes(old: dict, new: dict) -> list[Change]:
         if key == "licenses":
             changes += _licence_changes(before, after)
         else:
-            changes.append(Change("descriptor", "", "metadata-changed", "patch", key, f"package {key} changed", before, after))
+            changes.append(
+                Change(
+                    "descriptor",
+                    "",
+                    "metadata-changed",
+                    "patch",
+                    key,
+                    f"package {key} changed",
+                    before,
+                    after,
+                )
+            )
     return changes
 
 
@@ -117,19 +160,54 @@ def _licence_changes(old: object, new: object) -> list[Change]:
     changes = []
     for key in sorted(set(before) | set(after)):
         if key not in after:
-            changes.append(Change("descriptor", "", "licence-removed", "major", key, f"licence {key} removed", before[key], None))
+            changes.append(
+                Change(
+                    "descriptor",
+                    "",
+                    "licence-removed",
+                    "major",
+                    key,
+                    f"licence {key} removed",
+                    before[key],
+                    None,
+                )
+            )
         elif key not in before:
-            changes.append(Change("descriptor", "", "licence-added", "minor", key, f"licence {key} added", None, after[key]))
+            changes.append(
+                Change(
+                    "descriptor",
+                    "",
+                    "licence-added",
+                    "minor",
+                    key,
+                    f"licence {key} added",
+                    None,
+                    after[key],
+                )
+            )
         elif before[key] != after[key]:
             level = "patch" if _only_descriptive(before[key], after[key]) else "major"
-            changes.append(Change("descriptor", "", "licence-changed", level, key, f"licence {key} changed", before[key], after[key]))
+            changes.append(
+                Change(
+                    "descriptor",
+                    "",
+                    "licence-changed",
+                    level,
+                    key,
+                    f"licence {key} changed",
+                    before[key],
+                    after[key],
+                )
+            )
     return changes
 
 
 def _only_descriptive(old: object, new: object) -> bool:
     if not (isinstance(old, dict) and isinstance(new, dict)):
         return False
-    return all(old.get(key) == new.get(key) for key in set(old) | set(new) if key not in DESCRIPTIVE)
+    return all(
+        old.get(key) == new.get(key) for key in set(old) | set(new) if key not in DESCRIPTIVE
+    )
 
 
 def _resource_changes(name: str, old: dict, new: dict) -> list[Change]:
@@ -145,8 +223,22 @@ def _resource_changes(name: str, old: dict, new: dict) -> list[Change]:
         elif key == "licenses":
             level, kind = ("minor" if not before else "major"), "resource-licence-changed"
         else:
-            level, kind = "major", "resource-changed"  # path, format, encoding, dialect: how the file is read
-        changes.append(Change("descriptor", name, kind, level, key, f"resource {name!r}: {key} changed", before, after))
+            level, kind = (
+                "major",
+                "resource-changed",
+            )  # path, format, encoding, dialect: how the file is read
+        changes.append(
+            Change(
+                "descriptor",
+                name,
+                kind,
+                level,
+                key,
+                f"resource {name!r}: {key} changed",
+                before,
+                after,
+            )
+        )
     return changes
 
 
@@ -155,14 +247,20 @@ def _resource_changes(name: str, old: dict, new: dict) -> list[Change]:
 
 def _fields(schema: dict) -> list[dict]:
     fields = schema.get("fields")
-    return [item for item in fields if isinstance(item, dict) and isinstance(item.get("name"), str)] if isinstance(fields, list) else []
+    return (
+        [item for item in fields if isinstance(item, dict) and isinstance(item.get("name"), str)]
+        if isinstance(fields, list)
+        else []
+    )
 
 
 def _similarity(a: object, b: object) -> float:
     return SequenceMatcher(None, str(a or ""), str(b or "")).ratio()
 
 
-def _guess_renames(old_fields: list[dict], new_fields: list[dict], removed: list[str], added: list[str]) -> dict[str, tuple[str, float]]:
+def _guess_renames(
+    old_fields: list[dict], new_fields: list[dict], removed: list[str], added: list[str]
+) -> dict[str, tuple[str, float]]:
     """Pair removed with added fields that stand at the same position, with the same type and a similar description."""
     old_position = {item["name"]: index for index, item in enumerate(old_fields)}
     new_position = {item["name"]: index for index, item in enumerate(new_fields)}
@@ -172,10 +270,14 @@ def _guess_renames(old_fields: list[dict], new_fields: list[dict], removed: list
     for old_name in removed:
         for new_name in added:
             before, after = by_name_old[old_name], by_name_new[new_name]
-            if old_position[old_name] != new_position[new_name] or before.get("type", "any") != after.get("type", "any"):
+            if old_position[old_name] != new_position[new_name] or before.get(
+                "type", "any"
+            ) != after.get("type", "any"):
                 continue
             score = _similarity(before.get("description"), after.get("description"))
-            if score >= RENAME_SIMILARITY and new_name not in {pair[0] for pair in renames.values()}:
+            if score >= RENAME_SIMILARITY and new_name not in {
+                pair[0] for pair in renames.values()
+            }:
                 renames[old_name] = (new_name, score)
                 break
     return renames
@@ -191,30 +293,73 @@ def _schema_changes(table: str, old: dict, new: dict) -> tuple[list[Change], dic
     renames = {old_name: pair[0] for old_name, pair in guessed.items()}
     changes = []
     for old_name, (new_name, score) in guessed.items():
-        changes.append(Change("schema", table, "field-renamed", "major", f"{old_name} -> {new_name}",
-                              f"field {old_name!r} renamed {new_name!r} (a guess: same position and type, descriptions {score:.0%} alike)",
-                              old_name, new_name, guess=True))
+        changes.append(
+            Change(
+                "schema",
+                table,
+                "field-renamed",
+                "major",
+                f"{old_name} -> {new_name}",
+                f"field {old_name!r} renamed {new_name!r} (a guess: same position and type, descriptions {score:.0%} alike)",
+                old_name,
+                new_name,
+                guess=True,
+            )
+        )
     for name in removed:
         if name not in renames:
-            changes.append(Change("schema", table, "field-removed", "major", name, f"field {name!r} removed"))
+            changes.append(
+                Change("schema", table, "field-removed", "major", name, f"field {name!r} removed")
+            )
     for name in added:
         if name not in renames.values():
-            changes.append(Change("schema", table, "field-added", "minor", name, f"field {name!r} added"))
+            changes.append(
+                Change("schema", table, "field-added", "minor", name, f"field {name!r} added")
+            )
     old_by_name = {f["name"]: f for f in old_fields}
     new_by_name = {f["name"]: f for f in new_fields}
-    pairs = [(name, renames.get(name, name)) for name in old_names if renames.get(name, name) in new_by_name]
+    pairs = [
+        (name, renames.get(name, name))
+        for name in old_names
+        if renames.get(name, name) in new_by_name
+    ]
     for old_name, new_name in pairs:
         changes += _field_changes(table, new_name, old_by_name[old_name], new_by_name[new_name])
-    kept_old_order = [renames.get(name, name) for name in old_names if renames.get(name, name) in new_by_name]
+    kept_old_order = [
+        renames.get(name, name) for name in old_names if renames.get(name, name) in new_by_name
+    ]
     kept_new_order = [name for name in new_names if name in kept_old_order]
     if kept_old_order != kept_new_order:
-        changes.append(Change("schema", table, "fields-reordered", "major", "fields", "fields reordered", kept_old_order, kept_new_order))
+        changes.append(
+            Change(
+                "schema",
+                table,
+                "fields-reordered",
+                "major",
+                "fields",
+                "fields reordered",
+                kept_old_order,
+                kept_new_order,
+            )
+        )
     changes += _key_changes(table, old, new, renames)
-    for key in sorted((set(old) | set(new)) - {"fields", "primaryKey", "uniqueKeys", "foreignKeys"}):
+    for key in sorted(
+        (set(old) | set(new)) - {"fields", "primaryKey", "uniqueKeys", "foreignKeys"}
+    ):
         if old.get(key) != new.get(key):
             level = "patch" if key in DESCRIPTIVE else "major"
-            changes.append(Change("schema", table, "schema-metadata-changed" if level == "patch" else "schema-changed", level, key,
-                                  f"schema {key} changed", old.get(key), new.get(key)))
+            changes.append(
+                Change(
+                    "schema",
+                    table,
+                    "schema-metadata-changed" if level == "patch" else "schema-changed",
+                    level,
+                    key,
+                    f"schema {key} changed",
+                    old.get(key),
+                    new.get(key),
+                )
+            )
     return changes, renames
 
 
@@ -222,18 +367,58 @@ def _field_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
     changes = []
     for key in ("type", "format"):
         if old.get(key) != new.get(key):
-            changes.append(Change("schema", table, f"{key}-changed", "major", name, f"field {name!r}: {key} changed",
-                                  old.get(key), new.get(key)))
+            changes.append(
+                Change(
+                    "schema",
+                    table,
+                    f"{key}-changed",
+                    "major",
+                    name,
+                    f"field {name!r}: {key} changed",
+                    old.get(key),
+                    new.get(key),
+                )
+            )
     changes += _constraint_changes(table, name, old.get("constraints"), new.get("constraints"))
-    changes += _value_set_changes(table, name, "categories", _category_values(old.get("categories")), _category_values(new.get("categories")))
-    if old.get("categories") != new.get("categories") and _category_values(old.get("categories")) == _category_values(new.get("categories")):
-        changes.append(Change("schema", table, "field-metadata-changed", "patch", name, f"field {name!r}: category labels changed",
-                              old.get("categories"), new.get("categories")))
-    for key in sorted((set(old) | set(new)) - {"name", "type", "format", "constraints", "categories"}):
+    changes += _value_set_changes(
+        table,
+        name,
+        "categories",
+        _category_values(old.get("categories")),
+        _category_values(new.get("categories")),
+    )
+    if old.get("categories") != new.get("categories") and _category_values(
+        old.get("categories")
+    ) == _category_values(new.get("categories")):
+        changes.append(
+            Change(
+                "schema",
+                table,
+                "field-metadata-changed",
+                "patch",
+                name,
+                f"field {name!r}: category labels changed",
+                old.get("categories"),
+                new.get("categories"),
+            )
+        )
+    for key in sorted(
+        (set(old) | set(new)) - {"name", "type", "format", "constraints", "categories"}
+    ):
         if old.get(key) != new.get(key):
             level = "patch" if key in DESCRIPTIVE else "major"
-            changes.append(Change("schema", table, "field-metadata-changed" if level == "patch" else "field-changed", level, name,
-                                  f"field {name!r}: {key} changed", old.get(key), new.get(key)))
+            changes.append(
+                Change(
+                    "schema",
+                    table,
+                    "field-metadata-changed" if level == "patch" else "field-changed",
+                    level,
+                    name,
+                    f"field {name!r}: {key} changed",
+                    old.get(key),
+                    new.get(key),
+                )
+            )
     return changes
 
 
@@ -247,21 +432,67 @@ def _listed(value: object) -> list | None:
     return value if isinstance(value, list) else None
 
 
-def _value_set_changes(table: str, name: str, what: str, old: list | None, new: list | None) -> list[Change]:
+def _value_set_changes(
+    table: str, name: str, what: str, old: list | None, new: list | None
+) -> list[Change]:
     """Allowed values (enum or categories): removing one tightens, adding one loosens."""
     if old == new:
         return []
     if old is None:
-        return [Change("schema", table, "constraint-tightened", "major", name, f"field {name!r}: {what} added (values now limited)", None, new)]
+        return [
+            Change(
+                "schema",
+                table,
+                "constraint-tightened",
+                "major",
+                name,
+                f"field {name!r}: {what} added (values now limited)",
+                None,
+                new,
+            )
+        ]
     if new is None:
-        return [Change("schema", table, "constraint-loosened", "minor", name, f"field {name!r}: {what} removed (any value allowed)", old, None)]
+        return [
+            Change(
+                "schema",
+                table,
+                "constraint-loosened",
+                "minor",
+                name,
+                f"field {name!r}: {what} removed (any value allowed)",
+                old,
+                None,
+            )
+        ]
     changes = []
     gone = [value for value in old if value not in new]
     came = [value for value in new if value not in old]
     if gone:
-        changes.append(Change("schema", table, "values-removed", "major", name, f"field {name!r}: {what} values removed: {gone}", gone, None))
+        changes.append(
+            Change(
+                "schema",
+                table,
+                "values-removed",
+                "major",
+                name,
+                f"field {name!r}: {what} values removed: {gone}",
+                gone,
+                None,
+            )
+        )
     if came:
-        changes.append(Change("schema", table, "values-added", "minor", name, f"field {name!r}: {what} values added: {came}", None, came))
+        changes.append(
+            Change(
+                "schema",
+                table,
+                "values-added",
+                "minor",
+                name,
+                f"field {name!r}: {what} values added: {came}",
+                None,
+                came,
+            )
+        )
     return changes
 
 
@@ -278,7 +509,11 @@ def _direction(key: str, old: Any, new: Any) -> str:
             raised = new > old  # numbers, or ISO dates as text
         except TypeError:
             return "changed"
-        return ("tightened" if raised else "loosened") if key in LOWER_BOUNDS else ("loosened" if raised else "tightened")
+        return (
+            ("tightened" if raised else "loosened")
+            if key in LOWER_BOUNDS
+            else ("loosened" if raised else "tightened")
+        )
     if old is None:
         return "tightened"
     if new is None:
@@ -290,19 +525,37 @@ def _bound(value: object) -> str:
     return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _constraint_changes(table: str, name: str, old_constraints: object, new_constraints: object) -> list[Change]:
+def _constraint_changes(
+    table: str, name: str, old_constraints: object, new_constraints: object
+) -> list[Change]:
     old = old_constraints if isinstance(old_constraints, dict) else {}
     new = new_constraints if isinstance(new_constraints, dict) else {}
-    changes = _value_set_changes(table, name, "enum", _listed(old.get("enum")), _listed(new.get("enum")))
+    changes = _value_set_changes(
+        table, name, "enum", _listed(old.get("enum")), _listed(new.get("enum"))
+    )
     for key in sorted((set(old) | set(new)) - {"enum"}):
         before, after = old.get(key), new.get(key)
         if before == after or (key in ("required", "unique") and not before and not after):
             continue
         direction = _direction(key, before, after)
         level = "minor" if direction == "loosened" else "major"
-        note = " (treated as tightened: it cannot be shown to accept every old value)" if direction == "changed" else ""
-        changes.append(Change("schema", table, f"constraint-{direction}", level, name,
-                              f"field {name!r}: {key} {_bound(before)} -> {_bound(after)}{note}", before, after))
+        note = (
+            " (treated as tightened: it cannot be shown to accept every old value)"
+            if direction == "changed"
+            else ""
+        )
+        changes.append(
+            Change(
+                "schema",
+                table,
+                f"constraint-{direction}",
+                level,
+                name,
+                f"field {name!r}: {key} {_bound(before)} -> {_bound(after)}{note}",
+                before,
+                after,
+            )
+        )
     return changes
 
 
@@ -323,20 +576,55 @@ def _renamed_key(value: object, renames: dict[str, str]) -> object:
 
 def _key_changes(table: str, old: dict, new: dict, renames: dict[str, str]) -> list[Change]:
     """Primary, unique and foreign keys; a key that only follows a renamed field is not a change."""
-    old = {key: _renamed_key(old.get(key), renames) for key in ("primaryKey", "uniqueKeys", "foreignKeys")}
+    old = {
+        key: _renamed_key(old.get(key), renames)
+        for key in ("primaryKey", "uniqueKeys", "foreignKeys")
+    }
     changes = []
     if _as_list(old.get("primaryKey")) != _as_list(new.get("primaryKey")):
-        changes.append(Change("schema", table, "primary-key-changed", "major", "primaryKey", "primary key changed",
-                              old.get("primaryKey"), new.get("primaryKey")))
+        changes.append(
+            Change(
+                "schema",
+                table,
+                "primary-key-changed",
+                "major",
+                "primaryKey",
+                "primary key changed",
+                old.get("primaryKey"),
+                new.get("primaryKey"),
+            )
+        )
     for key, kind in (("uniqueKeys", "unique key"), ("foreignKeys", "foreign key")):
         before = [json.dumps(item, sort_keys=True) for item in _as_list(old.get(key))]
         after = [json.dumps(item, sort_keys=True) for item in _as_list(new.get(key))]
         for item in after:
             if item not in before:
-                changes.append(Change("schema", table, "constraint-tightened", "major", key, f"{kind} added: {item}", None, json.loads(item)))
+                changes.append(
+                    Change(
+                        "schema",
+                        table,
+                        "constraint-tightened",
+                        "major",
+                        key,
+                        f"{kind} added: {item}",
+                        None,
+                        json.loads(item),
+                    )
+                )
         for item in before:
             if item not in after:
-                changes.append(Change("schema", table, "constraint-loosened", "minor", key, f"{kind} removed: {item}", json.loads(item), None))
+                changes.append(
+                    Change(
+                        "schema",
+                        table,
+                        "constraint-loosened",
+                        "minor",
+                        key,
+                        f"{kind} removed: {item}",
+                        json.loads(item),
+                        None,
+                    )
+                )
     return changes
 
 
@@ -347,13 +635,20 @@ def _row_key(cells: dict[str, str], key_fields: list[str]) -> str:
     return " / ".join(cells.get(name, "") for name in key_fields)
 
 
-def _data_changes(table: str, old, new, renames: dict[str, str], derived: frozenset[str]) -> list[Change]:
+def _data_changes(
+    table: str, old, new, renames: dict[str, str], derived: frozenset[str]
+) -> list[Change]:
     """Rows added, removed and changed, matched by the new schema's primary key."""
-    old_rows = [{renames.get(name, name): value for name, value in record.cells.items()} for record in old.table.records]
+    old_rows = [
+        {renames.get(name, name): value for name, value in record.cells.items()}
+        for record in old.table.records
+    ]
     new_rows = [dict(record.cells) for record in new.table.records]
     old_header = [renames.get(name, name) for name in old.table.header]
     common = [name for name in new.table.header if name in old_header]
-    key_fields = [name for name in _as_list((new.schema or {}).get("primaryKey")) if isinstance(name, str)]
+    key_fields = [
+        name for name in _as_list((new.schema or {}).get("primaryKey")) if isinstance(name, str)
+    ]
     if not key_fields or not set(key_fields) <= set(common):
         key_fields = common  # no shared key: a row is known by all its shared cells
     before = {_row_key(row, key_fields): row for row in old_rows}
@@ -361,16 +656,38 @@ def _data_changes(table: str, old, new, renames: dict[str, str], derived: frozen
     changes = []
     for key, row in after.items():
         if key not in before:
-            changes.append(Change("data", table, "row-added", "minor", key, f"row {key} added", None, row))
+            changes.append(
+                Change("data", table, "row-added", "minor", key, f"row {key} added", None, row)
+            )
             continue
-        cells = tuple((name, before[key].get(name, ""), row.get(name, "")) for name in common if before[key].get(name, "") != row.get(name, ""))
+        cells = tuple(
+            (name, before[key].get(name, ""), row.get(name, ""))
+            for name in common
+            if before[key].get(name, "") != row.get(name, "")
+        )
         if not cells:
             continue
         if all(name in derived for name, _, _ in cells):
-            changes.append(Change("data", table, "row-derived-only", "none", key, f"row {key}: only derived columns changed", cells=cells))
+            changes.append(
+                Change(
+                    "data",
+                    table,
+                    "row-derived-only",
+                    "none",
+                    key,
+                    f"row {key}: only derived columns changed",
+                    cells=cells,
+                )
+            )
         else:
-            changes.append(Change("data", table, "row-changed", "patch", key, f"row {key} changed", cells=cells))
+            changes.append(
+                Change(
+                    "data", table, "row-changed", "patch", key, f"row {key} changed", cells=cells
+                )
+            )
     for key, row in before.items():
         if key not in after:
-            changes.append(Change("data", table, "row-removed", "major", key, f"row {key} removed", row, None))
+            changes.append(
+                Change("data", table, "row-removed", "major", key, f"row {key} removed", row, None)
+            )
     return changes

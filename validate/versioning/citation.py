@@ -41,14 +41,18 @@ def readme_reference():
     """
     import re2  # on first use only: a few milliseconds to import
 
-    return re2.compile(r"(?m)^> .+ \((?:\d{4}|n\.d\.)\)\. .+ \(version \d+\.\d+\.\d+[^)\s]*\)\.[ \t\r]*$")  # `n.d.`: no date; \r: a CRLF README
+    return re2.compile(
+        r"(?m)^> .+ \((?:\d{4}|n\.d\.)\)\. .+ \(version \d+\.\d+\.\d+[^)\s]*\)\.[ \t\r]*$"
+    )  # `n.d.`: no date; \r: a CRLF README
 
 
 def author_name(author: dict) -> str:
     """An author as CITATION.cff names it: an entity's `name` whole (never split into invented names), else "Family, Given"."""
     if "name" in author:
         return str(author["name"])
-    return ", ".join(str(part) for part in (author.get("family-names"), author.get("given-names")) if part)
+    return ", ".join(
+        str(part) for part in (author.get("family-names"), author.get("given-names")) if part
+    )
 
 
 def reference(citation: dict) -> str:
@@ -59,7 +63,9 @@ def reference(citation: dict) -> str:
     PASS: {"authors": [{"name": "A"}], "date-released": "2026-11-29", "title": "T (version 0.2.0)"} -> "A (2026). T (version 0.2.0)."
     """
     listed = citation.get("authors")
-    authors = ", ".join(author_name(a) for a in (listed if isinstance(listed, list) else []) if isinstance(a, dict))
+    authors = ", ".join(
+        author_name(a) for a in (listed if isinstance(listed, list) else []) if isinstance(a, dict)
+    )
     released = citation.get("date-released")
     return f"{authors} ({str(released)[:4] if released is not None else 'n.d.'}). {citation.get('title')}."
 
@@ -93,16 +99,25 @@ def bibtex(citation: dict, name: str) -> str:
     PASS: {"authors": [{"name": "A B"}], "title": "T (version 1.0.0)", "version": "1.0.0", "date-released": "2026-11-29"}, "p"
           -> "@misc{p-1.0.0,\n  author = {{A B}},\n  title = {{T (version 1.0.0)}},\n  year = {2026},\n  month = nov,\n  version = {1.0.0},\n}\n"
     """
+
     def plain(value: object) -> str:
-        return _BIBTEX_SPECIAL.sub(r"\\\1", str(value).replace("\\", "").replace("{", "").replace("}", ""))
+        return _BIBTEX_SPECIAL.sub(
+            r"\\\1", str(value).replace("\\", "").replace("{", "").replace("}", "")
+        )
 
     listed = citation.get("authors")
     authors = [a for a in (listed if isinstance(listed, list) else []) if isinstance(a, dict)]
-    author = " and ".join(f"{{{plain(a['name'])}}}" if "name" in a else plain(author_name(a)) for a in authors)
+    author = " and ".join(
+        f"{{{plain(a['name'])}}}" if "name" in a else plain(author_name(a)) for a in authors
+    )
     version = plain(citation.get("version", ""))
     released = str(citation.get("date-released", ""))
     key = f"{re.sub(r'[^A-Za-z0-9._-]', '-', name)}-{version}"
-    lines = [f"@misc{{{key},", f"  author = {{{author}}},", f"  title = {{{{{plain(citation.get('title', ''))}}}}},"]
+    lines = [
+        f"@misc{{{key},",
+        f"  author = {{{author}}},",
+        f"  title = {{{{{plain(citation.get('title', ''))}}}}},",
+    ]
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", released) and 1 <= int(released[5:7]) <= 12:
         lines += [f"  year = {{{released[:4]}}},", f"  month = {_MONTHS[int(released[5:7]) - 1]},"]
     lines += [f"  version = {{{version}}},", "}"]
@@ -126,7 +141,11 @@ def restate(text: str, fields: dict[str, str]) -> str:
         before = yamlsafe.safe_load(text, DEFAULT)
     except LimitExceeded as error:
         raise CannotRun(f"CITATION.cff: {error}") from None
-    except (yaml.YAMLError, ValueError, OverflowError) as error:  # PyYAML raises ValueError for a 5,000-digit int or day 0
+    except (
+        yaml.YAMLError,
+        ValueError,
+        OverflowError,
+    ) as error:  # PyYAML raises ValueError for a 5,000-digit int or day 0
         raise CannotRun(f"CITATION.cff is not valid YAML: {str(error)[:300]}") from None
     if not isinstance(before, dict):
         raise CannotRun("CITATION.cff must be a YAML mapping.")
@@ -135,16 +154,22 @@ def restate(text: str, fields: dict[str, str]) -> str:
         if found is None:
             raise CannotRun(f"CITATION.cff needs a `{key}:` line.")
         line = f"{key}: {value if key == 'version' else json.dumps(value, ensure_ascii=False)}"
-        text = text[:found.start()] + line + text[found.end():]
+        text = text[: found.start()] + line + text[found.end() :]
     advice = f"write each of {', '.join(fields)} on one line of its own"
     try:
         after = yamlsafe.safe_load(text, DEFAULT)
     except (LimitExceeded, yaml.YAMLError, ValueError, OverflowError):
-        raise CannotRun(f"CITATION.cff could not be rewritten safely: the result would not be YAML; {advice}.") from None
+        raise CannotRun(
+            f"CITATION.cff could not be rewritten safely: the result would not be YAML; {advice}."
+        ) from None
     expected = {**before, **fields}
     read_back = after if isinstance(after, dict) else {}
     if read_back != expected:
-        changed = sorted({str(key) for key in {*expected, *read_back} if read_back.get(key) != expected.get(key)})
-        raise CannotRun(f"CITATION.cff could not be rewritten safely: these fields would not read back as intended: "
-                        f"{', '.join(changed)}; {advice}.")
+        changed = sorted(
+            {str(key) for key in {*expected, *read_back} if read_back.get(key) != expected.get(key)}
+        )
+        raise CannotRun(
+            f"CITATION.cff could not be rewritten safely: these fields would not read back as intended: "
+            f"{', '.join(changed)}; {advice}."
+        )
     return text

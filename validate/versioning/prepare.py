@@ -26,7 +26,9 @@ from ..errors import CannotRun
 from . import changelog, citation, zenodo
 
 _UNRELEASED = re.compile(r"^## \[Unreleased\][ \t]*$", re.MULTILINE | re.IGNORECASE)
-README_VERSION = re.compile(r"(Current version: \*\*)([^*\s]+)(\*\*)|(\([Vv]ersion )(\d+\.\d+\.\d+[^)\s]*)(\))")
+README_VERSION = re.compile(
+    r"(Current version: \*\*)([^*\s]+)(\*\*)|(\([Vv]ersion )(\d+\.\d+\.\d+[^)\s]*)(\))"
+)
 
 
 def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
@@ -40,17 +42,28 @@ def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
     descriptor = json.loads(descriptor_text)
     descriptor["version"] = version
     descriptor_text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    citation_text = citation.restate(citation_text, {"title": _cited_title(descriptor), "version": version, "date-released": date})
+    citation_text = citation.restate(
+        citation_text,
+        {"title": _cited_title(descriptor), "version": version, "date-released": date},
+    )
     if changelog.unreleased(changelog_text) is None:
         raise CannotRun("CHANGELOG.md has no `## [Unreleased]` section to release.")
     if any(section.title == version for section in changelog.sections(changelog_text)):
         raise CannotRun(f"CHANGELOG.md already has a section for {version}.")
-    changelog_text = _UNRELEASED.sub(f"## [Unreleased]\n\n## [{version}] - {date}", changelog_text, count=1)
-    texts = {root / "datapackage.json": descriptor_text, root / "CITATION.cff": citation_text, root / "CHANGELOG.md": changelog_text,
-             root / zenodo.ZENODO_FILE: zenodo.render_from_files(descriptor_text, citation_text)}
+    changelog_text = _UNRELEASED.sub(
+        f"## [Unreleased]\n\n## [{version}] - {date}", changelog_text, count=1
+    )
+    texts = {
+        root / "datapackage.json": descriptor_text,
+        root / "CITATION.cff": citation_text,
+        root / "CHANGELOG.md": changelog_text,
+        root / zenodo.ZENODO_FILE: zenodo.render_from_files(descriptor_text, citation_text),
+    }
     readme = _readme(root, citation_text)
     if readme is not None:
-        texts[root / "README.md"] = README_VERSION.sub(lambda m: f"{m[1]}{version}{m[3]}" if m[1] else f"{m[4]}{version}{m[6]}", readme)
+        texts[root / "README.md"] = README_VERSION.sub(
+            lambda m: f"{m[1]}{version}{m[3]}" if m[1] else f"{m[4]}{version}{m[6]}", readme
+        )
     return texts
 
 
@@ -81,7 +94,11 @@ def _readme(root: Path, citation_text: str) -> str | None:
         return None
     try:
         descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-        return citation.restate_readme(readme.read_text(encoding="utf-8"), yaml.safe_load(citation_text), str(descriptor.get("name", "")))
+        return citation.restate_readme(
+            readme.read_text(encoding="utf-8"),
+            yaml.safe_load(citation_text),
+            str(descriptor.get("name", "")),
+        )
     except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
         raise CannotRun(f"cannot read README.md or datapackage.json: {error}") from None
 
@@ -90,7 +107,9 @@ def _cited_title(descriptor: object) -> str:
     title = descriptor.get("title") if isinstance(descriptor, dict) else None
     version = descriptor.get("version") if isinstance(descriptor, dict) else None
     if not (isinstance(title, str) and title.strip() and isinstance(version, str)):
-        raise CannotRun("datapackage.json needs a `title` and a `version`: CITATION.cff's title is the package's title naming its version.")
+        raise CannotRun(
+            "datapackage.json needs a `title` and a `version`: CITATION.cff's title is the package's title naming its version."
+        )
     return citation.cited_title(title, version)
 
 

@@ -80,12 +80,17 @@ def check_bump(repo: Path, version: str, date: str) -> BumpCheck | None:
         return None
     try:
         with open_side(entry["commit"], repo) as old_root:
-            comparison = compare(load(old_root / "datapackage.json"), load(repo / "datapackage.json"))
+            comparison = compare(
+                load(old_root / "datapackage.json"), load(repo / "datapackage.json")
+            )
     except (OSError, ValueError) as error:
         raise CannotRun(f"nothing written: {error}") from None
     verdict = judge(highest(c.level for c in comparison.changes), entry["version"], version)
-    return BumpCheck(f"since {entry['version']} ({entry['commit'][:12]}): {len(comparison.changes)} changes; {verdict.reason}",
-                     verdict.ok, verdict.reason)
+    return BumpCheck(
+        f"since {entry['version']} ({entry['commit'][:12]}): {len(comparison.changes)} changes; {verdict.reason}",
+        verdict.ok,
+        verdict.reason,
+    )
 
 
 def state_version(repo: Path, version: str, date: str) -> list[Path]:
@@ -116,7 +121,13 @@ def build(repo: Path, out: Path, revision: str | None = None, with_exports: bool
     result = run(str(repo / "datapackage.json"))
     if not result.valid or result.crashed:
         raise Invalid(result)
-    return Built(bundle.build(repo, out, epoch, with_exports, bundle.CURRENT_LAYOUT), commit, epoch, bundle.CURRENT_LAYOUT, None)
+    return Built(
+        bundle.build(repo, out, epoch, with_exports, bundle.CURRENT_LAYOUT),
+        commit,
+        epoch,
+        bundle.CURRENT_LAYOUT,
+        None,
+    )
 
 
 def record(repo: Path, built: Built) -> tuple[Path, bool]:
@@ -124,16 +135,29 @@ def record(repo: Path, built: Built) -> tuple[Path, bool]:
 
     Raises CannotRun outside a git repository, Refused for uncommitted bundled files or a record of other bytes."""
     if built.commit is None:
-        raise CannotRun("--record needs a git repository: the record names the commit the bundle was built from.")
+        raise CannotRun(
+            "--record needs a git repository: the record names the commit the bundle was built from."
+        )
     if not built.revision:
         dirty = _dirty(repo, built.bundle.members)
         if dirty:
-            raise Refused(f"not recorded: uncommitted, untracked or ignored files in {', '.join(dirty[:5])}; commit or remove them, "
-                          "then run again.")
+            raise Refused(
+                f"not recorded: uncommitted, untracked or ignored files in {', '.join(dirty[:5])}; commit or remove them, "
+                "then run again."
+            )
     version = built.bundle.path.name.removesuffix(".zip").rsplit("-", 1)[1]
-    entry = {"version": version, "bundle": built.bundle.path.name, "sha256": built.bundle.sha256, "commit": built.commit,
-             "source_date_epoch": built.epoch, "exports_included": built.exports > 0, "layout": built.layout,
-             "built_from": f"git revision {built.revision}" if built.revision else "work tree at the commit"}
+    entry = {
+        "version": version,
+        "bundle": built.bundle.path.name,
+        "sha256": built.bundle.sha256,
+        "commit": built.commit,
+        "source_date_epoch": built.epoch,
+        "exports_included": built.exports > 0,
+        "layout": built.layout,
+        "built_from": f"git revision {built.revision}"
+        if built.revision
+        else "work tree at the commit",
+    }
     target = repo / RECORDS / f"{version}.json"
     if target.exists():
         try:
@@ -141,8 +165,10 @@ def record(repo: Path, built: Built) -> tuple[Path, bool]:
         except (OSError, ValueError):
             previous = {}
         if previous.get("sha256") != built.bundle.sha256:
-            raise Refused(f"{target.relative_to(repo)} records sha256 {previous.get('sha256')} for {version}; this build gives "
-                          f"{built.bundle.sha256}. A released version is never rebuilt differently: bump the version instead.")
+            raise Refused(
+                f"{target.relative_to(repo)} records sha256 {previous.get('sha256')} for {version}; this build gives "
+                f"{built.bundle.sha256}. A released version is never rebuilt differently: bump the version instead."
+            )
         return target, True
     target.parent.mkdir(exist_ok=True)
     write_atomically(target, (json.dumps(entry, indent=2) + "\n").encode("utf-8"))
@@ -160,8 +186,14 @@ def _dirty(repo: Path, members: tuple[str, ...]) -> list[str]:
     """Bundled files whose work-tree content differs from HEAD, or that git does not track or ignores
     (a `__pycache__` under docs/ would go into the bundle, and no rebuild from the commit would hold it)."""
     paths = [m for m in members if not m.startswith("exports/") and m != "SHA256SUMS"]
-    status = run_git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", *paths)
-    return [line[3:] for line in status.stdout.splitlines()] if status.returncode == 0 else ["(git status failed)"]
+    status = run_git(
+        repo, "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", *paths
+    )
+    return (
+        [line[3:] for line in status.stdout.splitlines()]
+        if status.returncode == 0
+        else ["(git status failed)"]
+    )
 
 
 def _layout_of(repo: Path, commit: str) -> int:
@@ -171,6 +203,8 @@ def _layout_of(repo: Path, commit: str) -> int:
         return bundle.CURRENT_LAYOUT
     layout = recorded[0].get("layout", 1)
     if type(layout) is not int or layout not in bundle.LAYOUTS:  # not bool, not 2.7, not "2"
-        raise CannotRun(f"the record of {recorded[0].get('version')!r} names bundle layout {str(layout)[:40]!r}, which is not one of "
-                        f"{', '.join(map(str, bundle.LAYOUTS))}; correct `layout` in releases/.")
+        raise CannotRun(
+            f"the record of {recorded[0].get('version')!r} names bundle layout {str(layout)[:40]!r}, which is not one of "
+            f"{', '.join(map(str, bundle.LAYOUTS))}; correct `layout` in releases/."
+        )
     return layout

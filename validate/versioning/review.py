@@ -48,26 +48,41 @@ def review(old: str, new: str, repo: Path, require_changelog: bool = False) -> R
     """Compare side `old` with side `new` (revisions are read from `repo`); raise CannotRun when a side cannot be read."""
     notes: list[str] = []
     with open_side(old, repo) as old_root, open_side(new, repo) as new_root:
-        old_package, new_package = load(old_root / "datapackage.json"), load(new_root / "datapackage.json")
+        old_package, new_package = (
+            load(old_root / "datapackage.json"),
+            load(new_root / "datapackage.json"),
+        )
         comparison = compare(old_package, new_package)
         old_log, new_log = _unreleased_text(old_root), _unreleased_text(new_root)
         for side, package in (("old", old_package), ("new", new_package)):
             if package.load_errors:
-                notes.append(f"the {side} side has {len(package.load_errors)} unreadable file(s); they were not compared "
-                             "(`python -m validate` says which)")
+                notes.append(
+                    f"the {side} side has {len(package.load_errors)} unreadable file(s); they were not compared "
+                    "(`python -m validate` says which)"
+                )
     level = highest(change.level for change in comparison.changes)
     verdict = judge(level, comparison.old_version, comparison.new_version)
     ok = verdict.ok and not notes
     if require_changelog:
         ok = not notes and (verdict.ok or verdict.declared == "none")
-        if verdict.declared == "none" and level != "none":  # not a failure here: the release bumps it (docs/releasing.md)
-            verdict = replace(verdict, ok=True, reason=f"a pull request leaves the version as it is; the next release needs a {verdict.required} bump")
+        if (
+            verdict.declared == "none" and level != "none"
+        ):  # not a failure here: the release bumps it (docs/releasing.md)
+            verdict = replace(
+                verdict,
+                ok=True,
+                reason=f"a pull request leaves the version as it is; the next release needs a {verdict.required} bump",
+            )
         if level != "none":
             if new_log is None:
-                notes.append("CHANGELOG.md has no `## [Unreleased]` section; add one that says what this change does")
+                notes.append(
+                    "CHANGELOG.md has no `## [Unreleased]` section; add one that says what this change does"
+                )
                 ok = False
             elif not new_log.strip() or new_log == old_log:
-                notes.append("these changes need a note in CHANGELOG.md's `Unreleased` section; none was added")
+                notes.append(
+                    "these changes need a note in CHANGELOG.md's `Unreleased` section; none was added"
+                )
                 ok = False
             else:
                 notes.append("OK: CHANGELOG.md's Unreleased section says what changed")

@@ -39,7 +39,9 @@ def open_side(spec: str, repo: Path) -> Iterator[Path]:
             _unzip(path, Path(temporary))
             yield _package_root(Path(temporary), spec)
     elif path.exists():
-        raise CannotRun(f"{spec} is neither a package folder, a datapackage.json nor a release bundle (.zip).")
+        raise CannotRun(
+            f"{spec} is neither a package folder, a datapackage.json nor a release bundle (.zip)."
+        )
     else:
         with tempfile.TemporaryDirectory(prefix="validate-diff-") as temporary:
             export_revision(spec, repo, Path(temporary))
@@ -72,9 +74,13 @@ def _unzip(bundle: Path, target: Path) -> None:
             for info in members:
                 member = _safe_member(info.filename)
                 if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise CannotRun(f"{bundle}: {info.filename!r} is a symbolic link; bundles hold regular files only.")
+                    raise CannotRun(
+                        f"{bundle}: {info.filename!r} is a symbolic link; bundles hold regular files only."
+                    )
                 if info.file_size > MAX_MEMBER_BYTES:
-                    raise CannotRun(f"{bundle}: {info.filename!r} is larger than {MAX_MEMBER_BYTES:,} bytes.")
+                    raise CannotRun(
+                        f"{bundle}: {info.filename!r} is larger than {MAX_MEMBER_BYTES:,} bytes."
+                    )
                 destination = target.joinpath(*member.parts)
                 if info.is_dir():
                     destination.mkdir(parents=True, exist_ok=True)
@@ -88,12 +94,29 @@ def _unzip(bundle: Path, target: Path) -> None:
 
 # Besides the resources and schemas the descriptor names, the files a release needs.
 # what a git revision is read for: every file and folder any bundle layout holds (the resources are added from its descriptor)
-PACKAGE_FILES = tuple(sorted({*bundle.REQUIRED_FILES, *(name for layout in bundle.LAYOUTS.values() for name in (*layout.optional_files, *layout.folders))}))
+PACKAGE_FILES = tuple(
+    sorted(
+        {
+            *bundle.REQUIRED_FILES,
+            *(
+                name
+                for layout in bundle.LAYOUTS.values()
+                for name in (*layout.optional_files, *layout.folders)
+            ),
+        }
+    )
+)
 
 
 def run_git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", "-C", str(repo), *args], check=False, capture_output=True, text=text, timeout=300)
+        return subprocess.run(
+            ["git", "-C", str(repo), *args],
+            check=False,
+            capture_output=True,
+            text=text,
+            timeout=300,
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise CannotRun(f"cannot run git: {error}") from None
 
@@ -110,7 +133,12 @@ def _package_paths(repo: Path, commit: str) -> list[str]:
     for resource in resources if isinstance(resources, list) else []:
         for key in ("path", "schema"):
             value = resource.get(key) if isinstance(resource, dict) else None
-            if isinstance(value, str) and value and not value.startswith(("/", "-")) and "://" not in value:
+            if (
+                isinstance(value, str)
+                and value
+                and not value.startswith(("/", "-"))
+                and "://" not in value
+            ):
                 wanted.add(value.split("/", 1)[0])
     top = set(run_git(repo, "ls-tree", "--name-only", commit).stdout.splitlines())
     return sorted(wanted & top)
@@ -122,16 +150,24 @@ def export_revision(revision: str, repo: Path, target: Path) -> None:
         raise CannotRun(f"{revision!r} is not a folder, a bundle or a git revision.")
     commit = run_git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if commit.returncode != 0:
-        raise CannotRun(f"{revision!r} is not a folder, a bundle (.zip) or a git revision of {repo}.")
+        raise CannotRun(
+            f"{revision!r} is not a folder, a bundle (.zip) or a git revision of {repo}."
+        )
     commit_id = commit.stdout.strip()
     paths = _package_paths(repo, commit_id)
     if "datapackage.json" not in paths:
-        raise CannotRun(f"git revision {revision} has no datapackage.json at the top of the repository.")
+        raise CannotRun(
+            f"git revision {revision} has no datapackage.json at the top of the repository."
+        )
     archive = run_git(repo, "archive", "--format=tar", commit_id, "--", *paths, text=False)
     if archive.returncode != 0:
-        raise CannotRun(f"git archive {revision} failed: {archive.stderr.decode('utf-8', 'replace').strip()}")
+        raise CannotRun(
+            f"git archive {revision} failed: {archive.stderr.decode('utf-8', 'replace').strip()}"
+        )
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")  # the "data" filter refuses links out, absolute paths and devices
+        tar.extractall(
+            target, filter="data"
+        )  # the "data" filter refuses links out, absolute paths and devices
 
 
 def git_commit(repo: Path, revision: str = "HEAD") -> str | None:

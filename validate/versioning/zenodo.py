@@ -21,14 +21,26 @@ ZENODO_FILE = ".zenodo.json"
 def zenodo_metadata(descriptor: dict, citation: dict) -> dict:
     """The Zenodo deposit metadata for this version of the package."""
     keywords = list(dict.fromkeys([*descriptor.get("keywords", []), *citation.get("keywords", [])]))
-    paragraphs = [part.strip() for part in str(descriptor.get("description", "")).split("\n\n") if part.strip()]
-    licences = [name for licence in descriptor.get("licenses", []) if isinstance(licence, dict) and isinstance(name := licence.get("name"), str) and name]
+    paragraphs = [
+        part.strip()
+        for part in str(descriptor.get("description", "")).split("\n\n")
+        if part.strip()
+    ]
+    licences = [
+        name
+        for licence in descriptor.get("licenses", [])
+        if isinstance(licence, dict) and isinstance(name := licence.get("name"), str) and name
+    ]
     return {
         "upload_type": "dataset",
         "title": descriptor.get("title"),
         "version": citation.get("version"),
         "publication_date": str(citation.get("date-released")),
-        "creators": [{"name": author_name(author)} for author in citation.get("authors", []) if isinstance(author, dict)],
+        "creators": [
+            {"name": author_name(author)}
+            for author in citation.get("authors", [])
+            if isinstance(author, dict)
+        ],
         "description": "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs),
         "keywords": keywords,
         "license": licences[0].lower() if licences else None,
