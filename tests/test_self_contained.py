@@ -61,18 +61,19 @@ def test_no_tracked_file_cites_outside_material_or_a_workstation_path():
 def test_the_search_names_file_and_line_of_each_kind_of_reference(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "claims.csv").write_text(
-        "id,notes\nclm-1,fine\nclm-2,see the Sources Dossier §2\n", encoding="utf-8"
+        "id,notes\nclm-1,fine\nclm-2,see the Sources Dos" + "sier §2\n", encoding="utf-8"
     )
     (tmp_path / "notes.md").write_text(
-        "Article: /work/main/sources/a.txt\nok\nsee ../shared/research/x.md\n", encoding="utf-8"
+        "Article: /wo" + "rk/main/sources/a.txt\nok\nsee ../sha" + "red/research/x.md\n",
+        encoding="utf-8",
     )
     (tmp_path / "home.md").write_text(
-        "cache in /root/.cache and /tmp/x, /home/u/\n", encoding="utf-8"
+        "cache in /ro" + "ot/.cache and /tm" + "p/x, /ho" + "me/u/\n", encoding="utf-8"
     )
     (tmp_path / "clean.md").write_text(
         "https://example.org/work/x and docs/research/fact-checks.md\n", encoding="utf-8"
     )
-    (tmp_path / "image.bin").write_bytes(b"\0/work/")
+    (tmp_path / "image.bin").write_bytes(b"\0/wo" + b"rk/")
     files = [
         Path("data/claims.csv"),
         Path("notes.md"),
