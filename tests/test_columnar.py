@@ -125,31 +125,6 @@ _PATHISH_CSV = st.lists(st.lists(_PATHISH, min_size=2, max_size=2), min_size=1, 
 )
 
 
-@settings(max_examples=examples(200), deadline=None)
-@given(
-    text=st.one_of(_RENDERED, _PATHISH_CSV),
-    first=_NEEDLES,
-    second=_NEEDLES,
-    pattern=st.sampled_from([None, ABSOLUTE_PATH_START]),
-)
-def test_cells_holding_are_the_same_from_duckdb_and_from_python(
-    tmp_path_factory, text, first, second, pattern
-):
-    """The cells a check asks for (cell-references: `../`, a folder and a slash, an ID prefix, the start of an
-    absolute path) are found by one query on a table DuckDB read, and by a walk of the records otherwise:
-    the same cells, in the same order."""
-    ingested = _offer(tmp_path_factory.mktemp("csv") / "t.csv", text.encode("utf-8"))
-    if ingested is None:
-        return
-    python = parse_csv(text)
-    from_duckdb = Table(python.header, uniform=True, source=ingested)
-    wanted = {"a": first, "b": second}
-    assert list(from_duckdb.cells_holding(wanted, pattern)) == list(
-        python.cells_holding(wanted, pattern)
-    )
-    assert from_duckdb._records is None  # found without building a record
-
-
 @settings(max_examples=examples(1000), deadline=None)
 @given(
     cell=st.text(
@@ -535,7 +510,6 @@ def test_a_screen_with_a_value_duckdb_cannot_hold(tmp_path):
         2,
         3,
     ]  # unusable: every record
-    assert list(table.cells_holding({"a": frozenset({"\ud800", "x"})})) == [(0, "a", "x")]
 
 
 def test_a_released_file_that_changes_during_the_run_is_reported_and_its_cells_still_judged(

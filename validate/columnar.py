@@ -133,32 +133,6 @@ class Ingested:
         ).fetchone()
         return cells or []
 
-    def holding(
-        self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None
-    ) -> Iterator[tuple[int, int, str]]:
-        """(record index, column, cell) of each cell of a wanted column that holds one of its strings ("": any non-empty cell)
-        or a match of the RE2 `pattern`, by record then in the order of `wanted`: one query, strings and pattern bound as
-        parameters, streamed. A string DuckDB cannot hold is left out: no cell holds it."""
-        parts, parameters = [], []
-        for order, (number, needles) in enumerate(wanted):
-            usable = sorted(needle for needle in needles if _text(needle))
-            tests = ["c{0} <> ''" if needle == "" else "contains(c{0}, ?)" for needle in usable]
-            values: list[str] = [needle for needle in usable if needle]
-            if pattern is not None:
-                tests.append("regexp_matches(c{0}, ?)")
-                values.append(pattern)
-            if not tests:
-                continue
-            parts.append(
-                f"SELECT _ord, {order}, {number}, c{number} FROM {self.name} WHERE ({' OR '.join(tests).format(number)})"
-            )
-            parameters += values
-        if parts:
-            for index, _, number, cell in self._stream(
-                " UNION ALL ".join(parts) + " ORDER BY 1, 2", parameters
-            ):
-                yield index, number, cell
-
     def records(self, header: list[str]) -> list[Record]:
         """The records Python's reader gives for this file: cells by column name, physical line, row, width."""
         # a column that repeats its values (types, dates, IDs referenced) keeps one string per value: a third less
@@ -377,12 +351,13 @@ def _process_database():
     import duckdb
 
     process = os.getpid()
-    if (
-        process not in _DATABASES
-    ):  # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
+    # the parent's entry is left alone: closing it here could wait on a lock the fork copied held
+    if process not in _DATABASES:
+        # one thread: these packages are small, and a second thread's stack and allocator arena would cost every run
+        # address space (a limited run, as the hostile tests make, feels it)
         database = _DATABASES[process] = duckdb.connect(
             ":memory:",
-            config={"threads": 2, "preserve_insertion_order": True, "temp_directory": ""},
+            config={"threads": 1, "preserve_insertion_order": True, "temp_directory": ""},
         )
         database.execute("SET enable_external_access = false")
     return _DATABASES[process]

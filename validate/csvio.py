@@ -10,7 +10,6 @@ import csv
 import gc
 import io
 import os
-import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -108,9 +107,6 @@ class RecordSource(Protocol):
     def rows(
         self, numbers: list[int], screen: str | None, parameters: list[object]
     ) -> Iterator[tuple]: ...
-    def holding(
-        self, wanted: list[tuple[int, frozenset[str]]], pattern: str | None
-    ) -> Iterator[tuple[int, int, str]]: ...
     def repeating(self, numbers: list[int]) -> list[tuple]: ...
 
 
@@ -190,36 +186,6 @@ class Table:
                 yield index, tuple(cells)
             return
         yield from enumerate(zip(*map(self.column, names), strict=True))
-
-    def cells_holding(
-        self, wanted: dict[str, frozenset[str]], pattern: str | None = None
-    ) -> Iterator[tuple[int, str, str]]:
-        """(record index, field, cell) of each cell of a `wanted` field that holds one of its strings, or a match of
-        `pattern` (written for RE2 and read by Python with ASCII classes, so both read it alike), row by row.
-
-        The empty string stands for any non-empty cell. From DuckDB, one query finds them, streamed, and no record
-        is built; otherwise the records are read in Python."""
-        if self.source is not None and len(set(self.header)) == len(self.header):
-            numbered = [
-                (self.header.index(name), needles)
-                for name, needles in wanted.items()
-                if name in self.header
-            ]
-            for index, number, cell in self.source.holding(numbered, pattern):
-                yield index, self.header[number], cell
-            return
-        search = (
-            re.compile(pattern, re.ASCII).search if pattern is not None else (lambda cell: None)
-        )
-        for index, record in enumerate(self.records):
-            for name, cell in record.cells.items():
-                needles = wanted.get(name)
-                if (
-                    needles is not None
-                    and cell
-                    and ("" in needles or any(needle in cell for needle in needles) or search(cell))
-                ):
-                    yield index, name, cell
 
     def line_of_row(self, row: int) -> int | None:
         """Return the physical line where frictionless row number `row` starts."""
