@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence, Set
 
 from ..csvio import Record, Screen
 from ..engine.rules import snapshot_texts
+from ..errors import Error, Place
 from ..model import from_package
 from ..package import Package
 
@@ -72,3 +73,24 @@ def path_of(package: Package, name: str) -> str:
     """Return the file path of table `name` as the descriptor gives it."""
     resource = package.resource(name)
     return resource.path if resource else f"data/{name}.csv"
+
+
+def record_error(
+    file: str,
+    key: str,
+    record: Record,
+    code: str,
+    message: str,
+    field: str,
+    hint: str = "",
+    *,
+    absent: str | None = "",
+) -> Error:
+    """An error of `record` (a row of `file`), its message led by the record's ID (the cell of `key`, or `absent`)."""
+    return Error.at(
+        Place(file, record.line, record.row),
+        field,
+        code,
+        f"{record.cells.get(key, absent)}: {message}",
+        hint=hint,
+    )

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import partial
 
 from .. import sourcing
-from ..csvio import Record, among, filled
+from ..csvio import among, filled
 from ..errors import Code, Error, Place
 from ..package import Package
-from ._rows import by_id, path_of, rows, unreadable
+from ._rows import by_id, path_of, record_error, rows, unreadable
 
 ID = "claim-sourcing"
 SUMMARY = "Every claim has sourcing rows whose evidence covers the same words, and its document statuses and sourcing level are up to date."
@@ -165,16 +166,7 @@ def check(package: Package) -> Iterator[Error]:
     ):
         cells = record.cells
 
-        def error(
-            code: str, message: str, field: str, hint: str = "", *, record: Record = record
-        ) -> Error:
-            return Error.at(
-                Place(file, record.line, record.row),
-                field,
-                code,
-                f"{record.cells.get('claim_source_id', '')}: {message}",
-                hint=hint,
-            )
+        error = partial(record_error, file, "claim_source_id", record)
 
         claim_id = cells.get("claim_id", "")
         claim = claims.get(claim_id)

@@ -27,11 +27,12 @@ FAIL: fnd-003 on clm-098, whose only corroboration qualifies it  ->  finding-wit
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from ..csvio import Record
 from ..errors import Code, Error, Place
 from ..package import Package
-from ._rows import by_id, known_ids, path_of, rows
+from ._rows import by_id, known_ids, path_of, record_error, rows
 
 ID = "source-chain"
 SUMMARY = "Corroborations, quote wordings, findings and lineage name existing records and seen public sources, with excerpts and notes where needed."
@@ -133,16 +134,7 @@ def check(package: Package) -> Iterator[Error]:
     ):
         cells = record.cells
 
-        def error(
-            code: str, message: str, field: str, hint: str = "", *, record: Record = record
-        ) -> Error:
-            return Error.at(
-                Place(file, record.line, record.row),
-                field,
-                code,
-                f"{record.cells.get('corroboration_id')}: {message}",
-                hint=hint,
-            )
+        error = partial(record_error, file, "corroboration_id", record, absent=None)
 
         table, target, relation = (
             cells.get("target_table", ""),
