@@ -13,6 +13,7 @@ them (`Ingested.records`), with the line, row and width Python's reader gives.
 from __future__ import annotations
 
 import gc
+import importlib.util
 import itertools
 import os
 import weakref
@@ -307,8 +308,9 @@ class Store:
         ):  # a repeated name holds the last column's cells under each, as a record does
             columns[f"c{number}"] = [r.cells.get(column, "") for r in records]
         kinds = {"_ord": "BIGINT", "_line": "BIGINT", "_row": "BIGINT", "_width": "INTEGER"}
-        if len(records) <= ARROW_ABOVE_ROWS:
+        if len(records) <= ARROW_ABOVE_ROWS or importlib.util.find_spec("pyarrow") is None:
             # one VARCHAR[] parameter per column, zipped by unnest: no pyarrow import for a small table
+            # (nor without the `exports` extra, which brings pyarrow: slower for a large table, same result)
             unnests = ", ".join(
                 f"unnest(?::{kinds.get(column, 'VARCHAR')}[]) AS {column}" for column in columns
             )

@@ -21,6 +21,8 @@ import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources as package_data
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,7 @@ class Package:
     )  # frictionless is not run when any is set
     total_bytes: int = 0  # of the resource files read so far (limit `package-bytes`)
     engine: str = "duckdb"  # what checks the tables' rows: "duckdb" (compiled queries) or "frictionless" (the reference)
+    profile: bool = True  # the descriptor declares this dataset's profile (`declares_profile`): every check applies
 
     @property
     def descriptor_file(self) -> str:
@@ -394,7 +397,13 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
             f"{path} must hold a JSON object ({{...}}), not a {type(descriptor).__name__}."
         )
     package = Package(
-        path.parent.resolve(), path.resolve(), text, descriptor, value_lines(text), limits=limits
+        path.parent.resolve(),
+        path.resolve(),
+        text,
+        descriptor,
+        value_lines(text),
+        limits=limits,
+        profile=declares_profile(descriptor),
     )
     resources = descriptor.get("resources")
     if isinstance(resources, list):
@@ -420,6 +429,27 @@ def load(path: str | Path, limits: Limits = DEFAULT) -> Package:
     package.unsafe_references = frictionless_references(package)
     package.load_errors.extend(package.unsafe_references)
     return package
+
+
+# The descriptor property that declares this dataset's profile; its value is fixed by the profile itself.
+PROFILE_PROPERTY = "conformsTo"
+
+
+@cache
+def profile_name() -> str:
+    """The name a descriptor gives in `conformsTo` to declare this dataset's profile, read from the profile
+    (validate/profiles/datapackage.profile.json), the one place that states it."""
+    folder = package_data.files(__name__.rpartition(".")[0]) / "profiles"
+    profile = json.loads(folder.joinpath("datapackage.profile.json").read_text(encoding="utf-8"))
+    return profile["properties"][PROFILE_PROPERTY]["const"]
+
+
+def declares_profile(descriptor: Mapping[str, Any]) -> bool:
+    """True when the descriptor declares this dataset's profile (`"conformsTo": profile_name()`).
+
+    Such a package is held to the profile and to every domain check; any other package is
+    checked against the Data Package standard only (runner.STANDARD_CHECKS)."""
+    return descriptor.get(PROFILE_PROPERTY) == profile_name()
 
 
 def _load_resource(

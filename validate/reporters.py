@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from .errors import FIELD_NAMES, Error
-from .runner import Result
+from .runner import Result, check_rank
 from .safetext import (
     annotation_data,
     annotation_property,
@@ -30,7 +30,9 @@ from .safetext import (
 
 # GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
 GITHUB_ANNOTATION_LIMIT = 10
-JSON_FORMAT_VERSION = 1
+JSON_FORMAT_VERSION = 2  # 2: `profile` and `not_applicable`
+# The status of a check that does not apply: the package does not declare this dataset's profile.
+NOT_APPLICABLE = "not applicable"
 
 
 def write_text(result: Result, out: TextIO) -> None:
@@ -45,12 +47,14 @@ def write_text(result: Result, out: TextIO) -> None:
         "Tables: "
         + ", ".join(f"{visible(name)} {rows}" for name, rows in result.table_rows().items())
     )
+    statuses = {
+        check: "ok" if count == 0 else str(count)
+        for check, count in result.counts_by_check().items()
+    }
+    statuses.update(dict.fromkeys(result.not_applicable, NOT_APPLICABLE))
     lines.append(
         "Checks: "
-        + ", ".join(
-            f"{check} {'ok' if count == 0 else count}"
-            for check, count in result.counts_by_check().items()
-        )
+        + ", ".join(f"{check} {statuses[check]}" for check in check_rank() if check in statuses)
     )
     if result.errors:
         lines.append("")
@@ -109,6 +113,8 @@ def json_head(result: Result) -> dict:
         },
         "tables": result.table_rows(),
         "checks": result.checks,
+        "profile": result.package.profile,
+        "not_applicable": result.not_applicable,
     }
 
 
@@ -226,7 +232,13 @@ def _verdict(result: Result) -> str:
     if not result.finished:
         return "Could not finish: an input is past a limit (see the limit-exceeded errors above and docs/limits.md)."
     state = "valid" if result.valid else "INVALID"
-    return f"{state}: {result.error_count} error(s), {result.warning_count} warning(s) from {len(result.checks)} checks."
+    verdict = f"{state}: {result.error_count} error(s), {result.warning_count} warning(s) from {len(result.checks)} checks"
+    if result.not_applicable:
+        return (
+            f"{verdict} of the Data Package standard; {len(result.not_applicable)} checks {NOT_APPLICABLE} "
+            "(the package does not declare this dataset's profile)."
+        )
+    return verdict + "."
 
 
 def _rendered(write: Callable[[Result, TextIO], None]) -> Callable[[Result], str]:

@@ -28,9 +28,11 @@ class Result:
     """
 
     package: Package
-    checks: list[str]
+    checks: list[str]  # the checks that ran
     errors: ErrorLog = field(default_factory=lambda: ErrorLog(check_rank()))
     crashed: list[str] = field(default_factory=list)  # checks that failed to run: a bug, exit 2
+    # selected checks that do not apply: the package does not declare this dataset's profile
+    not_applicable: list[str] = field(default_factory=list)
 
     @property
     def error_count(self) -> int:
@@ -84,9 +86,15 @@ def check_rank() -> dict[str, int]:
 # The checks that read what frictionless says of the descriptor.
 FRICTIONLESS_CHECKS = ("descriptor-frictionless", "table-frictionless")
 
+# What the Data Package standard asks, and all that a package which does not declare this dataset's
+# profile (package.declares_profile) is held to: its files are read safely and match their `bytes`
+# and `hash`, frictionless opens the descriptor, and every row meets its schema (inline or a file).
+# Every other check is a rule of this dataset's profile, "not applicable" to such a package.
+STANDARD_CHECKS = ("resource-files", *FRICTIONLESS_CHECKS)
+
 # The import names of the pinned dependencies (pyproject.toml) that checks import when they run.
 DEPENDENCY_MODULES = frozenset(
-    {"duckdb", "frictionless", "jsonschema", "re2", "regex", "yaml", "rfc3986", "pyarrow", "pandas"}
+    {"duckdb", "frictionless", "jsonschema", "re2", "regex", "yaml", "rfc3986"}
 )
 
 # Errors kept per check and code; the rest are counted in one `more-errors` error (0: keep all).
@@ -106,6 +114,9 @@ def run(
 ) -> Result:
     """Load the package at `path` and run the selected checks (all by default).
 
+    A package that does not declare this dataset's profile is held to the Data Package standard
+    only: the checks outside STANDARD_CHECKS are listed in `Result.not_applicable` and not run.
+
     Each check's errors are kept up to `max_errors` per code (0 keeps all), so that memory
     and the report stay bounded however broken the package is; the rest are counted.
     `parallel` (the command line's choice) has frictionless read the descriptor in a forked child:
@@ -121,7 +132,9 @@ def run(
     package = load(path, limits)
     package.engine = engine
     chosen = [c for c in CHECKS if (not select or c in select) and c not in (ignore or [])]
-    result = Result(package, chosen, ErrorLog(check_rank(), spill_after))
+    skipped = [] if package.profile else [c for c in chosen if c not in STANDARD_CHECKS]
+    chosen = [c for c in chosen if c not in skipped]
+    result = Result(package, chosen, ErrorLog(check_rank(), spill_after), not_applicable=skipped)
     # frictionless reads the descriptor in a child process while the other checks run here; the
     # two checks that use what it says run last (the error log sorts, so the order is not seen)
     uses_frictionless = [c for c in chosen if c in FRICTIONLESS_CHECKS]

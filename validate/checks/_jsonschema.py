@@ -14,7 +14,9 @@ from ..errors import Code, Error, Place
 from ..jsonpos import REMEMBERED_CHARS
 
 # The profiles ship inside the package (validate/profiles/), so an installed validator finds them from any folder.
-PROFILES = resources.files("validate") / "profiles"
+PROFILES = (
+    resources.files(__name__.split(".")[0]) / "profiles"
+)  # `validate` here, another name installed
 
 _HINTS = {
     "required": "Add the missing property.",
@@ -106,16 +108,48 @@ def usable_schema(package, resource) -> dict | None:
         schema = resource.schema
         usable[resource.name] = (
             schema
-            if isinstance(schema, dict) and not profile_problems(schema, "tableschema.profile.json")
+            if isinstance(schema, dict)
+            and (
+                not profile_problems(schema, "tableschema.profile.json")
+                if getattr(package, "profile", True)
+                else _standard_shape(schema)
+            )
             else None
         )
     return usable[resource.name]
 
 
+def _standard_shape(schema: dict) -> bool:
+    """A package outside this dataset's profile: its schema needs only fields with distinct names to be read;
+    frictionless judges the rest of the Table Schema standard (descriptor-frictionless)."""
+    fields = schema.get("fields")
+    names = (
+        [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    )
+    return (
+        bool(names)
+        and len(names) == len(fields)
+        and all(isinstance(n, str) and n for n in names)
+        and len(set(names)) == len(names)
+    )
+
+
 def iter_profile_errors(instance: object, profile_name: str, file: str, line_of) -> Iterator[Error]:
     """Validate `instance` against a profile; yield one Error per problem found."""
     for code, path, message in profile_problems(instance, profile_name):
-        yield Error.at(Place(file, line_of(path)), path, code, message, hint=_HINTS.get(code, ""))
+        yield Error.at(
+            Place(file, line_of(path)),
+            path,
+            code,
+            f"{message} ({PROFILE_RULE.format(profile=profile_name)})",
+            hint=_HINTS.get(code, ""),
+        )
+
+
+# Said of every profile error: the profile is this dataset's, stricter than the Data Package standard.
+PROFILE_RULE = (
+    "a rule of this dataset's profile, {profile}, which is stricter than the Data Package standard"
+)
 
 
 def profile_problems(instance: object, profile_name: str) -> tuple[tuple[str, str, str], ...]:
