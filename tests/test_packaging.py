@@ -4,12 +4,15 @@ Offline: the wheel is built without build isolation (setuptools comes from the p
 environment) and installed with --no-index --no-deps into a fresh virtual environment;
 the dependencies are lent from the project environment through a .pth line, which adds
 its site-packages to sys.path without running its .pth files (so the editable install of
-this checkout stays invisible and `validate` can only come from the wheel).
+this checkout stays invisible and the validator can only come from the wheel). The project
+environment holds configobj, whose own top-level `validate` module is the name this folder has
+in the repository: the wheel installs it as `bukele_cecot_dataset_validator` (docs/reuse.md).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +27,10 @@ from validate import __version__
 from .conftest import REPO
 
 SOURCES = ("validate", "pyproject.toml", "README.md", "LICENSE")
+IMPORT_NAME = "bukele_cecot_dataset_validator"
+# What the `exports` extra brings, and validation must neither require nor import.
+EXPORT_DISTRIBUTIONS = {"sqlite-utils", "openpyxl", "pyarrow", "pandas", "datasette", "xlsxwriter"}
+EXPORT_MODULES = {"sqlite_utils", "openpyxl", "pyarrow", "pandas", "datasette", "xlsxwriter"}
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +66,10 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_carries_the_profiles_and_the_one_version(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert {
-        "validate/profiles/datapackage.profile.json",
-        "validate/profiles/tableschema.profile.json",
+        f"{IMPORT_NAME}/profiles/datapackage.profile.json",
+        f"{IMPORT_NAME}/profiles/tableschema.profile.json",
     } <= set(names)
+    assert not any(name.startswith("validate/") for name in names)
     assert wheel.name.startswith(f"bukele_cecot_dataset_validator-{__version__}-")
 
 
@@ -97,7 +105,7 @@ def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run(
-        [str(python), "-c", "import validate; print(validate.__file__)"],
+        [str(python), "-c", f"import {IMPORT_NAME} as v; print(v.__file__)"],
         cwd=elsewhere,
         check=True,
         capture_output=True,
@@ -119,3 +127,109 @@ def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert report["valid"] is True and len(report["checks"]) >= 17
+    assert report["not_applicable"] == [] and report["profile"] is True
+
+
+def _requirements(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(metadata).decode("utf-8")
+    return [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+
+
+def _distribution(requirement: str) -> str:
+    return re.split(r"[=<>!~; \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_the_base_requirements_are_what_validation_needs_and_exports_are_an_extra(wheel):
+    requirements = _requirements(wheel)
+    base = {_distribution(r) for r in requirements if "extra ==" not in r}
+    exports = {_distribution(r) for r in requirements if re.search(r"extra == .exports.", r)}
+    assert base and not base & EXPORT_DISTRIBUTIONS, base
+    assert {"frictionless", "duckdb", "jsonschema"} <= base
+    assert {"pandas", "pyarrow", "datasette", "openpyxl", "sqlite-utils"} <= exports
+
+
+def test_validating_imports_no_export_library(tmp_path):
+    """A whole run of every check on this repository's package, then a look at what was imported."""
+    probe = (
+        "import sys, json; from validate.runner import run\n"
+        "with run(sys.argv[1]) as result: assert result.checks and result.finished\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {sorted(EXPORT_MODULES)!r})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(REPO / "datapackage.json")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == []
+
+
+def test_with_configobj_beside_it_the_script_is_this_project_and_validates(wheel, tmp_path):
+    """configobj installs a top-level `validate`: the wheel's name does not collide with it."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "project-dependencies.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            str(wheel),
+        ],
+        check=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    theirs = subprocess.run(
+        [str(python), "-c", "import configobj, validate; print(validate.__file__)"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "bukele" not in theirs and theirs.strip().endswith("validate/__init__.py"), theirs
+    version = subprocess.run(
+        [str(venv / "bin" / "validate-dataset"), "--version"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert version.strip() == f"validate-dataset {__version__}"
+    done = subprocess.run(
+        [
+            str(venv / "bin" / "validate-dataset"),
+            str(REPO / "datapackage.json"),
+            "--select",
+            "descriptor-profile",
+            "--format",
+            "json",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["checks"] == ["descriptor-profile"]
