@@ -82,9 +82,12 @@ def test_json_envelope_is_stable(minimal_package, capsys):
         "summary",
         "tables",
         "checks",
+        "profile",
+        "not_applicable",
         "errors",
     ]
-    assert report["format_version"] == 1 and report["valid"] is False
+    assert report["format_version"] == 2 and report["valid"] is False
+    assert report["profile"] is True and report["not_applicable"] == []
     assert list(report["summary"]) == ["errors", "warnings", "by_check"]
     assert report["checks"] == list(CHECKS)
     first = report["errors"][0]

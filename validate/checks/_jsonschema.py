@@ -123,9 +123,9 @@ def _standard_shape(schema: dict) -> bool:
     """A package outside this dataset's profile: its schema needs only fields with distinct names to be read;
     frictionless judges the rest of the Table Schema standard (descriptor-frictionless)."""
     fields = schema.get("fields")
-    names = (
-        [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
-    )
+    if not isinstance(fields, list):
+        return False
+    names = [f.get("name") for f in fields if isinstance(f, dict)]
     return (
         bool(names)
         and len(names) == len(fields)
