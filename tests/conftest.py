@@ -100,6 +100,7 @@ SLOW_MODULES = frozenset(
         "test_rename",
         "test_reports",
         "test_repository",
+        "test_reuse",
         "test_robustness",
         "test_suite_split",
     }

@@ -159,7 +159,7 @@ def test_validating_imports_no_export_library(tmp_path):
     probe = (
         "import sys, json; from validate.runner import run\n"
         "with run(sys.argv[1]) as result: assert result.checks and result.finished\n"
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {sorted(EXPORT_MODULES)!r})))"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(EXPORT_MODULES)!r}))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(REPO / "datapackage.json")],

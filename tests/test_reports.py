@@ -132,6 +132,7 @@ def test_github_escaping():
     class Stub:
         errors = [error]
         crashed: list = []
+        not_applicable: list = []
         checks = ["c"]
         error_count, warning_count, valid, finished = 1, 0, False, True
 
