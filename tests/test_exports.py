@@ -141,12 +141,21 @@ def read_codebook(path: Path) -> None:
 
 
 # One reader per registered export: the tool its readers would open it with.
+def read_site_page(path: Path) -> None:
+    """A page of the site: an HTML document whose policy forbids everything but its own inline style and script."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in text
+    assert text.rstrip().endswith("</html>")
+
+
 READERS = {
     "sqlite": read_sqlite,
     "metadata": read_datasette_metadata,
     "xlsx": read_workbook,
     "parquet": read_parquet,
     "codebook": read_codebook,
+    "site": read_site_page,  # and in a real browser: tests/test_site_browser.py
+    "site-tables": read_site_page,
 }
 
 
