@@ -89,7 +89,7 @@ def article_page(descriptor: dict, tables: list[Table], texts: dict[str, str]) -
         "text": text,
         "segments": _segments(text, marks),
         "records": records,
-        "filters": _filters(by_name, records),
+        "filters": {"speakers": sorted({r["speaker"] for r in records.values() if r["speaker"]})},
     }
     legend = {
         "levels": _allowed(by_name, "claims", "sourcing_level") + [NO_LEVEL],
@@ -192,48 +192,71 @@ def _description(by_name: dict[str, Table], table: str, column: str) -> str:
     return by_name[table].column(column).description if table in by_name else ""
 
 
-def _document(by_name: dict[str, Table], document_id: str | None) -> dict:
-    documents = (
-        {r["document_id"]: r for r in by_name["documents"].rows} if "documents" in by_name else {}
-    )
-    row = documents.get(document_id or "", {})
-    return {
-        "id": document_id,
-        "title": row.get("title") or document_id,
-        "url": link(row.get("url")),
-        "status": row.get("url_status"),
-    }
+class _Lookups:
+    """The rows the panel joins to a record, each table indexed once."""
+
+    def __init__(self, by_name: dict[str, Table]):
+        def rows(name: str) -> list[dict]:
+            return by_name[name].rows if name in by_name else []
+
+        self.documents = {r["document_id"]: r for r in rows("documents")}
+        self.entities = {r["entity_id"]: r["name"] for r in rows("entities")}
+        self.claims = {r["claim_id"]: r for r in rows("claims")}
+        self.claims_of_quote: dict[str, list[str]] = defaultdict(list)
+        for row in self.claims.values():
+            if row.get("quote_id"):
+                self.claims_of_quote[row["quote_id"]].append(row["claim_id"])
+        self.sources: dict[str, list[dict]] = defaultdict(list)
+        for row in rows("claim_sources"):
+            self.sources[row["claim_id"]].append(self.source(row))
+        self.checks = _by_target(rows("corroborations"))
+        self.findings = _by_target(rows("findings"))
+
+    def document(self, document_id: str | None) -> dict | None:
+        """A document as the panel names it: its title (else its ID) and its address when it is http(s)."""
+        if not document_id:
+            return None
+        row = self.documents.get(document_id, {})
+        return {
+            "id": document_id,
+            "title": row.get("title") or document_id,
+            "url": link(row.get("url")),
+        }
+
+    def source(self, row: dict) -> dict:
+        """A claim_sources row: its basis, its document and the row that shows it."""
+        evidence = row.get("evidence_id")
+        return {
+            "basis": row.get("basis"),
+            "status": row.get("document_status"),
+            "document": self.document(row.get("document_id")),
+            "evidence": f"{row.get('evidence_table')}/{evidence}" if evidence else None,
+        }
+
+    def check(self, row: dict) -> dict:
+        """A corroborations row: its relation, its document and excerpt."""
+        return {
+            "id": row.get("corroboration_id"),
+            "relation": row.get("relation"),
+            "document": self.document(row.get("document_id")),
+            "excerpt": row.get("excerpt"),
+        }
+
+    def claims_of(self, table_name: str, row: dict) -> list[str]:
+        """The claims a record belongs to: itself, a number's claim, the claims that report a quote."""
+        if table_name == "claims":
+            return [row["claim_id"]]
+        if table_name == "quantities" and row.get("claim_id"):
+            return [row["claim_id"]]
+        if table_name == "quotes":
+            return self.claims_of_quote.get(row["quote_id"], [])
+        return []
 
 
 def _records(by_name: dict[str, Table]) -> dict[str, dict]:
     """Each highlighted record, keyed `table/id`, with what the panel shows about it."""
+    look = _Lookups(by_name)
     records: dict[str, dict] = {}
-    entities = (
-        {r["entity_id"]: r["name"] for r in by_name["entities"].rows}
-        if "entities" in by_name
-        else {}
-    )
-    checks = _by_target(by_name.get("corroborations"))
-    findings = _by_target(by_name.get("findings"))
-    claims = {r["claim_id"]: r for r in by_name["claims"].rows} if "claims" in by_name else {}
-    claims_of_quote: dict[str, list[str]] = defaultdict(list)
-    for row in claims.values():
-        if row.get("quote_id"):
-            claims_of_quote[row["quote_id"]].append(row["claim_id"])
-    sources: dict[str, list[dict]] = defaultdict(list)
-    for row in by_name["claim_sources"].rows if "claim_sources" in by_name else []:
-        sources[row["claim_id"]].append(
-            {
-                "basis": row.get("basis"),
-                "status": row.get("document_status"),
-                "document": _document(by_name, row.get("document_id"))
-                if row.get("document_id")
-                else None,
-                "evidence": f"{row.get('evidence_table')}/{row.get('evidence_id')}"
-                if row.get("evidence_id")
-                else None,
-            }
-        )
     for table_name, _, kind in LAYERS:
         table = by_name.get(table_name)
         if table is None or len(table.primary_key) != 1:
@@ -241,9 +264,10 @@ def _records(by_name: dict[str, Table]) -> dict[str, dict]:
         key_column = table.primary_key[0]
         for row in table.rows:
             record_id = row[key_column]
-            claim_ids = _claims_of(table_name, row, claims_of_quote)
-            level = next((claims[c]["sourcing_level"] for c in claim_ids if c in claims), None)
-            own_checks = [_check(by_name, c) for c in checks.get((table_name, record_id), [])]
+            claim_ids = look.claims_of(table_name, row)
+            level = next(
+                (look.claims[c]["sourcing_level"] for c in claim_ids if c in look.claims), None
+            )
             speaker_id = row.get("speaker_entity_id") or row.get("attributed_to_entity_id")
             records[f"{table_name}/{record_id}"] = {
                 "table": table_name,
@@ -251,47 +275,35 @@ def _records(by_name: dict[str, Table]) -> dict[str, dict]:
                 "kind": kind,
                 "label": _shown(row.get(LABELS.get(table_name, key_column)) or record_id),
                 "level": level or NO_LEVEL,
-                "speaker": entities.get(speaker_id or "", speaker_id) if speaker_id else None,
+                "speaker": look.entities.get(speaker_id, speaker_id) if speaker_id else None,
                 "fields": [
                     [c.name, _shown(row[c.name]), link(row[c.name])]
                     for c in table.columns
                     if row.get(c.name) is not None
                 ],
-                "sources": [s for c in claim_ids for s in sources.get(c, [])],
-                "checks": own_checks,
+                "sources": [s for c in claim_ids for s in look.sources.get(c, [])],
+                "checks": [look.check(c) for c in look.checks.get((table_name, record_id), [])],
                 "findings": [
                     {
                         "type": f.get("finding_type"),
                         "text": f.get("description"),
                         "confidence": f.get("confidence"),
                     }
-                    for f in findings.get((table_name, record_id), [])
+                    for f in look.findings.get((table_name, record_id), [])
                 ],
                 "claims": claim_ids if table_name != "claims" else [],
                 "words": [],
             }
-    _parts_checks(by_name, records, checks)
+    _parts_checks(records)
     for record in records.values():
-        relations = {c["relation"] for c in record["checks"]} | {
-            c["relation"] for c in record.get("part_checks", [])
-        }
+        relations = {c["relation"] for c in record["checks"] + record.get("part_checks", [])}
         record["relation"] = next((r for r in RELATION_ORDER if r in relations), None) or (
             sorted(relations)[0] if relations else NOT_CHECKED
         )
     return records
 
 
-def _claims_of(table_name: str, row: dict, claims_of_quote: dict[str, list[str]]) -> list[str]:
-    if table_name == "claims":
-        return [row["claim_id"]]
-    if table_name == "quantities" and row.get("claim_id"):
-        return [row["claim_id"]]
-    if table_name == "quotes":
-        return claims_of_quote.get(row["quote_id"], [])
-    return []
-
-
-def _parts_checks(by_name: dict[str, Table], records: dict[str, dict], checks) -> None:
+def _parts_checks(records: dict[str, dict]) -> None:
     """A claim also shows the outside checks of its numbers and of the quote it reports, apart from its own."""
     for record in records.values():
         if record["table"] == "claims":
@@ -307,19 +319,9 @@ def _parts_checks(by_name: dict[str, Table], records: dict[str, dict], checks) -
                     )
 
 
-def _check(by_name: dict[str, Table], row: dict) -> dict:
-    return {
-        "id": row.get("corroboration_id"),
-        "relation": row.get("relation"),
-        "document": _document(by_name, row.get("document_id")) if row.get("document_id") else None,
-        "excerpt": row.get("excerpt"),
-        "checked": _shown(row.get("checked_at")) if row.get("checked_at") else None,
-    }
-
-
-def _by_target(table: Table | None) -> dict[tuple, list[dict]]:
+def _by_target(rows: list[dict]) -> dict[tuple, list[dict]]:
     found: dict[tuple, list[dict]] = defaultdict(list)
-    for row in table.rows if table is not None else []:
+    for row in rows:
         found[(row.get("target_table"), row.get("target_id"))].append(row)
     return found
 
@@ -362,12 +364,6 @@ def _segments(text: str, marks: list[tuple[int, int, str]]) -> list[list]:
         keys = [key for _, _, key in sorted(active, key=lambda m: (m[1] - m[0], m[2]))]
         segments.append([start, end, list(dict.fromkeys(keys))])
     return segments
-
-
-def _filters(by_name: dict[str, Table], records: dict[str, dict]) -> dict:
-    return {
-        "speakers": sorted({r["speaker"] for r in records.values() if r["speaker"]}),
-    }
 
 
 @cache
