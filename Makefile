@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: validate test test-all oracle properties lint fill normalize benchmark clean exports serve benchmark-exports diff release
+.PHONY: validate test test-all oracle properties lint fill normalize benchmark clean exports serve site benchmark-exports diff release
 
 $(BIN)/validate-dataset: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ exports: $(BIN)/validate-dataset
 
 benchmark-exports: $(BIN)/validate-dataset
 	$(BIN)/python benchmarks/exports_speed.py
+
+# The annotated article and a page per table are built with the other exports, into dist/site/: static
+# files that work from the folder (file://) or any static host such as GitHub Pages.
+site: exports
+	@echo "open dist/site/index.html: no server needed"
 
 serve: exports
 	$(BIN)/datasette serve dist/*.sqlite --metadata dist/metadata.json --host 127.0.0.1 --port 8001

@@ -76,6 +76,7 @@ SLOW_MODULES = frozenset(
     {
         "test_audit",
         "test_browser",
+        "test_site_browser",
         "test_cell_references",
         "test_ci",
         "test_citation",

@@ -141,12 +141,21 @@ def read_codebook(path: Path) -> None:
 
 
 # One reader per registered export: the tool its readers would open it with.
+def read_site_page(path: Path) -> None:
+    """A page of the site: an HTML document whose policy forbids everything but its own inline style and script."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in text
+    assert text.rstrip().endswith("</html>")
+
+
 READERS = {
     "sqlite": read_sqlite,
     "metadata": read_datasette_metadata,
     "xlsx": read_workbook,
     "parquet": read_parquet,
     "codebook": read_codebook,
+    "site": read_site_page,  # and in a real browser: tests/test_site_browser.py
+    "site-tables": read_site_page,
 }
 
 
@@ -344,6 +353,19 @@ def expected_claim_overview() -> list[dict]:
             for r in corroborations
             if r["target_table"] == "claims" and r["target_id"] == c["claim_id"]
         )
+        numbers = {
+            n["quantity_id"] for n in csv_rows("quantities") if n["claim_id"] == c["claim_id"]
+        }
+        by_number = Counter(
+            r["relation"]
+            for r in corroborations
+            if r["target_table"] == "quantities" and r["target_id"] in numbers
+        )
+        by_quote = Counter(
+            r["relation"]
+            for r in corroborations
+            if r["target_table"] == "quotes" and c["quote_id"] and r["target_id"] == c["quote_id"]
+        )
         found = [
             f"{f['finding_type']}: {f['description']}"
             for f in sorted(findings, key=lambda f: f["finding_id"])
@@ -362,10 +384,50 @@ def expected_claim_overview() -> list[dict]:
                     f"{k}: {v}" for k, v in sorted(relations.items())
                 )
                 or None,
+                "number_corroboration_summary": summary(by_number),
+                "quote_corroboration_summary": summary(by_quote),
                 "findings": " | ".join(found) or None,
             }
         )
     return result
+
+
+def summary(relations: Counter) -> str | None:
+    return "; ".join(f"{k}: {v}" for k, v in sorted(relations.items())) or None
+
+
+def expected_claims_questioned() -> list[dict]:
+    # Every outside check of a claim, of one of its numbers, or of its quotation; a claim is listed when one of them
+    # contradicts or only partly supports it.
+    claims, quantities = csv_rows("claims"), csv_rows("quantities")
+    questioned: dict[str, list[tuple]] = {}
+    for r in csv_rows("corroborations"):
+        if r["relation"] not in ("contradicts", "partially_supports"):
+            continue
+        owners = {
+            "claims": [(r["target_id"], "claim")],
+            "quantities": [
+                (n["claim_id"], n["quantity_id"])
+                for n in quantities
+                if n["quantity_id"] == r["target_id"]
+            ],
+            "quotes": [
+                (c["claim_id"], c["quote_id"]) for c in claims if c["quote_id"] == r["target_id"]
+            ],
+        }.get(r["target_table"], [])
+        for claim_id, part in owners:
+            questioned.setdefault(claim_id, []).append(
+                (part != "claim", part, r["corroboration_id"], r["relation"])
+            )
+    return [
+        {
+            "claim_id": claim_id,
+            "questioned_by": "; ".join(
+                f"{part}: {relation} ({cid})" for _, part, cid, relation in sorted(parts)
+            ),
+        }
+        for claim_id, parts in sorted(questioned.items())
+    ]
 
 
 def expected_quote_overview() -> list[dict]:
@@ -464,6 +526,7 @@ EXPECTED = {
     "quote_overview": expected_quote_overview,
     "number_overview": expected_number_overview,
     "claims_without_primary_source_seen": expected_without_primary_source_seen,
+    "claims_questioned": expected_claims_questioned,
     "claim_in_context": expected_claim_in_context,
 }
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
 import runpy
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -135,6 +138,43 @@ def test_sql_examples_run_as_written(workdir, index, monkeypatch):
         with sqlite3.connect(os.fspath(workdir / database)) as connection:
             rows = connection.execute(query).fetchall()
     assert rows
+
+
+@pytest.mark.skipif(
+    shutil.which("Rscript") is None,
+    reason="R is not installed (apt-get install -y r-base-core r-cran-readr r-cran-rsqlite; .ci/run does it as root)",
+)
+@pytest.mark.parametrize("index", range(len(blocks("r"))))
+def test_r_examples_run_as_written(workdir, index):
+    script = workdir / f"example_{index}.R"
+    script.write_text(blocks("r")[index], encoding="utf-8")
+    ran = subprocess.run(
+        ["Rscript", "--vanilla", script.name],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip()
+
+
+def test_the_python_example_gives_one_row_per_claim(workdir, monkeypatch):
+    monkeypatch.chdir(workdir)
+    namespace = runpy.run_path(str(write(workdir, "one_row.py", blocks("python")[0])))
+    claims = namespace["claims"]
+    assert claims.claim_id.is_unique and len(claims) == len(csv_claim_ids())
+    assert claims.words.notna().all()
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+def csv_claim_ids() -> list[str]:
+    with (REPO / "data" / "claims.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["claim_id"] for row in csv.DictReader(handle)]
 
 
 def test_examples_exist_for_python_and_sql():

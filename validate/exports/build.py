@@ -14,6 +14,7 @@ from pathlib import Path
 from ..runner import Result, run
 from . import sqlite
 from .registry import EXPORTS, Context
+from .tables import snapshot_texts
 from .tables import tables as read_tables
 
 
@@ -47,6 +48,7 @@ def build(descriptor_path: Path, dist: Path) -> Outputs:
         name,
         tables,
         tables + ([sentences] if sentences else []) + sqlite.link_tables(tables),
+        texts=snapshot_texts(package, tables),
     )
     dist.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=dist.parent, prefix=f".{dist.name}-"))

@@ -27,8 +27,9 @@ CLAIM_OVERVIEW = Query(
     "Claims with their words, speaker, quotation, origin, corroboration and findings",
     "One row per claim: the article's exact words for it (its `content` spans, in text order, joined by ' … '), "
     "who says it (the quotation's speaker, else the entity the claim is attributed to), the quotation that carries it, "
-    "the quotation's origin document with its url_status, a summary of its corroborations (relation: count, in alphabetical "
-    "order) and its findings (finding_type: description).",
+    "the quotation's origin document with its url_status, a summary of the corroborations of the claim itself "
+    "(relation: count, in alphabetical order), the same summary for the corroborations of its numbers (`quantities` "
+    "whose claim_id is the claim) and for those of its quotation, and its findings (finding_type: description).",
     """SELECT c.claim_id, c.statement, c.claim_type, c.voice, c.modality,
   (SELECT group_concat(exact, ' … ') FROM (SELECT s.exact FROM spans s WHERE s.target_table = 'claims'
      AND s.target_id = c.claim_id AND s.role = 'content' ORDER BY s.start_char, s.span_id)) AS exact_words,
@@ -38,6 +39,12 @@ CLAIM_OVERVIEW = Query(
   origin.title AS origin_title, origin.url AS origin_url, origin.url_status AS origin_url_status,
   (SELECT group_concat(relation || ': ' || n, '; ') FROM (SELECT r.relation, count(*) AS n FROM corroborations r
      WHERE r.target_table = 'claims' AND r.target_id = c.claim_id GROUP BY r.relation ORDER BY r.relation)) AS corroboration_summary,
+  (SELECT group_concat(relation || ': ' || n, '; ') FROM (SELECT r.relation, count(*) AS n FROM corroborations r
+     JOIN quantities n ON r.target_table = 'quantities' AND r.target_id = n.quantity_id WHERE n.claim_id = c.claim_id
+     GROUP BY r.relation ORDER BY r.relation)) AS number_corroboration_summary,
+  (SELECT group_concat(relation || ': ' || n, '; ') FROM (SELECT r.relation, count(*) AS n FROM corroborations r
+     WHERE r.target_table = 'quotes' AND r.target_id = c.quote_id GROUP BY r.relation ORDER BY r.relation))
+     AS quote_corroboration_summary,
   (SELECT group_concat(finding_type || ': ' || description, ' | ') FROM (SELECT f.finding_type, f.description FROM findings f
      WHERE f.target_table = 'claims' AND f.target_id = c.claim_id ORDER BY f.finding_id)) AS findings
 FROM claims c
@@ -96,6 +103,31 @@ WHERE c.sourcing_level NOT IN ('origin_seen', 'origin_seen_in_copy')
 ORDER BY c.claim_id""",
 )
 
+CLAIMS_QUESTIONED = Query(
+    "claims_questioned",
+    "Claims contradicted or only partly supported",
+    "One row per claim that an outside source contradicts or only partly supports, counting the checks of the claim "
+    "itself, of its numbers (`quantities` whose claim_id is the claim) and of its quotation: which of them, with the "
+    "relation and the corroboration_id (part: relation (corroboration_id), in that order, joined by '; ').",
+    """WITH checks AS (
+  SELECT c.claim_id, 'claim' AS part, r.relation, r.corroboration_id FROM claims c
+    JOIN corroborations r ON r.target_table = 'claims' AND r.target_id = c.claim_id
+  UNION ALL
+  SELECT n.claim_id, n.quantity_id, r.relation, r.corroboration_id FROM quantities n
+    JOIN corroborations r ON r.target_table = 'quantities' AND r.target_id = n.quantity_id
+  UNION ALL
+  SELECT c.claim_id, c.quote_id, r.relation, r.corroboration_id FROM claims c
+    JOIN corroborations r ON r.target_table = 'quotes' AND r.target_id = c.quote_id
+)
+SELECT c.claim_id, c.statement, c.sourcing_level,
+  (SELECT group_concat(part || ': ' || relation || ' (' || corroboration_id || ')', '; ') FROM (SELECT * FROM checks k
+     WHERE k.claim_id = c.claim_id AND k.relation IN ('contradicts', 'partially_supports')
+     ORDER BY k.part <> 'claim', k.part, k.corroboration_id)) AS questioned_by
+FROM claims c
+WHERE c.claim_id IN (SELECT claim_id FROM checks WHERE relation IN ('contradicts', 'partially_supports'))
+ORDER BY c.claim_id""",
+)
+
 CLAIM_IN_CONTEXT = Query(
     "claim_in_context",
     "The sentences of the article around each claim",
@@ -123,6 +155,7 @@ QUERIES: tuple[Query, ...] = (
     QUOTE_OVERVIEW,
     NUMBER_OVERVIEW,
     CLAIMS_WITHOUT_PRIMARY_SOURCE_SEEN,
+    CLAIMS_QUESTIONED,
     CLAIM_IN_CONTEXT,
     CLAIM_WORDS,
 )

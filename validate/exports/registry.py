@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..csvio import write_atomically
 from ..datadict import replace_block
-from . import codebook, datasette, parquet, sqlite, xlsx
+from . import codebook, datasette, parquet, site, sqlite, xlsx
 from .queries import Query
 from .tables import Table
 
@@ -40,6 +40,7 @@ class Context:
     queries: list[Query] = field(
         default_factory=list
     )  # the views and canned queries that database can answer
+    texts: dict[str, str] = field(default_factory=dict)  # each snapshot's text, by document ID
 
 
 # A builder writes one export: `place()` is its file, `place(table)` a per-table export's file for that table.
@@ -112,6 +113,19 @@ def _codebook(context: Context, place: Callable[..., Path]) -> None:
     place().write_text(codebook.render(context.tables), encoding="utf-8", newline="")
 
 
+def _site(context: Context, place: Callable[..., Path]) -> None:
+    page = site.article_page(context.descriptor, context.tables, context.texts)
+    path = place()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page.html, encoding="utf-8")
+
+
+def _site_tables(context: Context, place: Callable[..., Path]) -> None:
+    for table in context.tables:
+        page = site.table_page(context.descriptor, context.tables, table)
+        place(table.name).write_text(page.html, encoding="utf-8")
+
+
 EXPORTS: tuple[Export, ...] = (
     Export(
         "sqlite",
@@ -149,6 +163,21 @@ EXPORTS: tuple[Export, ...] = (
         "everyone",
         "one row per table and column: type, required, constraints, allowed values with their meanings, description, example",
         _codebook,
+    ),
+    Export(
+        "site",
+        "site/index.html",
+        "any web browser, from the folder or a static host such as GitHub Pages",
+        "the annotated article: every claim, caption, quote, number and finding highlighted from its spans, coloured "
+        "by sourcing level or by what outside sources say, with a panel for the record, its sources and checks",
+        _site,
+    ),
+    Export(
+        "site-tables",
+        "site/{table}.html",
+        "any web browser",
+        "one page per table, searchable and sortable, its references as links",
+        _site_tables,
     ),
 )
 

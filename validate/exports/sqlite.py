@@ -18,7 +18,7 @@ from ..model import ForeignKey
 from ..package import Package
 from ..sentences import split_sentences
 from .queries import QUERIES, Query
-from .tables import Column, Table
+from .tables import Column, Table, snapshot_texts
 
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 SENTENCES = "article_sentences"
@@ -38,23 +38,15 @@ def link_table_name(table: str, target: str) -> str:
 
 def sentence_table(package: Package, tables: list[Table]) -> Table | None:
     """The article (every text resource that is a document's snapshot) as sentences with offsets."""
-    documents = next((t for t in tables if t.name == "documents"), None)
-    if documents is None:
+    if not any(t.name == "documents" for t in tables):
         return None
-    by_snapshot = {
-        row.get("snapshot_path"): row["document_id"]
-        for row in documents.rows
-        if row.get("snapshot_path")
-    }
     rows: list[dict] = []
-    for resource in package.resources:
-        if resource.is_table or resource.text is None or resource.path not in by_snapshot:
-            continue
-        for sentence in split_sentences(resource.text):
+    for document_id, text in snapshot_texts(package, tables).items():
+        for sentence in split_sentences(text):
             rows.append(
                 {
                     "sentence_id": len(rows) + 1,
-                    "document_id": by_snapshot[resource.path],
+                    "document_id": document_id,
                     "line": sentence.line,
                     "start_char": sentence.start,
                     "end_char": sentence.end,

@@ -97,6 +97,23 @@ def tables(package: Package) -> list[Table]:
     return result
 
 
+def snapshot_texts(package: Package, tables: list[Table]) -> dict[str, str]:
+    """The text of each document whose snapshot the package holds, by document ID, in resource order."""
+    documents = next((t for t in tables if t.name == "documents"), None)
+    if documents is None:
+        return {}
+    by_snapshot = {
+        row.get("snapshot_path"): row["document_id"]
+        for row in documents.rows
+        if row.get("snapshot_path")
+    }
+    return {
+        by_snapshot[resource.path]: resource.text
+        for resource in package.resources
+        if not resource.is_table and resource.text is not None and resource.path in by_snapshot
+    }
+
+
 def typed(kind: str, cell: str):
     """The Python value of a CSV cell of Table Schema type `kind`; None for an empty cell."""
     if cell == EMPTY:
