@@ -30,7 +30,9 @@ WORD_DIFF_ABOVE = 40  # two texts longer than this (together) are shown as a wor
 MAX_DETAILS_PER_GROUP = 300
 SUMMARY_LIMIT_BYTES = 1_048_576  # GitHub shows no job summary over 1 MiB
 _SUMMARY_MARGIN = 4_096  # for the note and the closing tags
-_ASCII_PUNCTUATION = re.compile(r"""([!"#$%'()*+,\-./:;<=>?\[\\\]^_`{|}~])""")
+# every ASCII punctuation mark but & < > @, which become entities
+_ASCII_PUNCTUATION = re.compile(r"""([!"#$%'()*+,\-./:;=?\[\\\]^_`{|}~])""")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -59,11 +61,11 @@ def _shortened(text: str, limit: int = MAX_VALUE) -> str:
 
 
 def md(text: str) -> str:
-    """Text from the package for Markdown: every ASCII punctuation mark backslash-escaped, `@` as an entity.
+    """Text from the package for Markdown: ASCII punctuation backslash-escaped; `& < > @` as entities.
 
     Escaping `:` and `.` keeps GFM from autolinking `https://…` and `www.…`; `\\|` keeps a table cell whole."""
     escaped = _ASCII_PUNCTUATION.sub(r"\\\1", visible(text))
-    return escaped.replace("@", "&#64;")
+    return re.sub("[&<>@]", lambda match: _ENTITIES[match.group()], escaped)
 
 
 def _md_message(text: str) -> str:
@@ -82,7 +84,7 @@ def _code(text: str) -> str:
 
 def _pair(old: object, new: object, *, markdown: bool, budget: AlignBudget | None = None) -> str:
     """Old and new value: a word-level difference for text, `old → new` otherwise."""
-    shown = _md if markdown else (lambda text: text)
+    shown = md if markdown else (lambda text: text)
     if old is None or new is None or len(_raw(old)) + len(_raw(new)) <= WORD_DIFF_ABOVE:
         return f"{shown(show(old))} → {shown(show(new))}"
     difference = word_diff(_raw(old), _raw(new), budget)
@@ -104,7 +106,7 @@ def _row_content(row: object, *, markdown: bool) -> str:
     """An added or removed row's cells, the empty ones left out."""
     if not isinstance(row, dict):
         return show(row)
-    shown = _md if markdown else (lambda text: text)
+    shown = md if markdown else (lambda text: text)
     cells = [f"{shown(visible(name))}={shown(show(value))}" for name, value in row.items() if value]
     return "; ".join(cells) if cells else "(every cell empty)"
 

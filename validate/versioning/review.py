@@ -20,8 +20,8 @@ from pathlib import Path
 from ..errors import CannotRun
 from ..package import load
 from ..safetext import visible
-from .bumps import Verdict, highest, judge
 from . import changelog
+from .bumps import Verdict, highest, judge
 from .changes import Change, compare
 from .records import latest
 from .sides import REVISION_PREFIX, open_side

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import lzma
 import os
-import shutil
 import subprocess
 import tarfile
 import tempfile
