@@ -82,7 +82,9 @@ def test_a_release_bundle_is_a_side(tmp_path, capsys):
     assert main(["diff", str(built.path), str(root)]) == 1
     report = capsys.readouterr().out
     assert "[major] field-removed: field 'modality' removed" in report
-    assert "Version: FAIL: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump." in report
+    assert (
+        "Version: FAIL: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump." in report
+    )
 
 
 @pytest.mark.parametrize("member", ["../evil.txt", "/abs/datapackage.json"])
@@ -91,7 +93,10 @@ def test_a_bundle_with_an_unsafe_path_is_refused_with_exit_2(tmp_path, capsys, m
     with zipfile.ZipFile(hostile, "w") as archive:
         archive.writestr(member, "{}")
     assert main(["diff", str(hostile), str(hostile)]) == 2
-    assert f"hostile.zip holds an unsafe path {member!r}; it was not unpacked" in capsys.readouterr().err
+    assert (
+        f"hostile.zip holds an unsafe path {member!r}; it was not unpacked"
+        in capsys.readouterr().err
+    )
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
@@ -267,15 +272,32 @@ def test_summary_is_cut_below_the_limit_with_a_note_and_the_full_report_kept(
     for number in range(300):  # 300 rows with 5 kB keys: 1.5 MB of Markdown
         apply_edit(
             tmp_path / "new",
-            {"text": "data/claims.csv", "append": f"clm-{number:03d}{'k' * 5000},doc-sample,A statement long enough.,event,publication,,,,,not_applicable,asserted,,,manual-extraction,2026-11-28\n"},
+            {
+                "text": "data/claims.csv",
+                "append": f"clm-{number:03d}{'k' * 5000},doc-sample,A statement long enough.,event,publication,,,,,not_applicable,asserted,,,manual-extraction,2026-11-28\n",
+            },
         )
-    argv = ["diff", "old", "new", "--format", "markdown", "--output", "full.md", "--summary", "summary.md"]
+    argv = [
+        "diff",
+        "old",
+        "new",
+        "--format",
+        "markdown",
+        "--output",
+        "full.md",
+        "--summary",
+        "summary.md",
+    ]
     main(argv)
     summary = (tmp_path / "summary.md").read_bytes()
     full = (tmp_path / "full.md").read_bytes()
     assert len(full) > 1_048_576 >= len(summary)
-    assert summary.decode("utf-8").rstrip().endswith(
-        "The full report is in full\\.md (the workflow uploads it as the artifact `diff-report`).**"
+    assert (
+        summary.decode("utf-8")
+        .rstrip()
+        .endswith(
+            "The full report is in full\\.md (the workflow uploads it as the artifact `diff-report`).**"
+        )
     )
     assert summary.count(b"<details>") == summary.count(b"</details>")
     assert capsys.readouterr().out == ""

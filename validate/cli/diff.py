@@ -69,7 +69,10 @@ def run_command(args: argparse.Namespace) -> int:
         outcome = review(old, args.new, repo, args.require_changelog)
     except CannotRun as error:
         if args.summary:  # the job summary says why, instead of staying empty
-            _write(args.summary, f"## Data package diff\n\n❌ The diff could not run: {md(str(error))}\n")
+            _write(
+                args.summary,
+                f"## Data package diff\n\n❌ The diff could not run: {md(str(error))}\n",
+            )
         raise
     report = RENDERERS[args.format](outcome)
     if args.summary:

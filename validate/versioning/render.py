@@ -24,7 +24,9 @@ from .changes import Change
 from .review import Review
 from .textdiff import AlignBudget, word_diff
 
-MAX_VALUE = 300  # characters of one value shown alone (an added row's cell); the rest is counted, not shown
+MAX_VALUE = (
+    300  # characters of one value shown alone (an added row's cell); the rest is counted, not shown
+)
 MAX_SEGMENT = 1_000  # characters of one removed, added or kept run of a word-level difference
 WORD_DIFF_ABOVE = 40  # two texts longer than this (together) are shown as a word-level difference
 MAX_DETAILS_PER_GROUP = 300
@@ -73,9 +75,7 @@ def _md_message(text: str) -> str:
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an odd number of backticks (one came from a value): no code spans
         return md(text)
-    return "".join(
-        md(part) if index % 2 == 0 else _code(part) for index, part in enumerate(parts)
-    )
+    return "".join(md(part) if index % 2 == 0 else _code(part) for index, part in enumerate(parts))
 
 
 def _code(text: str) -> str:
@@ -114,9 +114,7 @@ def _row_content(row: object, *, markdown: bool) -> str:
 # --- one change -------------------------------------------------------------------------------
 
 
-def describe(
-    change: Change, *, markdown: bool = False, budget: AlignBudget | None = None
-) -> str:
+def describe(change: Change, *, markdown: bool = False, budget: AlignBudget | None = None) -> str:
     """One line for one change (`budget`: the report's word-alignment budget)."""
     subject = md(change.subject) if markdown else visible(change.subject)
     if change.kind in ("row-changed", "row-derived-only"):

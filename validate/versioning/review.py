@@ -114,9 +114,7 @@ def review(old: str, new: str, repo: Path, require_changelog: bool = False) -> R
                 ok = False
             else:
                 notes.append("OK: CHANGELOG.md's Unreleased section says what changed")
-    return Review(
-        old, new, comparison.changes, verdict, notes, ok, remarks, comparison.omitted
-    )
+    return Review(old, new, comparison.changes, verdict, notes, ok, remarks, comparison.omitted)
 
 
 def _unreleased_text(root: Path) -> tuple[str | None, str]:

@@ -33,7 +33,9 @@ from ..safetext import visible
 from . import bundle
 
 MAX_MEMBER_BYTES = 200_000_000
-MAX_TOTAL_BYTES = 1_000_000_000  # all members together: a small zip of bzip2 members can expand a thousandfold
+MAX_TOTAL_BYTES = (
+    1_000_000_000  # all members together: a small zip of bzip2 members can expand a thousandfold
+)
 MAX_MEMBERS = 10_000
 GIT_TIMEOUT = 300
 REVISION_PREFIX = "git:"
@@ -176,7 +178,9 @@ def _unzip(archive_path: Path, target: Path) -> None:
                         "(bundles use stored, deflate, bzip2 or LZMA)."
                     )
                 if info.file_size > MAX_MEMBER_BYTES:
-                    raise CannotRun(f"{where}: {shown!r} is larger than {MAX_MEMBER_BYTES:,} bytes.")
+                    raise CannotRun(
+                        f"{where}: {shown!r} is larger than {MAX_MEMBER_BYTES:,} bytes."
+                    )
                 destination = target.joinpath(*member.parts)
                 if info.is_dir():
                     destination.mkdir(parents=True, exist_ok=True)
