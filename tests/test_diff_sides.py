@@ -274,7 +274,8 @@ def test_summary_is_cut_below_the_limit_with_a_note_and_the_full_report_kept(
             tmp_path / "new",
             {
                 "text": "data/claims.csv",
-                "append": f"clm-{number:03d}{'k' * 5000},doc-sample,A statement long enough.,event,publication,,,,,not_applicable,asserted,,,manual-extraction,2026-11-28\n",
+                "append": f"clm-{number:03d}{'k' * 5000},doc-sample,A statement long enough.,event,publication,"
+                f",,,,not_applicable,asserted,,,manual-extraction,2026-11-28\n",
             },
         )
     argv = [

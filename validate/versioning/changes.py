@@ -790,8 +790,8 @@ def _data_changes(
         before = None if old_cells is None else dict(zip(old_names, old_cells, strict=True))
         after = None if new_cells is None else dict(zip(new_names, new_cells, strict=True))
         if (
-            before is not None
-            and after is not None
+            old_cells is not None
+            and new_cells is not None
             and all(
                 old_cells[i] == new_cells[j] for i, j in zip(old_common, new_common, strict=True)
             )
