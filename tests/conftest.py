@@ -84,6 +84,8 @@ SLOW_MODULES = frozenset(
         "test_contributing",
         "test_descriptor_verdicts",
         "test_diff",
+        "test_diff_hostile",
+        "test_diff_properties",
         "test_diff_sides",
         "test_diff_workflow",
         "test_docs",

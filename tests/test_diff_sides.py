@@ -66,8 +66,8 @@ def test_git_revisions_are_read_without_touching_the_work_tree(tmp_path, capsys)
     assert main(["diff", first, "HEAD", "--repo", str(root)]) == 0
     report = capsys.readouterr().out
     assert (
-        '[patch] row-changed: clm-001: statement "Marco Rubio met Nayib Bukele for almost three hours." -> '
-        '"Marco Rubio met Nayib Bukele for nearly three hours."' in report
+        "[patch] row-changed: clm-001: statement: …Nayib Bukele for [-almost-]{+nearly+} three hours."
+        in report
     )
     assert (root / "data" / "claims.csv").read_bytes() == before
     assert git(root, "status", "--porcelain") == " M data/claims.csv\n"
@@ -82,7 +82,9 @@ def test_a_release_bundle_is_a_side(tmp_path, capsys):
     assert main(["diff", str(built.path), str(root)]) == 1
     report = capsys.readouterr().out
     assert "[major] field-removed: field 'modality' removed" in report
-    assert "FAIL: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump." in report
+    assert (
+        "Version: FAIL: 0.1.0 -> 0.1.1 is a patch bump; these changes need a minor bump." in report
+    )
 
 
 @pytest.mark.parametrize("member", ["../evil.txt", "/abs/datapackage.json"])
@@ -91,7 +93,10 @@ def test_a_bundle_with_an_unsafe_path_is_refused_with_exit_2(tmp_path, capsys, m
     with zipfile.ZipFile(hostile, "w") as archive:
         archive.writestr(member, "{}")
     assert main(["diff", str(hostile), str(hostile)]) == 2
-    assert f"the bundle holds an unsafe path {member!r}" in capsys.readouterr().err
+    assert (
+        f"hostile.zip holds an unsafe path {member!r}; it was not unpacked"
+        in capsys.readouterr().err
+    )
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
@@ -115,8 +120,8 @@ def test_markdown_report_folds_details_and_neutralises_cells(tmp_path, monkeypat
     report = capsys.readouterr().out
     assert report.index("| area | table | change | count | bump |") < report.index("<details>")
     assert "| data | claims | row-changed | 1 | patch |" in report
-    assert "&lt;img src=x&gt; &#64;team \\| \\`x\\` \\[l\\](http://e)" in report
-    assert "<img" not in report and "@team" not in report
+    assert "&lt;img src\\=x&gt; &#64;team \\| \\`x\\` \\[l\\]\\(http\\:\\/\\/e\\)" in report
+    assert "<img" not in report and "@team" not in report and "http://" not in report
 
 
 def test_json_report_lists_cells_old_and_new(tmp_path, monkeypatch, capsys):
@@ -129,7 +134,7 @@ def test_json_report_lists_cells_old_and_new(tmp_path, monkeypatch, capsys):
         "required_bump": "patch",
         "declared_bump": "patch",
         "ok": True,
-        "reason": "0.1.0 -> 0.1.1 is a patch bump; a patch bump is needed",
+        "reason": "0.1.0 -> 0.1.1 is a patch bump, as needed",
     }
     row = next(change for change in document["changes"] if change["kind"] == "row-changed")
     assert row["subject"] == "clm-001"
@@ -255,18 +260,45 @@ def test_text_report_shows_control_characters_escaped(tmp_path, monkeypatch, cap
     monkeypatch.chdir(tmp_path)
     assert main(["diff", "old", "new"]) == 0
     report = capsys.readouterr().out
-    assert '-> "Marco Rubio met Nayib Bukele for \\u001b[31mred\\u001b[0m hours\\u202e."' in report
+    assert "for [-almost three-]{+\\x1b[31mred\\x1b[0m+} hours{+\\u202e+}." in report
     assert "\x1b" not in report and "\u202e" not in report
 
 
-def test_markdown_report_stays_within_a_job_summary(tmp_path, monkeypatch, capsys):
-    from validate.versioning import render
-
-    monkeypatch.setattr(render, "MAX_MARKDOWN_CHARS", 300)
+def test_summary_is_cut_below_the_limit_with_a_note_and_the_full_report_kept(
+    tmp_path, monkeypatch, capsys
+):
     build_pair(tmp_path, "row-removed")
     monkeypatch.chdir(tmp_path)
-    main(["diff", "old", "new", "--format", "markdown"])
-    report = capsys.readouterr().out
-    assert report.rstrip().endswith(
-        "… more changes than a job summary holds: run `make diff` for all."
+    for number in range(300):  # 300 rows with 5 kB keys: 1.5 MB of Markdown
+        apply_edit(
+            tmp_path / "new",
+            {
+                "text": "data/claims.csv",
+                "append": f"clm-{number:03d}{'k' * 5000},doc-sample,A statement long enough.,event,publication,"
+                f",,,,not_applicable,asserted,,,manual-extraction,2026-11-28\n",
+            },
+        )
+    argv = [
+        "diff",
+        "old",
+        "new",
+        "--format",
+        "markdown",
+        "--output",
+        "full.md",
+        "--summary",
+        "summary.md",
+    ]
+    main(argv)
+    summary = (tmp_path / "summary.md").read_bytes()
+    full = (tmp_path / "full.md").read_bytes()
+    assert len(full) > 1_048_576 >= len(summary)
+    assert (
+        summary.decode("utf-8")
+        .rstrip()
+        .endswith(
+            "The full report is in full\\.md (the workflow uploads it as the artifact `diff-report`).**"
+        )
     )
+    assert summary.count(b"<details>") == summary.count(b"</details>")
+    assert capsys.readouterr().out == ""

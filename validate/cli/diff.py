@@ -7,13 +7,14 @@ Exit 0 when the new side's version satisfies the bump the changes need, 1 when i
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-from ..csvio import write_atomically
 from ..errors import EXIT_INVALID, EXIT_OK, CannotRun
-from ..safetext import visible
-from ..versioning.render import RENDERERS
+from ..safetext import text_report, visible
+from ..versioning.render import RENDERERS, fit_summary, md, render_markdown
 from ..versioning.review import newest_release, review
 from .arguments import Parser
 
@@ -31,7 +32,8 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "old",
         nargs="?",
         help="the old side: a package folder, a release bundle (.zip) or a git revision "
-        "(e.g. c4c7073, origin/main); default: the commit of the newest release in releases/",
+        "(e.g. c4c7073, origin/main); `git:REV` is always a revision and `./NAME` always a path, and a "
+        "name that is both is refused; default: the commit of the newest release in releases/",
     )
     parser.add_argument(
         "new",
@@ -47,6 +49,11 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument("--output", help="write the report to this file instead of standard output")
     parser.add_argument(
+        "--summary",
+        help="also write the Markdown report here, cut to fit a GitHub job summary (1 MiB) with a note; "
+        "when the diff cannot run, the reason is written here",
+    )
+    parser.add_argument(
         "--require-changelog",
         action="store_true",
         help="pull-request mode: an unchanged version is fine, but changes must add to CHANGELOG.md's Unreleased section",
@@ -57,16 +64,42 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 def run_command(args: argparse.Namespace) -> int:
     """Review the two sides and write the report; exit 1 when the version does not give the bump the changes need."""
     repo = Path(args.repo)
-    old = args.old if args.old is not None else newest_release(repo)
-    outcome = review(old, args.new, repo, args.require_changelog)
-    report = RENDERERS[args.format](
-        outcome.old, outcome.new, outcome.changes, outcome.verdict, outcome.notes
-    )
+    try:
+        old = args.old if args.old is not None else newest_release(repo)
+        outcome = review(old, args.new, repo, args.require_changelog)
+    except CannotRun as error:
+        if args.summary:  # the job summary says why, instead of staying empty
+            _write(
+                args.summary,
+                f"## Data package diff\n\n❌ The diff could not run: {md(str(error))}\n",
+            )
+        raise
+    report = RENDERERS[args.format](outcome)
+    if args.summary:
+        markdown = report if args.format == "markdown" else render_markdown(outcome)
+        _write(args.summary, fit_summary(markdown, full=args.output or ""))
     if args.output:
-        try:
-            write_atomically(Path(args.output), report.encode("utf-8"))
-        except OSError as error:
-            raise CannotRun(f"cannot write {visible(args.output)}: {error.strerror}") from None
+        _write(args.output, report)
     else:
-        sys.stdout.write(report)
+        sys.stdout.write(text_report(report) if args.format == "text" else report)
     return EXIT_OK if outcome.ok else EXIT_INVALID
+
+
+def _write(target: str, text: str) -> None:
+    """Write `text` to `target` through a temporary file renamed over it: a link there is replaced, never followed or read."""
+    path = Path(target)
+    if path.is_dir() and not path.is_symlink():
+        raise CannotRun(f"cannot write {visible(target)}: it is a folder.")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(text.encode("utf-8"))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise CannotRun(f"cannot write {visible(target)}: {error.strerror}") from None

@@ -137,7 +137,7 @@ def judge(change_level: str, old_text: object, new_text: object) -> Verdict:
             str(new),
             declared,
             False,
-            f"the data changed but the version stayed {new}; these changes need a {required} bump",
+            f"the version stayed {new}; these changes need a {required} bump",
         )
     if rank(declared) < rank(required):
         return Verdict(
@@ -156,5 +156,7 @@ def judge(change_level: str, old_text: object, new_text: object) -> Verdict:
         str(new),
         declared,
         True,
-        f"{old} -> {new} is a {declared} bump; a {required} bump is needed",
+        f"{old} -> {new} is a {declared} bump, as needed"
+        if declared == required
+        else f"{old} -> {new} is a {declared} bump, more than the {required} bump needed",
     )

@@ -1,12 +1,22 @@
 """Read CHANGELOG.md: the `Unreleased` section and the newest released section.
 
 Headings follow Keep a Changelog: `## [Unreleased]`, then `## [X.Y.Z] - YYYY-MM-DD`, newest first.
+The file is read only when it is a regular file (never through a link, never a device or FIFO)
+and no larger than MAX_BYTES: a pull request could otherwise point it at another file, whose
+text would then satisfy the changelog rule, or at /dev/zero.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
+from pathlib import Path
+
+from ..csvio import READ_FLAGS
+
+MAX_BYTES = 4_000_000
 
 _HEADING = re.compile(r"^## +\[?([^\]\s]+)\]?(?: +- +(\S+))?[ \t]*$", re.MULTILINE)
 
@@ -46,3 +56,30 @@ def unreleased(text: str) -> Section | None:
 def newest_release(text: str) -> Section | None:
     """The first section whose title is a version (not `Unreleased`), or None."""
     return next((s for s in sections(text) if s.title.lower() != "unreleased"), None)
+
+
+class Unreadable(Exception):
+    """CHANGELOG.md exists but is not read: a link, not a regular file, too large, or not UTF-8."""
+
+
+def read(root: Path, name: str = "CHANGELOG.md") -> str | None:
+    """The text of `root`/`name`; None when there is no such file. Raises Unreadable (with the reason) otherwise."""
+    path = root / name
+    try:
+        handle = os.open(path, READ_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if path.is_symlink():
+            raise Unreadable(f"{name} is a link; links are not followed") from None
+        raise Unreadable(f"{name} cannot be opened ({error.strerror})") from None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise Unreadable(f"{name} is not a regular file")
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f"{name} is larger than {MAX_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable(f"{name} is not UTF-8 text") from None

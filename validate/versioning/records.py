@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 from .bumps import Version
+from .changelog import Unreadable
+from .changelog import read as read_small
 
 RECORDS = "releases"
 
@@ -15,8 +17,9 @@ def records(repo: Path) -> list[dict]:
     found: list[tuple[Version, dict]] = []
     for path in (repo / RECORDS).glob("*.json"):
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+            # never through a link, never a device: a record linked to /dev/zero or outside is skipped
+            record = json.loads(read_small(path.parent, path.name) or "")
+        except (OSError, Unreadable, ValueError):
             continue
         version = Version.parse(record.get("version")) if isinstance(record, dict) else None
         if version is not None:

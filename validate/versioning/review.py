@@ -12,21 +12,30 @@ that need a bump must come with new text in CHANGELOG.md's `Unreleased` section.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import CannotRun
 from ..package import load
+from ..safetext import visible
+from . import changelog
 from .bumps import Verdict, highest, judge
-from .changelog import unreleased
 from .changes import Change, compare
 from .records import latest
-from .sides import open_side
+from .sides import REVISION_PREFIX, open_side
+
+_COMMIT = re.compile(r"[0-9a-f]{7,64}")
 
 
 @dataclass(frozen=True)
 class Review:
-    """The changes between the sides, the verdict on the version, notes for the reader, and the outcome."""
+    """The changes between the sides, the verdict on the version, notes for the reader, and the outcome.
+
+    `notes` are checks ("OK: ..." or a failure); `remarks` are what the reader should know and
+    does not fail the review (a link in a revision, not followed); `omitted` counts row changes
+    past the listing limit, by (area, table, kind, level)."""
 
     old: str
     new: str
@@ -34,6 +43,8 @@ class Review:
     verdict: Verdict
     notes: list[str]
     ok: bool
+    remarks: list[str] = field(default_factory=list)
+    omitted: Counter = field(default_factory=Counter)
 
 
 def newest_release(repo: Path) -> str:
@@ -41,26 +52,40 @@ def newest_release(repo: Path) -> str:
     record = latest(repo)
     if record is None or not isinstance(record.get("commit"), str):
         raise CannotRun(f"no release recorded in {repo / 'releases'}; name the old side.")
-    return record["commit"]
+    commit = record["commit"]
+    if not _COMMIT.fullmatch(commit):  # never a folder or an option: the record names a commit
+        raise CannotRun(
+            f"the newest release record's commit {visible(commit)!r} is not a commit id; name the old side."
+        )
+    return REVISION_PREFIX + commit
 
 
 def review(old: str, new: str, repo: Path, require_changelog: bool = False) -> Review:
     """Compare side `old` with side `new` (revisions are read from `repo`); raise CannotRun when a side cannot be read."""
     notes: list[str] = []
-    with open_side(old, repo) as old_root, open_side(new, repo) as new_root:
+    remarks: list[str] = []
+    with (
+        open_side(old, repo, remarks) as old_root,
+        open_side(new, repo, remarks) as new_root,
+    ):
         old_package, new_package = (
             load(old_root / "datapackage.json"),
             load(new_root / "datapackage.json"),
         )
-        comparison = compare(old_package, new_package)
-        old_log, new_log = _unreleased_text(old_root), _unreleased_text(new_root)
+        try:
+            comparison = compare(old_package, new_package)
+        finally:
+            old_package.close()
+            new_package.close()
+        old_log, _ = _unreleased_text(old_root)
+        new_log, unreadable = _unreleased_text(new_root)
         for side, package in (("old", old_package), ("new", new_package)):
             if package.load_errors:
                 notes.append(
                     f"the {side} side has {len(package.load_errors)} unreadable file(s); they were not compared "
                     "(`python -m validate` says which)"
                 )
-    level = highest(change.level for change in comparison.changes)
+    level = highest([*(c.level for c in comparison.changes), *(k[3] for k in comparison.omitted)])
     verdict = judge(level, comparison.old_version, comparison.new_version)
     ok = verdict.ok and not notes
     if require_changelog:
@@ -74,7 +99,10 @@ def review(old: str, new: str, repo: Path, require_changelog: bool = False) -> R
                 reason=f"a pull request leaves the version as it is; the next release needs a {verdict.required} bump",
             )
         if level != "none":
-            if new_log is None:
+            if unreadable:
+                notes.append(f"{unreadable}; it was not read, so no Unreleased note counts")
+                ok = False
+            elif new_log is None:
                 notes.append(
                     "CHANGELOG.md has no `## [Unreleased]` section; add one that says what this change does"
                 )
@@ -86,12 +114,14 @@ def review(old: str, new: str, repo: Path, require_changelog: bool = False) -> R
                 ok = False
             else:
                 notes.append("OK: CHANGELOG.md's Unreleased section says what changed")
-    return Review(old, new, comparison.changes, verdict, notes, ok)
+    return Review(old, new, comparison.changes, verdict, notes, ok, remarks, comparison.omitted)
 
 
-def _unreleased_text(root: Path) -> str | None:
+def _unreleased_text(root: Path) -> tuple[str | None, str]:
+    """The Unreleased section's body (None without one), and why CHANGELOG.md was not read ("" when it was)."""
     try:
-        section = unreleased((root / "CHANGELOG.md").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return None
-    return section.body if section else None
+        text = changelog.read(root)
+    except changelog.Unreadable as error:
+        return None, str(error)
+    section = changelog.unreleased(text) if text is not None else None
+    return (section.body if section else None), ""
