@@ -166,10 +166,16 @@ def _git(folder: Path, *args: str) -> None:
     )
 
 
-def _try_repo(consumer: Path, hook: str) -> subprocess.CompletedProcess:
-    """pre-commit's own install of the hook from this repository (a fresh environment, as a consumer gets it)."""
+def _try_repo(consumer: Path, *hooks: str) -> subprocess.CompletedProcess:
+    """pre-commit's own install of the hooks from this repository's committed HEAD, as a consumer gets them.
+
+    One ref for every call, so the hooks' environment is installed once (a dirty work tree would make
+    try-repo commit a new shadow revision, and install again, each time)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout.strip()
     return subprocess.run(
-        [str(BIN / "pre-commit"), "try-repo", str(REPO), hook, "--verbose"],
+        [str(BIN / "pre-commit"), "try-repo", str(REPO), *hooks, "--ref", head, "--verbose"],
         cwd=consumer,
         capture_output=True,
         text=True,
@@ -196,8 +202,9 @@ def test_the_published_hooks_catch_a_deleted_cited_document_and_name_their_own_c
     _git(consumer, "add", "--all")
     _git(consumer, "commit", "--quiet", "-m", "package")
 
-    passed = _try_repo(consumer, "validate-data-package")
+    passed = _try_repo(consumer, "--all-files")  # both hooks
     assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert passed.stdout.count("Passed") == 2
 
     _git(
         consumer, "rm", "--quiet", "docs/research/note.md"
