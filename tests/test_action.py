@@ -197,3 +197,65 @@ def test_the_json_report_is_written_whole_or_not_at_all(workspace, tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith(f"error: cannot write the JSON report {unwritable}")
     assert not unwritable.parent.exists()
+
+
+def _run_action_step(step_id: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    """One `run:` step of action.yml under bash, as the runner runs it (the `${{ }}` values given in `env`)."""
+    (step,) = [step for step in STEPS if step.get("id") == step_id]
+    assert step["shell"] == "bash"
+    return subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GITHUB_ACTION_PATH": str(REPO), **env},
+    )
+
+
+def test_the_action_s_own_steps_key_the_cache_and_validate_a_subfolder(workspace, tmp_path):
+    """The `environment` and `validate` steps' bash, with a stand-in for the environment the install step makes."""
+    outputs = tmp_path / "outputs"
+    common = {"RUNNER_TEMP": str(tmp_path / "temp"), "GITHUB_OUTPUT": str(outputs)}
+    (tmp_path / "temp").mkdir()
+    done = _run_action_step(
+        "environment",
+        {
+            **common,
+            "PYTHON": sys.executable,
+            "PYTHON_VERSION": "3.11.9",
+            "RUNNER_OS": "Linux",
+            "RUNNER_ARCH": "X64",
+        },
+        workspace,
+    )
+    assert done.returncode == 0, done.stderr
+    values = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
+    assert values["venv"] == str(tmp_path / "temp" / "validate-dataset-venv")
+    assert re.fullmatch(r"validate-dataset-Linux-X64-py3\.11\.9-[0-9a-f]{16}", values["key"])
+
+    venv = tmp_path / "venv" / "bin"
+    venv.mkdir(parents=True)
+    for name in ("python", "validate-dataset"):
+        (venv / name).symlink_to(BIN / name)
+    outputs.write_text("", encoding="utf-8")
+    done = _run_action_step(
+        "validate",
+        {
+            **common,
+            "VENV": str(venv.parent),
+            "PACKAGE_PATH": "pkg",
+            "VALIDATOR_ARGS": "--select table-frictionless",
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        },
+        workspace,
+    )
+    assert done.returncode == 1, done.stderr
+    assert set(re.findall(r"^::error file=([^,:]+)", done.stdout, re.MULTILINE)) == {
+        "pkg/data/claims.csv"
+    }
+    values = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
+    assert values["valid"] == "false" and int(values["errors"]) >= 1
+    assert json.loads(Path(values["report"]).read_text(encoding="utf-8"))["checks"] == [
+        "table-frictionless"
+    ]
