@@ -42,7 +42,9 @@ def test_the_action_is_a_valid_composite_action():
     ] == []
     assert action["runs"]["using"] == "composite"
     run = " ".join(step.get("run", "") for step in action["runs"]["steps"])
-    assert "requirements.lock" in run and "--format github" in run
+    assert "requirements.lock" in run and ".github/action/validate.py" in run
+    step_script = (REPO / ".github" / "action" / "validate.py").read_text(encoding="utf-8")
+    assert '"--format", "github"' in step_script
 
 
 def test_the_workflow_caches_pip_on_the_lock_file_and_runs_once_per_change():
