@@ -108,9 +108,8 @@ def run_command(args: argparse.Namespace) -> int:
         ) from None
     verdict = EXIT_CANNOT_RUN if not result.finished else EXIT_OK if result.valid else EXIT_INVALID
     with result:  # removes the errors' temporary runs, however the writing ends
-        if (
-            args.json_report
-        ):  # first: a report file that cannot be written stops the run before any output
+        # first: a report file that cannot be written stops the run before any output
+        if args.json_report:
             _write_json_report(result, Path(args.json_report))
         try:
             WRITERS[report_format](
