@@ -49,8 +49,8 @@ properties: $(BIN)/validate-dataset
 GENERATED_DOCS := docs/cli.md docs/validation.md
 
 lint: $(BIN)/validate-dataset
-	$(BIN)/ruff check validate tests benchmarks
-	$(BIN)/ruff format --check validate tests benchmarks
+	$(BIN)/ruff check validate tests benchmarks .github/action
+	$(BIN)/ruff format --check validate tests benchmarks .github/action
 	$(BIN)/mypy validate
 	$(BIN)/cog --check --check-fail-msg "run: $(BIN)/cog -r $(GENERATED_DOCS)" $(GENERATED_DOCS)
 

@@ -74,6 +74,7 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
 # quick run whatever they cost: they are every check's contract. A new slow module is added here, by name.
 SLOW_MODULES = frozenset(
     {
+        "test_action",
         "test_audit",
         "test_browser",
         "test_site_browser",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,9 @@ import yaml
 from jsonschema import Draft7Validator
 from ruamel.yaml import YAML
 
-from .conftest import FIXTURES, REPO
+from validate.fill import fill_descriptor
+
+from .conftest import FIXTURES, REPO, build_package
 
 BIN = Path(sys.executable).parent
 
@@ -39,7 +42,9 @@ def test_the_action_is_a_valid_composite_action():
     ] == []
     assert action["runs"]["using"] == "composite"
     run = " ".join(step.get("run", "") for step in action["runs"]["steps"])
-    assert "requirements.lock" in run and "--format github" in run
+    assert "requirements.lock" in run and ".github/action/validate.py" in run
+    step_script = (REPO / ".github" / "action" / "validate.py").read_text(encoding="utf-8")
+    assert '"--format", "github"' in step_script
 
 
 def test_the_workflow_caches_pip_on_the_lock_file_and_runs_once_per_change():
@@ -81,7 +86,11 @@ def test_the_hook_manifest_and_the_config_are_valid_and_agree():
     assert set(published) == set(local) == {"validate-data-package", "normalize-check"}
     for hook_id, hook in published.items():
         assert local[hook_id]["entry"] == ".venv/bin/" + hook["entry"]
-        assert (local[hook_id]["files"], local[hook_id]["args"]) == (hook["files"], hook["args"])
+        for key in ("files", "always_run", "args", "pass_filenames"):
+            assert local[hook_id].get(key) == hook.get(key), (hook_id, key)
+    # the validator reads files no pattern lists (a cited docs/ file, a deleted one): it runs on every commit
+    assert published["validate-data-package"]["always_run"] is True
+    assert "files" not in published["validate-data-package"]
 
 
 @pytest.fixture
@@ -148,3 +157,75 @@ def test_pre_commit_stops_a_spreadsheet_saved_file(clone):
     assert done.returncode == 1
     assert "data/claims.csv: removed the byte order mark (BOM)" in done.stdout
     assert done.stdout.count("Failed") == 2
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _try_repo(consumer: Path, *hooks: str) -> subprocess.CompletedProcess:
+    """pre-commit's own install of the hooks from this repository's committed HEAD, as a consumer gets them.
+
+    One ref for every call, so the hooks' environment is installed once (a dirty work tree would make
+    try-repo commit a new shadow revision, and install again, each time)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return subprocess.run(
+        [str(BIN / "pre-commit"), "try-repo", str(REPO), *hooks, "--ref", head, "--verbose"],
+        cwd=consumer,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PRE_COMMIT_HOME": str(consumer.parent / "pre-commit-home")},
+    )
+
+
+def test_the_published_hooks_catch_a_deleted_cited_document_and_name_their_own_command(tmp_path):
+    """Another repository: the minimal package citing docs/research/note.md in a claim's notes."""
+    consumer = tmp_path / "consumer"
+    build_package(consumer)
+    (consumer / "docs" / "research").mkdir(parents=True)
+    (consumer / "docs" / "research" / "note.md").write_text("# A note\n", encoding="utf-8")
+    (consumer / "docs" / "README.md").write_text("# Notes\n", encoding="utf-8")
+    claims = consumer / "data" / "claims.csv"
+    lines = claims.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    cells[lines[0].split(",").index("notes")] = "See docs/research/note.md."
+    lines[1] = ",".join(cells)
+    claims.write_text("\n".join(lines), encoding="utf-8")
+    fill_descriptor(consumer / "datapackage.json")
+    _git(consumer, "init", "--quiet")
+    _git(consumer, "add", "--all")
+    _git(consumer, "commit", "--quiet", "-m", "package")
+
+    passed = _try_repo(consumer, "--all-files")  # both hooks
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert passed.stdout.count("Passed") == 2
+
+    _git(
+        consumer, "rm", "--quiet", "docs/research/note.md"
+    )  # the commit stages no file: a deletion
+    failed = _try_repo(consumer, "validate-data-package")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(
+        r"^data/claims\.csv:2: error: .*docs/research/note\.md.*\[cell-references/missing-file\]$",
+        failed.stdout,
+        re.MULTILINE,
+    ), failed.stdout
+
+    _git(consumer, "commit", "--quiet", "-m", "deleted", "--no-verify")
+    claims.write_bytes(claims.read_bytes().replace(b"\n", b"\r\n"))  # saved by a spreadsheet
+    _git(consumer, "add", "data/claims.csv")
+    normalize = _try_repo(consumer, "normalize-check")
+    assert normalize.returncode == 1, normalize.stdout + normalize.stderr
+    assert (
+        "would change the files above; run `validate-dataset normalize datapackage.json`"
+        in normalize.stdout
+    )
+    assert "make " not in normalize.stdout

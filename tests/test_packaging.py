@@ -73,6 +73,16 @@ def test_the_wheel_carries_the_profiles_and_the_one_version(wheel):
     assert wheel.name.startswith(f"bukele_cecot_dataset_validator-{__version__}-")
 
 
+def test_the_wheel_states_its_licence_as_an_spdx_expression(wheel):
+    """PEP 639 (core metadata 2.4): License-Expression and the licence file, not the deprecated License field."""
+    archive = zipfile.ZipFile(wheel)
+    (metadata_name,) = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+    headers = archive.read(metadata_name).decode("utf-8").split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: MIT" in headers and "License-File: LICENSE" in headers
+    assert not [line for line in headers if line.startswith(("License:", "Classifier: License"))]
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in archive.namelist())
+
+
 def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel, tmp_path):
     venv = tmp_path / "venv"
     # --without-pip: ensurepip costs seconds; this venv's pip installs into it (--python) just the same

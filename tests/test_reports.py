@@ -8,6 +8,7 @@ import sys
 import tempfile
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -135,6 +136,9 @@ def test_github_escaping():
         not_applicable: list = []
         checks = ["c"]
         error_count, warning_count, valid, finished = 1, 0, False, True
+        package = SimpleNamespace(
+            root=Path.cwd()
+        )  # paths are shown relative to the working directory
 
     line = render_github(Stub()).splitlines()[0]
     assert line == "::error file=data/a%2Cb%3Ac.csv,line=3,title=c/x::50%25 done%0D%0Anext line"

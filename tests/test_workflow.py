@@ -54,3 +54,16 @@ def test_citation_file_is_valid_cff():
         for e in Draft7Validator(schema).iter_errors(json.loads(json.dumps(citation, default=str)))
     ]
     assert errors == []
+
+
+def test_every_job_of_the_workflow_has_a_timeout():
+    jobs = load_workflow()["jobs"]
+    assert (
+        jobs
+        and {
+            name: job.get("timeout-minutes")
+            for name, job in jobs.items()
+            if not 0 < job.get("timeout-minutes", 0) <= 60
+        }
+        == {}
+    )

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 
 def write_all(files: dict[Path, bytes]) -> list[Path]:
@@ -54,3 +57,19 @@ def _temporary_copy(path: Path, data: bytes) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[TextIO]:
+    """A text file, written as it goes, that replaces `path` only when the block ends without an exception.
+
+    For one file too large to hold whole (a report of a million errors): a failure leaves `path` as it was."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)

@@ -14,6 +14,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 from .errors import FIELD_NAMES, Error
@@ -148,7 +149,7 @@ def write_github(result: Result, out: TextIO) -> None:
     shown = first_annotations(result.errors, GITHUB_ANNOTATION_LIMIT)
     for error in shown:
         properties = {
-            "file": error.file,
+            "file": workspace_path(result, error.file),
             "line": error.line,
             "title": f"{error.check}/{error.code}",
         }
@@ -170,6 +171,15 @@ def write_github(result: Result, out: TextIO) -> None:
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as summary:
             write_markdown(result, summary)
+
+
+def workspace_path(result: Result, file: str) -> str:
+    """`file` (relative to the package) relative to the working directory, as GitHub resolves annotations
+    against the workspace: `pkg/data/claims.csv` for a package in `pkg/`. Unchanged outside the working directory."""
+    if not file:
+        return file
+    shown = os.path.relpath(result.package.root / file, Path.cwd().resolve())
+    return file if shown.startswith("..") else Path(shown).as_posix()
 
 
 def first_annotations(errors: Iterable[Error], limit: int) -> list[Error]:
@@ -208,7 +218,8 @@ def write_markdown(result: Result, out: TextIO) -> None:
     out.write(
         "\n".join(
             [
-                f"### Package validation: {'valid' if result.valid else 'invalid'}",
+                f"### Package validation of {markdown_cell(workspace_path(result, result.package.descriptor_file))} "
+                f"({markdown_cell(str(result.package.descriptor.get('name', '?')))}): {'valid' if result.valid else 'invalid'}",
                 "",
                 _verdict(result),
                 "",
@@ -221,7 +232,14 @@ def write_markdown(result: Result, out: TextIO) -> None:
             "| file | line | field | check | message | fix |\n| --- | --- | --- | --- | --- | --- |\n"
         )
         for e in result.errors:
-            cells = [e.file, str(e.line or ""), e.field, f"{e.check}/{e.code}", e.message, e.hint]
+            cells = [
+                workspace_path(result, e.file),
+                str(e.line or ""),
+                e.field,
+                f"{e.check}/{e.code}",
+                e.message,
+                e.hint,
+            ]
             out.write("| " + " | ".join(markdown_cell(c) for c in cells) + " |\n")
     out.write("\n")
 

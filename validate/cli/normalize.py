@@ -28,6 +28,8 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--check", action="store_true", help="change nothing; exit 1 if anything would change"
     )
+    # the fix names the command as it was called: in another repository (a pre-commit hook) there is no Makefile
+    parser.set_defaults(called_as=prog)
     return parser
 
 
@@ -53,7 +55,9 @@ def run_command(args: argparse.Namespace) -> int:
             )
         if planned or stale:
             print(
-                "would change the files above; run `python -m validate normalize` (or `make normalize`)"
+                text_report(
+                    visible(f"would change the files above; run `{args.called_as} {args.path}`")
+                )
             )
             return EXIT_INVALID
         print("nothing to change")

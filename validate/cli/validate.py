@@ -6,13 +6,15 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from .. import __version__
+from ..atomic import replacing
 from ..checks import CHECKS
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
 from ..limits import Limits, add_option
-from ..reporters import WRITERS
-from ..runner import DEFAULT_MAX_ERRORS, run
+from ..reporters import WRITERS, write_json
+from ..runner import DEFAULT_MAX_ERRORS, Result, run
 from .arguments import Parser, ReportBegun, UsageError, add_package, comma_list, count
 from .output import silence_stdout
 
@@ -23,7 +25,7 @@ def build_parser(prog: str, commands: str = "") -> argparse.ArgumentParser:
     """The parser of the main command; `commands` lists the helper commands in its usage."""
     parser = Parser(
         prog=prog,
-        usage="%(prog)s [-h] [--format {github,json,text}] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] "
+        usage="%(prog)s [-h] [--format {github,json,text}] [--json-report FILE] [--select CHECKS] [--ignore CHECKS] [--engine {duckdb,frictionless}] "
         "[--max-errors N] [--limit NAME=N] [--list-checks] [PATH]\n"
         f"       %(prog)s COMMAND [-h] ...\n\ncommands (each has its own --help):\n{commands}",
         description="Check every layer of the data package: descriptor, schemas, tables, canonical form, "
@@ -36,6 +38,11 @@ def build_parser(prog: str, commands: str = "") -> argparse.ArgumentParser:
         choices=sorted(WRITERS),
         default=None,
         help="report format; default: github under GitHub Actions (GITHUB_ACTIONS=true), else text",
+    )
+    parser.add_argument(
+        "--json-report",
+        metavar="FILE",
+        help="also write the JSON report (the --format json document) to FILE, whatever the format on standard output",
     )
     parser.add_argument(
         "--list-checks",
@@ -101,6 +108,9 @@ def run_command(args: argparse.Namespace) -> int:
         ) from None
     verdict = EXIT_CANNOT_RUN if not result.finished else EXIT_OK if result.valid else EXIT_INVALID
     with result:  # removes the errors' temporary runs, however the writing ends
+        # first: a report file that cannot be written stops the run before any output
+        if args.json_report:
+            _write_json_report(result, Path(args.json_report))
         try:
             WRITERS[report_format](
                 result, sys.stdout
@@ -114,6 +124,15 @@ def run_command(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             raise ReportBegun(str(error)) from None
     return verdict
+
+
+def _write_json_report(result: Result, path: Path) -> None:
+    """The JSON report in `path`, whole or not at all (an Action reads its verdict and counts there)."""
+    try:
+        with replacing(path) as out:
+            write_json(result, out)
+    except OSError as error:
+        raise CannotRun(f"cannot write the JSON report {path}: {error.strerror or error}") from None
 
 
 def _list_checks(as_json: bool) -> int:
