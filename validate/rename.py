@@ -23,8 +23,8 @@ from pathlib import Path
 from . import datadict
 from .atomic import write_all
 from .checks._jsonschema import usable_schema
-from .engine.cells import full_pattern
 from .csvio import render_csv
+from .engine.cells import full_pattern
 from .errors import CannotRun
 from .fill import FillError, fill
 from .model import from_package
@@ -33,7 +33,9 @@ from .package import Package, Resource, UnsafePath
 # The generated documents that may quote schema examples: the data dictionary (docs/data-dictionary.md).
 GENERATED_DOCS = ("docs/data-dictionary.md",)
 # A field's description that says it holds a source's own words ("a short verbatim excerpt", "exactly as printed").
-_VERBATIM_WORDS = re.compile(r"(?<![\w])verbatim(?![\w])|\bexactly as\b|\bas printed\b", re.IGNORECASE)
+_VERBATIM_WORDS = re.compile(
+    r"(?<![\w])verbatim(?![\w])|\bexactly as\b|\bas printed\b", re.IGNORECASE
+)
 # The characters that continue an ID: a mention of OLD is whole when neither neighbour is one of them.
 _ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -151,9 +153,10 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
                 if is_reference and value == old:
                     row[name] = new
                     places[name].append(record.line)
-                elif name not in verbatim.get(resource.name, ()) and (
-                    renamed := mentions(value, old, new)
-                ) != value:
+                elif (
+                    name not in verbatim.get(resource.name, ())
+                    and (renamed := mentions(value, old, new)) != value
+                ):
                     row[name] = renamed
                     places[f"{name} (in the text)"].append(record.line)
             rows.append(row)

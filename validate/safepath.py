@@ -125,8 +125,14 @@ def read(base: Path, path: Path, limit: int) -> bytes:
         with os.fdopen(os.open(path, _READ), "rb") as file:
             status = os.fstat(file.fileno())
             if not stat.S_ISREG(status.st_mode):
-                raise UnsafeTarget(f"{_shown(path, Path(base))} is {_kind(status)}; it is not read.")
-            data = file.read(limit + 1)
+                raise UnsafeTarget(
+                    f"{_shown(path, Path(base))} is {_kind(status)}; it is not read."
+                )
+            if status.st_size > limit:
+                raise UnsafeTarget(f"{_shown(path, Path(base))} is larger than {limit:,} bytes.")
+            data = file.read(
+                status.st_size + 1
+            )  # not `limit + 1`: that much memory would be set aside
     except OSError as error:
         raise UnsafeTarget(f"cannot read {_shown(path, Path(base))}: {error.strerror}") from None
     if len(data) > limit:

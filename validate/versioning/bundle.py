@@ -90,7 +90,9 @@ class Tree:
     """The files a bundle may take, and how to read them: what git tracks (in the work tree, or in a commit), or,
     outside git, the folder's regular files. A symbolic link is never followed: it is listed in `links` and left out."""
 
-    def __init__(self, root: Path, files: dict[str, str | None], links: list[str], commit: str | None):
+    def __init__(
+        self, root: Path, files: dict[str, str | None], links: list[str], commit: str | None
+    ):
         self.root = root
         self.files = files  # package-relative path -> git blob id (a commit's file) or None (a file of the work tree)
         self.links = sorted(links)
@@ -111,7 +113,11 @@ def run_git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedPr
     """Run git in `repo` (CannotRun when it cannot be started)."""
     try:
         return subprocess.run(
-            ["git", "-C", str(repo), *args], check=False, capture_output=True, text=text, timeout=300
+            ["git", "-C", str(repo), *args],
+            check=False,
+            capture_output=True,
+            text=text,
+            timeout=300,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise CannotRun(f"cannot run git: {error}") from None
@@ -132,7 +138,9 @@ def work_tree(root: Path) -> Tree:
         path = raw.decode("utf-8", "surrogateescape")
         mode = info.split(b" ", 1)[0]
         if mode == b"120000" or safepath.link_in(root, root / path) is not None:
-            if os.path.lexists(root / path):  # a link, or a file that is now one (a file deleted since is not bundled)
+            if os.path.lexists(
+                root / path
+            ):  # a link, or a file that is now one (a file deleted since is not bundled)
                 links.append(path)
             continue
         if mode in (b"100644", b"100755"):  # not a submodule (160000)
@@ -205,7 +213,8 @@ def export_files(root: Path, descriptor: dict) -> list[str]:
     if not os.path.lexists(folder):
         return []
     safepath.folder(root, folder)
-    from ..exports.registry import EXPORTS as BUILT  # only when there are exports: it loads their libraries
+    # only when there are exports: the registry loads their libraries
+    from ..exports.registry import EXPORTS as BUILT
 
     resources = listed if isinstance(listed := descriptor.get("resources"), list) else []
     tables = [

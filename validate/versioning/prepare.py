@@ -68,7 +68,9 @@ def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
 
 def metadata_texts(root: Path) -> dict[Path, str]:
     """The new text of the files derived from datapackage.json as it is: CITATION.cff's title, .zenodo.json and README.md's reference."""
-    descriptor_text, citation_text = (_text(root, name) for name in ("datapackage.json", "CITATION.cff"))
+    descriptor_text, citation_text = (
+        _text(root, name) for name in ("datapackage.json", "CITATION.cff")
+    )
     descriptor = _descriptor(descriptor_text)
     citation_text = citation.restate(citation_text, {"title": _cited_title(descriptor)})
     zenodo_text = _zenodo(descriptor_text, citation_text)

@@ -19,15 +19,14 @@ from pathlib import Path
 
 from .. import atomic, safepath
 from ..errors import CannotRun
-from ..safetext import visible
 from ..package import load
 from ..runner import Result, run
+from ..safetext import visible
 from . import bundle, prepare
 from .bumps import Version, highest, judge
 from .changes import compare
 from .records import MAX_RECORD_BYTES, RECORDS, latest, records
 from .sides import git_commit, open_side, run_git
-
 
 COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -125,7 +124,14 @@ def build(repo: Path, out: Path, revision: str | None = None, with_exports: bool
         # read from git's objects, links left out; not validated again: today's checks may postdate the revision,
         # which was validated when it was made
         tree = bundle.revision_tree(repo, commit)
-        return Built(bundle.build(repo, out, epoch, False, layout, tree), commit, epoch, layout, revision, tree.links)
+        return Built(
+            bundle.build(repo, out, epoch, False, layout, tree),
+            commit,
+            epoch,
+            layout,
+            revision,
+            tree.links,
+        )
     commit = git_commit(repo)
     epoch = bundle.source_date_epoch(repo)
     result = run(str(repo / "datapackage.json"))
