@@ -90,7 +90,9 @@ def profile_codes(profile_name: str) -> dict[str, Code]:
     return codes
 
 
-def _unique_items(validator, unique, instance, schema):
+def _unique_items(
+    validator: Draft202012Validator, unique: bool, instance: object, schema: dict
+) -> Iterator[ValidationError]:
     """`uniqueItems` in linear time: jsonschema compares unhashable items (objects, lists) pair by pair, so 5,000
     objects in an enum took minutes; here each item becomes a hashable key with JSON equality (1 == 1.0, true is not
     1, an object's key order does not count), and the message names the first repeated item, not the whole list."""
