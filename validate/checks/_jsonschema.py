@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -91,7 +92,7 @@ def profile_codes(profile_name: str) -> dict[str, Code]:
 
 
 def _unique_items(
-    validator: Draft202012Validator, unique: bool, instance: object, schema: dict
+    validator: Draft202012Validator, unique: bool, instance: Any, schema: dict
 ) -> Iterator[ValidationError]:
     """`uniqueItems` in linear time: jsonschema compares unhashable items (objects, lists) pair by pair, so 5,000
     objects in an enum took minutes; here each item becomes a hashable key with JSON equality (1 == 1.0, true is not
