@@ -126,7 +126,10 @@ def run_git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedPr
 def work_tree(root: Path) -> Tree:
     """The files of the work tree a bundle may take: those git tracks (never an ignored or untracked one), or every
     regular file when `root` is not in a git repository."""
-    listed = run_git(root, "ls-files", "-z", "--stage", "--", ".", text=False)
+    try:
+        listed = run_git(root, "ls-files", "-z", "--stage", "--", ".", text=False)
+    except CannotRun:  # no git on this machine: nothing is tracked or ignored either
+        return _walked(root)
     if listed.returncode != 0:
         return _walked(root)
     files: dict[str, str | None] = {}
