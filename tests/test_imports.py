@@ -20,6 +20,7 @@ LAYERS = [
         "jsonpos",
         "yamlsafe",
         "atomic",
+        "safepath",
         "textdiff",
         "numbers",
         "sentences",

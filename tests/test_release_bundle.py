@@ -314,7 +314,7 @@ def test_a_record_naming_an_unknown_layout_cannot_run(tmp_path, capsys, layout):
     assert "names bundle layout" in capsys.readouterr().err
 
 
-def test_an_ignored_file_in_a_bundled_folder_is_not_recorded(tmp_path, capsys):
+def test_ignored_and_untracked_files_in_a_bundled_folder_are_not_bundled(tmp_path, capsys):
     root = package_with_release_files(tmp_path / "p")
     (root / ".gitignore").write_text("__pycache__/\n", encoding="utf-8")
     git(root, "add", ".gitignore")
@@ -331,8 +331,12 @@ def test_an_ignored_file_in_a_bundled_folder_is_not_recorded(tmp_path, capsys):
     )
     (root / "schemas" / "__pycache__").mkdir()
     (root / "schemas" / "__pycache__" / "x.pyc").write_bytes(b"x")
-    assert main(["release", str(root), "--record", "--out", "dist"]) == 1
-    assert (
-        "not recorded: uncommitted, untracked or ignored files in schemas/__pycache__/"
-        in capsys.readouterr().err
-    )
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "untracked.md").write_text("not committed\n", encoding="utf-8")
+    # what git tracks is bundled, nothing else: the record names a commit that rebuilds the same bytes
+    assert main(["release", str(root), "--record", "--out", "dist"]) == 0
+    with zipfile.ZipFile(root / "dist" / "fixture-minimal-0.1.0.zip") as archive:
+        names = archive.namelist()
+    assert "fixture-minimal-0.1.0/schemas/documents.schema.json" in names
+    assert not [n for n in names if "__pycache__" in n or "untracked" in n]
+    assert "recorded releases/0.1.0.json" in capsys.readouterr().out

@@ -4,7 +4,8 @@ A helper that changes several files (spans.csv and datapackage.json, say) must n
 the package half-updated: every new content is written and flushed to a temporary file in
 the target's own folder first (so the rename stays on one file system), and only when all
 are ready are they renamed over their targets. If a rename fails, the files already
-replaced get their old bytes back.
+replaced get their old bytes back. Every target passes the writers' path rule first
+(validate/safepath.py): a regular file or absent, and, under `base`, no link on the way.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from . import safepath
 
-def write_all(files: dict[Path, bytes]) -> list[Path]:
-    """Write every changed file of `files` ({target: new bytes}); return the targets rewritten, in order."""
+
+def write_all(files: dict[Path, bytes], base: Path | None = None) -> list[Path]:
+    """Write every changed file of `files` ({target: new bytes}); return the targets rewritten, in order.
+
+    Raises safepath.UnsafeTarget, before writing anything, for a target that is a link, not a regular file, or (with
+    `base`, the package or output folder) outside `base` or reached through a link below it."""
+    for path in files:
+        safepath.target(base if base is not None else path.parent, path)
     old = {path: (path.read_bytes() if path.exists() else None) for path in files}
     changed = [path for path, data in files.items() if old[path] != data]
     temporaries: dict[Path, str] = {}

@@ -73,7 +73,7 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
             planned[_target(package, resource.path)] = data
             resource.data = data
     planned[package.descriptor_path] = _filled_descriptor(package)
-    written = write_all(planned)
+    written = write_all(planned, base=package.root)
     return [str(path.relative_to(package.root)) for path in written]
 
 
@@ -84,9 +84,10 @@ def fill_descriptor(descriptor_path: Path, limits: Limits = DEFAULT) -> bool:
 
 def _target(package: Package, relative: str) -> Path:
     try:
-        return package.inside(relative)
+        package.inside(relative)
     except UnsafePath as error:  # changed since loading
         raise FillError(f"{relative}: {error}") from None
+    return package.root / relative  # by its own name: write_all refuses a link on the way
 
 
 def _filled_spans(package: Package, spans_path: str, spans: Table) -> str:

@@ -211,6 +211,9 @@ def markdown() -> str:
         "  frictionless is not run on a descriptor with any other reference, so nothing is fetched.",
         "- **Writes are all or nothing**: `fill` computes everything first, writes temporary files beside their",
         "  targets and renames them only when all are ready (validate/atomic.py).",
+        "- **Writers follow no link** (validate/safepath.py): what `fill`, `normalize`, `rename-id` and `release`",
+        "  write, and what `release` bundles, is inside the package or the named output by its own name (no link on",
+        "  the way, not even one that stays inside) and a regular file or absent.",
         "- **Output is neutralised** (validate/safetext.py): control characters, bidirectional controls and lone",
         "  surrogates are shown as `\\x1b`, `\\u202e`, ...; no text line can start a GitHub workflow command",
         "  (`::` or `##[`); annotations escape `%`, CR, LF, `:` and `,`; the job summary escapes Markdown and HTML;",
@@ -221,6 +224,11 @@ def markdown() -> str:
         "  character snapshot would otherwise list a million uncovered sentences). Table rows are checked by",
         "  compiled DuckDB queries (validate/engine/), frictionless only with `--engine frictionless`.",
         "  `benchmarks/hostile_scale.py` measures time and peak memory from 1x to 1000x and on the hostile cases.",
+        "  `uniqueItems` is tested in linear time (jsonschema compares objects and mixed lists pair by pair) and its",
+        "  message names the first repeat, not the list. On 2026-12-06 (a shared, loaded machine), the profile check",
+        "  alone: 20,000 unique mixed keywords over 120 s before (stopped), 2.7 s after; an enum of 5,000 objects",
+        "  239 s before, 0.04 s after; 30 MB of keywords with one repeat 0.9 s before and 0.8 s after, but a message",
+        "  of 30 MB before and 511 characters after (tests/test_slow_descriptors.py).",
     ]
     return "\n".join(lines) + "\n"
 

@@ -57,7 +57,9 @@ def stale_hashes(package: Package, planned: dict[str, tuple[bytes, list[str]]]) 
 def write(package: Package, planned: dict[str, tuple[bytes, list[str]]]) -> list[str]:
     """Write the planned files (all or none), then fill; return the files fill rewrote. Raises CannotRun."""
     try:
-        write_all({package.root / path: data for path, (data, _) in planned.items()})
+        write_all(
+            {package.root / path: data for path, (data, _) in planned.items()}, base=package.root
+        )
         return fill(package.descriptor_path)
     except FillError as error:
         raise CannotRun(f"normalised, but fill could not finish: {error}") from None

@@ -4,9 +4,12 @@ Where an ID is used is read from the schemas, never listed by hand: the table wh
 primary key holds OLD owns it; every foreign key that references that table, and every
 `target_id` whose row's `target_table` names it, uses it. Schema examples and the data
 dictionary generated from them are updated too, and any other whole-word mention of OLD
-in a cell (a note saying "see ent-x") follows. Refuses an OLD that is no record's ID, a
-NEW that is already an ID, and a NEW that breaks the key's pattern. All files or none;
-then the derived fields are refreshed (fill).
+in a cell (a note saying "see ent-x") follows, except in verbatim text: a field that
+copies a source's words is never rewritten (`verbatim_fields` reads which from the schemas).
+Refuses an empty OLD, an OLD that is no record's ID, a NEW that is already an ID, and a NEW
+that breaks the key's pattern (matched by RE2, the validator's engine: linear time). NEW is
+literal text, never a regular-expression replacement. All files or none, fill included:
+when fill fails after the rename, every renamed file gets its old bytes back.
 """
 
 from __future__ import annotations
@@ -21,12 +24,20 @@ from . import datadict
 from .atomic import write_all
 from .checks._jsonschema import usable_schema
 from .csvio import render_csv
+from .engine.cells import full_pattern
 from .errors import CannotRun
 from .fill import FillError, fill
+from .model import from_package
 from .package import Package, Resource, UnsafePath
 
 # The generated documents that may quote schema examples: the data dictionary (docs/data-dictionary.md).
 GENERATED_DOCS = ("docs/data-dictionary.md",)
+# A field's description that says it holds a source's own words ("a short verbatim excerpt", "exactly as printed").
+_VERBATIM_WORDS = re.compile(
+    r"(?<![\w])verbatim(?![\w])|\bexactly as\b|\bas printed\b", re.IGNORECASE
+)
+# The characters that continue an ID: a mention of OLD is whole when neither neighbour is one of them.
+_ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 class RenameError(Exception):
@@ -63,8 +74,49 @@ def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
     return columns
 
 
+def verbatim_fields(package: Package) -> dict[str, frozenset[str]]:
+    """{table: its fields that hold a source's words}, from the schemas: a field with `verbatimSpanRole` (it repeats a
+    span's exact text), one with `filledBy` (computed from a snapshot or other rows), and one whose description says
+    it is verbatim or exactly as printed (a span's `exact`, an excerpt, a title as published)."""
+    found = {}
+    for name, table in from_package(package).tables.items():
+        found[name] = frozenset(
+            field["name"]
+            for field in table.fields
+            if isinstance(field.get("name"), str)
+            and (
+                "verbatimSpanRole" in field
+                or "filledBy" in field
+                or (
+                    isinstance(field.get("description"), str)
+                    and _VERBATIM_WORDS.search(field["description"])
+                )
+            )
+        )
+    return found
+
+
+def mentions(text: str, old: str, new: str) -> str:
+    """`text` with every whole-word mention of `old` replaced by `new`, taken literally (no pattern, linear time)."""
+    pieces, start, at = [], 0, text.find(old)
+    while at >= 0:
+        end = at + len(old)
+        before = text[at - 1] if at > 0 else ""
+        after = text[end] if end < len(text) else ""
+        if before not in _ID_CHARACTERS and after not in _ID_CHARACTERS:
+            pieces.append(text[start:at])
+            pieces.append(new)
+            start = end
+            at = text.find(old, end)
+        else:
+            at = text.find(old, at + 1)
+    return "".join(pieces) + text[start:] if pieces else text
+
+
 def plan_rename(package: Package, old: str, new: str) -> Plan:
     """Work out every change of the rename without writing; raise RenameError to refuse it."""
+    if not old or not new:
+        raise RenameError("OLD and NEW must both be IDs; an empty one is refused")
     broken = [
         r.schema_path or r.name
         for r in package.resources
@@ -86,7 +138,7 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
         )
     _check_form(owner, new)
     columns = id_columns(package, owner.name)
-    token = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(old)}(?![A-Za-z0-9_-])")
+    verbatim = verbatim_fields(package)
     plan = Plan()
     for resource in package.resources:
         if not resource.table:
@@ -101,8 +153,11 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
                 if is_reference and value == old:
                     row[name] = new
                     places[name].append(record.line)
-                elif token.search(value):
-                    row[name] = token.sub(new, value)
+                elif (
+                    name not in verbatim.get(resource.name, ())
+                    and (renamed := mentions(value, old, new)) != value
+                ):
+                    row[name] = renamed
                     places[f"{name} (in the text)"].append(record.line)
             rows.append(row)
         if places:
@@ -111,8 +166,8 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
             ).encode("utf-8")
             plan.places[resource.path] = dict(places)
     for schema_path, text in package.schema_texts.items():
-        if token.search(text):
-            plan.contents[_inside(package, schema_path)] = _rename_in_json(text, token, new).encode(
+        if mentions(text, old, new) != text:
+            plan.contents[_inside(package, schema_path)] = _rename_in_json(text, old, new).encode(
                 "utf-8"
             )
             plan.places[schema_path] = {"example": []}
@@ -127,9 +182,9 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
         if datadict.START in text and datadict.END in text:
             before, rest = text.split(datadict.START, 1)
             block, after = rest.split(datadict.END, 1)
-            if token.search(block):
+            if mentions(block, old, new) != block:
                 plan.contents[doc] = (
-                    before + datadict.START + token.sub(new, block) + datadict.END + after
+                    before + datadict.START + mentions(block, old, new) + datadict.END + after
                 ).encode("utf-8")
                 plan.places[name] = {"data dictionary": []}
     return plan
@@ -138,12 +193,19 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
 def write(package: Package, plan: Plan) -> tuple[bool, list[str]]:
     """Write the plan (all files or none), then fill; return whether any file changed and the files fill rewrote.
 
-    Raises CannotRun when the derived files cannot be refreshed."""
+    Raises CannotRun when the derived files cannot be refreshed; the renamed files then get their old bytes back."""
     try:
-        changed = write_all(plan.contents)
+        before = {path: path.read_bytes() for path in plan.contents if path.exists()}
+    except OSError as error:
+        raise CannotRun(f"nothing renamed: {error}") from None
+    changed = write_all(plan.contents, base=package.root)
+    try:
         return bool(changed), fill(package.descriptor_path)
-    except (OSError, FillError, ValueError, KeyError) as error:
-        raise CannotRun(f"renamed, but could not refresh the derived files: {error}") from None
+    except (OSError, FillError, ValueError, KeyError, CannotRun) as error:
+        write_all({path: before[path] for path in changed if path in before}, base=package.root)
+        raise CannotRun(
+            f"nothing renamed: the derived files could not be refreshed, so every file was put back: {error}"
+        ) from None
 
 
 def places(plan: Plan) -> tuple[int, list[str]]:
@@ -164,11 +226,11 @@ def places(plan: Plan) -> tuple[int, list[str]]:
     return total, lines
 
 
-def _rename_in_json(text: str, token: re.Pattern, new: str) -> str:
+def _rename_in_json(text: str, old: str, new: str) -> str:
     # through the JSON values, not the raw text, so that only string values change
     def rename(value):
         if isinstance(value, str):
-            return token.sub(new, value)
+            return mentions(value, old, new)
         if isinstance(value, list):
             return [rename(v) for v in value]
         if isinstance(value, dict):
@@ -197,8 +259,13 @@ def _check_form(owner: Resource, new: str) -> None:
         if isinstance(spec.get("constraints"), dict)
         else None
     )
-    if pattern and not re.fullmatch(pattern, new):
-        raise RenameError(f"{new!r} is not a valid {key}: it must match {pattern}")
+    if pattern:  # RE2, as the validator matches it: linear time whatever the pattern
+        try:
+            matches = full_pattern(pattern).search(new) is not None
+        except Exception:  # noqa: BLE001 - re2.error: a pattern RE2 refuses (schema-profile reports the schema)
+            raise RenameError(f"the pattern of {key} cannot be used: {pattern[:200]!r}") from None
+        if not matches:
+            raise RenameError(f"{new!r} is not a valid {key}: it must match {pattern}")
     if not pattern and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", new):
         raise RenameError(
             f"{new!r} is not a valid {key}: use lowercase letters, digits and hyphens"

@@ -6,9 +6,11 @@ import json
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.validators import extend
 
 from ..errors import Code, Error, Place
 from ..jsonpos import REMEMBERED_CHARS
@@ -91,11 +93,48 @@ def profile_codes(profile_name: str) -> dict[str, Code]:
     return codes
 
 
+def _unique_items(
+    validator: Draft202012Validator, unique: bool, instance: Any, schema: dict
+) -> Iterator[ValidationError]:
+    """`uniqueItems` in linear time: jsonschema compares unhashable items (objects, lists) pair by pair, so 5,000
+    objects in an enum took minutes; here each item becomes a hashable key with JSON equality (1 == 1.0, true is not
+    1, an object's key order does not count), and the message names the first repeated item, not the whole list."""
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: dict[object, int] = {}
+    for index, item in enumerate(instance):
+        first = seen.setdefault(_json_key(item), index)
+        if first != index:
+            shown = repr(item)
+            shown = shown if len(shown) <= 80 else shown[:80] + "…"
+            yield ValidationError(
+                f"a list of {len(instance):,} items has non-unique elements: item {index} repeats item {first} ({shown})"
+            )
+            return
+
+
+def _json_key(value: object) -> object:
+    if isinstance(value, bool) or value is None:
+        return (type(value).__name__, value)
+    if isinstance(value, int | float):
+        return ("number", value)  # 1 and 1.0 hash and compare equal, as JSON Schema says
+    if isinstance(value, str):
+        return ("string", value)
+    if isinstance(value, list | tuple):
+        return ("array", tuple(_json_key(item) for item in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _json_key(item)) for key, item in value.items()))
+    return ("other", id(value))
+
+
+_Validator = extend(Draft202012Validator, {"uniqueItems": _unique_items})
+
+
 @cache
 def validator(profile_name: str) -> Draft202012Validator:
     """Return a validator for a profile in validate/profiles/ (package data, never fetched)."""
     profile = json.loads(PROFILES.joinpath(profile_name).read_text(encoding="utf-8"))
-    return Draft202012Validator(profile, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _Validator(profile, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def usable_schema(package, resource) -> dict | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import EXIT_INVALID, EXIT_OK
 from ..reporters import render_text
+from ..safetext import visible
 from ..versioning import release, zenodo
 from ..versioning.records import RECORDS
 from .arguments import Parser, add_package, package_folder
@@ -87,7 +88,11 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stdout.write(render_text(invalid.result))
         return _refused(str(invalid))
     path = built.bundle.path
-    print(f"built {path.relative_to(repo) if path.is_relative_to(repo) else path}")
+    if built.links:  # a committed link is reported, never followed (docs/passwd -> /etc/passwd)
+        shown = ", ".join(visible(link) for link in built.links[:10])
+        more = f" and {len(built.links) - 10} more" if len(built.links) > 10 else ""
+        print(f"left out {len(built.links)} symbolic link(s), never followed: {shown}{more}")
+    print(f"built {visible(str(path.relative_to(repo) if path.is_relative_to(repo) else path))}")
     print(f"sha256 {built.bundle.sha256}")
     print(
         f"files {len(built.bundle.members)} (exports {built.exports}); SOURCE_DATE_EPOCH {built.epoch}; commit {built.commit or '(none)'}"

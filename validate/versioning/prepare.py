@@ -16,16 +16,18 @@ are: CITATION.cff's title, .zenodo.json and the reference README.md quotes under
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import yaml
 
-from .. import atomic
+from .. import atomic, safepath
 from ..errors import CannotRun
 from . import changelog, citation, zenodo
 
 _UNRELEASED = re.compile(r"^## \[Unreleased\][ \t]*$", re.MULTILINE | re.IGNORECASE)
+MAX_TEXT_BYTES = 32 * 2**20  # the release files are a few kB each
 README_VERSION = re.compile(
     r"(Current version: \*\*)([^*\s]+)(\*\*)|(\([Vv]ersion )(\d+\.\d+\.\d+[^)\s]*)(\))"
 )
@@ -33,13 +35,10 @@ README_VERSION = re.compile(
 
 def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
     """The new text of every file that states the version, keyed by path."""
-    try:
-        descriptor_text = (root / "datapackage.json").read_text(encoding="utf-8")
-        citation_text = (root / "CITATION.cff").read_text(encoding="utf-8")
-        changelog_text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CannotRun(f"cannot read the release files: {error}") from None
-    descriptor = json.loads(descriptor_text)
+    descriptor_text, citation_text, changelog_text = (
+        _text(root, name) for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md")
+    )
+    descriptor = _descriptor(descriptor_text)
     descriptor["version"] = version
     descriptor_text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     citation_text = citation.restate(
@@ -57,7 +56,7 @@ def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
         root / "datapackage.json": descriptor_text,
         root / "CITATION.cff": citation_text,
         root / "CHANGELOG.md": changelog_text,
-        root / zenodo.ZENODO_FILE: zenodo.render_from_files(descriptor_text, citation_text),
+        root / zenodo.ZENODO_FILE: _zenodo(descriptor_text, citation_text),
     }
     readme = _readme(root, citation_text)
     if readme is not None:
@@ -69,17 +68,12 @@ def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
 
 def metadata_texts(root: Path) -> dict[Path, str]:
     """The new text of the files derived from datapackage.json as it is: CITATION.cff's title, .zenodo.json and README.md's reference."""
-    try:
-        descriptor_text = (root / "datapackage.json").read_text(encoding="utf-8")
-        citation_text = (root / "CITATION.cff").read_text(encoding="utf-8")
-        descriptor = json.loads(descriptor_text)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise CannotRun(f"cannot read datapackage.json or CITATION.cff: {error}") from None
+    descriptor_text, citation_text = (
+        _text(root, name) for name in ("datapackage.json", "CITATION.cff")
+    )
+    descriptor = _descriptor(descriptor_text)
     citation_text = citation.restate(citation_text, {"title": _cited_title(descriptor)})
-    try:
-        zenodo_text = zenodo.render_from_files(descriptor_text, citation_text)
-    except (ValueError, AttributeError, TypeError) as error:
-        raise CannotRun(f"cannot derive {zenodo.ZENODO_FILE}: {error}") from None
+    zenodo_text = _zenodo(descriptor_text, citation_text)
     texts = {root / "CITATION.cff": citation_text, root / zenodo.ZENODO_FILE: zenodo_text}
     readme = _readme(root, citation_text)
     if readme is not None:
@@ -89,18 +83,52 @@ def metadata_texts(root: Path) -> dict[Path, str]:
 
 def _readme(root: Path, citation_text: str) -> str | None:
     """README.md with its quoted reference made from the new CITATION.cff; None when there is no README.md."""
-    readme = root / "README.md"
-    if not readme.is_file():
+    if not os.path.lexists(root / "README.md"):
         return None
+    readme = _text(root, "README.md")
     try:
-        descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor = _descriptor(_text(root, "datapackage.json"))
         return citation.restate_readme(
-            readme.read_text(encoding="utf-8"),
+            readme,
             yaml.safe_load(citation_text),
             str(descriptor.get("name", "")),
         )
     except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
         raise CannotRun(f"cannot read README.md or datapackage.json: {error}") from None
+
+
+def _text(root: Path, name: str) -> str:
+    """A release file's text, read under the path rule (a link, a FIFO or a device is refused, not read)."""
+    try:
+        return safepath.read(root, root / name, MAX_TEXT_BYTES).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CannotRun(f"{name} is not UTF-8 text: {error}") from None
+    except CannotRun as error:
+        raise CannotRun(f"cannot read the release files: {error}") from None
+
+
+def _descriptor(text: str) -> dict:
+    try:
+        descriptor = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise CannotRun(f"datapackage.json is not JSON: {error}") from None
+    if not isinstance(descriptor, dict):
+        raise CannotRun("datapackage.json must hold a JSON object.")
+    keywords = descriptor.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise CannotRun(
+            "datapackage.json's `keywords` must be a list of text values (`python -m validate` says where); nothing written."
+        )
+    return descriptor
+
+
+def _zenodo(descriptor_text: str, citation_text: str) -> str:
+    try:
+        return zenodo.render_from_files(descriptor_text, citation_text)
+    except (ValueError, AttributeError, TypeError, yaml.YAMLError) as error:
+        raise CannotRun(
+            f"cannot derive {zenodo.ZENODO_FILE} (run `python -m validate` to see what is malformed): {error}"
+        ) from None
 
 
 def _cited_title(descriptor: object) -> str:
@@ -115,4 +143,8 @@ def _cited_title(descriptor: object) -> str:
 
 def write_all(texts: dict[Path, str]) -> list[Path]:
     """Write every text (UTF-8), all or none (validate/atomic.py); return the files that changed, sorted."""
-    return sorted(atomic.write_all({path: text.encode("utf-8") for path, text in texts.items()}))
+    texts = {Path(path): text for path, text in texts.items()}
+    root = Path(os.path.commonpath([path.parent for path in texts])) if texts else Path(".")
+    return sorted(
+        atomic.write_all({path: text.encode("utf-8") for path, text in texts.items()}, base=root)
+    )

@@ -5,21 +5,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import safepath
+from ..errors import CannotRun
 from .bumps import Version
-from .changelog import Unreadable
-from .changelog import read as read_small
 
 RECORDS = "releases"
+MAX_RECORD_BYTES = 2**20  # a record is a few hundred bytes
 
 
 def records(repo: Path) -> list[dict]:
     """Every readable release record, oldest version first."""
     found: list[tuple[Version, dict]] = []
-    for path in (repo / RECORDS).glob("*.json"):
-        try:
-            # never through a link, never a device: a record linked to /dev/zero or outside is skipped
-            record = json.loads(read_small(path.parent, path.name) or "")
-        except (OSError, Unreadable, ValueError):
+    folder = repo / RECORDS
+    try:
+        safepath.folder(repo, folder)
+    except CannotRun:  # releases/ is a link or not a folder: nothing in it is read
+        return []
+    for path in sorted(folder.glob("*.json")):
+        try:  # a link, a FIFO or a device is not read (a link to /dev/zero would be read without end)
+            record = json.loads(safepath.read(repo, path, MAX_RECORD_BYTES).decode("utf-8"))
+        except (CannotRun, UnicodeDecodeError, ValueError, RecursionError):
             continue
         version = Version.parse(record.get("version")) if isinstance(record, dict) else None
         if version is not None:

@@ -12,20 +12,23 @@ same bytes. `python -m validate release` (validate/cli/release.py) is the comman
 from __future__ import annotations
 
 import json
-import tempfile
+import re
 from dataclasses import dataclass
 from datetime import date as calendar_date
 from pathlib import Path
 
-from ..csvio import write_atomically
+from .. import atomic, safepath
 from ..errors import CannotRun
 from ..package import load
 from ..runner import Result, run
+from ..safetext import visible
 from . import bundle, prepare
 from .bumps import Version, highest, judge
 from .changes import compare
-from .records import RECORDS, latest, records
-from .sides import export_revision, git_commit, open_side, run_git
+from .records import MAX_RECORD_BYTES, RECORDS, latest, records
+from .sides import git_commit, open_side, run_git
+
+COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class Refused(Exception):
@@ -49,6 +52,7 @@ class Built:
     epoch: int
     layout: int
     revision: str | None
+    links: list[str]  # symbolic links in the package, left out of the bundle (never followed)
 
     @property
     def exports(self) -> int:
@@ -78,6 +82,12 @@ def check_bump(repo: Path, version: str, date: str) -> BumpCheck | None:
     entry = latest(repo)
     if entry is None:
         return None
+    if not isinstance(entry.get("commit"), str) or not COMMIT_ID.fullmatch(entry["commit"]):
+        # a record names a commit by its id, never a folder or a branch that a pull request could bring
+        raise CannotRun(
+            f"the record of {visible(str(entry['version']))} names commit {visible(str(entry.get('commit')))[:80]!r}, "
+            "not a commit id (40 or 64 hexadecimal digits); correct `commit` in releases/."
+        )
     try:
         with open_side(entry["commit"], repo) as old_root:
             comparison = compare(
@@ -111,22 +121,30 @@ def build(repo: Path, out: Path, revision: str | None = None, with_exports: bool
             raise CannotRun(f"{revision!r} is not a git revision of {repo}.")
         epoch = int(run_git(repo, "log", "-1", "--format=%ct", commit).stdout.strip())
         layout = _layout_of(repo, commit)
-        with tempfile.TemporaryDirectory(prefix="validate-release-") as temporary:
-            export_revision(commit, repo, Path(temporary))
-            # not validated again: today's checks may postdate the revision, which was validated when it was made
-            built = bundle.build(Path(temporary), out, epoch, False, layout)
-        return Built(built, commit, epoch, layout, revision)
+        # read from git's objects, links left out; not validated again: today's checks may postdate the revision,
+        # which was validated when it was made
+        tree = bundle.revision_tree(repo, commit)
+        return Built(
+            bundle.build(repo, out, epoch, False, layout, tree),
+            commit,
+            epoch,
+            layout,
+            revision,
+            tree.links,
+        )
     commit = git_commit(repo)
     epoch = bundle.source_date_epoch(repo)
     result = run(str(repo / "datapackage.json"))
     if not result.valid or result.crashed:
         raise Invalid(result)
+    tree = bundle.work_tree(repo)
     return Built(
-        bundle.build(repo, out, epoch, with_exports, bundle.CURRENT_LAYOUT),
+        bundle.build(repo, out, epoch, with_exports, bundle.CURRENT_LAYOUT, tree),
         commit,
         epoch,
         bundle.CURRENT_LAYOUT,
         None,
+        tree.links,
     )
 
 
@@ -158,20 +176,21 @@ def record(repo: Path, built: Built) -> tuple[Path, bool]:
         if built.revision
         else "work tree at the commit",
     }
-    target = repo / RECORDS / f"{version}.json"
+    target = safepath.target(repo, repo / RECORDS / f"{version}.json")
     if target.exists():
         try:
-            previous = json.loads(target.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            previous = json.loads(safepath.read(repo, target, MAX_RECORD_BYTES).decode("utf-8"))
+        except (CannotRun, ValueError):
             previous = {}
+        previous = previous if isinstance(previous, dict) else {}
         if previous.get("sha256") != built.bundle.sha256:
             raise Refused(
                 f"{target.relative_to(repo)} records sha256 {previous.get('sha256')} for {version}; this build gives "
                 f"{built.bundle.sha256}. A released version is never rebuilt differently: bump the version instead."
             )
         return target, True
-    target.parent.mkdir(exist_ok=True)
-    write_atomically(target, (json.dumps(entry, indent=2) + "\n").encode("utf-8"))
+    safepath.folder(repo, target.parent, create=True)
+    atomic.write_all({target: (json.dumps(entry, indent=2) + "\n").encode("utf-8")}, base=repo)
     return target, False
 
 
