@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..csvio import READ_FLAGS
+from .. import safepath
+from ..errors import CannotRun
 
 MAX_BYTES = 4_000_000
 
@@ -63,22 +63,16 @@ class Unreadable(Exception):
 
 
 def read(root: Path, name: str = "CHANGELOG.md") -> str | None:
-    """The text of `root`/`name`; None when there is no such file. Raises Unreadable (with the reason) otherwise."""
+    """The text of `root`/`name`; None when there is no such file. Raises Unreadable (with the reason) otherwise.
+
+    It is read under the path rule (validate/safepath.py): never through a link, never a device."""
     path = root / name
-    try:
-        handle = os.open(path, READ_FLAGS)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except OSError as error:
-        if path.is_symlink():
-            raise Unreadable(f"{name} is a link; links are not followed") from None
-        raise Unreadable(f"{name} cannot be opened ({error.strerror})") from None
-    with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise Unreadable(f"{name} is not a regular file")
-        data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise Unreadable(f"{name} is larger than {MAX_BYTES:,} bytes")
+    try:
+        data = safepath.read(root, path, MAX_BYTES)
+    except CannotRun as error:
+        raise Unreadable(str(error)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
