@@ -18,6 +18,7 @@ import pytest
 
 from validate.cli import main
 from validate.exports import codebook as codebook_export
+from validate.exports import dist as dist_folder
 from validate.exports import queries, registry
 from validate.exports import sqlite as sqlite_export
 from validate.exports import xlsx as xlsx_export
@@ -88,7 +89,12 @@ def test_every_output_is_there(dist):
         for export in registry.EXPORTS
         for path in export.files(NAME, [r["name"] for r in TABLES])
     }
-    assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == expected
+    assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == expected | {
+        dist_folder.MANIFEST
+    }
+    assert json.loads((dist / dist_folder.MANIFEST).read_text(encoding="utf-8")) == {
+        "files": sorted(expected)
+    }
 
 
 # --- every export, opened by the tool it is for ----------------------------------------------

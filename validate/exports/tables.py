@@ -8,8 +8,11 @@ every output without code changes.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
+from ..csvio import Table as CSVTable
 from ..model import ForeignKey, PolymorphicReference, from_package
 from ..package import Package
 
@@ -47,14 +50,37 @@ class Table:
     foreign_keys: list[
         ForeignKey
     ]  # validate.model's: `fields` of this table refer to `target_fields` of `target`
-    rows: list[dict]
+    rows: Iterable[
+        dict
+    ]  # re-iterable: a list, or `Rows` (read again from the package on each pass)
     link: PolymorphicReference | None = (
         None  # a `<x>_table`/`<x>_id` pair, as validate.model reads it
     )
+    schema_path: str = ""  # the Table Schema's file, where the codebook's cells come from
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
         return next(c for c in self.columns if c.name == name)
+
+    def lined(self) -> Iterator[tuple[int, dict]]:
+        """(line in `path`, row) of every row: the CSV's physical line, or the row's place after a header."""
+        if isinstance(self.rows, Rows):
+            return self.rows.lined()
+        return enumerate(self.rows, start=2)
+
+
+class Rows:
+    """Typed rows read again from their source on each pass, so that no export holds a whole table."""
+
+    def __init__(self, read: Callable[[], Iterator[tuple[int, dict]]]):
+        self._read = read
+
+    def __iter__(self) -> Iterator[dict]:
+        return (row for _, row in self._read())
+
+    def lined(self) -> Iterator[tuple[int, dict]]:
+        """(line, row) of every row."""
+        return self._read()
 
 
 def tables(package: Package) -> list[Table]:
@@ -77,10 +103,7 @@ def tables(package: Package) -> list[Table]:
             )
             for f in schema["fields"]
         ]
-        rows = [
-            {c.name: typed(c.type, record.cells.get(c.name, EMPTY)) for c in columns}
-            for record in resource.table.records
-        ]
+        rows = Rows(partial(_typed_rows, resource.table, columns))
         result.append(
             Table(
                 resource.name,
@@ -92,9 +115,27 @@ def tables(package: Package) -> list[Table]:
                 list(model.tables[resource.name].foreign_keys),
                 rows,
                 links.get(resource.name),
+                resource.schema_path,
             )
         )
     return result
+
+
+def _typed_rows(table: CSVTable, columns: list[Column]) -> Iterator[tuple[int, dict]]:
+    # streamed from the run's DuckDB connection in batches (csvio.Table.rows): memory stays flat with the table's size
+    names = [c.name for c in columns]
+    for record in table.rows(names):
+        cells = record.cells
+        yield record.line, {c.name: typed(c.type, cells.get(c.name, EMPTY)) for c in columns}
+
+
+# The Table Schema types `typed` converts; every other type is kept as its text.
+TYPED = ("integer", "year", "number", "date", "boolean")
+
+
+def kind(type_: str) -> str:
+    """The type of the Python value `typed` gives for a field of this Table Schema type: one of TYPED, or "string"."""
+    return type_ if type_ in TYPED else "string"
 
 
 def typed(kind: str, cell: str):

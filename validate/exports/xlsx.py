@@ -9,19 +9,73 @@ empty. Sheet names fit Excel's 31-character limit.
 from __future__ import annotations
 
 import datetime
+import math
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import codebook
+from .fit import Limits
 from .tables import Table
 
 MAX_SHEET_NAME = 31
+ABOUT, CODEBOOK = "About", "Codebook"  # the sheets before the tables' (their names are reserved)
 MAX_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
+# Excel's specification limits: what a cell or sheet holds without the value being cut, rounded or lost
+MAX_CELL_CHARS = 32_767  # characters (UTF-16 code units) in a cell
+MAX_ROWS = 1_048_576 - 1  # rows in a sheet, less the header
+MAX_DIGITS = 15  # significant digits Excel keeps of a number
+FIRST_DATE = datetime.date(1900, 1, 1)  # Excel's first day (1900 date system)
+
+
+def _text_refused(value) -> str | None:
+    text = _cell_text(value)
+    if len(text) <= MAX_CELL_CHARS // 2:
+        return None
+    units = len(text.encode("utf-16-le")) // 2
+    if units <= MAX_CELL_CHARS:
+        return None
+    return f"the text is {units:,} characters long; a spreadsheet cell holds at most {MAX_CELL_CHARS:,}"
+
+
+def _integer_refused(value) -> str | None:
+    if abs(value) < 10**MAX_DIGITS:
+        return None
+    return (
+        f"the integer {str(value)[:30]} has {len(str(abs(value))):,} digits; a spreadsheet keeps "
+        f"{MAX_DIGITS} significant digits of a number and would change it"
+    )
+
+
+def _number_refused(value) -> str | None:
+    if math.isfinite(value):
+        return None
+    return f"{value!r} cannot be a spreadsheet number (it would be an empty cell)"
+
+
+def _date_refused(value) -> str | None:
+    if value >= FIRST_DATE:
+        return None
+    return f"the date {value.isoformat()} is before {FIRST_DATE.isoformat()}, the first date a spreadsheet holds"
+
+
+# What a workbook cannot hold, by Table Schema type (validate/exports/fit.py reads it before anything is written).
+LIMITS = Limits(
+    {
+        "string": _text_refused,
+        "integer": _integer_refused,
+        "year": _integer_refused,
+        "number": _number_refused,
+        "date": _date_refused,
+    },
+    MAX_ROWS,
+)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -33,6 +87,25 @@ def sheet_name(name: str, taken: set[str]) -> str:
         candidate = name[: MAX_SHEET_NAME - len(suffix)] + suffix
     taken.add(candidate)
     return candidate
+
+
+def generated_names(tables: list[Table]) -> dict[str, str]:
+    """The sheets the workbook makes for itself (a table called so would get a renamed sheet)."""
+    return {
+        ABOUT.lower(): "the workbook's about sheet",
+        CODEBOOK.lower(): "the workbook's codebook sheet",
+    }
+
+
+def texts(descriptor: dict, tables: list[Table]) -> list[tuple[str, str, str]]:
+    """(file, field, text) of every cell of the about and codebook sheets: the descriptor's and schemas' texts."""
+    about = [("datapackage.json", item, text) for item, text in about_lines(descriptor, tables)]
+    schemas = {t.name: t.schema_path or t.path for t in tables}
+    return about + [
+        (schemas[row["table"]], row["column"], text)
+        for row in codebook.rows(tables)
+        for text in row.values()
+    ]
 
 
 def about_lines(descriptor: dict, tables: list[Table]) -> list[tuple[str, str]]:
@@ -76,26 +149,40 @@ def about_lines(descriptor: dict, tables: list[Table]) -> list[tuple[str, str]]:
 
 
 def build(path: Path, tables: list[Table], about_rows: list[tuple[str, str]]) -> None:
-    """Write the workbook to `path`, its about sheet holding `about_rows` (`about_lines` makes them)."""
-    book = Workbook()
+    """Write the workbook to `path`, its about sheet holding `about_rows` (`about_lines` makes them).
+
+    The workbook is written row by row (openpyxl's write-only mode, strings inline), so its memory does not
+    grow with the tables; each table is read twice, once for the column widths and once for the cells.
+    """
+    book = Workbook(write_only=True)
     taken: set[str] = set()
-    about = book.active
-    about.title = sheet_name("About", taken)
-    _write(about, ["item", "value"], [[k, v] for k, v in about_rows])
-    dictionary = book.create_sheet(sheet_name("Codebook", taken))
+    _write(book, sheet_name(ABOUT, taken), ["item", "value"], [[k, v] for k, v in about_rows])
     _write(
-        dictionary,
+        book,
+        sheet_name(CODEBOOK, taken),
         codebook.HEADER,
         [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)],
     )
     for table in tables:
-        sheet = book.create_sheet(sheet_name(table.name, taken))
+        names = [c.name for c in table.columns]
         _write(
-            sheet,
-            [c.name for c in table.columns],
-            [[row[c.name] for c in table.columns] for row in table.rows],
+            book,
+            sheet_name(table.name, taken),
+            names,
+            _Values(table, names),
         )
     book.save(path)
+
+
+class _Values:
+    """A table's rows as lists of cells, read again from the table on each pass."""
+
+    def __init__(self, table: Table, names: list[str]):
+        self.table, self.names = table, names
+
+    def __iter__(self) -> Iterator[list]:
+        names = self.names
+        return ([row[n] for n in names] for row in self.table.rows)
 
 
 def _cell_text(text: str) -> str:
@@ -103,33 +190,49 @@ def _cell_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _write(sheet, header: list[str], rows: list[list]) -> None:
+def _width(value) -> int:
+    if isinstance(value, str):
+        return min(len(value), MAX_WIDTH)
+    if isinstance(value, datetime.date):
+        return 10
+    return len(str(value))
+
+
+def _write(book: Workbook, title: str, header: list[str], rows: Iterable[list]) -> None:
     header = [_cell_text(h) for h in header]
     widths = [len(h) for h in header]
-    sheet.append(header)
-    for values in rows:
-        sheet.append(
-            [None] * len(values)
-        )  # placeholder row, then typed cells: append() would read "=..." as a formula
-        row_number = sheet.max_row
+    count = 0
+    for values in rows:  # first pass: widths and the row count, which the sheet's head declares
+        count += 1
         for index, value in enumerate(values):
-            cell = sheet.cell(row=row_number, column=index + 1)
-            if value is None:
-                continue
-            if isinstance(value, str):
-                value = _cell_text(value)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # a string starting with =, +, - or @ stays a string
-                widths[index] = max(widths[index], min(len(value), MAX_WIDTH))
-            elif isinstance(value, datetime.date):
-                cell.number_format = DATE_FORMAT
-                widths[index] = max(widths[index], 10)
-            else:
-                widths[index] = max(widths[index], len(str(value)))
+            if value is not None:
+                widths[index] = max(widths[index], _width(value))
+    sheet = book.create_sheet(title)
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(width, MAX_WIDTH) + 2
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, h, bold) for h in header])
+    for values in rows:
+        sheet.append([_cell(sheet, value) for value in values])
+
+
+def _styled(sheet, text: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"
+    cell.font = font
+    return cell
+
+
+def _cell(sheet, value):
+    if isinstance(value, str):
+        # a string starting with = would be bound as a formula: it is given as a cell typed text
+        cell = WriteOnlyCell(sheet, _cell_text(value))
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value
