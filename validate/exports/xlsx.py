@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from . import codebook
+from . import codebook, ooxml
 from .fit import Limits
 from .tables import Table
 
@@ -151,43 +146,37 @@ def about_lines(descriptor: dict, tables: list[Table]) -> list[tuple[str, str]]:
 def build(path: Path, tables: list[Table], about_rows: list[tuple[str, str]]) -> None:
     """Write the workbook to `path`, its about sheet holding `about_rows` (`about_lines` makes them).
 
-    The workbook is written row by row (openpyxl's write-only mode, strings inline), so its memory does not
-    grow with the tables; each table is read twice, once for the column widths and once for the cells.
+    The sheets are written row by row (validate/exports/ooxml.py), so memory does not grow with the tables;
+    each table is read twice, once for the column widths and once for the cells.
     """
-    book = Workbook(write_only=True)
     taken: set[str] = set()
-    _write(book, sheet_name(ABOUT, taken), ["item", "value"], [[k, v] for k, v in about_rows])
-    _write(
-        book,
-        sheet_name(CODEBOOK, taken),
-        codebook.HEADER,
-        [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)],
-    )
+    sheets = [
+        _sheet(sheet_name(ABOUT, taken), ["item", "value"], [[k, v] for k, v in about_rows]),
+        _sheet(
+            sheet_name(CODEBOOK, taken),
+            codebook.HEADER,
+            [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)],
+        ),
+    ]
     for table in tables:
         names = [c.name for c in table.columns]
-        _write(
-            book,
-            sheet_name(table.name, taken),
-            names,
-            _Values(table, names),
-        )
-    book.save(path)
+        sheets.append(_sheet(sheet_name(table.name, taken), names, _Values(table, names)))
+    ooxml.write(path, sheets)
 
 
 class _Values:
-    """A table's rows as lists of cells, read again from the table on each pass."""
+    """A table's rows as lists of cells (text made fit for XML), read again from the table on each pass."""
 
     def __init__(self, table: Table, names: list[str]):
         self.table, self.names = table, names
 
     def __iter__(self) -> Iterator[list]:
         names = self.names
-        return ([row[n] for n in names] for row in self.table.rows)
+        return ([_fit(row[n]) for n in names] for row in self.table.rows)
 
 
-def _cell_text(text: str) -> str:
-    """XML 1.0 cannot hold most C0 controls (an ESC in a notes cell): show them as `\\x1b`, as the validator does."""
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def _fit(value):
+    return _cell_text(value) if isinstance(value, str) else value
 
 
 def _width(value) -> int:
@@ -198,8 +187,10 @@ def _width(value) -> int:
     return len(str(value))
 
 
-def _write(book: Workbook, title: str, header: list[str], rows: Iterable[list]) -> None:
+def _sheet(title: str, header: list[str], rows: Iterable[list]) -> ooxml.Sheet:
     header = [_cell_text(h) for h in header]
+    if not isinstance(rows, _Values):
+        rows = [[_fit(v) for v in values] for values in rows]
     widths = [len(h) for h in header]
     count = 0
     for values in rows:  # first pass: widths and the row count, which the sheet's head declares
@@ -207,32 +198,18 @@ def _write(book: Workbook, title: str, header: list[str], rows: Iterable[list]) 
         for index, value in enumerate(values):
             if value is not None:
                 widths[index] = max(widths[index], _width(value))
-    sheet = book.create_sheet(title)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(width, MAX_WIDTH) + 2
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
-    bold = Font(bold=True)
-    sheet.append([_styled(sheet, h, bold) for h in header])
-    for values in rows:
-        sheet.append([_cell(sheet, value) for value in values])
+    return ooxml.Sheet(title, header, rows, [min(w, MAX_WIDTH) + 2 for w in widths], count)
 
 
-def _styled(sheet, text: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, text)
-    cell.data_type = "s"
-    cell.font = font
-    return cell
+# What XML 1.0 cannot hold: C0 controls other than tab, LF and CR, and the noncharacters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _cell(sheet, value):
-    if isinstance(value, str):
-        # a string starting with = would be bound as a formula: it is given as a cell typed text
-        cell = WriteOnlyCell(sheet, _cell_text(value))
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
+def _cell_text(text: str) -> str:
+    """XML cannot hold an ESC in a notes cell, say: show it as `\\x1b` (U+FFFE as `\\ufffe`), as the validator does."""
+    return _NOT_XML.sub(_shown, text)
+
+
+def _shown(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
