@@ -50,18 +50,17 @@ class Misfit:
     def __str__(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
         where = f" field `{self.field}`" if self.field else ""
-        return f"{place}:{where} {self.problem} (export `{self.export}`)"
+        return f"{place}{where} (export `{self.export}`): {self.problem}"
 
 
 class DoesNotFit(ValueError):
     """Some values cannot be written without changing them; the message lists them."""
 
     def __init__(self, misfits: list[Misfit], more: int):
-        lines = [str(m) for m in misfits] + ([f"… and {more:,} more"] if more else [])
+        listed = "; ".join(str(m) for m in misfits) + (f"; and {more:,} more" if more else "")
         super().__init__(
-            "these values cannot be written without changing them, so nothing was written:\n  "
-            + "\n  ".join(lines)
-            + "\nChange the values (or leave the export out of your reading); an export never blanks, rounds or cuts one."
+            "nothing was written, because these values would be changed (an export never blanks, rounds or cuts "
+            f"a value): {listed}. Change the values in the CSV, or the field's type."
         )
         self.misfits = misfits
 

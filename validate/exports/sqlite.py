@@ -269,8 +269,11 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
                 if len(fk.fields) == 1
             ],
         )
-        db.table(table.name).insert_all(
-            ({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500
+        names = [c.name for c in table.columns]
+        db.conn.executemany(
+            f"INSERT INTO {_quoted(table.name)} ({', '.join(map(_quoted, names))}) "
+            f"VALUES ({', '.join('?' * len(names))})",
+            ([_sql_value(row[n]) for n in names] for row in table.rows),
         )
         for fk in table.foreign_keys:
             if list(fk.fields) != table.primary_key:
@@ -303,6 +306,10 @@ def _compiles(db: sqlite_utils.Database, query: Query) -> bool:
     except sqlite3.OperationalError:
         return False
     return True
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _sql_value(value):

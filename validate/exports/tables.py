@@ -62,6 +62,12 @@ class Table:
         """The column called `name`."""
         return next(c for c in self.columns if c.name == name)
 
+    def count(self) -> int:
+        """How many rows the table has (from the package's count where it has one, else by reading them)."""
+        if isinstance(self.rows, Rows) and self.rows.count is not None:
+            return self.rows.count
+        return sum(1 for _ in self.rows)
+
     def lined(self) -> Iterator[tuple[int, dict]]:
         """(line in `path`, row) of every row: the CSV's physical line, or the row's place after a header."""
         if isinstance(self.rows, Rows):
@@ -72,8 +78,8 @@ class Table:
 class Rows:
     """Typed rows read again from their source on each pass, so that no export holds a whole table."""
 
-    def __init__(self, read: Callable[[], Iterator[tuple[int, dict]]]):
-        self._read = read
+    def __init__(self, read: Callable[[], Iterator[tuple[int, dict]]], count: int | None = None):
+        self._read, self.count = read, count
 
     def __iter__(self) -> Iterator[dict]:
         return (row for _, row in self._read())
@@ -103,7 +109,7 @@ def tables(package: Package) -> list[Table]:
             )
             for f in schema["fields"]
         ]
-        rows = Rows(partial(_typed_rows, resource.table, columns))
+        rows = Rows(partial(_typed_rows, resource.table, columns), resource.table.record_count)
         result.append(
             Table(
                 resource.name,
@@ -123,10 +129,16 @@ def tables(package: Package) -> list[Table]:
 
 def _typed_rows(table: CSVTable, columns: list[Column]) -> Iterator[tuple[int, dict]]:
     # streamed from the run's DuckDB connection in batches (csvio.Table.rows): memory stays flat with the table's size
-    names = [c.name for c in columns]
-    for record in table.rows(names):
+    converters = [(c.name, CONVERTERS[kind(c.type)]) for c in columns]
+    for record in table.rows([c.name for c in columns]):
         cells = record.cells
-        yield record.line, {c.name: typed(c.type, cells.get(c.name, EMPTY)) for c in columns}
+        yield (
+            record.line,
+            {
+                name: convert(cell) if (cell := cells.get(name, EMPTY)) else None
+                for name, convert in converters
+            },
+        )
 
 
 # The Table Schema types `typed` converts; every other type is kept as its text.
@@ -138,16 +150,21 @@ def kind(type_: str) -> str:
     return type_ if type_ in TYPED else "string"
 
 
-def typed(kind: str, cell: str):
-    """The Python value of a CSV cell of Table Schema type `kind`; None for an empty cell."""
-    if cell == EMPTY:
-        return None
-    if kind in ("integer", "year"):
-        return int(cell)
-    if kind == "number":
-        return float(cell)
-    if kind == "date":
-        return datetime.date.fromisoformat(cell)
-    if kind == "boolean":
-        return cell.lower() in ("true", "1", "yes")
-    return cell
+def _boolean(cell: str) -> bool:
+    return cell.lower() in ("true", "1", "yes")
+
+
+# A non-empty cell's Python value, by `kind` (str of a str is the same object).
+CONVERTERS: dict[str, Callable[[str], object]] = {
+    "integer": int,
+    "year": int,
+    "number": float,
+    "date": datetime.date.fromisoformat,
+    "boolean": _boolean,
+    "string": str,
+}
+
+
+def typed(kind_: str, cell: str):
+    """The Python value of a CSV cell of Table Schema type `kind_`; None for an empty cell."""
+    return CONVERTERS[kind(kind_)](cell) if cell != EMPTY else None

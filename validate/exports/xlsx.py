@@ -9,6 +9,7 @@ empty. Sheet names fit Excel's 31-character limit.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from .tables import Table
 MAX_SHEET_NAME = 31
 ABOUT, CODEBOOK = "About", "Codebook"  # the sheets before the tables' (their names are reserved)
 MAX_WIDTH = 60
+WIDTH_SAMPLE = 10_000  # rows a column's width is fitted to
 DATE_FORMAT = "yyyy-mm-dd"
 # Excel's specification limits: what a cell or sheet holds without the value being cut, rounded or lost
 MAX_CELL_CHARS = 32_767  # characters (UTF-16 code units) in a cell
@@ -51,7 +53,8 @@ def _integer_refused(value) -> str | None:
 def _number_refused(value) -> str | None:
     if math.isfinite(value):
         return None
-    return f"{value!r} cannot be a spreadsheet number (it would be an empty cell)"
+    shown = "NaN" if value != value else "infinity" if value > 0 else "minus infinity"
+    return f"{shown} cannot be a spreadsheet number (the cell would be empty)"
 
 
 def _date_refused(value) -> str | None:
@@ -160,7 +163,9 @@ def build(path: Path, tables: list[Table], about_rows: list[tuple[str, str]]) ->
     ]
     for table in tables:
         names = [c.name for c in table.columns]
-        sheets.append(_sheet(sheet_name(table.name, taken), names, _Values(table, names)))
+        sheets.append(
+            _sheet(sheet_name(table.name, taken), names, _Values(table, names), table.count())
+        )
     ooxml.write(path, sheets)
 
 
@@ -187,18 +192,20 @@ def _width(value) -> int:
     return len(str(value))
 
 
-def _sheet(title: str, header: list[str], rows: Iterable[list]) -> ooxml.Sheet:
+def _sheet(
+    title: str, header: list[str], rows: Iterable[list], count: int | None = None
+) -> ooxml.Sheet:
     header = [_cell_text(h) for h in header]
     if not isinstance(rows, _Values):
         rows = [[_fit(v) for v in values] for values in rows]
+        count = len(rows)
     widths = [len(h) for h in header]
-    count = 0
-    for values in rows:  # first pass: widths and the row count, which the sheet's head declares
-        count += 1
+    # widths from the first rows only: one pass less over a large table, for a cosmetic setting
+    for values in itertools.islice(rows, WIDTH_SAMPLE):
         for index, value in enumerate(values):
             if value is not None:
                 widths[index] = max(widths[index], _width(value))
-    return ooxml.Sheet(title, header, rows, [min(w, MAX_WIDTH) + 2 for w in widths], count)
+    return ooxml.Sheet(title, header, rows, [min(w, MAX_WIDTH) + 2 for w in widths], count or 0)
 
 
 # What XML 1.0 cannot hold: C0 controls other than tab, LF and CR, and the noncharacters U+FFFE and U+FFFF.
