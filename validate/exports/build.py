@@ -76,21 +76,20 @@ def _build(result: Result, dist: Path) -> Outputs:
     created = not dist.exists()
     dist.mkdir(parents=True, exist_ok=True)
     output.remove_stale_staging(dist)
-    staging = output.staging_folder(dist)
-    try:
-        with output.signals_raise():
-            for (
-                export
-            ) in EXPORTS:  # in registry order: metadata.json describes the database built before it
+    with output.signals_raise():  # SIGTERM or SIGHUP from here on: the staging folder is removed
+        staging = output.staging_folder(dist)
+        try:
+            # in registry order: metadata.json describes the database built before it
+            for export in EXPORTS:
                 export.build(context, staging)
             output.commit(staging, dist, files, owned)
-    except BaseException:
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created:
+                with contextlib.suppress(OSError):
+                    dist.rmdir()  # only when empty: the folder this build made
+            raise
         shutil.rmtree(staging, ignore_errors=True)
-        if created:
-            with contextlib.suppress(OSError):
-                dist.rmdir()  # only when empty: the folder this build made
-        raise
-    shutil.rmtree(staging, ignore_errors=True)
     return Outputs(dist, name, files)
 
 
