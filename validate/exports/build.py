@@ -76,7 +76,9 @@ def _build(result: Result, dist: Path) -> Outputs:
     created = not dist.exists()
     dist.mkdir(parents=True, exist_ok=True)
     output.remove_stale_staging(dist)
-    with output.signals_raise():  # SIGTERM or SIGHUP from here on: the staging folder is removed
+    with (
+        output.signals_raise() as signals
+    ):  # SIGTERM or SIGHUP from here on: the staging folder is removed
         staging = output.staging_folder(dist)
         try:
             # in registry order: metadata.json describes the database built before it
@@ -88,6 +90,8 @@ def _build(result: Result, dist: Path) -> Outputs:
             if created:
                 with contextlib.suppress(OSError):
                     dist.rmdir()  # only when empty: the folder this build made
+            if (code := signals.exit_code()) is not None:
+                raise SystemExit(code) from None
             raise
         shutil.rmtree(staging, ignore_errors=True)
     return Outputs(dist, name, files)

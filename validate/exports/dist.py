@@ -167,19 +167,35 @@ def commit(staging: Path, dist: Path, files: list[str], owned_files: list[str]) 
     _write_manifest(dist, sorted(files), staging)
 
 
+class Signals:
+    """The signals received while `signals_raise` was in force."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+
+    def exit_code(self) -> int | None:
+        """128 + the first signal received, as a shell reports a process a signal ended; None when none came."""
+        return 128 + self.received[0] if self.received else None
+
+
 @contextlib.contextmanager
-def signals_raise() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise SystemExit (so that cleanup runs) instead of ending the process at once."""
+def signals_raise() -> Iterator[Signals]:
+    """Within the block, SIGTERM and SIGHUP raise SystemExit (so that cleanup runs) instead of ending the process at once.
+
+    A library may turn that exception into its own (DuckDB: "Query interrupted"): the caller asks the yielded
+    Signals whether one came, and exits as the signal asked."""
+    signals = Signals()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield signals
         return
 
     def stop(number, frame):
+        signals.received.append(number)
         raise SystemExit(128 + number)
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        yield
+        yield signals
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
