@@ -81,8 +81,10 @@ benchmark-exports: $(BIN)/validate-dataset
 site: exports
 	@echo "open dist/site/index.html: no server needed"
 
+# No arbitrary SQL (docs/exports.md, "SQL in Datasette"): metadata.json says so too; the setting covers a
+# metadata.json edited by hand.
 serve: exports
-	$(BIN)/datasette serve dist/*.sqlite --metadata dist/metadata.json --host 127.0.0.1 --port 8001
+	$(BIN)/datasette serve dist/*.sqlite --metadata dist/metadata.json --setting default_allow_sql off --host 127.0.0.1 --port 8001
 
 # What changed since BASE (default: the newest release in releases/), the bump the next release needs,
 # and whether CHANGELOG.md's Unreleased section says so (as the pull-request check runs it; a release

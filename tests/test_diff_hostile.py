@@ -118,7 +118,10 @@ def test_a_linked_changelog_is_not_read(tmp_path, monkeypatch, capsys, target):
     monkeypatch.chdir(tmp_path)
     started = time.monotonic()
     assert main(["diff", "old", "new", "--require-changelog"]) == 1
-    assert "FAIL: CHANGELOG.md is a symbolic link; it is not read (links are never followed)" in capsys.readouterr().out
+    assert (
+        "FAIL: CHANGELOG.md is a symbolic link; it is not read (links are never followed)"
+        in capsys.readouterr().out
+    )
     assert time.monotonic() - started < 30
 
 

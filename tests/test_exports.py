@@ -18,6 +18,7 @@ import pytest
 
 from validate.cli import main
 from validate.exports import codebook as codebook_export
+from validate.exports import dist as dist_folder
 from validate.exports import queries, registry
 from validate.exports import sqlite as sqlite_export
 from validate.exports import xlsx as xlsx_export
@@ -88,7 +89,12 @@ def test_every_output_is_there(dist):
         for export in registry.EXPORTS
         for path in export.files(NAME, [r["name"] for r in TABLES])
     }
-    assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == expected
+    assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == expected | {
+        dist_folder.MANIFEST
+    }
+    assert json.loads((dist / dist_folder.MANIFEST).read_text(encoding="utf-8")) == {
+        "files": sorted(expected)
+    }
 
 
 # --- every export, opened by the tool it is for ----------------------------------------------
@@ -877,3 +883,455 @@ def test_a_missing_package_cannot_run(tmp_path, capsys):
     )
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "dist").exists()
+
+
+# --- hostile input (issue 22): the output folder, reserved names, values that do not fit, injection, SQL ------
+
+
+def add_table(descriptor: Path, name: str, fields: list[dict], rows: list[str]) -> Path:
+    """Add a table resource `name` (its schema and CSV written here) to a package; return its CSV."""
+    from validate.fill import fill_descriptor
+
+    root = descriptor.parent
+    for field in fields:
+        field.setdefault("title", field["name"])
+        field.setdefault("description", f"The {field['name']} of the row, for the test.")
+        field.setdefault("example", "1")
+    schema = {
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "title": "Test table",
+        "description": "A table added by the test.",
+        "fields": fields,
+        "primaryKey": [fields[0]["name"]],
+    }
+    (root / "schemas" / "added.schema.json").write_text(json.dumps(schema, indent=2), "utf-8")
+    csv_file = root / "data" / "added.csv"
+    csv_file.write_text("\n".join([",".join(f["name"] for f in fields), *rows]) + "\n", "utf-8")
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    data["resources"].append(
+        {
+            "name": name,
+            "type": "table",
+            "title": "Added",
+            "description": "A table added by the test.",
+            "path": "data/added.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+            "schema": "schemas/added.schema.json",
+            "bytes": 1,
+            "hash": "sha256:" + "0" * 64,
+        }
+    )
+    descriptor.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    fill_descriptor(descriptor)
+    return csv_file
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every path under `folder` with its bytes (a link: where it points), to show that nothing changed."""
+    return {
+        str(p.relative_to(folder)): (
+            "-> " + str(p.readlink())
+            if p.is_symlink()
+            else p.read_bytes()
+            if p.is_file()
+            else "dir"
+        )
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def run_exports(capsys, *args: str) -> tuple[int, str]:
+    """`exports ARGS` in this process (the forked runner's address-space cap is below what pyarrow maps): (exit, stderr)."""
+    capsys.readouterr()
+    code = main(["exports", *args])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "a bug in the validator" not in err, err
+    return code, err
+
+
+@pytest.fixture
+def package(tmp_path) -> Path:
+    """A valid package in tmp_path/pkg; returns its folder."""
+    return build_package(tmp_path / "pkg").parent
+
+
+@pytest.mark.parametrize(
+    ("dist", "cwd", "said"),
+    [
+        ("pkg", None, "is the package folder"),
+        ("pkg/data", None, "holds data/"),
+        ("pkg/schemas", None, "holds schemas/"),
+        ("pkg/data/sub", None, "is inside data, a folder of the package's files"),
+        (".", None, "a folder that holds the package"),
+        (".", "pkg", "is the package folder"),
+        ("pkg/.", "", "is the package folder"),
+    ],
+    ids=["package", "data", "schemas", "inside-data", "parent", "dot-inside", "pkg-dot"],
+)
+def test_an_output_folder_that_holds_or_is_inside_the_package_is_refused(
+    package, dist, cwd, said, monkeypatch, capsys
+):
+    """Exit 2 and nothing deleted or added: `exports pkg --dist pkg` used to delete the package."""
+    root = package.parent
+    before = snapshot(root)
+    monkeypatch.chdir(root / cwd if cwd else root)
+    code, err = run_exports(capsys, "." if cwd else "pkg", "--dist", dist)
+    assert code == 2, err
+    assert said in err, err
+    assert snapshot(root) == before  # no `.-old-*`, no staging folder, nothing removed
+
+
+def test_a_symlinked_output_folder_is_refused_not_followed(package, tmp_path, capsys):
+    secrets = tmp_path / "ssh"
+    secrets.mkdir()
+    (secrets / "id_ed25519").write_text("secret", encoding="utf-8")
+    (package / "dist").symlink_to(secrets)
+    code, err = run_exports(capsys, str(package), "--dist", str(package / "dist"))
+    assert code == 2 and "is a symbolic link" in err, err
+    assert snapshot(secrets) == {"id_ed25519": b"secret"}
+
+
+def test_a_symlinked_folder_inside_dist_is_refused(package, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "parquet").symlink_to(outside)
+    assert main(["exports", str(package), "--dist", str(dist)]) == 2
+    assert list(outside.iterdir()) == [] and sorted(p.name for p in dist.iterdir()) == ["parquet"]
+
+
+def test_exports_replace_only_the_files_they_wrote(package, tmp_path, capsys):
+    """A release bundle and a reader's notes in dist/ stay; a file the previous build wrote and this one does not
+    is removed; a file with an export's name that exports did not write is refused, not replaced."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "notes.txt").write_text("mine", encoding="utf-8")
+    (dist / "pkg-1.0.0.zip").write_bytes(b"bundle")
+    assert main(["exports", str(package), "--dist", str(dist)]) == 0
+    manifest = json.loads((dist / dist_folder.MANIFEST).read_text(encoding="utf-8"))
+    (dist / "parquet" / "gone.parquet").write_bytes(b"an earlier build's table")
+    manifest["files"].append("parquet/gone.parquet")
+    (dist / dist_folder.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["exports", str(package), "--dist", str(dist)]) == 0
+    assert not (dist / "parquet" / "gone.parquet").exists()
+    assert (dist / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (dist / "pkg-1.0.0.zip").read_bytes() == b"bundle"
+    assert not [p for p in dist.iterdir() if p.name.startswith(dist_folder.STAGING)]
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "codebook.csv").write_text("someone else's", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["exports", str(package), "--dist", str(other)]) == 2
+    assert "exports did not write it" in capsys.readouterr().err
+    assert snapshot(other) == {"codebook.csv": b"someone else's"}
+
+
+@pytest.mark.parametrize(
+    "listed", ["../pkg/datapackage.json", "/etc/passwd", "notes.txt", ".git/config"]
+)
+def test_a_manifest_that_lists_other_files_is_refused(package, tmp_path, listed):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "notes.txt").write_text("mine", encoding="utf-8")
+    (dist / dist_folder.MANIFEST).write_text(json.dumps({"files": [listed]}), encoding="utf-8")
+    before = snapshot(tmp_path)
+    assert main(["exports", str(package), "--dist", str(dist)]) == 2
+    assert snapshot(tmp_path) == before
+
+
+def test_a_stale_staging_folder_of_a_dead_build_is_removed(package, tmp_path):
+    dist = tmp_path / "dist"
+    dead = dist / f"{dist_folder.STAGING}999999999-abc"  # above Linux's pid_max: no such process
+    dead.mkdir(parents=True)
+    (dead / "half.sqlite").write_bytes(b"half")
+    foreign = dist / ".exports-staging-notours"
+    foreign.mkdir()
+    assert main(["exports", str(package), "--dist", str(dist)]) == 0
+    assert not dead.exists() and foreign.is_dir()
+
+
+def _readings(package: Path, rows: int) -> None:
+    add_table(
+        package / "datapackage.json",
+        "readings",
+        [
+            {"name": "reading_id", "type": "integer", "constraints": {"required": True}},
+            {"name": "note", "type": "string", "example": "n1"},
+        ],
+        [f"{i},n{i % 1000}" for i in range(1, rows + 1)],
+    )
+
+
+def test_sigterm_leaves_no_staging_folder_and_no_partial_dist(package, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _readings(package, 200_000)
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "validate", "exports", str(package), "--dist", str(dist)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 300
+    while not any(p.name.startswith(dist_folder.STAGING) for p in dist.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline, "no staging folder seen"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert b"Traceback" not in err
+    assert list(dist.iterdir()) == []
+
+
+def test_an_8_mb_table_is_exported_in_bounded_time_and_memory(package, tmp_path):
+    """700,000 short rows (8 MB): under a minute of CPU and a bounded peak (it was killed at 60 s, 783 MB and rising).
+
+    CPU time, not wall time, is asserted: on a shared machine the wall clock measures the neighbours."""
+    import os
+    import subprocess
+    import sys
+
+    _readings(package, 700_000)
+    assert (package / "data" / "added.csv").stat().st_size > 8_000_000
+    process = subprocess.Popen(
+        [sys.executable, "-m", "validate", "exports", str(package), "--dist", str(tmp_path / "d")],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0
+    assert usage.ru_utime + usage.ru_stime < 60
+    assert usage.ru_maxrss * 1024 < 700 * 2**20  # measured: 323 MB (docs/exports.md)
+    with sqlite3.connect(tmp_path / "d" / "fixture-minimal.sqlite") as connection:
+        assert connection.execute("SELECT count(*), max(reading_id) FROM readings").fetchone() == (
+            700_000,
+            700_000,
+        )
+
+
+def test_every_generated_name_is_reserved(dist, db):
+    """The registry's reserved names cover every table, view and index the build made that is not a resource."""
+    tables = read_tables_of(REPO / "datapackage.json")
+    reserved, prefixes = registry.reserved_names(tables), registry.reserved_prefixes()
+    made = {
+        name
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
+    generated = made - {r["name"] for r in TABLES}
+    assert generated and all(
+        name in reserved or name.startswith(tuple(prefixes)) for name in generated
+    ), sorted(generated - set(reserved))
+    assert {q.name for q in queries.QUERIES} <= set(reserved)
+    assert {"article_sentences", "spans_to_claims", "claim_overview", "claims_fts"} <= set(reserved)
+
+
+def read_tables_of(descriptor: Path) -> list[Table]:
+    from validate.exports.tables import tables
+    from validate.runner import run
+
+    result = run(descriptor)
+    return tables(result.package)
+
+
+def test_a_resource_may_not_take_a_reserved_name():
+    """Every name the registry reserves, and any sqlite_* name, is refused (checked in process: one per name)."""
+    from validate.exports.build import ReservedName, check_names
+
+    tables = read_tables_of(REPO / "datapackage.json")
+    names = [*registry.reserved_names(tables), "sqlite_stat1", "sqlite_sequence"]
+    for name in names:
+        clash = Table(name, "T", "", f"data/{name}.csv", [], ["x"], [], [])
+        with pytest.raises(ReservedName, match=f"the resource `{name}`"):
+            check_names([*tables, clash])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "article_sentences",
+        "spans_to_claims",
+        "claim_overview",
+        "claims_fts",
+        "sqlite_stat1",
+        "about",
+    ],
+)
+def test_a_reserved_resource_name_is_refused_with_a_clear_error(package, tmp_path, name, capsys):
+    """Once silently replaced (article_sentences, spans_to_claims) or a crash (claim_overview, claims_fts, sqlite_stat1)."""
+    add_table(
+        package / "datapackage.json",
+        name,
+        [{"name": "added_id", "type": "string", "example": "a"}],
+        ["a", "b"],
+    )
+    code, err = run_exports(capsys, str(package), "--dist", str(tmp_path / "dist"))
+    assert code == 2, err
+    assert f"the resource `{name}` (data/added.csv) takes a name the exports make" in err
+    assert not (tmp_path / "dist").exists()
+
+
+def test_values_a_format_cannot_hold_are_refused_naming_the_cell(package, tmp_path, capsys):
+    """INF and 1e309 in the workbook (were empty cells), 40,000 characters (were cut to 32,767), a 23-digit integer
+    in SQLite (a crash) and Parquet, NaN in SQLite (NULL), a date before 1900 in the workbook: refused, nothing written."""
+    add_table(
+        package / "datapackage.json",
+        "odd",
+        [
+            {"name": "odd_id", "type": "string", "example": "a"},
+            {"name": "amount", "type": "number"},
+            {"name": "count", "type": "integer"},
+            {"name": "note", "type": "string", "example": "a"},
+            {"name": "day", "type": "date", "example": "2020-01-01"},
+        ],
+        [
+            "a,INF,1,x,2020-01-01",
+            "b,1e309,12345678901234567890123,y,2020-01-01",
+            "c,1,3," + "z" * 40_000 + ",2020-01-01",
+            "d,NaN,2,w,1899-12-31",
+        ],
+    )
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "notes.txt").write_text("mine", encoding="utf-8")
+    code, err = run_exports(capsys, str(package), "--dist", str(dist))
+    assert code == 2, err
+    for said in [
+        "data/added.csv:2 field `amount` (export `xlsx`): infinity cannot be a spreadsheet number",
+        "data/added.csv:3 field `amount` (export `xlsx`): infinity",
+        "data/added.csv:3 field `count` (export `sqlite`): the integer 12345678901234567890123 has 23 digits",
+        "data/added.csv:3 field `count` (export `parquet`): the integer 12345678901234567890123",
+        "data/added.csv:3 field `count` (export `xlsx`): the integer",
+        "data/added.csv:4 field `note` (export `xlsx`): the text is 40,000 characters long",
+        "data/added.csv:5 field `amount` (export `sqlite`): NaN cannot be stored",
+        "data/added.csv:5 field `day` (export `xlsx`): the date 1899-12-31 is before 1900-01-01",
+    ]:
+        assert said in err, (said, err)
+    assert snapshot(dist) == {"notes.txt": b"mine"}
+
+
+def test_minus_infinity_and_long_text_in_a_schema_are_refused_for_the_workbook():
+    from validate.exports import fit
+
+    table = Table(
+        "t",
+        "T",
+        "",
+        "data/t.csv",
+        [Column("n", "number", False, "x" * 40_000, "", {})],
+        ["n"],
+        [],
+        [{"n": float("-inf")}, {"n": 1.5}],
+        schema_path="schemas/t.schema.json",
+    )
+    context = registry.Context({"name": "p"}, "p", [table], [table])
+    found = [str(m) for m in registry.misfits(context)]
+    assert (
+        "data/t.csv:2 field `n` (export `xlsx`): minus infinity cannot be a spreadsheet number (the cell would be empty)"
+        in found
+    )
+    assert any(
+        m.startswith("schemas/t.schema.json field `n` (export `xlsx`): the text is 40,000")
+        for m in found
+    )
+    assert fit.int64_refused(2**63 - 1) is None and fit.int64_refused(2**63)
+
+
+def test_the_codebook_csv_neutralises_formulas_but_keeps_numbers(tmp_path):
+    """OWASP's CSV injection advice: a cell starting =, +, -, @, tab or CR gets a leading apostrophe, unless it is a number."""
+    columns = [
+        Column("link", "string", False, '=HYPERLINK("https://evil.example","x")', "@SUM(1+1)", {}),
+        Column("plus", "string", False, "+1+1", "\t=1", {"enum": ["-x", "=y"]}),
+        Column("minus", "integer", False, "-2+3 is not a number", "-5", {"minimum": -5}),
+    ]
+    table = Table("t", "T", "", "data/t.csv", columns, ["link"], [], [])
+    rows = list(csv.DictReader(codebook_export.render([table]).splitlines()))
+    got = {r["column"]: (r["description"], r["example"], r["allowed_values"]) for r in rows}
+    assert got == {
+        "link": ('\'=HYPERLINK("https://evil.example","x")', "'@SUM(1+1)", ""),
+        "plus": ("'+1+1", "'\t=1", "'-x; =y"),
+        "minus": ("'-2+3 is not a number", "-5", ""),
+    }
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")) and (
+                not cell.startswith("-") or cell == "-5"
+            )
+
+
+def test_a_javascript_licence_address_never_becomes_a_link(dist):
+    """A licence `path` of javascript:… used to be the licence link on every Datasette page; only http(s) links now."""
+    from validate.exports import datasette as datasette_export
+
+    hostile = {
+        **DESCRIPTOR,
+        "licenses": [
+            {"name": "CC-BY-4.0", "path": "javascript:alert(document.domain)//https://x.example/"}
+        ],
+        "sources": [{"title": "S", "path": "data:text/html,<script>alert(1)</script>"}],
+    }
+    metadata = datasette_export.metadata(hostile, NAME, [], [])
+    assert metadata["license_url"] == "" and metadata["source_url"] == ""
+    from datasette.app import Datasette
+
+    served = Datasette([str(dist / f"{NAME}.sqlite")], metadata=metadata)
+    page = get(served, f"/{NAME}")
+    assert (
+        page.status_code == 200 and "javascript:" not in page.text and "data:text" not in page.text
+    )
+    assert datasette_export.link("https://creativecommons.org/licenses/by/4.0/")
+    assert not datasette_export.link("https://x.example/\njavascript:alert(1)")
+
+
+def test_the_profile_refuses_a_licence_path_with_another_scheme(package):
+    """descriptor-profile/pattern: only an http(s) URL or a relative path (a licence file in the package)."""
+    from .hostile import run_validator
+
+    data = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    data["licenses"][0]["path"] = "javascript:alert(document.domain)//https://x.example/"
+    (package / "datapackage.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    run = run_validator(str(package), "--format", "json")
+    assert [(e[0], e[1]) for e in run.errors()] == [("descriptor-profile", "pattern")]
+
+
+@pytest.mark.parametrize("setting", [None, "metadata-only"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/{db}.json?sql=select+hex(fts3_tokenizer('simple'))",
+        "/{db}.json?sql=select+1",
+        "/{db}/claims.json?_where=hex(fts3_tokenizer('simple'))+is+not+null",
+    ],
+    ids=["fts3_tokenizer", "any-sql", "where"],
+)
+def test_datasette_runs_no_arbitrary_sql(dist, setting, path):
+    """metadata.json's allow_sql false (and `make serve`'s default_allow_sql off): fts3_tokenizer's heap address
+    is out of reach of a cross-site GET; tables, search and canned queries still answer (tests above)."""
+    from datasette.app import Datasette
+
+    metadata = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["allow_sql"] is False
+    settings = {"default_allow_sql": False} if setting is None else {}
+    served = Datasette([str(dist / f"{NAME}.sqlite")], metadata=metadata, settings=settings)
+    response = get(served, path.format(db=NAME))
+    assert response.status_code == 403, response.text[:300]
+
+
+def test_make_serve_switches_arbitrary_sql_off():
+    serve = next(
+        line
+        for line in (REPO / "Makefile").read_text(encoding="utf-8").splitlines()
+        if "datasette serve" in line
+    )
+    assert "--setting default_allow_sql off" in serve and "--host 127.0.0.1" in serve

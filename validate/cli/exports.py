@@ -22,7 +22,10 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     )
     add_package(parser)
     parser.add_argument(
-        "--dist", default="dist", help="output folder, replaced whole (default: dist)"
+        "--dist",
+        default="dist",
+        help="output folder (default: dist); exports replace only the files they wrote there before "
+        "(listed in its .exports.json), and refuse a folder that is a link or holds the package",
     )
     return parser
 
@@ -42,7 +45,7 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     except (OSError, ValueError) as error:
         raise CannotRun(f"cannot build the exports: {error}") from None
-    for path in sorted(outputs.folder.rglob("*")):
-        if path.is_file():
-            print(f"{path}  {path.stat().st_size:,} bytes")
+    for relative in sorted(outputs.files):
+        path = outputs.folder / relative
+        print(f"{path}  {path.stat().st_size:,} bytes")
     return EXIT_OK

@@ -1,20 +1,24 @@
 """Build every export of the registry into dist/, all or nothing, from a package that passes validation.
 
-The outputs are written into a temporary folder beside dist/ and renamed into place only
-when all of them are ready; a failure leaves the previous dist/ untouched.
+Before anything is written: the output folder is checked (validate/exports/dist.py), the resource
+names are checked against the names the exports make for themselves, and every value is checked
+against what each format can hold (validate/exports/fit.py). The outputs are then written into a
+staging folder inside dist/ and moved into place only when all of them are ready; a failure, or
+SIGTERM, leaves the previous files as they were.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..runner import Result, run
-from . import sqlite
-from .registry import EXPORTS, Context
-from .tables import snapshot_texts
+from . import dist as output
+from . import fit, sqlite
+from .registry import EXPORTS, Context, file_patterns, misfits, reserved_names, reserved_prefixes
+from .tables import Table, snapshot_texts
 from .tables import tables as read_tables
 
 
@@ -24,6 +28,7 @@ class Outputs:
 
     folder: Path
     name: str
+    files: list[str]  # relative to the folder, as written
 
 
 class InvalidPackage(Exception):
@@ -34,14 +39,29 @@ class InvalidPackage(Exception):
         self.result = result
 
 
+class ReservedName(ValueError):
+    """A table resource takes a name an export makes for itself."""
+
+
 def build(descriptor_path: Path, dist: Path) -> Outputs:
-    """Validate the package, then build every output into `dist` (replaced whole). Raises InvalidPackage."""
+    """Validate the package, then build every output into `dist`. Raises InvalidPackage, or ValueError
+    (UnsafeDist, ReservedName, fit.DoesNotFit) when it cannot build without harm; nothing is written then."""
+    output.refuse_link(dist)  # before the validation's time: refused whatever the package
     result = run(descriptor_path)
     if not result.valid:
-        raise InvalidPackage(result)
+        raise InvalidPackage(result)  # the caller shows its report, then closes it
+    try:
+        return _build(result, dist)
+    finally:
+        result.close()
+
+
+def _build(result: Result, dist: Path) -> Outputs:
     package = result.package
     name = package.descriptor.get("name", "data")
+    output.check_folder(dist, package.root, _package_files(package))
     tables = read_tables(package)
+    check_names(tables)
     sentences = sqlite.sentence_table(package, tables)
     context = Context(
         package.descriptor,
@@ -50,26 +70,57 @@ def build(descriptor_path: Path, dist: Path) -> Outputs:
         tables + ([sentences] if sentences else []) + sqlite.link_tables(tables),
         texts=snapshot_texts(package, tables),
     )
-    dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=dist.parent, prefix=f".{dist.name}-"))
-    try:
-        for (
-            export
-        ) in EXPORTS:  # in registry order: metadata.json describes the database built before it
-            export.build(context, staging)
-        _replace(staging, dist)
-    except BaseException:
+    files = [f for export in EXPORTS for f in export.files(name, [t.name for t in tables])]
+    owned = output.owned(dist, file_patterns()) if dist.is_dir() else []
+    output.check_targets(dist, files, owned)
+    fit.refuse(misfits(context))
+    created = not dist.exists()
+    dist.mkdir(parents=True, exist_ok=True)
+    output.remove_stale_staging(dist)
+    with (
+        output.signals_raise() as signals
+    ):  # SIGTERM or SIGHUP from here on: the staging folder is removed
+        staging = output.staging_folder(dist)
+        try:
+            # in registry order: metadata.json describes the database built before it
+            for export in EXPORTS:
+                export.build(context, staging)
+            output.commit(staging, dist, files, owned)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created:
+                with contextlib.suppress(OSError):
+                    dist.rmdir()  # only when empty: the folder this build made
+            if (code := signals.exit_code()) is not None:
+                raise SystemExit(code) from None
+            raise
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return Outputs(dist, name)
+    return Outputs(dist, name, files)
 
 
-def _replace(staging: Path, dist: Path) -> None:
-    if dist.exists():
-        old = Path(tempfile.mkdtemp(dir=dist.parent, prefix=f".{dist.name}-old-"))
-        dist.rename(old / dist.name)
-        staging.rename(dist)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(dist)
-    dist.chmod(0o755)
+def check_names(tables: list[Table]) -> None:
+    """Refuse a table resource whose name an export makes for itself (it would be replaced or collide)."""
+    reserved, prefixes = reserved_names(tables), reserved_prefixes()
+    for table in tables:
+        why = reserved.get(table.name) or next(
+            (
+                f"a name starting `{p}`: {w}"
+                for p, w in prefixes.items()
+                if table.name.startswith(p)
+            ),
+            None,
+        )
+        if why:
+            raise ReservedName(
+                f"datapackage.json: the resource `{table.name}` ({table.path}) takes a name the exports make for "
+                f"themselves: {why}. Rename the resource; docs/exports.md lists the reserved names."
+            )
+
+
+def _package_files(package) -> list[Path]:
+    files = [package.descriptor_path]
+    for resource in package.resources:
+        for relative in (resource.path, resource.schema_path):
+            if relative:
+                files.append(package.root / relative)
+    return files

@@ -42,8 +42,21 @@ def rows(tables: list[Table]) -> list[dict[str, str]]:
 
 
 def render(tables: list[Table]) -> str:
-    """The codebook as CSV text (the package's CSV form)."""
-    return render_csv(HEADER, rows(tables))
+    """The codebook as CSV text (the package's CSV form), each cell a spreadsheet would run as a formula neutralised."""
+    return render_csv(HEADER, [{k: neutralise(v) for k, v in row.items()} for row in rows(tables)])
+
+
+# A spreadsheet that opens a CSV runs a cell starting with one of these as a formula (OWASP, "CSV Injection"):
+# `=HYPERLINK(...)`, `@SUM(...)`, `+1+1`, `-2+3`, and a tab or carriage return before one of them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def neutralise(cell: str) -> str:
+    """`cell` with a leading apostrophe when a spreadsheet would run it as a formula; a plain number such as "-5" stays."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def constraints_text(column: Column) -> str:

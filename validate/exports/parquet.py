@@ -7,12 +7,14 @@ pandas reads an integer column with empty cells as integers, not floats.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas
 import pyarrow
 import pyarrow.parquet
 
+from .fit import Limits, int64_refused
 from .tables import Table
 
 ARROW_TYPES = {
@@ -23,6 +25,9 @@ ARROW_TYPES = {
     "boolean": pyarrow.bool_(),
 }
 PANDAS_TYPES = {"integer": "Int64", "year": "Int64", "number": "Float64", "boolean": "boolean"}
+BATCH = 65_536  # rows per row group
+# What a Parquet file cannot hold, by Table Schema type (validate/exports/fit.py reads it before anything is written).
+LIMITS = Limits({"integer": int64_refused, "year": int64_refused})
 
 
 def arrow_schema(table: Table) -> pyarrow.Schema:
@@ -47,17 +52,29 @@ def arrow_schema(table: Table) -> pyarrow.Schema:
 
 
 def write(path: Path, table: Table) -> None:
-    """Write `table` to the Parquet file `path`."""
+    """Write `table` to the Parquet file `path`, a row group at a time (memory does not grow with the table)."""
     schema = arrow_schema(table)
-    frame = pandas.DataFrame(
-        {
-            c.name: pandas.array(
-                [row[c.name] for row in table.rows], dtype=PANDAS_TYPES.get(c.type, "object")
-            )
-            for c in table.columns
-        }
+    # pandas's own metadata (nullable Int64, Float64, boolean), taken from an empty frame of the columns' dtypes
+    empty = pandas.DataFrame(
+        {c.name: pandas.array([], dtype=PANDAS_TYPES.get(c.type, "object")) for c in table.columns}
     )
-    arrow = pyarrow.Table.from_pandas(frame, schema=schema, preserve_index=False)
-    # from_pandas replaces the schema metadata with pandas's own: put the table's back beside it
-    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **schema.metadata})
-    pyarrow.parquet.write_table(arrow, path)
+    pandas_metadata = pyarrow.Schema.from_pandas(empty, preserve_index=False).metadata or {}
+    schema = schema.with_metadata({**pandas_metadata, **(schema.metadata or {})})
+    with pyarrow.parquet.ParquetWriter(path, schema) as writer:
+        for batch in _batches(table.rows, BATCH):
+            writer.write_batch(
+                pyarrow.RecordBatch.from_pydict(
+                    {c.name: [row[c.name] for row in batch] for c in table.columns}, schema=schema
+                )
+            )
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from ..csvio import write_atomically
 from ..datadict import replace_block
-from . import codebook, datasette, parquet, site, sqlite, xlsx
+from . import codebook, datasette, fit, parquet, site, sqlite, xlsx
+from .fit import Limits, Misfit
 from .queries import Query
 from .tables import Table
 
@@ -56,6 +58,13 @@ class Export:
     readers: str  # the tools it is for
     description: str  # one line: what a reader finds in it
     builder: Builder
+    limits: Limits | None = (
+        None  # what its cells cannot hold (validate/exports/fit.py), if anything
+    )
+    writes: str = "tables"  # the Context list of tables it writes: "tables" or "database_tables"
+    reserves: Callable[[list[Table]], dict[str, str]] | None = (
+        None  # names it makes for itself, given the package's tables: {name: what it is}
+    )
 
     @property
     def per_table(self) -> bool:
@@ -134,6 +143,9 @@ EXPORTS: tuple[Export, ...] = (
         "one table per CSV with SQL types, NOT NULL, primary and foreign keys, indexes on foreign-key columns; link tables "
         "for the polymorphic `target_table`/`target_id` pairs; `article_sentences`; full-text search; the views below",
         _sqlite,
+        sqlite.LIMITS,
+        "database_tables",
+        sqlite.generated_names,
     ),
     Export(
         "metadata",
@@ -149,6 +161,9 @@ EXPORTS: tuple[Export, ...] = (
         "`About` sheet (version, licence, citation, joins), `Codebook` sheet, one sheet per table with frozen header, "
         "filters and fitted widths",
         _xlsx,
+        xlsx.LIMITS,
+        "tables",
+        xlsx.generated_names,
     ),
     Export(
         "parquet",
@@ -156,6 +171,7 @@ EXPORTS: tuple[Export, ...] = (
         "pandas, DuckDB, R (`arrow`), Polars",
         "one file per table, typed and nullable from the schemas, each column's description in the field metadata",
         _parquet,
+        parquet.LIMITS,
     ),
     Export(
         "codebook",
@@ -180,6 +196,49 @@ EXPORTS: tuple[Export, ...] = (
         _site_tables,
     ),
 )
+
+
+def file_patterns() -> list[str]:
+    """A regular expression per export for the files it may write, for a package of any name and tables."""
+    return [
+        re.escape(export.pattern)
+        .replace(re.escape("{name}"), "[^/]+")
+        .replace(re.escape(TABLE), "[^/]+")
+        for export in EXPORTS
+    ]
+
+
+def reserved_names(tables: list[Table]) -> dict[str, str]:
+    """Every name the exports make for themselves for a package with these tables: {name: which export, what it is}.
+
+    A resource may not take one of them: its table would be replaced by, or collide with, the generated one."""
+    names: dict[str, str] = {}
+    for export in EXPORTS:
+        if export.reserves is not None:
+            for name, what in export.reserves(tables).items():
+                names.setdefault(name, f"{what} (export `{export.name}`)")
+    return names
+
+
+def reserved_prefixes() -> dict[str, str]:
+    """Name prefixes no resource may take: {prefix: why}."""
+    return {sqlite.INTERNAL_PREFIX: "SQLite's own tables (export `sqlite`)"}
+
+
+def misfits(context: Context) -> Iterator[Misfit]:
+    """Every value of the package some export cannot hold (validate/exports/fit.py), one pass over each table."""
+    by_table: dict[str, dict[str, Limits]] = {}
+    tables: dict[str, Table] = {}
+    for export in EXPORTS:
+        if export.limits is None:
+            continue
+        for table in getattr(context, export.writes):
+            tables[table.name] = table
+            by_table.setdefault(table.name, {})[export.name] = export.limits
+    for name, limits in by_table.items():
+        yield from fit.table_misfits(tables[name], limits)
+    texts = xlsx.texts(context.descriptor, context.tables)
+    yield from fit.text_misfits(texts, "xlsx", xlsx.LIMITS.cells["string"])
 
 
 def markdown(name: str) -> str:

@@ -197,7 +197,7 @@ class _Lookups:
 
     def __init__(self, by_name: dict[str, Table]):
         def rows(name: str) -> list[dict]:
-            return by_name[name].rows if name in by_name else []
+            return list(by_name[name].rows) if name in by_name else []
 
         self.documents = {r["document_id"]: r for r in rows("documents")}
         self.entities = {r["entity_id"]: r["name"] for r in rows("entities")}

@@ -9,7 +9,10 @@ search, indexes on every foreign-key column, and the views of `queries`.
 from __future__ import annotations
 
 import datetime
+import functools
 import sqlite3
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import sqlite_utils
@@ -17,10 +20,21 @@ import sqlite_utils
 from ..model import ForeignKey
 from ..package import Package
 from ..sentences import split_sentences
+from .fit import Limits, int64_refused
 from .queries import QUERIES, Query
-from .tables import Column, Table, snapshot_texts
+from .tables import Column, Rows, Table, snapshot_texts
 
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
+
+
+def _number_refused(value) -> str | None:
+    return (
+        None if value == value else "NaN cannot be stored: SQLite stores it as NULL (an empty cell)"
+    )
+
+
+# What the database cannot hold, by Table Schema type (validate/exports/fit.py reads it before anything is written).
+LIMITS = Limits({"integer": int64_refused, "year": int64_refused, "number": _number_refused})
 SENTENCES = "article_sentences"
 # What full-text search covers: claim statements, quote texts, the article's sentences, entity names.
 FTS_COLUMNS = {
@@ -29,6 +43,37 @@ FTS_COLUMNS = {
     SENTENCES: ["text"],
     "entities": ["name", "aliases"],
 }
+
+
+INTERNAL_PREFIX = "sqlite_"  # SQLite's own tables (sqlite_master, sqlite_stat1, ...)
+
+
+def generated_names(tables: list[Table]) -> dict[str, str]:
+    """Every table, view and canned query name the database makes for itself, given the package's tables."""
+    names = {SENTENCES: "the article's sentences"}
+    for table in link_tables(tables):
+        names[table.name] = "a link table"
+    for indexed in FTS_COLUMNS:
+        for name in _fts_names(indexed):
+            names[name] = f"the full-text index of {indexed}"
+    for query in QUERIES:
+        names[query.name] = "a view" if query.view else "a canned query"
+    return names
+
+
+@functools.cache
+def _fts_suffixes() -> tuple[str, ...]:
+    # what sqlite-utils's full-text search creates beside a table, asked of SQLite itself, not copied from its docs
+    db = sqlite_utils.Database(memory=True)
+    db.table("t").create({"c": str})
+    db.table("t").enable_fts(["c"], create_triggers=True)
+    suffixes = tuple(sorted(name[1:] for name in db.table_names() + db.view_names() if name != "t"))
+    db.close()
+    return suffixes
+
+
+def _fts_names(table: str) -> list[str]:
+    return [table + suffix for suffix in _fts_suffixes()]
 
 
 def link_table_name(table: str, target: str) -> str:
@@ -134,11 +179,13 @@ def link_tables(tables: list[Table]) -> list[Table]:
                 if target_key.name != source_key.name
                 else f"target_{target_key.name}"
             )
-            rows = [
-                {source_key.name: row[source_key.name], target_name: row[link.id_field]}
-                for row in table.rows
-                if row[link.table_field] == target
-            ]
+            rows = Rows(
+                partial(
+                    _link_rows,
+                    table,
+                    (source_key.name, target_name, link.id_field, link.table_field, target),
+                )
+            )
             columns = [
                 Column(
                     source_key.name,
@@ -186,6 +233,13 @@ def link_tables(tables: list[Table]) -> list[Table]:
     return result
 
 
+def _link_rows(table: Table, names: tuple[str, str, str, str, str]) -> Iterator[tuple[int, dict]]:
+    key, target_key, id_field, table_field, target = names
+    for line, row in table.lined():
+        if row[table_field] == target:
+            yield line, {key: row[key], target_key: row[id_field]}
+
+
 def build(path: Path, tables: list[Table]) -> list[Query]:
     """Write the database to `path` (which must not exist yet); return the queries it can answer.
 
@@ -193,6 +247,9 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
     """
     db = sqlite_utils.Database(path)
     db.conn.execute("PRAGMA foreign_keys = ON")
+    # a new file in the staging folder, discarded whole if the build fails: no journal to keep
+    db.conn.execute("PRAGMA journal_mode = OFF")
+    db.conn.execute("PRAGMA synchronous = OFF")
     for table in _creation_order(tables):
         db.table(table.name).create(
             {c.name: SQL_TYPES.get(c.type, str) for c in table.columns},
@@ -204,8 +261,11 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
                 if len(fk.fields) == 1
             ],
         )
-        db.table(table.name).insert_all(
-            ({k: _sql_value(v) for k, v in row.items()} for row in table.rows), batch_size=500
+        names = [c.name for c in table.columns]
+        db.conn.executemany(
+            f"INSERT INTO {_quoted(table.name)} ({', '.join(map(_quoted, names))}) "
+            f"VALUES ({', '.join('?' * len(names))})",
+            ([_sql_value(row[n]) for n in names] for row in table.rows),
         )
         for fk in table.foreign_keys:
             if list(fk.fields) != table.primary_key:
@@ -238,6 +298,10 @@ def _compiles(db: sqlite_utils.Database, query: Query) -> bool:
     except sqlite3.OperationalError:
         return False
     return True
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _sql_value(value):

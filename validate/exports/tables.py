@@ -8,8 +8,11 @@ every output without code changes.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
+from ..csvio import Table as CSVTable
 from ..model import ForeignKey, PolymorphicReference, from_package
 from ..package import Package
 
@@ -47,14 +50,43 @@ class Table:
     foreign_keys: list[
         ForeignKey
     ]  # validate.model's: `fields` of this table refer to `target_fields` of `target`
-    rows: list[dict]
+    rows: Iterable[
+        dict
+    ]  # re-iterable: a list, or `Rows` (read again from the package on each pass)
     link: PolymorphicReference | None = (
         None  # a `<x>_table`/`<x>_id` pair, as validate.model reads it
     )
+    schema_path: str = ""  # the Table Schema's file, where the codebook's cells come from
 
     def column(self, name: str) -> Column:
         """The column called `name`."""
         return next(c for c in self.columns if c.name == name)
+
+    def count(self) -> int:
+        """How many rows the table has (from the package's count where it has one, else by reading them)."""
+        if isinstance(self.rows, Rows) and self.rows.count is not None:
+            return self.rows.count
+        return sum(1 for _ in self.rows)
+
+    def lined(self) -> Iterator[tuple[int, dict]]:
+        """(line in `path`, row) of every row: the CSV's physical line, or the row's place after a header."""
+        if isinstance(self.rows, Rows):
+            return self.rows.lined()
+        return enumerate(self.rows, start=2)
+
+
+class Rows:
+    """Typed rows read again from their source on each pass, so that no export holds a whole table."""
+
+    def __init__(self, read: Callable[[], Iterator[tuple[int, dict]]], count: int | None = None):
+        self._read, self.count = read, count
+
+    def __iter__(self) -> Iterator[dict]:
+        return (row for _, row in self._read())
+
+    def lined(self) -> Iterator[tuple[int, dict]]:
+        """(line, row) of every row."""
+        return self._read()
 
 
 def tables(package: Package) -> list[Table]:
@@ -77,10 +109,7 @@ def tables(package: Package) -> list[Table]:
             )
             for f in schema["fields"]
         ]
-        rows = [
-            {c.name: typed(c.type, record.cells.get(c.name, EMPTY)) for c in columns}
-            for record in resource.table.records
-        ]
+        rows = Rows(partial(_typed_rows, resource.table, columns), resource.table.record_count)
         result.append(
             Table(
                 resource.name,
@@ -92,6 +121,7 @@ def tables(package: Package) -> list[Table]:
                 list(model.tables[resource.name].foreign_keys),
                 rows,
                 links.get(resource.name),
+                resource.schema_path,
             )
         )
     return result
@@ -114,16 +144,44 @@ def snapshot_texts(package: Package, tables: list[Table]) -> dict[str, str]:
     }
 
 
-def typed(kind: str, cell: str):
-    """The Python value of a CSV cell of Table Schema type `kind`; None for an empty cell."""
-    if cell == EMPTY:
-        return None
-    if kind in ("integer", "year"):
-        return int(cell)
-    if kind == "number":
-        return float(cell)
-    if kind == "date":
-        return datetime.date.fromisoformat(cell)
-    if kind == "boolean":
-        return cell.lower() in ("true", "1", "yes")
-    return cell
+def _typed_rows(table: CSVTable, columns: list[Column]) -> Iterator[tuple[int, dict]]:
+    # streamed from the run's DuckDB connection in batches (csvio.Table.rows): memory stays flat with the table's size
+    converters = [(c.name, CONVERTERS[kind(c.type)]) for c in columns]
+    for record in table.rows([c.name for c in columns]):
+        cells = record.cells
+        yield (
+            record.line,
+            {
+                name: convert(cell) if (cell := cells.get(name, EMPTY)) else None
+                for name, convert in converters
+            },
+        )
+
+
+# The Table Schema types `typed` converts; every other type is kept as its text.
+TYPED = ("integer", "year", "number", "date", "boolean")
+
+
+def kind(type_: str) -> str:
+    """The type of the Python value `typed` gives for a field of this Table Schema type: one of TYPED, or "string"."""
+    return type_ if type_ in TYPED else "string"
+
+
+def _boolean(cell: str) -> bool:
+    return cell.lower() in ("true", "1", "yes")
+
+
+# A non-empty cell's Python value, by `kind` (str of a str is the same object).
+CONVERTERS: dict[str, Callable[[str], object]] = {
+    "integer": int,
+    "year": int,
+    "number": float,
+    "date": datetime.date.fromisoformat,
+    "boolean": _boolean,
+    "string": str,
+}
+
+
+def typed(kind_: str, cell: str):
+    """The Python value of a CSV cell of Table Schema type `kind_`; None for an empty cell."""
+    return CONVERTERS[kind(kind_)](cell) if cell != EMPTY else None
