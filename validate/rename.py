@@ -21,6 +21,7 @@ from . import datadict
 from .atomic import write_all
 from .checks._jsonschema import usable_schema
 from .csvio import render_csv
+from .dialect import refuse_misread
 from .errors import CannotRun
 from .fill import FillError, fill
 from .package import Package, Resource, UnsafePath
@@ -65,6 +66,10 @@ def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
 
 def plan_rename(package: Package, old: str, new: str) -> Plan:
     """Work out every change of the rename without writing; raise RenameError to refuse it."""
+    try:
+        refuse_misread(package.load_errors, "rename-id")
+    except CannotRun as error:
+        raise RenameError(str(error)) from None
     broken = [
         r.schema_path or r.name
         for r in package.resources
