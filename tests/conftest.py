@@ -75,6 +75,7 @@ def build_package(target: Path, case: Path | None = None, base: str = "minimal")
 SLOW_MODULES = frozenset(
     {
         "test_audit",
+        "test_spreadsheet_dialects",
         "test_browser",
         "test_cell_references",
         "test_ci",

@@ -173,9 +173,7 @@ def _refuse_a_mismatch(
     if repeated := [n for n in dict.fromkeys(names) if names.count(n) > 1]:
         problems.append("repeated " + ", ".join(map(repr, repeated)))
     if problems:
-        raise NotCSV(
-            f"{read_as}, the header does not match the schema ({'; '.join(problems)})"
-        )
+        raise NotCSV(f"{read_as}, the header does not match the schema ({'; '.join(problems)})")
     if any(row and len(row) != len(header) for row in body):
         stray = dialect.stray_line(text, found.delimiter, len(header))
         if stray is not None:

@@ -71,7 +71,9 @@ class Dialect:
     def describe(self) -> str:
         """The dialect in words: "';'-separated, UTF-16 LE, CR LF line endings"."""
         ending = {"\r\n": "CR LF", "\r": "CR", "\n": "LF"}.get(self.line_ending, "no")
-        return f"{DELIMITERS[self.delimiter]}-separated, {self.encoding_name}, {ending} line endings"
+        return (
+            f"{DELIMITERS[self.delimiter]}-separated, {self.encoding_name}, {ending} line endings"
+        )
 
 
 class UnknownEncoding(ValueError):
@@ -144,7 +146,9 @@ def stray_line(text: str, delimiter: str, width: int) -> tuple[int, str] | None:
 
     Returns (its line, that delimiter's name); None when no record reads so. A file mixing dialects (a `;`
     row appended to a `,` file, say) is found here; a row that is merely short is not."""
-    lines = io.StringIO(text, newline="").readlines()  # the physical lines, as the reader counts them
+    lines = io.StringIO(
+        text, newline=""
+    ).readlines()  # the physical lines, as the reader counts them
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     try:
@@ -183,11 +187,7 @@ def _encoding(data: bytes) -> str:
         pass
     # cp1252 only when nothing in the file reads as UTF-8 beyond ASCII (else it mixes encodings), it holds no
     # UTF-16 byte order mark (FF FE: the start of a UTF-16 file pasted in), and it reads as text
-    if (
-        not _UTF8_SEQUENCE.search(data)
-        and b"\xff\xfe" not in data
-        and b"\xfe\xff" not in data
-    ):
+    if not _UTF8_SEQUENCE.search(data) and b"\xff\xfe" not in data and b"\xfe\xff" not in data:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:

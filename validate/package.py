@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
 from . import dialect
+from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
 from .csvio import READ_FLAGS, SourceFile, Table, first_record, parse_csv
 from .errors import CannotRun, Error, Place
 from .jsonpos import line_for, value_lines
@@ -472,8 +472,16 @@ def _load_resource(
         resource.data = None
         return problem("limit-exceeded", f"Resource {name!r}: {error}")
     if resource.is_table and (found := dialect.foreign(resource.data)) is not None:
-        problem("foreign-dialect", dialect.foreign_message(relative, found), dialect.FIX_HINT, relative, 1)
-        _table_schema(package, resource)  # unread, as an unreadable table is; normalize needs its schema
+        problem(
+            "foreign-dialect",
+            dialect.foreign_message(relative, found),
+            dialect.FIX_HINT,
+            relative,
+            1,
+        )
+        _table_schema(
+            package, resource
+        )  # unread, as an unreadable table is; normalize needs its schema
         return resource
     try:
         text = resource.data.decode("utf-8")
@@ -544,8 +552,9 @@ def _parse_table(package: Package, resource: Resource, text: str) -> bool:
             )
         )
         return False
-    if not resource.table.uniform and (
-        stray := dialect.stray_line(text, ",", len(resource.table.header))
+    if (
+        not resource.table.uniform
+        and (stray := dialect.stray_line(text, ",", len(resource.table.header)))
     ):  # a row another tool wrote: read as ',' it would be misread cell by cell, so the table is not read
         resource.table = None
         package.load_errors.append(
