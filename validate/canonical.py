@@ -78,8 +78,8 @@ def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
             + ", ".join(repr(n) for n, s in zip(header, stripped, strict=True) if n != s)
         )
     header = stripped
-    schema_names = [
-        f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
+    schema_names: list[str] = [
+        f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
     ]
     dropped = [
         i
