@@ -91,10 +91,18 @@ def decode(data: bytes, encoding: str) -> str:
     return data.decode(encoding).removeprefix("\ufeff")
 
 
-def foreign(data: bytes) -> Dialect | None:
+def foreign(data: bytes, text: str | None = None) -> Dialect | None:
     """The dialect of a table's bytes when the canonical reader would misread them, else None.
 
-    None too when no known encoding reads them: the reader's own error (not UTF-8) says where."""
+    `text` is the bytes decoded as UTF-8 when they are (then only the header line is looked at: a large
+    table is not decoded twice). None too when no known encoding reads them: the reader's own error
+    (not UTF-8) says where."""
+    if text is not None:
+        delimiter = _delimiter(text[:4096].removeprefix("\ufeff"))
+        if delimiter == ",":
+            return None
+        encoding = "utf-8-sig" if text.startswith("\ufeff") else "utf-8"
+        return Dialect(encoding, delimiter, _line_ending(text[:65536]))
     try:
         found = detect(data)
     except UnknownEncoding:

@@ -471,21 +471,11 @@ def _load_resource(
     except LimitExceeded as error:
         resource.data = None
         return problem("limit-exceeded", f"Resource {name!r}: {error}")
-    if resource.is_table and (found := dialect.foreign(resource.data)) is not None:
-        problem(
-            "foreign-dialect",
-            dialect.foreign_message(relative, found),
-            dialect.FIX_HINT,
-            relative,
-            1,
-        )
-        _table_schema(
-            package, resource
-        )  # unread, as an unreadable table is; normalize needs its schema
-        return resource
     try:
         text = resource.data.decode("utf-8")
     except UnicodeDecodeError as error:
+        if resource.is_table and (found := dialect.foreign(resource.data)) is not None:
+            return _foreign(package, resource, found, problem)
         line = resource.data.count(b"\n", 0, error.start) + 1
         return problem(
             "not-utf8",
@@ -494,6 +484,8 @@ def _load_resource(
             relative,
             line,
         )
+    if resource.is_table and (found := dialect.foreign(resource.data, text)) is not None:
+        return _foreign(package, resource, found, problem)
     if resource.is_table:
         _load_table(
             package, resource, text, large
@@ -504,6 +496,14 @@ def _load_resource(
         except LimitExceeded as error:
             return problem("limit-exceeded", str(error), file=relative, line=1)
         resource.text = text
+    return resource
+
+
+def _foreign(package: Package, resource: Resource, found: dialect.Dialect, problem) -> Resource:
+    """A table saved in another dialect: one error naming it, and the table unread (as an unreadable one is)."""
+    message = dialect.foreign_message(resource.path, found)
+    problem("foreign-dialect", message, dialect.FIX_HINT, resource.path, 1)
+    _table_schema(package, resource)  # normalize converts it against its schema
     return resource
 
 
