@@ -29,6 +29,7 @@ LAYERS = [
         "model",
         "csvio",
         "canonical",
+        "dialect",
         "sourcing",
         "versioning.changelog",
         "versioning.citation",
