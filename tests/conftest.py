@@ -76,6 +76,7 @@ SLOW_MODULES = frozenset(
     {
         "test_action",
         "test_audit",
+        "test_spreadsheet_dialects",
         "test_browser",
         "test_site_browser",
         "test_cell_references",

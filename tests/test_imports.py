@@ -30,6 +30,7 @@ LAYERS = [
         "model",
         "csvio",
         "canonical",
+        "dialect",
         "sourcing",
         "versioning.changelog",
         "versioning.citation",

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import dialect
 from .csvio import MAX_CELL, render_csv
 
 BOM = "\ufeff"
@@ -42,23 +43,31 @@ class Normalized:
 def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
     """Return `data` in canonical form for a table with these schema `fields`.
 
-    Raises NotCSV when the bytes cannot be read as UTF-8 CSV.
+    The file is read in the dialect it was saved in (validate/dialect.py). It is converted only
+    when, read that way, its header holds the schema's field names (each once; an unnamed index
+    column aside) and every row has exactly the header's cells; otherwise NotCSV says what did
+    not match, naming the dialect found. A file already in canonical form is returned unchanged.
     """
-    changes: list[str] = []
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
+        found = dialect.detect(data)
+    except dialect.UnknownEncoding:
+        position = _bad_byte(data)
         raise NotCSV(
-            f"not UTF-8 (bad byte at position {error.start}); save it as UTF-8 first"
+            f"not UTF-8 (bad byte at position {position}); save it as UTF-8 first"
         ) from None
-    if text.startswith(BOM):
-        text = text[1:]
+    text = dialect.decode(data, found.encoding)
+    changes: list[str] = []
+    if found.encoding == "utf-8-sig":
         changes.append("removed the byte order mark (BOM)")
+    elif found.encoding != "utf-8":
+        changes.append(f"converted from {found.encoding_name} to UTF-8")
+    if found.delimiter != ",":
+        changes.append(f"converted {dialect.DELIMITERS[found.delimiter]} separators to ','")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         changes.append("converted CR LF / CR line endings to LF")
     form_changes = len(changes)
-    rows = _read_rows(text)
+    rows = _read_rows(text, found)
     if not rows:
         return Normalized(data, changes)
     header, body = rows[0], rows[1:]
@@ -69,8 +78,8 @@ def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
             + ", ".join(repr(n) for n, s in zip(header, stripped, strict=True) if n != s)
         )
     header = stripped
-    schema_names = [
-        f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
+    schema_names: list[str] = [
+        f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
     ]
     dropped = [
         i
@@ -119,7 +128,10 @@ def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
     if counts["nfc"]:
         changes.append(f"normalised {counts['nfc']} cell(s) to Unicode NFC")
     canonical = render_csv([header[i] for i in order], records).encode("utf-8")
-    if canonical.decode("utf-8") != text and len(changes) == form_changes:
+    if canonical == data:
+        return Normalized(data, [])
+    _refuse_a_mismatch(text, found, header, dropped, schema_names, body)
+    if len(changes) == form_changes and _rendered(rows, found.delimiter) != text:
         changes.append(
             "rewrote the quoting in the canonical form (quotes only where a cell needs them, final newline)"
         )
@@ -134,12 +146,80 @@ def is_canonical(data: bytes, fields: list[dict]) -> bool:
         return False
 
 
-def _read_rows(text: str) -> list[list[str]]:
+def _refuse_a_mismatch(
+    text: str,
+    found: dialect.Dialect,
+    header: list[str],
+    dropped: list[int],
+    schema_names: list[str],
+    body: list[list[str]],
+) -> None:
+    """Raise NotCSV unless the header holds the schema's names, each once, and every row has the header's cells."""
+    read_as = f"read as {found.describe()}"
+    names = [name for i, name in enumerate(header) if i not in dropped]
+    if found.encoding == "cp1252" and (marks := text.count("?")):
+        # Windows-1252 has no way to write most characters; a spreadsheet writes '?' for each, so a '?' may be one lost
+        raise NotCSV(
+            f"{read_as}, it holds {marks} '?', each of which may stand for a character Windows-1252 cannot hold "
+            "(a spreadsheet writes '?' for those); save the file as UTF-8 and run normalize again"
+        )
+    if not schema_names:
+        raise NotCSV(f"{read_as}: its schema names no fields to check the header against")
+    problems = []
+    if missing := [n for n in schema_names if n not in names]:
+        problems.append("missing " + ", ".join(map(repr, missing)))
+    if unknown := [n for n in dict.fromkeys(names) if n not in schema_names]:
+        problems.append("not in the schema " + ", ".join(map(repr, unknown[:5])))
+    if repeated := [n for n in dict.fromkeys(names) if names.count(n) > 1]:
+        problems.append("repeated " + ", ".join(map(repr, repeated)))
+    if problems:
+        raise NotCSV(f"{read_as}, the header does not match the schema ({'; '.join(problems)})")
+    if any(row and len(row) != len(header) for row in body):
+        stray = dialect.stray_line(text, found.delimiter, len(header))
+        if stray is not None:
+            raise NotCSV(
+                f"{read_as}, but line {stray[0]} is {stray[1]}-separated: the file mixes dialects; "
+                f"write that row with {dialect.DELIMITERS[found.delimiter]} separators like the others"
+            )
+        line, cells = _first_short(text, found.delimiter, len(header))
+        raise NotCSV(
+            f"{read_as}, line {line} has {cells} cell(s) where the header has {len(header)}"
+        )
+
+
+def _first_short(text: str, delimiter: str, width: int) -> tuple[int, int]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    for cells in reader:
+        start, line = line, reader.line_num + 1
+        if cells and len(cells) != width:
+            return start, len(cells)
+    return line, 0  # not reached: the caller found such a row
+
+
+def _rendered(rows: list[list[str]], delimiter: str) -> str:
+    """The rows as the canonical writer quotes them, in their own delimiter: what differs is quoting."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _bad_byte(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start
+    return 0
+
+
+def _read_rows(text: str, found: dialect.Dialect) -> list[list[str]]:
     previous_limit = csv.field_size_limit(MAX_CELL)  # global in the csv module: restored below
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=found.delimiter, strict=True)
+        )
     except csv.Error as error:
-        raise NotCSV(f"cannot be read as CSV: {error}") from None
+        raise NotCSV(f"read as {found.describe()}, it cannot be read as CSV: {error}") from None
     finally:
         csv.field_size_limit(previous_limit)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import sourcing
 from .atomic import write_all
 from .csvio import render_csv
+from .dialect import refuse_misread
 from .errors import CannotRun
 from .fill import FillError, fill
 from .package import Package, UnsafePath, load
@@ -46,6 +47,7 @@ class Written:
 def derivation(path: str | Path) -> Derivation:
     """Load the package and derive its claim_sources rows; raise CannotRun when a table it needs cannot be read."""
     package = load(path)
+    refuse_misread(package.load_errors, "claim-sources")
     tables = {name: _rows(package, name) for name in TABLES}
     return Derivation(package, sourcing.derive(tables), _rows(package, TARGET))
 

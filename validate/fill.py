@@ -24,6 +24,7 @@ from .anchor import AnchorError, locate
 from .atomic import write_all
 from .canonical import NotCSV, normalize_csv
 from .csvio import Table, render_csv, whole_number
+from .dialect import refuse_misread
 from .errors import CannotRun
 from .limits import DEFAULT, LimitExceeded, Limits
 from .package import Package, UnsafePath, load
@@ -54,6 +55,10 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
                 f"resource {resource.name!r} cannot be hashed: {why or 'its file could not be read.'} Nothing was written."
             )
     if spans:  # `fill_descriptor` (spans=False) only hashes; the `fill` command first refuses a broken form
+        try:
+            refuse_misread(package.load_errors, "fill")
+        except CannotRun as error:
+            raise FillError(str(error)) from None
         _refuse_non_canonical(package)
     planned: dict[Path, bytes] = {}
     spans_resource = package.resource("spans")

@@ -2,8 +2,11 @@
 
 After a spreadsheet or dataframe round-trip, a file differs from the canonical form only
 in form (see `validate.canonical`); this command undoes that, file by file, says what it
-changed, and then refreshes the derived fields (`fill`). With `--check` it changes
-nothing and exits 1 when anything would change (for pre-commit hooks and CI).
+changed, and then refreshes the derived fields (`fill`). A file saved in another dialect
+(`;` or tab separators, UTF-16, cp1252: validate/dialect.py) is converted only when its header
+and every row then match the schema; otherwise nothing at all is written and the command says
+why (exit 2). With `--check` it changes nothing and exits 1 when anything would change (for
+pre-commit hooks and CI).
 """
 
 from __future__ import annotations
@@ -55,13 +58,26 @@ def stale_hashes(package: Package, planned: dict[str, tuple[bytes, list[str]]]) 
 
 
 def write(package: Package, planned: dict[str, tuple[bytes, list[str]]]) -> list[str]:
-    """Write the planned files (all or none), then fill; return the files fill rewrote. Raises CannotRun."""
+    """Write the planned files, then fill; return the files fill rewrote. Raises CannotRun.
+
+    All or nothing, fill included: fill reads the package from disk, so the converted files are
+    written first, and put back as they were when fill stops."""
+    files = {package.root / path: data for path, (data, _) in planned.items()}
     try:
-        write_all(
-            {package.root / path: data for path, (data, _) in planned.items()}, base=package.root
-        )
-        return fill(package.descriptor_path)
-    except FillError as error:
-        raise CannotRun(f"normalised, but fill could not finish: {error}") from None
+        before = {path: path.read_bytes() for path in files}
+        write_all(files, base=package.root)
     except OSError as error:
-        raise CannotRun(f"cannot write: {error}") from None
+        raise CannotRun(f"cannot write: {error}; nothing was changed") from None
+    try:
+        return fill(package.descriptor_path)
+    except (FillError, CannotRun, OSError) as error:
+        try:
+            write_all(before, base=package.root)
+        except OSError as undo:
+            raise CannotRun(
+                f"fill could not finish ({error}), and the files converted could not be put back: {undo}"
+            ) from None
+        raise CannotRun(
+            f"the files were converted, but fill could not finish, so they were put back as they were "
+            f"and nothing is changed: {error}"
+        ) from None

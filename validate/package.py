@@ -26,6 +26,7 @@ from importlib import resources as package_data
 from pathlib import Path
 from typing import Any
 
+from . import dialect
 from .columnar import INGEST_ABOVE_LINES, MAX_COLUMNS, Candidate, FileCounts, Store
 from .csvio import READ_FLAGS, SourceFile, Table, first_record, parse_csv
 from .errors import CannotRun, Error, Place
@@ -503,6 +504,8 @@ def _load_resource(
     try:
         text = resource.data.decode("utf-8")
     except UnicodeDecodeError as error:
+        if resource.is_table and (found := dialect.foreign(resource.data)) is not None:
+            return _foreign(package, resource, found, problem)
         line = resource.data.count(b"\n", 0, error.start) + 1
         return problem(
             "not-utf8",
@@ -511,6 +514,8 @@ def _load_resource(
             relative,
             line,
         )
+    if resource.is_table and (found := dialect.foreign(resource.data, text)) is not None:
+        return _foreign(package, resource, found, problem)
     if resource.is_table:
         _load_table(
             package, resource, text, large
@@ -521,6 +526,14 @@ def _load_resource(
         except LimitExceeded as error:
             return problem("limit-exceeded", str(error), file=relative, line=1)
         resource.text = text
+    return resource
+
+
+def _foreign(package: Package, resource: Resource, found: dialect.Dialect, problem) -> Resource:
+    """A table saved in another dialect: one error naming it, and the table unread (as an unreadable one is)."""
+    message = dialect.foreign_message(resource.path, found)
+    problem("foreign-dialect", message, dialect.FIX_HINT, resource.path, 1)
+    _table_schema(package, resource)  # normalize converts it against its schema
     return resource
 
 
@@ -569,6 +582,20 @@ def _parse_table(package: Package, resource: Resource, text: str) -> bool:
             )
         )
         return False
+    if (
+        not resource.table.uniform
+        and (stray := dialect.stray_line(text, ",", len(resource.table.header)))
+    ):  # a row another tool wrote: read as ',' it would be misread cell by cell, so the table is not read
+        resource.table = None
+        package.load_errors.append(
+            Error.at(
+                Place(resource.path, stray[0]),
+                "",
+                "mixed-dialect",
+                dialect.mixed_message(resource.path, stray),
+                hint=dialect.MIXED_HINT,
+            )
+        )
     return True
 
 

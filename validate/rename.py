@@ -24,6 +24,7 @@ from . import datadict
 from .atomic import write_all
 from .checks._jsonschema import usable_schema
 from .csvio import render_csv
+from .dialect import refuse_misread
 from .engine.cells import full_pattern
 from .errors import CannotRun
 from .fill import FillError, fill
@@ -117,6 +118,10 @@ def plan_rename(package: Package, old: str, new: str) -> Plan:
     """Work out every change of the rename without writing; raise RenameError to refuse it."""
     if not old or not new:
         raise RenameError("OLD and NEW must both be IDs; an empty one is refused")
+    try:
+        refuse_misread(package.load_errors, "rename-id")
+    except CannotRun as error:
+        raise RenameError(str(error)) from None
     broken = [
         r.schema_path or r.name
         for r in package.resources

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..anchor import FORMULA_START
 from ..csvio import Table
+from ..dialect import misread
 from ..errors import Code, Error, Place
 from ..package import Package
 from ._jsonschema import usable_schema
@@ -71,8 +72,8 @@ def check(package: Package) -> Iterator[Error]:
     """Yield byte-level and cell-level departures from the canonical CSV form."""
     cells: list[_Column] = []
     for index, resource in enumerate(package.resources):
-        if not resource.is_table:
-            continue
+        if not resource.is_table or misread(package.load_errors, resource.path):
+            continue  # resource-files names its dialect once
         data, path = (
             resource.data,
             resource.path,

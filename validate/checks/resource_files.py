@@ -4,7 +4,8 @@ matches the `bytes` and `hash` the descriptor records for it.
 frictionless silently skips a hash it does not support (`SHA256:`, `sha1:`) and skips
 every hash once its error limit is reached; this check always recomputes sha256 itself.
 It also reports files that cannot be read at all (missing, a folder, a link leaving the
-package, not UTF-8, not parseable as CSV, empty, a cell over the `cell-chars` limit of
+package, not UTF-8, saved as ';'-separated, UTF-16 or Windows-1252 by a spreadsheet
+(`foreign-dialect`), not parseable as CSV, empty, a cell over the `cell-chars` limit of
 1,000,000 characters), and references the validator will not follow (URLs, remote profiles).
 
 PASS: "bytes": 5695, "hash": "sha256:<the file's sha256>"
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..dialect import FIX_HINT, MIXED_HINT, misread
 from ..errors import Code, Error, Place
 from ..package import Package
 
@@ -62,6 +64,17 @@ CODES = {
         "The file is not UTF-8 text: the message gives the first byte that cannot be decoded.",
         "Save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)').",
     ),
+    "foreign-dialect": Code(
+        "The table is saved in another CSV dialect than UTF-8 with ',' separators: ';' or tab separators, UTF-16, or "
+        "Windows-1252, as a spreadsheet saves it. It is not read (its rows would be misread); the message names the "
+        "dialect found.",
+        FIX_HINT,
+    ),
+    "mixed-dialect": Code(
+        "A row of a ','-separated table is separated by ';' or tabs (a row another tool appended); the table is not "
+        "read, and the message gives the row's line.",
+        MIXED_HINT,
+    ),
     "unparsable-csv": Code(
         "The table cannot be read as CSV (an unclosed quotation mark, say).",
         "Check for an unclosed quotation mark or a stray quote inside a cell.",
@@ -94,8 +107,8 @@ def check(package: Package) -> Iterator[Error]:
     yield from package.load_errors
     for resource in package.resources:
         fingerprint = resource.fingerprint()
-        if fingerprint is None:
-            continue
+        if fingerprint is None or misread(package.load_errors, resource.path):
+            continue  # a file in another dialect changed, and its dialect error says what to run
         size, sha256 = fingerprint
         where = f"$.resources[{resource.index}]"
         recorded_bytes = resource.descriptor.get("bytes")

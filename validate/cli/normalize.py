@@ -19,10 +19,13 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     """The parser of `normalize`."""
     parser = Parser(
         prog=prog,
-        description="Undo what spreadsheets and dataframes do to a CSV when they save it: byte order mark, CR LF line endings, "
+        description="Undo what spreadsheets and dataframes do to a CSV when they save it: ';' or tab separators, UTF-16 or "
+        "Windows-1252, byte order mark, CR LF line endings, "
         "quotes around every cell, NaN/None/NULL for an empty cell, an unnamed index column, white space around header names, "
         "columns out of the schema's order, 2025.0 for 2025, non-NFC text. Then recompute the derived fields (fill). "
-        "Reports every change, file by file; writes all files or none.",
+        "A file is converted only when, read in the dialect it was saved in, its header holds the schema's fields and every "
+        "row has them all; otherwise nothing is written and the reason names the file and the dialect found (exit 2). "
+        "Reports every change, file by file; writes all files or none, fill included.",
     )
     add_package(parser)
     parser.add_argument(
