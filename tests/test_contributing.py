@@ -69,21 +69,29 @@ def matches(expected: str, actual: str) -> bool:
     return re.fullmatch("".join(map(line_pattern, expected.splitlines())), actual) is not None
 
 
-APPENDED = re.compile(r"^echo '([a-z]+-)(\d+),.*' >> data/([a-z_]+)\.csv$")
+APPENDED = re.compile(r"^echo '([a-z]+-[a-z0-9-]+),.*' >> data/([a-z_]+)\.csv$")
 
 
 def next_ids(steps: list[tuple[str, str]], data: Path) -> dict[str, str]:
-    """{example ID: the next free ID of its table in `data`} for each numbered row a walkthrough appends."""
+    """{example ID: a free ID of its table in `data`} for each row a walkthrough appends: a numbered ID
+    becomes the one after the highest of its table, a named one that is taken gets `-2`, `-3`, …"""
     found = {}
     for command, _ in steps:
         appended = APPENDED.match(command)
         if appended is None:
             continue
-        prefix, digits, table = appended.groups()
+        example, table = appended.groups()
         with (data / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
-            ids = [row[0] for row in csv.reader(handle)][1:]
-        numbers = [int(i[len(prefix) :]) for i in ids if re.fullmatch(rf"{prefix}\d+", i)]
-        found[prefix + digits] = f"{prefix}{max(numbers, default=0) + 1:0{len(digits)}d}"
+            ids = {row[0] for row in csv.reader(handle)}
+        numbered = re.fullmatch(r"([a-z]+-)(\d+)", example)
+        if numbered:
+            prefix, digits = numbered.groups()
+            numbers = [int(i[len(prefix) :]) for i in ids if re.fullmatch(rf"{prefix}\d+", i)]
+            found[example] = f"{prefix}{max(numbers, default=0) + 1:0{len(digits)}d}"
+        elif example in ids:
+            found[example] = next(
+                f"{example}-{n}" for n in range(2, len(ids) + 3) if f"{example}-{n}" not in ids
+            )
     return found
 
 
@@ -92,7 +100,7 @@ def with_next_ids(steps: list[tuple[str, str]], data: Path) -> list[tuple[str, s
     ids = next_ids(steps, data)
     if not ids:
         return steps
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, ids)) + r")\b")
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
     return [
         (pattern.sub(lambda m: ids[m.group(1)], c), pattern.sub(lambda m: ids[m.group(1)], o))
         for c, o in steps
