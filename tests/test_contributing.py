@@ -5,10 +5,10 @@ lines, each followed by the exact output to expect. A line `...` in an expected 
 stands for any number of lines (an absolute path, say), and `...` within a line for any text
 on it (a line number or row count, which grows with the data).
 
-The walkthroughs' new rows take the next free ID of their tables: an example ID appended with
+The walkthroughs' new rows take free IDs of their tables: an example ID appended with
 `echo '<ID>,…' >> data/<table>.csv` is replaced, in every command and output, by the ID after
-the highest one the table holds when the test runs, so that a contribution that adds a row
-keeps them true.
+the highest one the table holds when the test runs (a named ID the table holds by `<ID>-2`, …),
+so that a contribution that adds a row keeps them true.
 """
 
 from __future__ import annotations
