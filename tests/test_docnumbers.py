@@ -90,3 +90,13 @@ def test_a_marker_that_cannot_be_restated_stops_fill_and_writes_nothing(
     assert main(["fill", str(minimal_package)]) == 2
     assert message in capsys.readouterr().err
     assert readme.read_text(encoding="utf-8") == text and minimal_package.read_bytes() == descriptor
+
+
+def test_a_document_linked_out_of_the_package_is_never_read_or_written(minimal_package, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("<!--fill:rows.claims-->999<!--/fill-->\n", encoding="utf-8")
+    (minimal_package.parent / "docs").mkdir(exist_ok=True)
+    (minimal_package.parent / "docs" / "linked.md").symlink_to(outside)
+    assert main(["fill", "--check", str(minimal_package)]) == 0
+    assert main(["fill", str(minimal_package)]) == 0
+    assert outside.read_text(encoding="utf-8") == "<!--fill:rows.claims-->999<!--/fill-->\n"

@@ -125,11 +125,16 @@ def planned(package: Package, tables: Mapping[str, Table]) -> tuple[dict[Path, b
     for relative in documents(package):
         try:
             data = package.read_inside(relative)
-            text = data.decode("utf-8")
-        except (UnsafePath, LimitExceeded, OSError, UnicodeDecodeError) as error:
-            raise DocNumbersError(f"{relative} cannot be read: {error}") from None
-        if OPENING not in text:
+        except UnsafePath:  # a link out of the package: not the package's document, never read
             continue
+        except (LimitExceeded, OSError) as error:
+            raise DocNumbersError(f"{relative} cannot be read: {error}") from None
+        if OPENING.encode() not in data:  # no marker: its encoding is none of fill's business
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DocNumbersError(f"{relative} has markers but is not UTF-8: {error}") from None
         new, found = restate(text, known, relative)
         if found:
             files[package.inside(relative)] = new.encode("utf-8")
