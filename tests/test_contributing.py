@@ -8,13 +8,15 @@ on it (a line number or row count, which grows with the data).
 The walkthroughs' new rows take free IDs of their tables: an example ID appended with
 `echo '<ID>,…' >> data/<table>.csv` is replaced, in every command and output, by the ID after
 the highest one the table holds when the test runs (a named ID the table holds by `<ID>-2`, …),
-so that a contribution that adds a row keeps them true.
+and so is an example contributor whom datapackage.json already lists, so that a contribution
+that adds a row, or its author, keeps them true.
 """
 
 from __future__ import annotations
 
 import ast
 import csv
+import json
 import os
 import re
 import shutil
@@ -95,9 +97,29 @@ def next_ids(steps: list[tuple[str, str]], data: Path) -> dict[str, str]:
     return found
 
 
+CONTRIBUTOR = re.compile(r'\{"title": "([^"]+)", "roles": \["contributor"\]\}')
+
+
+def free_contributors(steps: list[tuple[str, str]], descriptor: Path) -> dict[str, str]:
+    """{example contributor: a name nobody listed} for each contributor a walkthrough adds whom
+    datapackage.json already lists (the walkthrough shows the error an unlisted author gets)."""
+    listed = {
+        c.get("title") for c in json.loads(descriptor.read_text(encoding="utf-8"))["contributors"]
+    }
+    found = {}
+    for command, _ in steps:
+        for name in CONTRIBUTOR.findall(command):
+            if name in listed:
+                found[name] = next(
+                    f"{name}-{n}" for n in range(2, len(listed) + 3) if f"{name}-{n}" not in listed
+                )
+    return found
+
+
 def with_next_ids(steps: list[tuple[str, str]], data: Path) -> list[tuple[str, str]]:
-    """The steps with each example ID replaced by the next free one (see the module's docstring)."""
-    ids = next_ids(steps, data)
+    """The steps with each example ID, and each example contributor already listed, replaced by a
+    free one (see the module's docstring)."""
+    ids = next_ids(steps, data) | free_contributors(steps, data.parent / "datapackage.json")
     if not ids:
         return steps
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
