@@ -102,17 +102,16 @@ CONTRIBUTOR = re.compile(r'\{"title": "([^"]+)", "roles": \["contributor"\]\}')
 
 def free_contributors(steps: list[tuple[str, str]], descriptor: Path) -> dict[str, str]:
     """{example contributor: a name nobody listed} for each contributor a walkthrough adds whom
-    datapackage.json already lists (the walkthrough shows the error an unlisted author gets)."""
-    listed = {
-        c.get("title") for c in json.loads(descriptor.read_text(encoding="utf-8"))["contributors"]
-    }
+    datapackage.json already lists (the walkthrough shows the error an unlisted author gets). The
+    new name is unlike the listed one, which the error would otherwise suggest ("Did you mean")."""
+    contributors = json.loads(descriptor.read_text(encoding="utf-8"))["contributors"]
+    listed = {c.get("title") for c in contributors}
+    names = ("new-contributor", *(f"new-contributor-{n}" for n in range(2, len(listed) + 3)))
     found = {}
     for command, _ in steps:
         for name in CONTRIBUTOR.findall(command):
             if name in listed:
-                found[name] = next(
-                    f"{name}-{n}" for n in range(2, len(listed) + 3) if f"{name}-{n}" not in listed
-                )
+                found[name] = next(free for free in names if free not in listed)
     return found
 
 
