@@ -86,11 +86,16 @@ site: exports
 serve: exports
 	$(BIN)/datasette serve dist/*.sqlite --metadata dist/metadata.json --setting default_allow_sql off --host 127.0.0.1 --port 8001
 
-# What changed since BASE (default: the newest release in releases/), the bump the next release needs,
-# and whether CHANGELOG.md's Unreleased section says so (as the pull-request check runs it; a release
-# checks the bump itself with `release --prepare`).
+# What this branch changes, as the pull-request job (.github/workflows/diff.yml) reports it: from where
+# the branch left the default branch (the merge-base with origin/main, else main; BASE=<rev> to choose)
+# to the working folder, the bump the changes need, and whether CHANGELOG.md's Unreleased section adds
+# a note for them. Changes merged on main since are not the branch's, so they are not shown; a release
+# checks the bump itself with `release --prepare`.
+DIFF_BASE = $(or $(BASE),$(shell git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null))
+
 diff: $(BIN)/validate-dataset
-	$(BIN)/python -m validate diff --require-changelog $(BASE)
+	@test -n "$(DIFF_BASE)" || { echo "make diff: found neither origin/main nor main to start from; give BASE=<rev>" >&2; exit 2; }
+	$(BIN)/python -m validate diff $(DIFF_BASE) . --require-changelog
 
 # Validate, then build dist/<name>-<version>.zip (reproducible, with SHA256SUMS); docs/releasing.md.
 release: $(BIN)/validate-dataset

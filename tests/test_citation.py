@@ -66,11 +66,52 @@ def test_cffconvert_validates_citation_cff():
     assert "Citation metadata are valid according to schema version 1.2.0." in result.stdout
 
 
-def test_authors_are_the_projects_contributors_as_an_entity_not_invented_people():
-    assert CITATION["authors"] == [
-        {"name": "Contributors to the Bukele–CECOT reference dataset project"}
-    ]
-    assert DESCRIPTOR["contributors"][0]["organization"] in CITATION["authors"][0]["name"]
+def cff_author_names(author: dict) -> set[str]:
+    """The names a CFF author goes by, in either form CFF 1.2.0 allows: an entity (`name`) or a person
+    (`given-names`, `name-particle`, `family-names`, `name-suffix`, or only an `alias`)."""
+    if "name" in author:
+        return {author["name"]}
+    parts = ("given-names", "name-particle", "family-names", "name-suffix")
+    full = " ".join(str(author[p]) for p in parts if author.get(p))
+    return {name for name in (full, author.get("alias")) if name}
+
+
+def descriptor_names(contributor: dict) -> set[str]:
+    """The names a Data Package contributor goes by: its title, its organization, its given and family names."""
+    person = " ".join(contributor[p] for p in ("givenName", "familyName") if contributor.get(p))
+    return {
+        name for name in (contributor.get("title"), contributor.get("organization"), person) if name
+    }
+
+
+def test_every_author_is_a_contributor_of_the_descriptor_not_an_invented_person():
+    """Each author names a contributor: an entity the organization a contributor works for, a person a
+    contributor by name. A contributor the walkthrough adds (a title only) changes nothing here."""
+    known = set().union(*map(descriptor_names, DESCRIPTOR["contributors"]))
+    for author in CITATION["authors"]:
+        names = cff_author_names(author)
+        assert names, author
+        if "name" in author:  # an entity, e.g. "Contributors to the <organization>"
+            assert any(name in author["name"] for name in known), author
+        else:
+            assert names & known, author
+
+
+@pytest.mark.parametrize(
+    ("author", "names"),
+    [
+        ({"name": "Contributors to the X project"}, {"Contributors to the X project"}),
+        ({"given-names": "Ada", "family-names": "Lovelace"}, {"Ada Lovelace"}),
+        (
+            {"given-names": "Ludwig", "name-particle": "van", "family-names": "Beethoven"},
+            {"Ludwig van Beethoven"},
+        ),
+        ({"family-names": "Doe", "name-suffix": "Jr.", "alias": "jd"}, {"Doe Jr.", "jd"}),
+        ({"alias": "alex"}, {"alex"}),
+    ],
+)
+def test_cff_author_names_reads_every_author_form(author, names):
+    assert cff_author_names(author) == names
 
 
 def test_citation_agrees_with_the_descriptor_and_its_title_names_the_version():

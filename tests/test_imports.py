@@ -40,7 +40,16 @@ LAYERS = [
     {"engine", "engine.compiler", "engine.rules"},
     {"checks"},
     {"catalogue", "runner", "errorlog", "reporters"},
-    {"fill", "normalize", "rename", "claim_sources", "datadict", "exports", "versioning"},
+    {
+        "fill",
+        "docnumbers",
+        "normalize",
+        "rename",
+        "claim_sources",
+        "datadict",
+        "exports",
+        "versioning",
+    },
     {"cli", "guard", "", "__main__"},
 ]
 

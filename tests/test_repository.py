@@ -35,8 +35,8 @@ def test_every_table_has_rows():
     assert all(rows > 0 for rows in result.table_rows().values()), result.table_rows()
 
 
-def test_the_four_advertisement_markers_are_excluded_with_a_reason():
+def test_every_advertisement_marker_is_excluded_with_a_reason():
     spans = parse_csv((REPO / "data" / "spans.csv").read_text(encoding="utf-8")).records
     markers = [s.cells for s in spans if s.cells["exact"] == "ADVERTISEMENT"]
-    assert len(markers) == 4
+    assert len(markers) == SNAPSHOT.read_text(encoding="utf-8").count("ADVERTISEMENT") > 0
     assert all(m["role"] == "non_content" and m["note"] for m in markers)

@@ -9,7 +9,7 @@ from collections import Counter
 
 import duckdb
 
-from validate import run, sourcing
+from validate import docnumbers, run, sourcing
 from validate.checks import cell_references
 from validate.cli import main
 from validate.fill import fill
@@ -249,26 +249,38 @@ def _independent_count_without_primary_source_seen() -> int:
     return sum(1 for claim in _csv("claims") if claim["claim_id"] not in seen)
 
 
-def test_readme_query_returns_the_number_it_states(monkeypatch):
-    section = README.split("Which claims have no primary source seen")[1]
-    stated = int(re.search(r"(\d+) rows\):", section).group(1))
+def _marked(text: str, before: str = "", after: str = "") -> str:
+    """The query name of the `<!--fill:NAME-->` marker between `before` and `after`."""
+    marker = r"<!--fill:([\w.]+)-->[\d,]+<!--/fill-->"
+    return re.search(re.escape(before) + marker + re.escape(after), text).group(1)
+
+
+def _registry() -> dict[str, int]:
+    package = load(REPO / "datapackage.json")
+    tables = {r.name: r.table for r in package.resources if r.table is not None}
+    return {name: int(value.replace(",", "")) for name, value in docnumbers.values(tables).items()}
+
+
+def test_readme_query_lists_the_claims_its_number_counts(monkeypatch):
+    """The README's query, its stated number's query and an independent count agree (`fill --check`
+    keeps the stated number equal to its query: tests/test_docnumbers.py)."""
+    section = README.split("Claims with no primary source seen")[1]
+    name = _marked(section, after=" rows):")
     query = re.search(r"```sql\n(.+?)```", section, re.DOTALL).group(1)
     monkeypatch.chdir(REPO)
     rows = duckdb.sql(query).fetchall()
-    assert len(rows) == stated == _independent_count_without_primary_source_seen()
-    assert stated > 0
+    assert len(rows) == _registry()[name] == _independent_count_without_primary_source_seen()
 
 
-def test_readme_level_counts_match_the_data():
-    section = README.split("## What each claim rests on")[1].split("Which claims")[0]
-    stated = {
-        level: int(n)
-        for level, n in re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| (\d+) \|$", section, re.MULTILINE)
-    }
-    assert set(stated) == set(sourcing.LEVELS)
-    assert stated == {
-        level: Counter(c["sourcing_level"] for c in _csv("claims"))[level]
-        for level in sourcing.LEVELS
+def test_docs_sourcing_counts_each_level_with_its_own_query():
+    text = (REPO / "docs" / "sourcing.md").read_text(encoding="utf-8")
+    marked = dict(
+        re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| <!--fill:([\w.]+)-->", text, re.MULTILINE)
+    )
+    assert marked == {level: f"level.{level}" for level in sourcing.LEVELS}
+    registry, levels = _registry(), Counter(c["sourcing_level"] for c in _csv("claims"))
+    assert {level: registry[name] for level, name in marked.items()} == {
+        level: levels[level] for level in sourcing.LEVELS
     }
 
 
@@ -309,21 +321,33 @@ def test_claim_sources_command_lists_the_difference_and_writes_keeping_reviewed_
     assert main(["claim-sources", str(root)]) == 0
 
 
-def test_numbers_in_docs_sourcing_match_the_data():
+def test_numbers_in_docs_sourcing_name_the_queries_of_what_they_count():
     text = (REPO / "docs" / "sourcing.md").read_text(encoding="utf-8")
     sources, claims = _csv("claim_sources"), _csv("claims")
-    rows, claim_count = map(int, re.search(r"(\d+) rows for (\d+) claims", text).groups())
-    assert (rows, claim_count) == (len(sources), len(claims))
-    assert int(re.search(r"(\d+) rows carry a review note", text).group(1)) == sum(
-        1 for r in sources if r["notes"]
+    registry = _registry()
+    rows, claim_count = _marked(text, "fact per row: "), _marked(text, " rows for ")
+    assert (registry[rows], registry[claim_count]) == (len(sources), len(claims))
+    noted = _marked(text, after=" rows carry a review note")
+    assert registry[noted] == sum(1 for r in sources if r["notes"])
+
+
+def test_claim_sources_refuses_spans_without_offsets(tmp_path, capsys):
+    """Before `fill`, a new span covers no words: its claim would get a wrong `unknown` row."""
+    root = build_package(tmp_path / "package", base="source-chain").parent
+    table = root / "data" / "spans.csv"
+    header, first, *rest = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    columns = header.rstrip("\n").split(",")
+    cells = next(csv.reader([first]))
+    cells[columns.index("start_char")] = cells[columns.index("end_char")] = ""
+    span = cells[columns.index("span_id")]
+    table.write_text(header + ",".join(cells) + "\n" + "".join(rest), encoding="utf-8")
+    before = (root / "data" / "claim_sources.csv").read_bytes()
+    assert main(["claim-sources", str(root), "--write", "--created-at", "2026-11-28"]) == 2
+    assert (
+        f"1 span(s) have no offsets yet ({span}): run `python -m validate fill` first"
+        in capsys.readouterr().err
     )
-    stated = {level: int(n) for level, n in re.findall(r"\(`([a-z_]+)`, (\d+)(?: claims)?\)", text)}
-    assert stated and stated == {
-        level: sum(1 for c in claims if c["sourcing_level"] == level) for level in stated
-    }
-    assert ("`origin_seen` is 0" in text) == (
-        not any(c["sourcing_level"] == "origin_seen" for c in claims)
-    )
+    assert (root / "data" / "claim_sources.csv").read_bytes() == before
 
 
 def test_claim_sources_reads_through_the_loader_and_never_writes_outside(tmp_path, capsys):

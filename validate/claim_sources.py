@@ -49,6 +49,14 @@ def derivation(path: str | Path) -> Derivation:
     package = load(path)
     refuse_misread(package.load_errors, "claim-sources")
     tables = {name: _rows(package, name) for name in TABLES}
+    # A span without offsets covers no words yet, so every claim on it would get an `unknown` row.
+    unfilled = [s.get("span_id", "") for s in tables["spans"] if not s.get("end_char")]
+    if unfilled:
+        raise CannotRun(
+            f"{len(unfilled)} span(s) have no offsets yet ({', '.join(unfilled[:3])}"
+            f"{', …' if len(unfilled) > 3 else ''}): run `python -m validate fill` first, "
+            "so that the words of their records are known"
+        )
     return Derivation(package, sourcing.derive(tables), _rows(package, TARGET))
 
 

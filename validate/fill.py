@@ -9,9 +9,11 @@ only what changed, all or nothing (validate/atomic.py):
   the `documents` table names;
 - in the `claim_sources` table: `document_status`, and in `claims`: `sourcing_level`
   (the rules are in validate/sourcing.py, stated once in the schemas);
-- in the descriptor: `bytes` and `hash` (`sha256:…`) of every resource.
+- in the descriptor: `bytes` and `hash` (`sha256:…`) of every resource;
+- in README.md and docs/*.md: the numbers between `<!--fill:NAME-->` markers (validate/docnumbers.py).
 
-Everything is computed and checked first; on any problem nothing is written.
+Everything is computed and checked first; on any problem nothing is written. `check=True`
+writes nothing and returns what is stale instead.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ import hashlib
 import json
 from pathlib import Path
 
+from . import docnumbers
 from .anchor import AnchorError, locate
 from .atomic import write_all
 from .canonical import NotCSV, normalize_csv
-from .csvio import Table, render_csv, whole_number
+from .csvio import Table, parse_csv, render_csv, whole_number
 from .dialect import refuse_misread
 from .errors import CannotRun
 from .limits import DEFAULT, LimitExceeded, Limits
@@ -35,8 +38,14 @@ class FillError(Exception):
     """Filling could not be done; the message says which file or row and why."""
 
 
-def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True) -> list[str]:
-    """Fill every derived column of the package; return the files rewritten (package-relative)."""
+def fill(
+    descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True, check: bool = False
+) -> list[str]:
+    """Fill every derived column of the package; return the files rewritten (package-relative).
+
+    With `check`, write nothing and return what is stale: each file that would change, and for
+    README.md and docs/*.md each stale number (`file:line: <!--fill:NAME--> says …`).
+    """
     try:
         package = load(descriptor_path, limits)
     except CannotRun as error:
@@ -77,7 +86,21 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
             data = text.encode("utf-8")
             planned[_target(package, resource.path)] = data
             resource.data = data
+    stale: list[docnumbers.Stale] = []
+    if spans:
+        try:
+            documents, stale = docnumbers.planned(package, _tables_as_filled(package, planned))
+        except docnumbers.DocNumbersError as error:
+            raise FillError(f"{error}. Nothing was written.") from None
+        planned.update(documents)
     planned[package.descriptor_path] = _filled_descriptor(package)
+    if check:
+        documents_changed = {package.inside(s.file) for s in stale}
+        return [
+            str(path.relative_to(package.root))
+            for path in planned
+            if path not in documents_changed and _differs(path, planned[path])
+        ] + [str(s) for s in stale]
     written = write_all(planned, base=package.root)
     return [str(path.relative_to(package.root)) for path in written]
 
@@ -85,6 +108,21 @@ def fill(descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True)
 def fill_descriptor(descriptor_path: Path, limits: Limits = DEFAULT) -> bool:
     """Set `bytes` and `hash` of every resource from its file; return True if the descriptor changed."""
     return bool(fill(descriptor_path, limits, spans=False))
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    return not path.is_file() or path.read_bytes() != data
+
+
+def _tables_as_filled(package: Package, planned: dict[Path, bytes]) -> dict[str, Table]:
+    """Every readable table of the package as `fill` will leave it (the numbers count these)."""
+    tables = {}
+    for resource in package.resources:
+        if resource.table is None:
+            continue
+        new = planned.get(_target(package, resource.path))
+        tables[resource.name] = resource.table if new is None else parse_csv(new.decode("utf-8"))
+    return tables
 
 
 def _target(package: Package, relative: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import EXIT_OK, CannotRun
+from ..errors import EXIT_INVALID, EXIT_OK, CannotRun
 from ..fill import FillError, fill
 from ..limits import Limits, add_option
 from ..safetext import visible
@@ -19,21 +19,32 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser = Parser(
         prog=prog,
         description="Compute span start_char/end_char/prefix/suffix from `exact`, claims' sourcing_level and claim_sources' document_status, "
-        "and every resource's bytes and sha256 hash. "
+        "every resource's bytes and sha256 hash, and the numbers between <!--fill:NAME-->…<!--/fill--> markers "
+        "in README.md and docs/*.md (validate/docnumbers.py lists the names). "
         "Rewrites only files whose content changes, atomically.",
     )
     add_package(parser)
     add_option(parser)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list each stale file and number, and exit 1 if there is one",
+    )
     return parser
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Fill the package and say which files were rewritten."""
+    """Fill the package and say which files were rewritten (with --check: what is stale, exit 1 if anything)."""
     try:
-        changed = fill(Path(args.path), Limits.parse(args.limit))
+        changed = fill(Path(args.path), Limits.parse(args.limit), check=args.check)
     except FillError as error:
         raise CannotRun(str(error)) from None
     except (OSError, ValueError) as error:
         raise CannotRun(f"cannot fill {args.path}: {error}; nothing was written") from None
+    if args.check and changed:
+        for stale in changed:
+            print(visible(f"stale: {stale}"))
+        print("run `python -m validate fill` to restate them")
+        return EXIT_INVALID
     print(visible("rewrote: " + ", ".join(changed)) if changed else "nothing to change")
     return EXIT_OK
