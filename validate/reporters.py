@@ -30,7 +30,7 @@ from .safetext import (
 
 # GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
 GITHUB_ANNOTATION_LIMIT = 10
-JSON_FORMAT_VERSION = 1
+JSON_FORMAT_VERSION = 2
 
 
 def write_text(result: Result, out: TextIO) -> None:
@@ -57,7 +57,11 @@ def write_text(result: Result, out: TextIO) -> None:
     out.write(text_report("\n".join(lines) + "\n"))
     for error in result.errors:
         place = (
-            ":".join(visible(p) for p in (error.file, error.line) if p not in ("", None))
+            ":".join(
+                visible(p)
+                for p in (error.file, error.line, error.line and error.column)
+                if p not in ("", None)
+            )
             or "package"
         )
         field = visible(error.field)
@@ -135,7 +139,7 @@ def _json(value: object, depth: int) -> str:
 
 
 def write_github(result: Result, out: TextIO) -> None:
-    """Workflow commands (`::error file=…,line=…::message`), capped at what GitHub keeps.
+    """Workflow commands (`::error file=…,line=…,col=…::message`), capped at what GitHub keeps.
 
     Also appends the full error table to $GITHUB_STEP_SUMMARY when that is set.
     """
@@ -144,6 +148,7 @@ def write_github(result: Result, out: TextIO) -> None:
         properties = {
             "file": error.file,
             "line": error.line,
+            "col": error.column,
             "title": f"{error.check}/{error.code}",
         }
         rendered = ",".join(
@@ -212,10 +217,19 @@ def write_markdown(result: Result, out: TextIO) -> None:
     )
     if result.errors:
         out.write(
-            "| file | line | field | check | message | fix |\n| --- | --- | --- | --- | --- | --- |\n"
+            "| file | line | column | field | check | message | fix |\n"
+            "| --- | --- | --- | --- | --- | --- | --- |\n"
         )
         for e in result.errors:
-            cells = [e.file, str(e.line or ""), e.field, f"{e.check}/{e.code}", e.message, e.hint]
+            cells = [
+                e.file,
+                str(e.line or ""),
+                str(e.column or ""),
+                e.field,
+                f"{e.check}/{e.code}",
+                e.message,
+                e.hint,
+            ]
             out.write("| " + " | ".join(markdown_cell(c) for c in cells) + " |\n")
     out.write("\n")
 
