@@ -8,16 +8,16 @@ import sys
 from types import SimpleNamespace
 
 from validate import run
+from validate.checks._cell_wording import type_message
+from validate.checks._rows import named
 from validate.cli import main
 from validate.errors import Error
 from validate.reporters import GITHUB_ANNOTATION_LIMIT, render_github
-from validate.checks._cell_wording import type_message
-from validate.checks._rows import named
 from validate.textdiff import explain, nearest
 
 from .conftest import REPO
-from .fixture_edits import apply_edits
 from .expected_order import distinct_codes_first
+from .fixture_edits import apply_edits
 
 SNAPSHOT = REPO / "sources" / "article-2025-02-04-bukele-cecot.txt"
 
@@ -166,7 +166,11 @@ def _located(descriptor, edits: list[dict], select: list[str]) -> list[tuple]:
 
 
 def test_a_date_error_names_the_format(minimal_package):
-    edit = {"csv": "data/documents.csv", "row": "doc-sample", "set": {"date_published": "4 Feb 2025"}}
+    edit = {
+        "csv": "data/documents.csv",
+        "row": "doc-sample",
+        "set": {"date_published": "4 Feb 2025"},
+    }
     [error] = _located(minimal_package, [edit], ["table-frictionless"])
     assert error[:6] == (
         "table-frictionless",
@@ -176,14 +180,23 @@ def test_a_date_error_names_the_format(minimal_package):
         11,
         "date_published",
     )
-    assert error[6] == "date_published = '4 Feb 2025' is not a date: write it as YYYY-MM-DD, e.g. 2025-02-04."
+    assert (
+        error[6]
+        == "date_published = '4 Feb 2025' is not a date: write it as YYYY-MM-DD, e.g. 2025-02-04."
+    )
     assert "column's type" not in error[7] and "date/default" not in error[6]
 
 
 def test_the_reference_engine_words_a_type_error_the_same(minimal_package):
     apply_edits(
         minimal_package.parent,
-        [{"csv": "data/documents.csv", "row": "doc-sample", "set": {"snapshot_code_points": "133.0"}}],
+        [
+            {
+                "csv": "data/documents.csv",
+                "row": "doc-sample",
+                "set": {"snapshot_code_points": "133.0"},
+            }
+        ],
     )
     for engine in ("duckdb", "frictionless"):
         [error] = run(minimal_package, select=["table-frictionless"], engine=engine).errors
@@ -233,7 +246,9 @@ def test_an_enum_error_lists_the_allowed_values(minimal_package):
 def test_a_pattern_error_shows_the_pattern_and_an_example(minimal_package):
     edit = {"csv": "data/claims.csv", "row": "clm-001", "set": {"claim_id": "claim 1"}}
     messages = [e[6] for e in _located(minimal_package, [edit], ["table-frictionless"])]
-    assert "claim_id = 'claim 1' does not match the pattern ^clm-[0-9]{3}$ (e.g. clm-001)." in messages
+    assert (
+        "claim_id = 'claim 1' does not match the pattern ^clm-[0-9]{3}$ (e.g. clm-001)." in messages
+    )
 
 
 def test_a_duplicate_id_is_reported_once(minimal_package):
@@ -309,7 +324,9 @@ def test_a_typographic_mismatch_names_the_characters_not_fill(minimal_package):
 
 def test_an_offset_mismatch_still_suggests_fill(minimal_package):
     edit = {"csv": "data/spans.csv", "row": "spn-0008", "set": {"start_char": "77"}}
-    [error] = [e for e in _located(minimal_package, [edit], ["anchors"]) if e[1] == "exact-mismatch"]
+    [error] = [
+        e for e in _located(minimal_package, [edit], ["anchors"]) if e[1] == "exact-mismatch"
+    ]
     assert "`python -m validate fill`" in error[7]
 
 

@@ -59,7 +59,16 @@ class Error:
     ) -> Error:
         """An error of the running check at `place` and `field`: the runner stamps the check's ID (validate/runner.py)."""
         return cls(
-            "", code, message, place.file, place.line, place.column, place.row, field, hint, severity
+            "",
+            code,
+            message,
+            place.file,
+            place.line,
+            place.column,
+            place.row,
+            field,
+            hint,
+            severity,
         )
 
     def sort_key(self, check_rank: dict[str, int]) -> tuple:

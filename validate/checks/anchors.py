@@ -121,9 +121,7 @@ def _mismatch_hint(row: Row, package: Package) -> str:
     """The usual fix, unless `exact` is the article's words typed with look-alikes: then `fill`, which looks the
     exact text up to find the offsets, cannot help, and the hint names the characters to copy."""
     cause = look_alike_cause(_snapshot(row, package), row["exact"], "exact")
-    return (
-        f"Copy `exact` character for character from the article: {cause}." if cause else _FIX
-    )
+    return f"Copy `exact` character for character from the article: {cause}." if cause else _FIX
 
 
 def _beside(row: Row, package: Package) -> str:

@@ -75,7 +75,9 @@ def _spanned(row: Row) -> str:
 def _verbatim(row: Row, _: Package) -> str:
     return (
         f"{named(row['id'])}: {row['column_name']} is not the exact text of its {row['role']} span; "
-        + explain(_spanned(row), row["value"], expected_label="span", actual_label=row["column_name"])
+        + explain(
+            _spanned(row), row["value"], expected_label="span", actual_label=row["column_name"]
+        )
     )
 
 

@@ -62,7 +62,8 @@ CODES = {
     ),
     "primary-key": Code("A row repeats another row's ID (its primary key).", _HINTS["primary-key"]),
     "unique-error": Code(
-        "A column that must not repeat a value repeats one.", _HINTS["unique-error"]
+        "A column that must not repeat a value repeats one (the primary key's own column is said once, as primary-key).",
+        _HINTS["unique-error"],
     ),
     "foreign-key": Code(
         "A cell names an ID that does not exist in the table it refers to (said once per missing ID, with every line).",
@@ -70,7 +71,9 @@ CODES = {
     ),
     "extra-cell": Code("A row has more cells than the header has columns.", _HINTS["extra-cell"]),
     "missing-cell": Code(
-        "A row has fewer cells than the header has columns.", _HINTS["missing-cell"]
+        "A row has fewer cells than the header has columns (one error per missing cell, which is not also called "
+        "required but empty).",
+        _HINTS["missing-cell"],
     ),
     "blank-row": Code("A row is empty.", _HINTS["blank-row"]),
     "resource-error": Code(
@@ -309,9 +312,10 @@ def _error(package: Package, model: Model, tables: dict[str, Table], item: Findi
             message = f"{item.field} is empty: it is derived from the other columns, not typed in."
             hint = "Run `python -m validate fill` to compute it, then commit the result."
     elif item.code == "constraint-error":
-        message = constraint_message(
-            field, constraint_name(item.note), item.cell
-        ) or f"{item.field} = {item.cell!r}: constraint error: {item.note}."
+        message = (
+            constraint_message(field, constraint_name(item.note), item.cell)
+            or f"{item.field} = {item.cell!r}: constraint error: {item.note}."
+        )
     elif item.code == "primary-key":
         message = _repeated_key(model, tables[item.table], item)
     elif item.code == "unique-error":
