@@ -17,7 +17,7 @@ from validate.checks import CHECKS
 from validate.cli import main
 from validate.cli import validate as validate_command
 from validate.errorlog import ErrorLog, SpillFailed
-from validate.errors import Error
+from validate.errors import Columns, Error
 from validate.reporters import (
     GITHUB_ANNOTATION_LIMIT,
     first_annotations,
@@ -64,7 +64,10 @@ def test_text_report_places_each_error(minimal_package, capsys):
     break_claim_ids(minimal_package, 1)
     main([str(minimal_package), "--format", "text"])
     out = capsys.readouterr().out
-    assert "data/claims.csv:4: error: claim_id = 'claim 0': constraint error:" in out
+    assert (
+        "data/claims.csv:4:1: error: claim_id = 'claim 0' does not match the pattern ^clm-[0-9]{3}$ (e.g. clm-001)."
+        in out
+    )
     assert "(row 4, claim_id) [table-frictionless/constraint-error]" in out
     assert (
         "Tables: documents 1, entities 3, claims 3, claim_sources 2, quotes 1, quantities 1, images 1, spans 12"
@@ -98,18 +101,20 @@ def test_json_envelope_is_stable(minimal_package, capsys):
         "message",
         "file",
         "line",
+        "column",
         "row",
         "field",
         "hint",
         "severity",
     ]
-    assert (first["check"], first["file"], first["line"], first["row"], first["field"]) == (
-        "table-frictionless",
-        "data/claims.csv",
-        4,
-        4,
-        "claim_id",
-    )
+    assert (
+        first["check"],
+        first["file"],
+        first["line"],
+        first["column"],
+        first["row"],
+        first["field"],
+    ) == ("table-frictionless", "data/claims.csv", 4, 1, 4, "claim_id")
 
 
 def test_github_is_the_default_under_github_actions(minimal_package, capsys, monkeypatch, tmp_path):
@@ -119,11 +124,11 @@ def test_github_is_the_default_under_github_actions(minimal_package, capsys, mon
     assert main([str(minimal_package)]) == 1
     out = capsys.readouterr().out
     assert out.startswith(
-        "::error file=data/claims.csv,line=4,title=table-frictionless/constraint-error::claim_id = 'claim 0'"
+        "::error file=data/claims.csv,line=4,col=1,title=table-frictionless/constraint-error::claim_id = 'claim 0'"
     )
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert (
-        "| data/claims.csv | 4 | claim\\_id | table-frictionless/constraint-error |" in summary
+        "| data/claims.csv | 4 | 1 | claim\\_id | table-frictionless/constraint-error |" in summary
     )  # Markdown-escaped
 
 
@@ -365,3 +370,42 @@ def test_errors_lost_from_the_temporary_folder_while_the_report_is_written_end_t
     assert main([str(descriptor), "--format", "text"]) == 2
     error = capsys.readouterr().err
     assert "could not be read back" in error and "bug" not in error
+
+
+def test_the_column_is_derived_from_the_field_and_the_tables_header():
+    columns = Columns({"data/a.csv": ["a_id", "name", "name", "quote_id"]})
+    at = partial(Error, "c", "x", "m", "data/a.csv", 3)
+    assert columns.place(at(field="name")).column == 3  # a repeated name is its last column
+    assert columns.place(at(field="quote_id, a_id")).column == 4  # a composite key: its first field
+    assert columns.place(at(field="gone")).column is None
+    assert columns.place(at(column=7, field="name")).column == 7  # a check's own column stands
+    assert columns.place(Error("c", "x", "m", "datapackage.json", 1, field="name")).column is None
+
+
+def test_every_format_shows_the_column(minimal_package, capsys, monkeypatch):
+    break_claim_ids(minimal_package, 1)
+    claims = minimal_package.parent / "data" / "claims.csv"
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace(",publication,", ",Publication,", 1),
+        encoding="utf-8",
+    )
+    result = run(minimal_package, select=["table-frictionless"])
+    voice = next(e for e in result.errors if e.field == "voice")
+    assert (voice.line, voice.column) == (2, 5)
+    assert (
+        "data/claims.csv:2:5: error: voice = 'Publication' is not one of: publication, attributed."
+        in (render_text(result))
+    )
+    assert (
+        "::error file=data/claims.csv,line=2,col=5,title=table-frictionless/constraint-error::"
+        in (render_github(result))
+    )
+    assert {
+        "file": "data/claims.csv",
+        "line": 2,
+        "column": 5,
+        "row": 2,
+        "field": "voice",
+    }.items() <= (
+        next(e for e in json.loads(render_json(result))["errors"] if e["field"] == "voice").items()
+    )

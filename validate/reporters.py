@@ -31,7 +31,7 @@ from .safetext import (
 
 # GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
 GITHUB_ANNOTATION_LIMIT = 10
-JSON_FORMAT_VERSION = 2  # 2: `profile` and `not_applicable`
+JSON_FORMAT_VERSION = 2  # 2: `profile`, `not_applicable` and `column`
 # The status of a check that does not apply: the package does not declare this dataset's profile.
 NOT_APPLICABLE = "not applicable"
 
@@ -62,7 +62,11 @@ def write_text(result: Result, out: TextIO) -> None:
     out.write(text_report("\n".join(lines) + "\n"))
     for error in result.errors:
         place = (
-            ":".join(visible(p) for p in (error.file, error.line) if p not in ("", None))
+            ":".join(
+                visible(p)
+                for p in (error.file, error.line, error.line and error.column)
+                if p not in ("", None)
+            )
             or "package"
         )
         field = visible(error.field)
@@ -142,7 +146,7 @@ def _json(value: object, depth: int) -> str:
 
 
 def write_github(result: Result, out: TextIO) -> None:
-    """Workflow commands (`::error file=…,line=…::message`), capped at what GitHub keeps.
+    """Workflow commands (`::error file=…,line=…,col=…::message`), capped at what GitHub keeps.
 
     Also appends the full error table to $GITHUB_STEP_SUMMARY when that is set.
     """
@@ -151,6 +155,7 @@ def write_github(result: Result, out: TextIO) -> None:
         properties = {
             "file": workspace_path(result, error.file),
             "line": error.line,
+            "col": error.column,
             "title": f"{error.check}/{error.code}",
         }
         rendered = ",".join(
@@ -229,12 +234,14 @@ def write_markdown(result: Result, out: TextIO) -> None:
     )
     if result.errors:
         out.write(
-            "| file | line | field | check | message | fix |\n| --- | --- | --- | --- | --- | --- |\n"
+            "| file | line | column | field | check | message | fix |\n"
+            "| --- | --- | --- | --- | --- | --- | --- |\n"
         )
         for e in result.errors:
             cells = [
                 workspace_path(result, e.file),
                 str(e.line or ""),
+                str(e.column or ""),
                 e.field,
                 f"{e.check}/{e.code}",
                 e.message,

@@ -13,7 +13,7 @@ from .catalogue import codes
 from .checks import CHECKS, _frictionless
 from .engine import rules
 from .errorlog import SPILL_AFTER, ErrorLog, SpillFailed
-from .errors import CannotRun, Error, Severity
+from .errors import CannotRun, Columns, Error, Severity
 from .limits import DEFAULT, Limits
 from .package import Package, load
 
@@ -138,6 +138,7 @@ def run(
     # frictionless reads the descriptor in a child process while the other checks run here; the
     # two checks that use what it says run last (the error log sorts, so the order is not seen)
     uses_frictionless = [c for c in chosen if c in FRICTIONLESS_CHECKS]
+    columns = Columns({r.path: r.table.header for r in package.resources if r.table is not None})
     if parallel and uses_frictionless and engine == "duckdb":
         _frictionless.start_inspect(package)
     try:
@@ -149,6 +150,7 @@ def run(
                         check_findings(CHECKS[check_id], package),
                         max_errors,
                         package.descriptor_file,
+                        columns,
                     )
                 )
             except SpillFailed:
@@ -190,10 +192,14 @@ def check_findings(module: ModuleType, package: Package) -> Iterator[Error]:
 
 
 def _capped(
-    check_id: str, errors: Iterable[Error], max_errors: int, descriptor_file: str
+    check_id: str,
+    errors: Iterable[Error],
+    max_errors: int,
+    descriptor_file: str,
+    columns: Columns | None = None,
 ) -> Iterator[Error]:
-    """Each error stamped with the ID of the check that found it: the first `max_errors` of each code, then one error
-    per code counting the rest."""
+    """Each error stamped with the ID of the check that found it (and its field's column): the first `max_errors`
+    of each code, then one error per code counting the rest."""
     counts: Counter[str] = Counter()
     severities: dict[str, Severity] = {}
     catalogue = codes(check_id)
@@ -204,7 +210,7 @@ def _capped(
         counts[error.code] += 1
         severities[error.code] = error.severity
         if not max_errors or counts[error.code] <= max_errors:
-            yield error
+            yield columns.place(error) if columns else error
     for code, count in counts.items():
         if max_errors and count > max_errors:
             yield Error(

@@ -111,6 +111,36 @@ def look_alikes_between(expected: str, actual: str) -> list[str]:
     return [f"{name_of(a)} vs {name_of(b)}" for a, b in pairs]
 
 
+def typographic(article: str, typed: str, label: str) -> str | None:
+    """When `typed` is the article's text but for look-alike characters (or Unicode form), say which, for a hint:
+    "the article has ’ (U+2019) where exact has ' (U+0027)"; None when the texts differ otherwise.
+
+    Only copying fixes such a difference: `fill` finds a span's offsets from its exact text, which does not occur."""
+    if unicodedata.normalize("NFC", article) == unicodedata.normalize("NFC", typed):
+        return f"the article stores its accents in another Unicode form (NFC) than {label}"
+    if len(article) != len(typed) or _fold_same_length(article) != _fold_same_length(typed):
+        return None
+    pairs = dict.fromkeys((a, b) for a, b in zip(article, typed, strict=True) if a != b)
+    return "the article has " + "; ".join(
+        f"{_code_point(a)} where {label} has {_code_point(b)}" for a, b in pairs
+    )
+
+
+def look_alike_cause(text: str, typed: str, label: str) -> str | None:
+    """`typographic` of `typed` and the place of `text` that has its words with other look-alikes, if there is one
+    (None when `typed` occurs in `text` as it is, or only with other differences)."""
+    folded = _fold_same_length(unicodedata.normalize("NFC", typed))
+    if not typed or typed in text:
+        return None
+    at = _fold_same_length(text).find(folded)
+    return typographic(text[at : at + len(folded)], typed, label) if at >= 0 else None
+
+
+def _code_point(character: str) -> str:
+    shown = character if character.isprintable() and not character.isspace() else ""
+    return f"{shown} (U+{ord(character):04X})".lstrip()
+
+
 def nearest(text: str, wanted: str) -> tuple[int, str] | None:
     """Return (start, matched text) of the occurrence in `text` closest to `wanted`, or None.
 

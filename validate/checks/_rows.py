@@ -10,7 +10,22 @@ from ..errors import Error, Place
 from ..model import from_package
 from ..package import Package
 
-__all__ = ["by_id", "key_of", "known_ids", "path_of", "rows", "snapshot_texts", "unreadable"]
+__all__ = [
+    "by_id",
+    "key_of",
+    "known_ids",
+    "named",
+    "path_of",
+    "rows",
+    "snapshot_texts",
+    "unreadable",
+]
+
+
+def named(value: str | None, key: str = "ID") -> str:
+    """A record as a message names it: its ID, or, when the ID cell `key` is empty, that it is empty
+    (a message that began with an empty ID read `: has no 'content' span`)."""
+    return value if value else f"the row with an empty {key}"
 
 
 def key_of(package: Package, name: str) -> str:
@@ -83,14 +98,12 @@ def record_error(
     message: str,
     field: str,
     hint: str = "",
-    *,
-    absent: str | None = "",
 ) -> Error:
-    """An error of `record` (a row of `file`), its message led by the record's ID (the cell of `key`, or `absent`)."""
+    """An error of `record` (a row of `file`), its message led by the record's ID (the cell of `key`, see `named`)."""
     return Error.at(
         Place(file, record.line, record.row),
         field,
         code,
-        f"{record.cells.get(key, absent)}: {message}",
+        f"{named(record.cells.get(key), key)}: {message}",
         hint=hint,
     )

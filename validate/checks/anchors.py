@@ -16,7 +16,8 @@ from ..anchor import occurrences
 from ..engine.rules import Row, Rule, snapshot_texts
 from ..errors import Code
 from ..package import Package
-from ..textdiff import explain
+from ..textdiff import explain, look_alike_cause
+from ._rows import named
 
 ID = "anchors"
 SUMMARY = (
@@ -94,7 +95,7 @@ _SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028
 
 
 def _named(row: Row, message: str) -> str:
-    return f"{row['span_id'] or 'span'}: {message}"
+    return f"{named(row['span_id'], 'span_id')}: {message}"
 
 
 def _snapshot(row: Row, package: Package) -> str:
@@ -114,6 +115,13 @@ def _mismatch(row: Row, package: Package) -> str:
         + explain(text[start:end], exact, expected_label="snapshot", actual_label="exact")
         + where,
     )
+
+
+def _mismatch_hint(row: Row, package: Package) -> str:
+    """The usual fix, unless `exact` is the article's words typed with look-alikes: then `fill`, which looks the
+    exact text up to find the offsets, cannot help, and the hint names the characters to copy."""
+    cause = look_alike_cause(_snapshot(row, package), row["exact"], "exact")
+    return f"Copy `exact` character for character from the article: {cause}." if cause else _FIX
 
 
 def _beside(row: Row, package: Package) -> str:
@@ -237,6 +245,7 @@ ROW_RULES = [
         ORDER BY _ord""",
         "exact",
         _mismatch,
+        package_hint=_mismatch_hint,
     ),
     Rule(
         "prefix-mismatch",

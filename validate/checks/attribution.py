@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ..csvio import among, filled, whole_number
 from ..errors import Code, Error, Place
 from ..package import Package
-from ._rows import by_id, path_of, rows, snapshot_texts, unreadable
+from ._rows import by_id, named, path_of, rows, snapshot_texts, unreadable
 
 ID = "attribution"
 SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are attributed to the quote's speaker; quotation marks match the quote type."
@@ -125,6 +125,6 @@ def check(package: Package) -> Iterator[Error]:
                 Place(claims_file, record.line, record.row),
                 "attributed_to_entity_id",
                 "speaker-mismatch",
-                f"{cells.get('claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.",
+                f"{named(cells.get('claim_id'), 'claim_id')} is carried by {cells['quote_id']}, whose speaker is {speaker}, but the claim is {said}.",
                 hint=f"Set voice to attributed and attributed_to_entity_id to {speaker}, or remove quote_id.",
             )

@@ -19,7 +19,7 @@ from datetime import date
 from ..errors import Code, Error, Place
 from ..numbers import Unreadable, read
 from ..package import Package
-from ._rows import by_id, path_of, rows
+from ._rows import by_id, named, path_of, rows
 
 ID = "quantity-values"
 # The typed column that holds each value_type's value (the schema's `value_type` description says the same).
@@ -74,7 +74,7 @@ def check(package: Package) -> Iterator[Error]:
     ]
     for record in rows(package, "quantities", columns):
         cells = record.cells
-        quantity_id = cells.get("quantity_id", "")
+        quantity_id = named(cells.get("quantity_id"), "quantity_id")
         claim = claims.get(cells.get("claim_id", ""))
         document = documents.get(claim.cells.get("document_id", "")) if claim else None
         published = _date(document.cells.get("date_published", "")) if document else None

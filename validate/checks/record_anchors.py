@@ -20,7 +20,8 @@ from __future__ import annotations
 from ..engine.rules import Row, Rule
 from ..errors import Code
 from ..package import Package
-from ..textdiff import explain
+from ..textdiff import explain, typographic
+from ._rows import named
 
 ID = "record-anchors"
 SUMMARY = "Every claim, quote, quantity and image has its spans, and their exact texts agree with the record's verbatim fields."
@@ -66,12 +67,24 @@ _SPANS = {
 }
 
 
-def _verbatim(row: Row, _: Package) -> str:
+def _spanned(row: Row) -> str:
     exacts = row["exacts"]
-    spanned = exacts[0] if len(exacts) == 1 else " ".join(exacts)
+    return exacts[0] if len(exacts) == 1 else " ".join(exacts)
+
+
+def _verbatim(row: Row, _: Package) -> str:
     return (
-        f"{row['id']}: {row['column_name']} is not the exact text of its {row['role']} span; "
-        + explain(spanned, row["value"], expected_label="span", actual_label=row["column_name"])
+        f"{named(row['id'])}: {row['column_name']} is not the exact text of its {row['role']} span; "
+        + explain(
+            _spanned(row), row["value"], expected_label="span", actual_label=row["column_name"]
+        )
+    )
+
+
+def _verbatim_hint(row: Row) -> str:
+    cause = typographic(_spanned(row), row["value"], row["column_name"])
+    return f"Copy the {row['column_name']} character for character from the article" + (
+        f": {cause}." if cause else " (curly quotes and dashes included)."
     )
 
 
@@ -91,7 +104,7 @@ ROW_RULES = [
         ORDER BY a._ord""",
         lambda row: "end_char" if row["starts_inside"] else "start_char",
         lambda row, _: (
-            f"{row['span_id'] or 'span'}: an added span marks words of {row['target_id']} that its content spans do not hold."
+            f"{named(row['span_id'], 'span_id')}: an added span marks words of {named(row['target_id'], 'target_id')} that its content spans do not hold."
         ),
         lambda row: (
             "An added span marks words inside the passage or quote it belongs to; anchor it within that record's content span."
@@ -109,9 +122,13 @@ ROW_RULES = [
         lambda row: row["key"],
         lambda row, _: (
             f"{row['id']} has no {row['role']!r} span: nothing ties it to the words of the article."
+            if row["id"]
+            else f"the row's {row['key']} is empty, so no {row['role']!r} span can anchor it."
         ),
         lambda row: (
             f"Add a row to data/spans.csv with target_table {row['_table']}, target_id {row['id']}, role {row['role']}."
+            if row["id"]
+            else f"Give the row its {row['key']} first."
         ),
     ),
     Rule(
@@ -128,8 +145,6 @@ ROW_RULES = [
         ORDER BY v.table_name, v._line, v.column_name""",
         lambda row: row["column_name"],
         _verbatim,
-        lambda row: (
-            f"Copy the {row['column_name']} character for character from the article (curly quotes and dashes included)."
-        ),
+        _verbatim_hint,
     ),
 ]

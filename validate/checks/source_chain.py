@@ -32,7 +32,7 @@ from functools import partial
 from ..csvio import Record
 from ..errors import Code, Error, Place
 from ..package import Package
-from ._rows import by_id, known_ids, path_of, record_error, rows
+from ._rows import by_id, known_ids, named, path_of, record_error, rows
 
 ID = "source-chain"
 SUMMARY = "Corroborations, quote wordings, findings and lineage name existing records and seen public sources, with excerpts and notes where needed."
@@ -134,7 +134,7 @@ def check(package: Package) -> Iterator[Error]:
     ):
         cells = record.cells
 
-        error = partial(record_error, file, "corroboration_id", record, absent=None)
+        error = partial(record_error, file, "corroboration_id", record)
 
         table, target, relation = (
             cells.get("target_table", ""),
@@ -266,7 +266,7 @@ def check(package: Package) -> Iterator[Error]:
                 Place(file, record.line, record.row),
                 "target_id",
                 "unknown-target",
-                f"{cells.get('finding_id')}: {target!r} does not exist in {table}.",
+                f"{named(cells.get('finding_id'), 'finding_id')}: {target!r} does not exist in {table}.",
             )
         evidence = cells.get("evidence_document_id", "")
         if evidence in documents and evidence not in seen:
@@ -274,7 +274,7 @@ def check(package: Package) -> Iterator[Error]:
                 Place(file, record.line, record.row),
                 "evidence_document_id",
                 "source-not-seen",
-                f"{cells.get('finding_id')}: evidence {evidence} is not a public copy that was seen.",
+                f"{named(cells.get('finding_id'), 'finding_id')}: evidence {evidence} is not a public copy that was seen.",
             )
         if (
             table in CORROBORATED
@@ -287,7 +287,7 @@ def check(package: Package) -> Iterator[Error]:
                 Place(file, record.line, record.row),
                 "target_id",
                 "finding-without-backing",
-                f"{cells.get('finding_id')}: no corroboration of {target} contradicts it or supports it "
+                f"{named(cells.get('finding_id'), 'finding_id')}: no corroboration of {target} contradicts it or supports it "
                 "only in part, so no public source shows the error.",
                 hint="Add the corroborations row that shows the error (relation contradicts or partially_supports), or drop the finding.",
             )

@@ -25,6 +25,7 @@ from ..errors import Code, Error, Place
 from ..model import Model, from_package
 from ..package import Package
 from . import _frictionless
+from ._cell_wording import constraint_message, constraint_name, type_message
 from ._jsonschema import usable_schema
 
 ID = "table-frictionless"
@@ -38,7 +39,7 @@ _NO_VALUE_WORDS = {"nan", "none", "null", "na", "n/a", "nil", "undefined", "-"}
 _SUGGESTED_IDS, _SUGGESTION_CANDIDATES = 20, 2000
 
 _HINTS = {
-    "type-error": "Write the value in the column's type (see docs/data-dictionary.md).",
+    "type-error": "Write the value as the message shows (docs/data-dictionary.md describes each column, with an example).",
     "constraint-error": "Change the value so that it meets the rule named in the message.",
     "primary-key": "Each ID must be unique: give this row a new ID that is not used elsewhere (IDs are never reused).",
     "unique-error": "This column must not repeat a value: correct one of the two rows.",
@@ -61,7 +62,8 @@ CODES = {
     ),
     "primary-key": Code("A row repeats another row's ID (its primary key).", _HINTS["primary-key"]),
     "unique-error": Code(
-        "A column that must not repeat a value repeats one.", _HINTS["unique-error"]
+        "A column that must not repeat a value repeats one (the primary key's own column is said once, as primary-key).",
+        _HINTS["unique-error"],
     ),
     "foreign-key": Code(
         "A cell names an ID that does not exist in the table it refers to (said once per missing ID, with every line).",
@@ -69,7 +71,9 @@ CODES = {
     ),
     "extra-cell": Code("A row has more cells than the header has columns.", _HINTS["extra-cell"]),
     "missing-cell": Code(
-        "A row has fewer cells than the header has columns.", _HINTS["missing-cell"]
+        "A row has fewer cells than the header has columns (one error per missing cell, which is not also called "
+        "required but empty).",
+        _HINTS["missing-cell"],
     ),
     "blank-row": Code("A row is empty.", _HINTS["blank-row"]),
     "resource-error": Code(
@@ -275,23 +279,43 @@ def _errors(
             )
         elif item.code == "foreign-key":
             by_key[item.table, item.field, item.cell].append(item)
-        else:
+        elif not _said_elsewhere(model, tables, item):
             yield _error(package, model, tables, item)
     yield from _foreign_key_errors(package, model, tables, by_key)
+
+
+def _said_elsewhere(model: Model, tables: dict[str, Table], item: Finding) -> bool:
+    """True for a finding that repeats another at the same cell, so that one mistake is said once: `unique` on the
+    primary key (the primary-key error says it), and `required` on a missing cell (the missing-cell error says it)."""
+    schema = model.tables[item.table]
+    if item.code == "unique-error":
+        return [item.field] == list(schema.primary_key)
+    if item.code == "constraint-error" and '"required"' in item.note and item.index >= 0:
+        table = tables[item.table]
+        if table.uniform:  # every record has all its cells
+            return False
+        names = [f.get("name") for f in schema.fields]
+        width = table.records[item.index].width
+        return item.field in names and 0 <= width <= names.index(item.field)
+    return False
 
 
 def _error(package: Package, model: Model, tables: dict[str, Table], item: Finding) -> Error:
     path = model.tables[item.table].path
     hint = _HINTS.get(item.code, "")
+    field = model.tables[item.table].field(item.field) or {"name": item.field}
     if item.code == "type-error":
-        message = f"{item.field} = {item.cell!r}: type error: {item.note}."
+        message = type_message(field, item.cell)
     elif item.code == "constraint-error" and '"required"' in item.note:
         message = f"{item.field} is required but empty."
         if item.field in model.tables[item.table].filled_by_tool():
             message = f"{item.field} is empty: it is derived from the other columns, not typed in."
             hint = "Run `python -m validate fill` to compute it, then commit the result."
     elif item.code == "constraint-error":
-        message = f"{item.field} = {item.cell!r}: constraint error: {item.note}."
+        message = (
+            constraint_message(field, constraint_name(item.note), item.cell)
+            or f"{item.field} = {item.cell!r}: constraint error: {item.note}."
+        )
     elif item.code == "primary-key":
         message = _repeated_key(model, tables[item.table], item)
     elif item.code == "unique-error":

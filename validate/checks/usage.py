@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..engine.rules import Rule
 from ..errors import Code
+from ._rows import named
 
 ID = "usage"
 SUMMARY = "Every entity and every document is used by some record or span."
@@ -50,7 +51,7 @@ def _unused(table: str, code: str) -> Rule:
           AND NOT EXISTS (SELECT 1 FROM registry.referenced u WHERE u.target_table = '{table}' AND u.id = r.id)
         ORDER BY r._ord""",
         lambda row: row["key"],
-        lambda row, _: f"{row['id']} is not used by any record or span.",
+        lambda row, _: f"{named(row['id'], row['key'])} is not used by any record or span.",
         lambda _: (
             "Link it from the record that concerns it (or add a mention span), or delete the row if it is a leftover."
         ),

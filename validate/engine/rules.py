@@ -60,6 +60,8 @@ class Rule:
     message: Callable[[Row, Package], str]
     hint: Callable[[Row], str] | None = None
     severity: Severity = "error"
+    # a hint that needs the package too (a snapshot's text); used instead of `hint` when given
+    package_hint: Callable[[Row, Package], str] | None = None
 
     def __post_init__(self) -> None:
         for (
@@ -135,7 +137,11 @@ def run(
                         field_name,
                         rule.code,
                         rule.message(row, package),
-                        hint=rule.hint(row) if rule.hint else "",
+                        hint=(
+                            rule.package_hint(row, package)
+                            if rule.package_hint
+                            else (rule.hint(row) if rule.hint else "")
+                        ),
                         severity=rule.severity,
                     )
         finally:
