@@ -35,6 +35,7 @@ LAYERS = [
         "versioning.changelog",
         "versioning.citation",
         "versioning.zenodo",
+        "versioning.git",
     },
     {"columnar", "package"},
     {"engine", "engine.compiler", "engine.rules"},

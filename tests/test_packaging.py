@@ -83,7 +83,8 @@ def test_the_wheel_states_its_licence_as_an_spdx_expression(wheel):
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in archive.namelist())
 
 
-def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel, tmp_path):
+def venv_with(wheel: Path, tmp_path: Path) -> tuple[Path, Path, str]:
+    """A new venv holding the wheel, whose dependencies come from this one: (venv, its python, its site-packages)."""
     venv = tmp_path / "venv"
     # --without-pip: ensurepip costs seconds; this venv's pip installs into it (--python) just the same
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -112,6 +113,11 @@ def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel
         ],
         check=True,
     )
+    return venv, python, site
+
+
+def test_the_installed_wheel_validates_this_repository_from_another_folder(wheel, tmp_path):
+    venv, python, site = venv_with(wheel, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run(
@@ -183,33 +189,7 @@ def test_validating_imports_no_export_library(tmp_path):
 
 def test_with_configobj_beside_it_the_script_is_this_project_and_validates(wheel, tmp_path):
     """configobj installs a top-level `validate`: the wheel's name does not collide with it."""
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    Path(site, "project-dependencies.pth").write_text(
-        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "--quiet",
-            "--no-index",
-            "--no-deps",
-            str(wheel),
-        ],
-        check=True,
-    )
+    venv, python, site = venv_with(wheel, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     theirs = subprocess.run(

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import safepath
 from ..errors import CannotRun
+from .git import run_git
 
 # A file name SHA256SUMS cannot list even escaped (sha256sum escapes only a newline and a backslash portably).
 _UNLISTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
@@ -107,20 +108,6 @@ class Tree:
         if shown.returncode != 0:
             raise CannotRun(f"git cannot read {path!r} of {self.commit}.")
         return shown.stdout
-
-
-def run_git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess:
-    """Run git in `repo` (CannotRun when it cannot be started)."""
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo), *args],
-            check=False,
-            capture_output=True,
-            text=text,
-            timeout=300,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise CannotRun(f"cannot run git: {error}") from None
 
 
 def work_tree(root: Path) -> Tree:

@@ -25,8 +25,9 @@ from ..safetext import visible
 from . import bundle, prepare
 from .bumps import Version, highest, judge
 from .changes import compare
+from .git import run_git
 from .records import MAX_RECORD_BYTES, RECORDS, latest, records
-from .sides import git_commit, open_side, run_git
+from .sides import git_commit, open_side
 
 COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 

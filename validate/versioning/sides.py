@@ -31,13 +31,13 @@ from typing import IO
 from ..errors import CannotRun
 from ..safetext import visible
 from . import bundle
+from .git import GIT_TIMEOUT, run_git
 
 MAX_MEMBER_BYTES = 200_000_000
 MAX_TOTAL_BYTES = (
     1_000_000_000  # all members together: a small zip of bzip2 members can expand a thousandfold
 )
 MAX_MEMBERS = 10_000
-GIT_TIMEOUT = 300
 REVISION_PREFIX = "git:"
 _READABLE_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -216,20 +216,6 @@ PACKAGE_FILES = tuple(
         }
     )
 )
-
-
-def run_git(repo: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess:
-    """Run git in `repo` (output captured); raise CannotRun when git cannot be run or times out."""
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo), *args],
-            check=False,
-            capture_output=True,
-            text=text,
-            timeout=GIT_TIMEOUT,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise CannotRun(f"cannot run git: {error}") from None
 
 
 def _package_paths(repo: Path, commit: str) -> list[str]:
