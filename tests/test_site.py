@@ -213,3 +213,23 @@ def test_each_page_allows_only_its_own_style_and_script():
     assert "default-src 'none'" in policy and "'unsafe-inline'" not in policy
     script = re.findall(r"<script>(.*?)</script>", page.html, re.S)
     assert len(script) == 1 and site._digest(script[0]) in policy
+
+
+def test_a_long_table_page_holds_the_first_rows_and_says_where_the_rest_are(monkeypatch):
+    descriptor, loaded, _, _ = shipped()
+    claims = next(t for t in loaded if t.name == "claims")
+    rows = list(claims.rows)
+    monkeypatch.setattr(site, "PAGE_ROWS", len(rows) - 1)
+    page = site.table_page(descriptor, loaded, claims)
+    parser = Elements()
+    parser.feed(page.html)
+    assert [tag for tag, _ in parser.tags].count("tr") == len(rows)  # the header row, then PAGE_ROWS rows
+    assert f"the first {len(rows) - 1} of the table's {len(rows)} rows" in page.html
+    assert f"<code>{claims.path}</code>" in page.html
+
+
+def test_a_short_table_page_holds_every_row_and_no_note():
+    descriptor, loaded, _, _ = shipped()
+    claims = next(t for t in loaded if t.name == "claims")
+    page = site.table_page(descriptor, loaded, claims)
+    assert "This page holds the first" not in page.html

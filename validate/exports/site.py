@@ -54,6 +54,9 @@ RELATION_ORDER = (
     "no_public_source_found",
 )
 NOT_CHECKED = "not_checked"
+# The rows a table's page holds: a browser searches and sorts this many at once; a longer table's page
+# says so and points at the files that hold every row.
+PAGE_ROWS = 10_000
 NO_LEVEL = "not_a_claim"
 
 
@@ -83,8 +86,9 @@ def article_page(descriptor: dict, tables: list[Table], texts: dict[str, str]) -
     """index.html: the article's text with every claim, caption, quote, number and finding highlighted."""
     by_name = {t.name: t for t in tables}
     document_id, text = _article(by_name, texts)
-    records = _records(by_name)
-    marks = _marks(by_name, document_id, records)
+    spans = _article_spans(by_name, document_id)
+    records = _records(by_name, {key for _, _, key, _ in spans})
+    marks = _marks(spans, records)
     data = {
         "text": text,
         "segments": _segments(text, marks),
@@ -110,11 +114,11 @@ def article_page(descriptor: dict, tables: list[Table], texts: dict[str, str]) -
 
 
 def table_page(descriptor: dict, tables: list[Table], table: Table) -> Page:
-    """<table>.html: every row of one table, searchable and sortable, with its references as links."""
+    """<table>.html: the rows of one table (the first PAGE_ROWS), searchable and sortable, references as links."""
     targets = _reference_targets(table)
     annotated = {name for name, _, _ in LAYERS}
     rows = []
-    for row in table.rows:
+    for row in itertools.islice(table.rows, PAGE_ROWS):
         cells = []
         for column in table.columns:
             value = row.get(column.name)
@@ -136,6 +140,7 @@ def table_page(descriptor: dict, tables: list[Table], table: Table) -> Page:
         tables=tables,
         table=table,
         rows=rows,
+        total=table.count() if len(rows) == PAGE_ROWS else len(rows),
     )
     return Page(f"{table.name}.html", html)
 
@@ -253,8 +258,8 @@ class _Lookups:
         return []
 
 
-def _records(by_name: dict[str, Table]) -> dict[str, dict]:
-    """Each highlighted record, keyed `table/id`, with what the panel shows about it."""
+def _records(by_name: dict[str, Table], marked: set[str]) -> dict[str, dict]:
+    """Each record marked in the article, keyed `table/id`, with what the panel shows about it."""
     look = _Lookups(by_name)
     records: dict[str, dict] = {}
     for table_name, _, kind in LAYERS:
@@ -264,6 +269,8 @@ def _records(by_name: dict[str, Table]) -> dict[str, dict]:
         key_column = table.primary_key[0]
         for row in table.rows:
             record_id = row[key_column]
+            if f"{table_name}/{record_id}" not in marked:
+                continue
             claim_ids = look.claims_of(table_name, row)
             level = next(
                 (look.claims[c]["sourcing_level"] for c in claim_ids if c in look.claims), None
@@ -326,25 +333,30 @@ def _by_target(rows: list[dict]) -> dict[tuple, list[dict]]:
     return found
 
 
-def _marks(
-    by_name: dict[str, Table], document_id: str, records: dict[str, dict]
-) -> list[tuple[int, int, str]]:
-    """(start, end, record key) of every highlighted span of the article, its words kept on the record."""
+def _article_spans(by_name: dict[str, Table], document_id: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, record key, exact) of every span of the article that marks a highlighted record's words."""
     roles = {table: role for table, role, _ in LAYERS}
-    marks = []
+    found = []
     for span in by_name["spans"].rows if "spans" in by_name else []:
-        key = f"{span.get('target_table')}/{span.get('target_id')}"
-        if span.get("document_id") != document_id or roles.get(
-            str(span.get("target_table"))
-        ) != span.get("role"):
+        table, start, end = span.get("target_table"), span.get("start_char"), span.get("end_char")
+        if span.get("document_id") != document_id or roles.get(str(table)) != span.get("role"):
             continue
-        if (
-            key in records
-            and span.get("start_char") is not None
-            and span.get("end_char") is not None
-        ):
-            marks.append((int(span["start_char"]), int(span["end_char"]), key))
-            records[key]["words"].append(span.get("exact") or "")
+        if start is not None and end is not None:
+            found.append(
+                (int(start), int(end), f"{table}/{span.get('target_id')}", span.get("exact") or "")
+            )
+    return found
+
+
+def _marks(
+    spans: list[tuple[int, int, str, str]], records: dict[str, dict]
+) -> list[tuple[int, int, str]]:
+    """(start, end, record key) of each span whose record exists, its words kept on the record."""
+    marks = []
+    for start, end, key, exact in spans:
+        if key in records:
+            marks.append((start, end, key))
+            records[key]["words"].append(exact)
     return marks
 
 
