@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import json
 import sqlite3
 from collections import Counter
@@ -18,6 +19,7 @@ import pytest
 
 from validate.cli import main
 from validate.exports import codebook as codebook_export
+from validate.exports import datasette as datasette_export
 from validate.exports import dist as dist_folder
 from validate.exports import queries, registry
 from validate.exports import sqlite as sqlite_export
@@ -135,9 +137,14 @@ def read_parquet(path: Path) -> None:
     import pyarrow.parquet
 
     table = pyarrow.parquet.read_table(path)
-    assert table.column_names == [
-        f["name"] for f in schema_of(next(r for r in TABLES if r["name"] == path.stem))["fields"]
-    ]
+    resource = next((r for r in TABLES if r["name"] == path.stem), None)
+    if (
+        resource is None
+    ):  # a table the exports make (the article's sentences): its columns are the database's
+        assert path.stem in sqlite_export.generated_tables([r["name"] for r in TABLES])
+        assert table.num_rows > 0 and "text" in table.column_names
+        return
+    assert table.column_names == [f["name"] for f in schema_of(resource)["fields"]]
 
 
 def read_codebook(path: Path) -> None:
@@ -207,17 +214,22 @@ SQL_TYPE = {
     "date": "TEXT",
     "integer": "INTEGER",
     "year": "INTEGER",
-    "number": "REAL",
+    "number": "NUMERIC",
     "boolean": "INTEGER",
 }
 
 
 @pytest.mark.parametrize("resource", TABLES, ids=lambda r: r["name"])
-def test_sqlite_table_matches_csv_and_schema(db, resource):
+def test_sqlite_table_matches_csv_and_schema(dist, db, resource):
     schema = schema_of(resource)
     name = resource["name"]
     info = {row["name"]: row for row in db.execute(f'PRAGMA table_info("{name}")')}
-    assert list(info) == [f["name"] for f in schema["fields"]]
+    fields = [f["name"] for f in schema["fields"]]
+    # after the schema's columns, only those the SQLite file adds (a label, a referenced name), said so
+    added = served_metadata(dist)["tables"][name]["columns"]
+    assert list(info)[: len(fields)] == fields and all(
+        added[c].startswith("Added in the SQLite file") for c in list(info)[len(fields) :]
+    )
     for field in schema["fields"]:
         column = info[field["name"]]
         assert column["type"] == SQL_TYPE[field["type"]], field["name"]
@@ -593,15 +605,28 @@ def test_datasette_metadata_describes_every_table_and_column(dist, db):
         ), table
     for resource in TABLES:
         for field in schema_of(resource)["fields"]:
-            assert described[resource["name"]]["columns"][field["name"]] == field["description"]
+            shown = described[resource["name"]]["columns"][field["name"]]
+            assert len(shown) <= datasette_export.SHORT and "`" not in shown, field["name"]
+            # the start of the full description, or all of it, without its backticks
+            assert " ".join(field["description"].replace("`", "").split()).startswith(
+                shown.removesuffix("…")
+            ), field["name"]
+
+
+def test_short_descriptions_are_first_sentences_cut_at_a_word():
+    assert datasette_export.short("One `a` thing. Then more.") == "One a thing."
+    assert datasette_export.short("Kind, e.g. the rest. Next.") == "Kind, e.g. the rest."
+    long = "word " * 40
+    assert datasette_export.short(long) == ("word " * 23).strip() + "…"
+    assert len(datasette_export.short(long)) <= datasette_export.SHORT
 
 
 def test_datasette_table_page_shows_a_column_description(datasette):
     response = get(datasette, f"/{NAME}/claims")
     assert response.status_code == 200
-    description = next(f for f in schema_of(TABLES[2])["fields"] if f["name"] == "voice")[
-        "description"
-    ]
+    description = datasette_export.short(
+        next(f for f in schema_of(TABLES[2])["fields"] if f["name"] == "voice")["description"]
+    )
     assert TABLES[2]["name"] == "claims"
     import html
 
@@ -622,7 +647,8 @@ def test_datasette_full_text_search(datasette):
 @pytest.mark.parametrize("query", queries.QUERIES, ids=lambda q: q.name)
 def test_every_canned_query_runs_in_datasette(datasette, db, query):
     parameters = "&claim_id=clm-004" if query.parameters else ""
-    response = get(datasette, f"/{NAME}/{query.name}.json?_shape=array{parameters}")
+    # a view's JSON comes a page at a time: all of it at once
+    response = get(datasette, f"/{NAME}/{query.name}.json?_shape=array&_size=max{parameters}")
     assert response.status_code == 200, response.text
     got = response.json()
     if query.view:
@@ -636,6 +662,116 @@ def test_every_canned_query_runs_in_datasette(datasette, db, query):
         )
 
 
+# --- Datasette: what a reader sees first ----------------------------------------------------
+
+
+def served_metadata(dist: Path) -> dict:
+    return json.loads((dist / "metadata.json").read_text(encoding="utf-8"))["databases"][NAME]
+
+
+def test_every_table_names_its_rows_by_a_column_that_is_never_empty(dist, db):
+    described = served_metadata(dist)["tables"]
+    tables = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in (t for t in tables if t in described):
+        label = described[table]["label_column"]
+        empty = db.execute(
+            f'SELECT count(*) FROM "{table}" WHERE "{label}" IS NULL OR trim("{label}") = \'\''
+        ).fetchone()[0]
+        assert empty == 0, (table, label)
+    documents = {r["document_id"]: r["title"] for r in csv_rows("documents")}
+    assert any(title == "" for title in documents.values())  # the case the label is for
+    got = dict(
+        db.execute(f'SELECT document_id, "{described["documents"]["label_column"]}" FROM documents')
+    )
+    assert got == {key: title or key for key, title in documents.items()}
+
+
+def test_link_tables_are_hidden_and_no_other(dist, db):
+    described = served_metadata(dist)["tables"]
+    hidden = {name for name, entry in described.items() if entry.get("hidden")}
+    tables = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    # a link table: two foreign keys, to the table it is named after and to its target
+    links = {
+        name
+        for name in tables
+        if {f"{r['table']}" for r in db.execute(f'PRAGMA foreign_key_list("{name}")')}
+        in ({name.split("_to_")[0], name.split("_to_")[-1]},)
+        and "_to_" in name
+    }
+    assert {"spans_to_claims", "corroborations_to_quantities"} <= links
+    assert hidden == links
+
+
+def test_a_view_is_not_shadowed_by_a_canned_query(dist, db, datasette):
+    entry = served_metadata(dist)
+    views = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    assert views and not views & set(entry["queries"]) and views <= set(entry["tables"])
+    page = get(datasette, f"/{NAME}/claims_questioned")
+    licence = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))["license_url"]
+    assert page.status_code == 200 and f'href="{licence}"' in page.text
+    assert (
+        "_facet=sourcing_level" in page.text
+    )  # a view page, with facets (a canned query page has none)
+
+
+def test_whole_numbers_are_integers_and_values_unchanged(db):
+    fields = [f["name"] for f in schema_of(TABLES[5])["fields"] if f["type"] == "number"]
+    assert TABLES[5]["name"] == "quantities" and fields
+    stored = {r["quantity_id"]: r for r in db.execute("SELECT * FROM quantities")}
+    types = {
+        (r["quantity_id"], f): t
+        for f in fields
+        for r in db.execute(f'SELECT quantity_id, typeof("{f}") AS t FROM quantities')
+        for t in [r["t"]]
+    }
+    checked = set()
+    for row in csv_rows("quantities"):
+        for field in fields:
+            if row[field]:
+                value = float(row[field])
+                assert stored[row["quantity_id"]][field] == value
+                want = "integer" if value.is_integer() else "real"
+                assert types[row["quantity_id"], field] == want, (row["quantity_id"], field)
+                checked.add(want)
+    assert "integer" in checked
+
+
+def test_quotes_are_searchable_by_speaker(datasette):
+    names = {r["entity_id"]: r["name"] for r in csv_rows("entities")}
+    want = sorted(
+        q["quote_id"]
+        for q in csv_rows("quotes")
+        if "rubio" in names[q["speaker_entity_id"]].lower() or "rubio" in q["text"].lower()
+    )
+    response = get(datasette, f"/{NAME}/quotes.json?_search=Rubio&_shape=array&_size=max")
+    assert response.status_code == 200 and want
+    got = sorted(r["quote_id"] for r in response.json())
+    assert got == want
+    spoken = [q for q in csv_rows("quotes") if "rubio" not in q["text"].lower()]
+    assert any(q["quote_id"] in got for q in spoken)  # found by the speaker's name alone
+
+
+def test_a_row_page_links_its_references_with_their_labels(datasette):
+    claim = csv_rows("claims")[0]
+    names = {r["entity_id"]: r["name"] for r in csv_rows("entities")}
+    page = get(datasette, f"/{NAME}/claims/{claim['claim_id']}").text
+    assert f'href="/{NAME}/documents/{claim["document_id"]}"' in page
+    entity = claim["subject_entity_id"]
+    assert f'<a href="/{NAME}/entities/{entity}">{html.escape(names[entity])}</a>' in page
+    check = csv_rows("corroborations")[0]  # a polymorphic target: linked through target_table
+    page = get(datasette, f"/{NAME}/corroborations/{check['corroboration_id']}").text
+    assert f'href="/{NAME}/{check["target_table"]}/{check["target_id"]}"' in page
+    assert "None" not in page.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_search_all_tables_covers_the_searchable_ones(datasette):
+    page = get(datasette, "/-/search?q=Rubio")
+    assert page.status_code == 200
+    for table in sqlite_export.FTS_COLUMNS:
+        assert f'"/{NAME}/{table}"' in page.text, table
+    assert "_to_" not in page.text
+
+
 # --- XLSX, cell by cell ----------------------------------------------------------------------
 
 
@@ -647,7 +783,10 @@ def workbook(dist):
 
 
 def test_xlsx_sheets(workbook):
-    assert workbook.sheetnames == ["About", "Codebook"] + [r["name"] for r in TABLES]
+    names = [r["name"] for r in TABLES]
+    assert workbook.sheetnames == ["About", "Codebook"] + names + sqlite_export.generated_tables(
+        names
+    )
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(min_row=2, values_only=True)}
     assert (
         about["version"] == DESCRIPTOR["version"]
@@ -811,6 +950,20 @@ def test_parquet_in_pandas_keeps_integers_with_gaps_as_integers(dist):
     )
 
 
+def test_the_sentences_are_in_parquet_and_the_workbook_as_in_sqlite(dist, db, workbook):
+    import pyarrow.parquet
+
+    want = [tuple(r) for r in db.execute("SELECT * FROM article_sentences ORDER BY sentence_id")]
+    assert want
+    parquet_rows = pyarrow.parquet.read_table(dist / "parquet" / "article_sentences.parquet")
+    assert [tuple(r.values()) for r in parquet_rows.to_pylist()] == want
+    sheet = list(workbook["article_sentences"].iter_rows(values_only=True))
+    assert list(sheet[0]) == [
+        d[0] for d in db.execute("SELECT * FROM article_sentences").description
+    ]
+    assert [tuple(r) for r in sheet[1:]] == want
+
+
 # --- codebook -------------------------------------------------------------------------------
 
 
@@ -844,7 +997,9 @@ def test_exports_follow_the_descriptor_of_another_package(tmp_path):
     assert main(["exports", str(descriptor_path), "--dist", str(tmp_path / "dist")]) == 0
     names = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
     assert "corroborations" not in names
-    assert sorted(p.stem for p in (tmp_path / "dist" / "parquet").iterdir()) == sorted(names)
+    assert sorted(p.stem for p in (tmp_path / "dist" / "parquet").iterdir()) == sorted(
+        names + sqlite_export.generated_tables(names)
+    )
     connection = sqlite3.connect(tmp_path / "dist" / f"{descriptor['name']}.sqlite")
     tables = {
         name
@@ -865,7 +1020,9 @@ def test_exports_follow_the_descriptor_of_another_package(tmp_path):
     )
     metadata = json.loads((tmp_path / "dist" / "metadata.json").read_text(encoding="utf-8"))
     canned = set(metadata["databases"][descriptor["name"]]["queries"])
-    assert canned == views | {"claim_words"}
+    assert canned == {"claim_words"} and views <= set(
+        metadata["databases"][descriptor["name"]]["tables"]
+    )
     connection.close()
 
 

@@ -44,6 +44,12 @@ class Context:
     )  # the views and canned queries that database can answer
     texts: dict[str, str] = field(default_factory=dict)  # each snapshot's text, by document ID
 
+    @property
+    def data_tables(self) -> list[Table]:
+        """The package's tables and the tables of data made beside them (`sqlite.generated_tables`), not the link tables."""
+        made = set(sqlite.generated_tables([t.name for t in self.tables]))
+        return self.tables + [t for t in self.database_tables if t.name in made]
+
 
 # A builder writes one export: `place()` is its file, `place(table)` a per-table export's file for that table.
 Builder = Callable[[Context, Callable[..., Path]], None]
@@ -61,7 +67,8 @@ class Export:
     limits: Limits | None = (
         None  # what its cells cannot hold (validate/exports/fit.py), if anything
     )
-    writes: str = "tables"  # the Context list of tables it writes: "tables" or "database_tables"
+    # the Context list of tables it writes: "tables", "data_tables" (with the article's sentences) or "database_tables"
+    writes: str = "tables"
     reserves: Callable[[list[Table]], dict[str, str]] | None = (
         None  # names it makes for itself, given the package's tables: {name: what it is}
     )
@@ -80,7 +87,10 @@ class Export:
         return folder / self.pattern.format(name=name, table=table)
 
     def files(self, name: str, tables: list[str]) -> list[str]:
-        """Every file the export writes, relative to the dist folder, for a package called `name` with these tables."""
+        """Every file the export writes, relative to the dist folder, for a package called `name` with these tables
+        (and the tables it makes from them, when it writes `data_tables`)."""
+        if self.writes == "data_tables":
+            tables = tables + sqlite.generated_tables(tables)
         return [
             self.pattern.format(name=name, table=t) for t in (tables if self.per_table else [None])
         ]
@@ -108,11 +118,14 @@ def _metadata(context: Context, place: Callable[..., Path]) -> None:
 
 
 def _xlsx(context: Context, place: Callable[..., Path]) -> None:
-    xlsx.build(place(), context.tables, xlsx.about_lines(context.descriptor, context.tables))
+    made = context.data_tables[len(context.tables) :]
+    about = xlsx.about_lines(context.descriptor, context.tables)
+    about += [(f"sheet {t.name}", t.description) for t in made]
+    xlsx.build(place(), context.tables, about, made)
 
 
 def _parquet(context: Context, place: Callable[..., Path]) -> None:
-    for table in context.tables:
+    for table in context.data_tables:
         path = place(table.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         parquet.write(path, table)
@@ -159,19 +172,21 @@ EXPORTS: tuple[Export, ...] = (
         "{name}.xlsx",
         "Excel, LibreOffice, Google Sheets",
         "`About` sheet (version, licence, citation, joins), `Codebook` sheet, one sheet per table with frozen header, "
-        "filters and fitted widths",
+        "filters and fitted widths, and `article_sentences`",
         _xlsx,
         xlsx.LIMITS,
-        "tables",
+        "data_tables",
         xlsx.generated_names,
     ),
     Export(
         "parquet",
         "parquet/{table}.parquet",
         "pandas, DuckDB, R (`arrow`), Polars",
-        "one file per table, typed and nullable from the schemas, each column's description in the field metadata",
+        "one file per table, typed and nullable from the schemas, each column's description in the field metadata; "
+        "`article_sentences.parquet`",
         _parquet,
         parquet.LIMITS,
+        "data_tables",
     ),
     Export(
         "codebook",

@@ -4,6 +4,12 @@ One table per resource (SQL types, NOT NULL, primary and foreign keys from the s
 for an empty cell), a link table per polymorphic target (`spans_to_claims`: a span and the
 claim it targets, both foreign keys), the article as sentences with their offsets, full-text
 search, indexes on every foreign-key column, and the views of `queries`.
+
+A number column has NUMERIC affinity, so that a whole number is stored (and shown) as an
+integer, 40000 rather than 40000.0, while 2.5 stays real; the value is the same. Two kinds of
+column exist in this file only (`derived_columns`): a `label` where a table's best name for a
+row may be empty (a document's title), and the name of a row's referenced entity where full-text
+search needs it (`quotes.speaker_name`, so that a speaker's name finds their quotes).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import datetime
 import functools
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -22,9 +29,10 @@ from ..package import Package
 from ..sentences import split_sentences
 from .fit import Limits, int64_refused
 from .queries import QUERIES, Query
-from .tables import Column, Rows, Table, snapshot_texts
+from .tables import Column, Rows, Table, kind, snapshot_texts
 
-SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
+# NUMERIC, not REAL: a whole number keeps integer storage (SQLite converts an integral REAL itself).
+SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "number": "NUMERIC", "boolean": "INTEGER"}
 
 
 def _number_refused(value) -> str | None:
@@ -36,13 +44,110 @@ def _number_refused(value) -> str | None:
 # What the database cannot hold, by Table Schema type (validate/exports/fit.py reads it before anything is written).
 LIMITS = Limits({"integer": int64_refused, "year": int64_refused, "number": _number_refused})
 SENTENCES = "article_sentences"
-# What full-text search covers: claim statements, quote texts, the article's sentences, entity names.
+# What full-text search covers: claim statements, quote texts and speakers, the article's sentences,
+# entity names.
 FTS_COLUMNS = {
     "claims": ["statement"],
-    "quotes": ["text"],
+    "quotes": ["text", "speaker_name"],
     SENTENCES: ["text"],
     "entities": ["name", "aliases"],
 }
+# Columns that hold the label of the row a foreign key points at: (table, new column, foreign-key column).
+NAMED_REFERENCES = (("quotes", "speaker_name", "speaker_entity_id"),)
+# A row's label (Datasette's label_column: the text of every link to the row) is the first of these
+# columns the table has, a required one before an optional one; an optional one becomes a `label`
+# column that falls back to the primary key, so that a link never reads "None"; else the primary key.
+LABEL_FIELDS = (
+    "label",
+    "name",
+    "title",
+    "statement",
+    "text",
+    "caption",
+    "surface",
+    "exact",
+    "description",
+)
+LABEL = "label"
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column the database adds to a table: its value is `sql`, an expression over the row."""
+
+    table: str
+    column: Column
+    sql: str
+
+
+def label_column(table: Table) -> str:
+    """The column that names a row of `table` and is never empty (`derived_columns` adds it if needed)."""
+    derived = _label(table)
+    return derived.column.name if isinstance(derived, Derived) else derived
+
+
+def _label(table: Table) -> str | Derived:
+    by_name = {c.name: c for c in table.columns if kind(c.type) == "string"}
+    candidates = [by_name[n] for n in LABEL_FIELDS if n in by_name]
+    required = [c for c in candidates if c.required]
+    if required:
+        return required[0].name
+    if not candidates or len(table.primary_key) != 1:
+        return table.primary_key[0] if table.primary_key else ""
+    key, field = table.primary_key[0], candidates[0]
+    name = _free(table, LABEL)
+    return Derived(
+        table.name,
+        Column(
+            name,
+            "string",
+            False,
+            f"Added in the SQLite file (not a CSV column): {field.name}, else {key} where {field.name} is empty; "
+            "the text of links to the row.",
+            "",
+            {},
+        ),
+        f"coalesce({_quoted(field.name)}, {_quoted(key)})",
+    )
+
+
+def derived_columns(tables: list[Table]) -> list[Derived]:
+    """The columns the database adds to the package's tables: generated labels and named references."""
+    by_name = {t.name: t for t in tables}
+    result = [d for t in tables if isinstance(d := _label(t), Derived)]
+    for name, column, via in NAMED_REFERENCES:
+        table = by_name.get(name)
+        fk = next(
+            (f for f in (table.foreign_keys if table else []) if f.fields == (via,)),
+            None,
+        )
+        if table is None or fk is None or fk.target not in by_name or len(fk.target_fields) != 1:
+            continue
+        target = by_name[fk.target]
+        result.append(
+            Derived(
+                name,
+                Column(
+                    _free(table, column),
+                    "string",
+                    False,
+                    f"Added in the SQLite file (not a CSV column): the {label_column(target)} of {via}, "
+                    "so that full-text search finds the row by it.",
+                    "",
+                    {},
+                ),
+                f"(SELECT {_quoted(label_column(target))} FROM {_quoted(target.name)} AS r "
+                f"WHERE r.{_quoted(fk.target_fields[0])} = {_quoted(name)}.{_quoted(via)})",
+            )
+        )
+    return result
+
+
+def _free(table: Table, name: str) -> str:
+    taken = {c.name for c in table.columns}
+    while name in taken:
+        name += "_"
+    return name
 
 
 INTERNAL_PREFIX = "sqlite_"  # SQLite's own tables (sqlite_master, sqlite_stat1, ...)
@@ -81,9 +186,15 @@ def link_table_name(table: str, target: str) -> str:
     return f"{table}_to_{target}"
 
 
+def generated_tables(tables: list[str]) -> list[str]:
+    """The tables of data the exports make beside the package's, given its table names: the article's sentences
+    (when there is a documents table, whose snapshots they split)."""
+    return [SENTENCES] if "documents" in tables else []
+
+
 def sentence_table(package: Package, tables: list[Table]) -> Table | None:
     """The article (every text resource that is a document's snapshot) as sentences with offsets."""
-    if not any(t.name == "documents" for t in tables):
+    if SENTENCES not in generated_tables([t.name for t in tables]):
         return None
     rows: list[dict] = []
     for document_id, text in snapshot_texts(package, tables).items():
@@ -251,16 +362,7 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
     db.conn.execute("PRAGMA journal_mode = OFF")
     db.conn.execute("PRAGMA synchronous = OFF")
     for table in _creation_order(tables):
-        db.table(table.name).create(
-            {c.name: SQL_TYPES.get(c.type, str) for c in table.columns},
-            pk=table.primary_key[0] if len(table.primary_key) == 1 else tuple(table.primary_key),
-            not_null={c.name for c in table.columns if c.required},
-            foreign_keys=[
-                (fk.fields[0], fk.target, fk.target_fields[0])
-                for fk in table.foreign_keys
-                if len(fk.fields) == 1
-            ],
-        )
+        db.conn.execute(_create_sql(table))
         names = [c.name for c in table.columns]
         db.conn.executemany(
             f"INSERT INTO {_quoted(table.name)} ({', '.join(map(_quoted, names))}) "
@@ -270,6 +372,13 @@ def build(path: Path, tables: list[Table]) -> list[Query]:
         for fk in table.foreign_keys:
             if list(fk.fields) != table.primary_key:
                 db.table(table.name).create_index(list(fk.fields), if_not_exists=True)
+    for derived in derived_columns(tables):
+        db.conn.execute(
+            f"ALTER TABLE {_quoted(derived.table)} ADD COLUMN {_quoted(derived.column.name)} TEXT"
+        )
+        db.conn.execute(
+            f"UPDATE {_quoted(derived.table)} SET {_quoted(derived.column.name)} = {derived.sql}"
+        )
     for name, columns in FTS_COLUMNS.items():
         present = [c for c in columns if name in db.table_names() and c in db[name].columns_dict]
         if present:
@@ -298,6 +407,22 @@ def _compiles(db: sqlite_utils.Database, query: Query) -> bool:
     except sqlite3.OperationalError:
         return False
     return True
+
+
+def _create_sql(table: Table) -> str:
+    """CREATE TABLE with each column's affinity, NOT NULL, the primary key and single-column foreign keys."""
+    parts = [
+        f"{_quoted(c.name)} {SQL_TYPES.get(c.type, 'TEXT')}{' NOT NULL' if c.required else ''}"
+        for c in table.columns
+    ]
+    if table.primary_key:
+        parts.append(f"PRIMARY KEY ({', '.join(map(_quoted, table.primary_key))})")
+    parts += [
+        f"FOREIGN KEY ({_quoted(fk.fields[0])}) REFERENCES {_quoted(fk.target)}({_quoted(fk.target_fields[0])})"
+        for fk in table.foreign_keys
+        if len(fk.fields) == 1
+    ]
+    return f"CREATE TABLE {_quoted(table.name)} (\n  " + ",\n  ".join(parts) + "\n)"
 
 
 def _quoted(name: str) -> str:

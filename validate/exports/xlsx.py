@@ -127,7 +127,7 @@ def about_lines(descriptor: dict, tables: list[Table]) -> list[tuple[str, str]]:
         (
             "licence",
             f"{licence.get('name', '')} {licence.get('path', '')} for the data tables and schemas; "
-            "the article text is the publisher's copyright and is excluded (it is not in this workbook).",
+            "the article text (the article_sentences sheet) is the publisher's copyright and is excluded.",
         ),
         (
             "how to cite",
@@ -146,8 +146,14 @@ def about_lines(descriptor: dict, tables: list[Table]) -> list[tuple[str, str]]:
     ] + [("join", join) for join in joins]
 
 
-def build(path: Path, tables: list[Table], about_rows: list[tuple[str, str]]) -> None:
-    """Write the workbook to `path`, its about sheet holding `about_rows` (`about_lines` makes them).
+def build(
+    path: Path,
+    tables: list[Table],
+    about_rows: list[tuple[str, str]],
+    made: list[Table] | None = None,
+) -> None:
+    """Write the workbook to `path`, its about sheet holding `about_rows` (`about_lines` makes them), a sheet per
+    table and then per table in `made` (the article's sentences: not in the codebook, which is the schemas').
 
     The sheets are written row by row (validate/exports/ooxml.py), so memory does not grow with the tables;
     each table is read twice, once for the column widths and once for the cells.
@@ -161,7 +167,7 @@ def build(path: Path, tables: list[Table], about_rows: list[tuple[str, str]]) ->
             [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)],
         ),
     ]
-    for table in tables:
+    for table in tables + (made or []):
         names = [c.name for c in table.columns]
         sheets.append(
             _sheet(sheet_name(table.name, taken), names, _Values(table, names), table.count())
