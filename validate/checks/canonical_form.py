@@ -2,7 +2,9 @@
 
 - UTF-8 without a byte order mark (a BOM breaks Python's csv module and R readers);
 - LF line endings, no CR, and a final newline;
-- no NUL byte;
+- no NUL byte, and no other control character than tab and line break;
+- no mojibake: UTF-8 text that a spreadsheet read as Windows-1252 and saved again
+  ("â€™" for "’"), which would otherwise pass as valid text;
 - the header lists the schema's fields, in the schema's order;
 - text in Unicode NFC, so that equal-looking strings compare equal;
 - no cell that a spreadsheet would run as a formula: one starting with = + - @, a tab or
@@ -15,6 +17,7 @@ FAIL: a cell "=HYPERLINK(...)"  ->  formula
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +48,16 @@ CODES = {
     "nul-byte": Code(
         "The CSV file contains a NUL byte: it is not a text file.",
         "Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.",
+    ),
+    "control-character": Code(
+        "The CSV file contains a control character (other than tab and line break): a spreadsheet put it in place of a character it could not read or save.",
+        "Find the cell on that line and type the character it stands for (often a curly quote); save as UTF-8.",
+    ),
+    "mojibake": Code(
+        "The CSV file holds UTF-8 text that was read as Windows-1252 and saved again "
+        '("â€™" where "’" was): a spreadsheet did not import it as UTF-8.',
+        "Take the file from before the spreadsheet saved it and import it as UTF-8 "
+        "(LibreOffice: character set UTF-8; Excel: Data > From Text/CSV, 65001 UTF-8).",
     ),
     "final-newline": Code(
         "The CSV file does not end with a line break.", "Add a line break after the last row."
@@ -244,6 +257,26 @@ def _byte_problems(data: bytes, path: str) -> Iterator[Error]:
             f"{path} contains a NUL byte at line {line}: this is not a text file.",
             hint="Remove the NUL byte; it usually comes from saving in UTF-16 or a binary format.",
         )
+    control = _CONTROL.search(data)
+    if control is not None:
+        line = data.count(b"\n", 0, control.start()) + 1
+        yield Error.at(
+            Place(path, line),
+            "",
+            "control-character",
+            f"{path} contains the control character U+{control.group()[0]:04X} at line {line}.",
+        )
+    text = data.decode("utf-8", "replace")
+    garbled = next((m for m in _MOJIBAKE.finditer(text) if _was_utf8(m.group())), None)
+    if garbled is not None:
+        line = text.count("\n", 0, garbled.start()) + 1
+        yield Error.at(
+            Place(path, line),
+            "",
+            "mojibake",
+            f"{path} has {garbled.group()!r} at line {line}, which is {_was_utf8(garbled.group())!r} "
+            "saved through a spreadsheet that read UTF-8 as Windows-1252.",
+        )
     if data and not data.endswith(b"\n"):
         yield Error.at(
             Place(path, data.count(b"\n") + 1),
@@ -252,6 +285,24 @@ def _byte_problems(data: bytes, path: str) -> Iterator[Error]:
             f"{path} does not end with a newline.",
             hint="Add a line break after the last row.",
         )
+
+
+# C0 controls and DEL, except tab, line feed and carriage return (NUL and CR have their own codes).
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A lead byte of a UTF-8 sequence shown as Windows-1252 (Â..ô), then one to three continuation bytes shown
+# so: the shape of mojibake. A match counts only when it encodes back to valid UTF-8 (`_was_utf8`).
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
+)
+
+
+def _was_utf8(text: str) -> str | None:
+    """The text `text` was before UTF-8 was read as Windows-1252, or None when it is not that."""
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return None
 
 
 def _header_difference(header: list[str], expected: list[str]) -> str:
