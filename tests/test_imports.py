@@ -39,7 +39,7 @@ LAYERS = [
     {"columnar", "package"},
     {"engine", "engine.compiler", "engine.rules"},
     {"checks"},
-    {"catalogue", "runner", "errorlog", "reporters"},
+    {"catalogue", "runner", "errorlog", "reporters", "applies"},
     {
         "fill",
         "docnumbers",
