@@ -3,9 +3,12 @@ all files or none. Each case runs the command in a child process under a time an
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -14,8 +17,13 @@ from pathlib import Path
 import pytest
 
 from validate.cli import main
+from validate.fill import fill_descriptor
+from validate.model import from_package
+from validate.package import load
+from validate.rename import plan_rename
 from validate.safepath import UnsafeTarget, folder, read, target
 
+from .conftest import REPO, build_package
 from .hostile import run_validator
 from .test_hostile import tree
 from .test_release_bundle import git, package_with_release_files
@@ -273,3 +281,83 @@ def test_rename_id_never_rewrites_verbatim_text(minimal_package):
     images = (root / "data" / "images.csv").read_text(encoding="utf-8")
     assert ",ent-afp,,ent-agency," in images  # the credit as printed; the agency reference renamed
     assert run_validator(str(root)).code == 0
+
+
+# How a field's description says it holds a source's words: it must then declare `"verbatim": true`.
+SAYS_VERBATIM = re.compile(r"\bverbatim\b|\bexactly as\b|\bas printed\b", re.IGNORECASE)
+
+
+def schema_fields() -> list[tuple[str, dict]]:
+    return [
+        (path.name, field)
+        for path in sorted((REPO / "schemas").glob("*.schema.json"))
+        for field in json.loads(path.read_text(encoding="utf-8"))["fields"]
+    ]
+
+
+def test_a_field_described_as_verbatim_declares_it():
+    """The words of a description and the declaration that rename-id reads cannot drift apart."""
+    undeclared = [
+        (schema, field["name"])
+        for schema, field in schema_fields()
+        if SAYS_VERBATIM.search(field["description"]) and field.get("verbatim") is not True
+    ]
+    assert undeclared == []
+    # a field repeating a span's exact text holds a source's words too (the profile requires it)
+    assert all(f.get("verbatim") is True for _, f in schema_fields() if "verbatimSpanRole" in f)
+
+
+def test_a_verbatim_span_role_field_without_the_declaration_is_a_profile_error(minimal_package):
+    root = minimal_package.parent
+    path = root / "schemas" / "images.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    del next(f for f in schema["fields"] if f["name"] == "caption")["verbatim"]
+    path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+    run = run_validator("--select", "schema-profile", str(root))
+    assert run.code == 1
+    assert "'verbatim' is a required property" in run.out and "[schema-profile/required]" in run.out
+
+
+def test_rename_id_leaves_every_declared_verbatim_field_untouched(tmp_path):
+    """Every cell of every `"verbatim": true` field, in every table, mentions the renamed ID, and so does every note:
+    the plan rewrites the notes (so the test can fail) and not one verbatim cell."""
+    descriptor = build_package(tmp_path / "p", base="source-chain")
+    package = load(descriptor)
+    tables = {
+        table.path: (table.verbatim_fields(), "note" if table.field("note") else "notes")
+        for table in from_package(package).tables.values()
+    }
+    package.close()
+    assert sum(len(fields) for fields, _ in tables.values()) >= 10
+    before = {}
+    for path, (fields, note) in tables.items():
+        if not fields:
+            continue
+        file = descriptor.parent / path
+        rows = list(csv.DictReader(io.StringIO(file.read_text(encoding="utf-8"), newline="")))
+        for row in rows:
+            for name in [*fields, note]:
+                row[name] = f"{row[name]} ent-afp".lstrip()
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        file.write_text(out.getvalue(), encoding="utf-8")
+        before[path] = rows
+    fill_descriptor(descriptor)
+    package = load(descriptor)
+    try:
+        plan = plan_rename(package, "ent-afp", "ent-agency")
+    finally:
+        package.close()
+    for path, rows in before.items():
+        fields, note = tables[path]
+        after = list(
+            csv.DictReader(
+                io.StringIO(plan.contents[descriptor.parent / path].decode("utf-8"), newline="")
+            )
+        )
+        assert [{f: r[f] for f in fields} for r in after] == [
+            {f: r[f] for f in fields} for r in rows
+        ], path
+        assert all(r[note].endswith(" ent-agency") or r[note] == "ent-agency" for r in after), path

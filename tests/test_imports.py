@@ -40,7 +40,7 @@ LAYERS = [
     {"columnar", "package"},
     {"engine", "engine.compiler", "engine.rules"},
     {"checks"},
-    {"catalogue", "runner", "errorlog", "reporters"},
+    {"catalogue", "runner", "errorlog", "reporters", "applies"},
     {
         "fill",
         "docnumbers",

@@ -44,7 +44,10 @@ def break_claim_ids(descriptor, how_many: int) -> None:
 
 def test_exit_0_when_valid(minimal_package, capsys):
     assert main([str(minimal_package)]) == 0
-    assert f"valid: 0 error(s), 0 warning(s) from {len(CHECKS)} checks." in capsys.readouterr().out
+    assert (
+        f"valid: 0 error(s), 0 warning(s) from {len(CHECKS) - 1} checks; 1 check not applicable "
+        "(source-chain: no corroborations, quote_wordings, findings or lineage table)."
+    ) in capsys.readouterr().out  # the minimal fixture has none of source-chain's tables
 
 
 def test_exit_1_when_invalid(minimal_package, capsys):
@@ -91,9 +94,9 @@ def test_json_envelope_is_stable(minimal_package, capsys):
         "errors",
     ]
     assert report["format_version"] == 2 and report["valid"] is False
-    assert report["profile"] is True and report["not_applicable"] == []
+    assert report["profile"] is True and list(report["not_applicable"]) == ["source-chain"]
     assert list(report["summary"]) == ["errors", "warnings", "by_check"]
-    assert report["checks"] == list(CHECKS)
+    assert report["checks"] == [c for c in CHECKS if c != "source-chain"]
     first = report["errors"][0]
     assert list(first) == [
         "check",
@@ -138,7 +141,7 @@ def test_github_escaping():
     class Stub:
         errors = [error]
         crashed: list = []
-        not_applicable: list = []
+        not_applicable: dict = {}
         checks = ["c"]
         error_count, warning_count, valid, finished = 1, 0, False, True
         package = SimpleNamespace(

@@ -3,9 +3,10 @@
 Every check and tool that needs to know which column is a table's ID, which columns point
 at entities or documents, which tables a span may target, which span roles a record may
 and must have, which fields repeat a span's exact text, or which columns `fill` computes
-asks this module; nothing is copied by hand. Besides standard Table Schema it reads three
+asks this module; nothing is copied by hand. Besides standard Table Schema it reads four
 properties of this project (validate/profiles/tableschema.profile.json declares them):
 `spanRoles` of a table (`allowed` and `required` roles of the spans anchoring its records),
+`verbatim` of a field (it holds a source's words as written, which no tool rewrites),
 `verbatimSpanRole` of a field (it holds the exact text of the record's spans of that role)
 and `filledBy` of a field (the command that computes it). The model is read leniently (a malformed schema gives a table with fewer
 facts, never an exception): schema-profile reports what is wrong with the schema itself.
@@ -96,6 +97,14 @@ class TableModel:
             for f in self.fields
             if isinstance(f.get("name"), str) and isinstance(f.get("verbatimSpanRole"), str)
         }
+
+    def verbatim_fields(self) -> frozenset[str]:
+        """The fields that hold a source's words as written (`"verbatim": true`): no tool rewrites them."""
+        return frozenset(
+            f["name"]
+            for f in self.fields
+            if isinstance(f.get("name"), str) and f.get("verbatim") is True
+        )
 
     def filled_by_tool(self) -> frozenset[str]:
         """The fields a command computes from the others (`filledBy`): an empty one is a step not yet run."""

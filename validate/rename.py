@@ -5,7 +5,7 @@ primary key holds OLD owns it; every foreign key that references that table, and
 `target_id` whose row's `target_table` names it, uses it. Schema examples and the data
 dictionary generated from them are updated too, and any other whole-word mention of OLD
 in a cell (a note saying "see ent-x") follows, except in verbatim text: a field that
-copies a source's words is never rewritten (`verbatim_fields` reads which from the schemas).
+copies a source's words is never rewritten (`"verbatim": true` in its schema, read by the model).
 Refuses an empty OLD, an OLD that is no record's ID, a NEW that is already an ID, and a NEW
 that breaks the key's pattern (matched by RE2, the validator's engine: linear time). NEW is
 literal text, never a regular-expression replacement. All files or none, fill included:
@@ -33,10 +33,6 @@ from .package import Package, Resource, UnsafePath
 
 # The generated documents that may quote schema examples: the data dictionary (docs/data-dictionary.md).
 GENERATED_DOCS = ("docs/data-dictionary.md",)
-# A field's description that says it holds a source's own words ("a short verbatim excerpt", "exactly as printed").
-_VERBATIM_WORDS = re.compile(
-    r"(?<![\w])verbatim(?![\w])|\bexactly as\b|\bas printed\b", re.IGNORECASE
-)
 # The characters that continue an ID: a mention of OLD is whole when neither neighbour is one of them.
 _ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -76,25 +72,12 @@ def id_columns(package: Package, owner: str) -> dict[str, list[str]]:
 
 
 def verbatim_fields(package: Package) -> dict[str, frozenset[str]]:
-    """{table: its fields that hold a source's words}, from the schemas: a field with `verbatimSpanRole` (it repeats a
-    span's exact text), one with `filledBy` (computed from a snapshot or other rows), and one whose description says
-    it is verbatim or exactly as printed (a span's `exact`, an excerpt, a title as published)."""
-    found = {}
-    for name, table in from_package(package).tables.items():
-        found[name] = frozenset(
-            field["name"]
-            for field in table.fields
-            if isinstance(field.get("name"), str)
-            and (
-                "verbatimSpanRole" in field
-                or "filledBy" in field
-                or (
-                    isinstance(field.get("description"), str)
-                    and _VERBATIM_WORDS.search(field["description"])
-                )
-            )
-        )
-    return found
+    """{table: its fields that no rename rewrites}, from the model: those that hold a source's words as written
+    (`"verbatim": true`) and those a command computes (`filledBy`: from a snapshot or other rows)."""
+    return {
+        name: table.verbatim_fields() | table.filled_by_tool()
+        for name, table in from_package(package).tables.items()
+    }
 
 
 def mentions(text: str, old: str, new: str) -> str:

@@ -32,7 +32,8 @@ from .safetext import (
 # GitHub Actions shows at most 10 annotations of each kind per step and drops the rest.
 GITHUB_ANNOTATION_LIMIT = 10
 JSON_FORMAT_VERSION = 2  # 2: `profile`, `not_applicable` and `column`
-# The status of a check that does not apply: the package does not declare this dataset's profile.
+# The status of a check that does not apply: the package does not declare this dataset's profile, or lacks
+# the tables the check needs (validate/applies.py).
 NOT_APPLICABLE = "not applicable"
 
 
@@ -52,7 +53,12 @@ def write_text(result: Result, out: TextIO) -> None:
         check: "ok" if count == 0 else str(count)
         for check, count in result.counts_by_check().items()
     }
-    statuses.update(dict.fromkeys(result.not_applicable, NOT_APPLICABLE))
+    statuses.update(
+        {
+            check: NOT_APPLICABLE + (f" ({reason})" if result.package.profile else "")
+            for check, reason in result.not_applicable.items()
+        }
+    )
     lines.append(
         "Checks: "
         + ", ".join(f"{check} {statuses[check]}" for check in check_rank() if check in statuses)
@@ -258,11 +264,20 @@ def _verdict(result: Result) -> str:
         return "Could not finish: an input is past a limit (see the limit-exceeded errors above and docs/limits.md)."
     state = "valid" if result.valid else "INVALID"
     verdict = f"{state}: {result.error_count} error(s), {result.warning_count} warning(s) from {len(result.checks)} checks"
-    if result.not_applicable:
+    if result.not_applicable and not result.package.profile:
         return (
             f"{verdict} of the Data Package standard; {len(result.not_applicable)} checks {NOT_APPLICABLE} "
             "(the package does not declare this dataset's profile)."
         )
+    if result.not_applicable:
+        by_reason: dict[str, list[str]] = {}
+        for check, reason in result.not_applicable.items():
+            by_reason.setdefault(reason, []).append(check)
+        reasons = "; ".join(
+            f"{', '.join(checks)}: {reason}" for reason, checks in by_reason.items()
+        )
+        count = len(result.not_applicable)
+        return f"{verdict}; {count} check{'s' if count > 1 else ''} {NOT_APPLICABLE} ({reasons})."
     return verdict + "."
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
+from .applies import not_applicable
 from .catalogue import codes
 from .checks import CHECKS, _frictionless
 from .engine import rules
@@ -31,8 +32,9 @@ class Result:
     checks: list[str]  # the checks that ran
     errors: ErrorLog = field(default_factory=lambda: ErrorLog(check_rank()))
     crashed: list[str] = field(default_factory=list)  # checks that failed to run: a bug, exit 2
-    # selected checks that do not apply: the package does not declare this dataset's profile
-    not_applicable: list[str] = field(default_factory=list)
+    # {check: why} of the selected checks that do not apply: the package does not declare this dataset's
+    # profile, or lacks the tables the check needs (validate/applies.py)
+    not_applicable: dict[str, str] = field(default_factory=dict)
 
     @property
     def error_count(self) -> int:
@@ -115,7 +117,8 @@ def run(
     """Load the package at `path` and run the selected checks (all by default).
 
     A package that does not declare this dataset's profile is held to the Data Package standard
-    only: the checks outside STANDARD_CHECKS are listed in `Result.not_applicable` and not run.
+    only: the checks outside STANDARD_CHECKS are listed in `Result.not_applicable` and not run. So is
+    a check whose tables the package lacks (validate/applies.py), with the reason.
 
     Each check's errors are kept up to `max_errors` per code (0 keeps all), so that memory
     and the report stay bounded however broken the package is; the rest are counted.
@@ -132,7 +135,7 @@ def run(
     package = load(path, limits)
     package.engine = engine
     chosen = [c for c in CHECKS if (not select or c in select) and c not in (ignore or [])]
-    skipped = [] if package.profile else [c for c in chosen if c not in STANDARD_CHECKS]
+    skipped = not_applicable(package, chosen, STANDARD_CHECKS)
     chosen = [c for c in chosen if c not in skipped]
     result = Result(package, chosen, ErrorLog(check_rank(), spill_after), not_applicable=skipped)
     # frictionless reads the descriptor in a child process while the other checks run here; the

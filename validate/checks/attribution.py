@@ -28,6 +28,10 @@ SUMMARY = "Quotes have a speaker (with its words) and a cue; quoted claims are a
 
 OPENING, CLOSING = '“‘"', '”’"'
 
+# what it reads (validate/applies.py): quotes and their spans, needed; claims and snapshots when present
+TABLES = ("quotes", "spans")
+OPTIONAL_TABLES = ("claims", "documents")
+
 CODES = {
     "speaker-unanchored": Code(
         "A quote's speaker is named or described in the text, but no `speaker` span anchors the words that name them.",

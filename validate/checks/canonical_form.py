@@ -36,6 +36,9 @@ _SUSPECT = r"^[=+\-@\t\r]|[^\x00-\x7f]"
 
 SUMMARY = "CSV files are UTF-8 without BOM, LF-only with a final newline, NFC, headed in schema order, with no formula-like cells."
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "bom": Code(
         "The CSV file starts with a byte order mark (BOM), which breaks Python's csv module and R readers.",

@@ -56,6 +56,9 @@ ABSOLUTE_PATH_START = r"(?:^|[^\w/.:@~-])/"
 # The folders of the package layout: a citation into them is checked even where a small package lacks the folder.
 LAYOUT_FOLDERS = frozenset({"data", "docs", "schemas", "sources"})
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "unknown-id": Code(
         "A notes or note cell names a row ID (clm-…, doc-…, ...) that is not a row of its table.",

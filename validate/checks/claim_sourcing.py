@@ -52,6 +52,11 @@ _SPAN_COLUMNS = [
 ]  # what sourcing.Spans reads
 FILL_HINT = "Run `python -m validate fill datapackage.json`."
 
+# what it reads (validate/applies.py): claims, their sources and their spans, needed; the other evidence
+# when present (an absent lineage.csv is no wire evidence, as an empty one is)
+TABLES = ("claim_sources", "claims", "spans", "documents")
+OPTIONAL_TABLES = ("quotes", "lineage", "quote_wordings")
+
 CODES = {
     "claim-without-source": Code(
         "A claim has no claim_sources row.",

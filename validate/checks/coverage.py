@@ -26,6 +26,9 @@ SUMMARY = "Every sentence of every snapshot is covered by a record's span or exc
 
 COVERING_ROLES = {"content", "caption", "credit", "metadata", "non_content"}
 
+# the tables it relates (validate/applies.py): every one needed
+TABLES = ("spans", "documents")
+
 CODES = {
     "uncovered-sentence": Code(
         "A sentence of a snapshot that no record covers: no content, caption, credit or metadata span overlaps it, "

@@ -25,6 +25,9 @@ SUMMARY = (
 )
 COLUMN = "created_by"
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "unknown-contributor": Code(
         "A row's created_by names someone who is not a contributor (by `title`) in datapackage.json: a typo, or a "

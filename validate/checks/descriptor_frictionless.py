@@ -20,6 +20,9 @@ ID = "descriptor-frictionless"
 SUMMARY = "frictionless 5.21 can open the descriptor and raises no descriptor errors or warnings."
 
 _OPEN_HINT = "Fix the descriptor as the message says; the descriptor-profile errors usually point at the same place."
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "package-error": Code(
         "frictionless cannot open the package: a package-level property is invalid (or two resources share a name).",

@@ -24,6 +24,9 @@ SUMMARY = (
     "(version, licences, contributors, sources, safe paths, bytes and sha256 on every resource)."
 )
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = profile_codes("datapackage.profile.json")
 
 

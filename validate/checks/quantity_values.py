@@ -32,7 +32,11 @@ VALUE_COLUMNS = {
 }
 SUMMARY = "Each quantity's surface form parses to its value, and its qualifier agrees with bound, lower_bound and upper_bound."
 
+# the tables it relates (validate/applies.py), every one needed: a relative date reads from its document's date
+TABLES = ("quantities", "claims", "documents")
+
 # One code per column the reading is compared with: `value-number-mismatch`, `bound-mismatch`, ...
+
 CODES = {
     "unreadable": Code(
         "A quantity's surface form cannot be read as a number or date (or a relative date resolves outside the years 1 to 9999).",

@@ -45,6 +45,9 @@ _README_VERSION = re.compile(
 )
 
 _METADATA_HINT = "Run `python -m validate release --metadata`."
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "missing-citation": Code(
         "CITATION.cff is missing, or is not a file inside the package.",

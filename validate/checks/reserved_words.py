@@ -22,6 +22,9 @@ from ..sql_keywords import engines_reserving
 ID = "reserved-words"
 SUMMARY = "No column is named with a reserved word of SQLite, DuckDB or PostgreSQL."
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "reserved-column-name": Code(
         "A column is named with a word that SQLite, DuckDB or PostgreSQL reserves, so a reader's plain "

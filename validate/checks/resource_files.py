@@ -28,6 +28,9 @@ _SHA256 = re.compile(r"^sha256:([0-9a-f]{64})$")
 _FILL_HINT = "If the change to the file is intended, run `python -m validate fill` to record the new size and hash."
 
 _PATH_FIX = "Use a relative path inside the package folder, without `..`, links or URLs."
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "missing-path": Code(
         "A resource has no `path`, so there is no file to read.",

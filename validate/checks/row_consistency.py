@@ -142,6 +142,8 @@ RULES = {
         _needs("note", "role", {"non_content", "metadata", "added"}),
     ],
 }
+# the tables it judges, each on its own (validate/applies.py): it applies when any one is there
+EACH_TABLE = tuple(RULES)
 
 
 def screen_of(rules: list[Rule]) -> tuple[list[str], Screen, list[str]]:

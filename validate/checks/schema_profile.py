@@ -26,6 +26,9 @@ SUMMARY = (
     "Each Table Schema uses only known keys and types, and its keys name real fields and resources."
 )
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     **profile_codes("tableschema.profile.json"),
     "categories-enum-mismatch": Code(

@@ -22,6 +22,9 @@ from ._rows import path_of, rows
 ID = "snapshots"
 SUMMARY = "Each snapshot file is a package resource whose sha256 and code-point length match the documents table."
 
+# the table it reads (validate/applies.py)
+TABLES = ("documents",)
+
 CODES = {
     "snapshot-unregistered": Code(
         "A text resource of the package is not the snapshot of any document (no documents.csv row names it).",

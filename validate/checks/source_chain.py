@@ -41,6 +41,11 @@ NEEDS_NOTE = {"contradicts", "wording_differs", "partially_supports", "no_public
 BACKS_A_FINDING = {"contradicts", "partially_supports"}
 
 _SEEN_HINT = "Name a public copy that was read (url_status public_copy_seen), with its url."
+# what it reads (validate/applies.py): its four tables, each judged on its own, and the records and
+# documents they name when present (a target the package lacks is an unknown target)
+EACH_TABLE = ("corroborations", "quote_wordings", "findings", "lineage")
+OPTIONAL_TABLES = ("documents", "claims", "quotes", "quantities", "images", "entities")
+
 CODES = {
     "unknown-target": Code(
         "A corroboration or finding names a claim, quote, quantity, image or entity that does not exist.",

@@ -22,6 +22,9 @@ from ._jsonschema import usable_schema
 ID = "table-constraints"
 SUMMARY = "Values are among their field's categories, uniqueKeys hold, and foreign keys join fields of the same type."
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "category": Code(
         "A value is not one of its field's `categories` (frictionless does not enforce categories).",

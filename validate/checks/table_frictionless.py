@@ -51,6 +51,9 @@ _HINTS = {
     "engine-refused": "Rewrite the schema as the message says, or run with `--engine frictionless`.",
 }
 
+# none by name: it reads whatever tables the package has (validate/applies.py)
+TABLES: tuple[str, ...] = ()
+
 CODES = {
     "type-error": Code(
         "A cell's value is not of its column's type (a date that is not a date, text in a number column, ...).",

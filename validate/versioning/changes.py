@@ -23,7 +23,10 @@ from .textdiff import words
 DERIVED_RESOURCE_PROPERTIES = frozenset({"bytes", "hash"})
 # Release metadata: set by each release, not a change of the data.
 RELEASE_PROPERTIES = frozenset({"version", "created"})
-DESCRIPTIVE = frozenset({"title", "description", "example", "examples", "$schema", "rdfType"})
+# Properties that change no rule a value must meet (`verbatim` tells tools which words not to rewrite).
+DESCRIPTIVE = frozenset(
+    {"title", "description", "example", "examples", "$schema", "rdfType", "verbatim"}
+)
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength")
 RENAME_SIMILARITY = 0.6
