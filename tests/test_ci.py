@@ -214,7 +214,7 @@ def test_the_published_hooks_catch_a_deleted_cited_document_and_name_their_own_c
     failed = _try_repo(consumer, "validate-data-package")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert re.search(
-        r"^data/claims\.csv:2: error: .*docs/research/note\.md.*\[cell-references/missing-file\]$",
+        r"^data/claims\.csv:2:\d+: error: .*docs/research/note\.md.*\[cell-references/missing-file\]$",
         failed.stdout,
         re.MULTILINE,
     ), failed.stdout
