@@ -10,13 +10,15 @@ SIGTERM, leaves the previous files as they were.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..runner import Result, run
+from ..versioning import changelog
 from . import dist as output
-from . import fit, sqlite
+from . import fit, sqlite, xlsx
 from .registry import EXPORTS, Context, file_patterns, misfits, reserved_names, reserved_prefixes
 from .tables import Table, snapshot_texts
 from .tables import tables as read_tables
@@ -69,6 +71,7 @@ def _build(result: Result, dist: Path) -> Outputs:
         tables,
         tables + ([sentences] if sentences else []) + sqlite.link_tables(tables),
         texts=snapshot_texts(package, tables),
+        moment=release_moment(package.root, package.descriptor),
     )
     files = [f for export in EXPORTS for f in export.files(name, [t.name for t in tables])]
     owned = output.owned(dist, file_patterns()) if dist.is_dir() else []
@@ -96,6 +99,25 @@ def _build(result: Result, dist: Path) -> Outputs:
             raise
         shutil.rmtree(staging, ignore_errors=True)
     return Outputs(dist, name, files)
+
+
+def release_moment(root: Path, descriptor: dict) -> datetime.datetime:
+    """The moment the exports are dated: the day of the newest release in CHANGELOG.md, else the
+    descriptor's `created`, else a fixed moment; never the clock, so that a rebuild gives the same bytes."""
+    try:
+        text = changelog.read(root)
+    except changelog.Unreadable:
+        text = None
+    section = changelog.newest_release(text) if text else None
+    for value in (section.date if section else None, descriptor.get("created")):
+        if isinstance(value, str):
+            try:
+                moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if moment.year >= 1980:  # a zip, and so a workbook, holds no earlier date
+                return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    return xlsx.FIXED_MOMENT
 
 
 def check_names(tables: list[Table]) -> None:

@@ -8,6 +8,7 @@ tests build, read and look up every export listed here. A new format is one `Exp
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import re
 import sys
@@ -43,6 +44,8 @@ class Context:
         default_factory=list
     )  # the views and canned queries that database can answer
     texts: dict[str, str] = field(default_factory=dict)  # each snapshot's text, by document ID
+    # what dates the files that carry a date (the workbook's properties): the release's day, never the clock
+    moment: datetime.datetime = xlsx.FIXED_MOMENT
 
 
 # A builder writes one export: `place()` is its file, `place(table)` a per-table export's file for that table.
@@ -108,7 +111,12 @@ def _metadata(context: Context, place: Callable[..., Path]) -> None:
 
 
 def _xlsx(context: Context, place: Callable[..., Path]) -> None:
-    xlsx.build(place(), context.tables, xlsx.about_lines(context.descriptor, context.tables))
+    xlsx.build(
+        place(),
+        context.tables,
+        xlsx.about_lines(context.descriptor, context.tables),
+        context.moment,
+    )
 
 
 def _parquet(context: Context, place: Callable[..., Path]) -> None:
