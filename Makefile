@@ -92,7 +92,9 @@ serve: exports
 diff: $(BIN)/validate-dataset
 	$(BIN)/python -m validate diff --require-changelog $(BASE)
 
-# Validate, then build dist/<name>-<version>.zip (reproducible, with SHA256SUMS); docs/releasing.md.
+# Validate, rebuild the committed exports/ from the package, then build dist/<name>-<version>.zip (reproducible,
+# with SHA256SUMS and exports/); refused, nothing written, when releases/ records the version with another
+# sha256. `make exports` builds the current main into dist/ instead. docs/releasing.md.
 release: $(BIN)/validate-dataset
 	$(BIN)/python -m validate release $(RELEASE_FLAGS)
 

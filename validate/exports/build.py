@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import safepath
+from ..errors import CannotRun
 from ..runner import Result, run
-from ..versioning import changelog
+from ..versioning import changelog, published
 from . import dist as output
 from . import fit, sqlite, xlsx
 from .registry import EXPORTS, Context, file_patterns, misfits, reserved_names, reserved_prefixes
@@ -72,6 +76,7 @@ def _build(result: Result, dist: Path) -> Outputs:
         tables + ([sentences] if sentences else []) + sqlite.link_tables(tables),
         texts=snapshot_texts(package, tables),
         moment=release_moment(package.root, package.descriptor),
+        root=package.root,
     )
     files = [f for export in EXPORTS for f in export.files(name, [t.name for t in tables])]
     owned = output.owned(dist, file_patterns()) if dist.is_dir() else []
@@ -118,6 +123,27 @@ def release_moment(root: Path, descriptor: dict) -> datetime.datetime:
             if moment.year >= 1980:  # a zip, and so a workbook, holds no earlier date
                 return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
     return xlsx.FIXED_MOMENT
+
+
+def committed_files(repo: Path) -> dict[str, bytes]:
+    """Every file the committed `exports/` should hold for the package in `repo` ({path in it: bytes}), built in a
+    temporary folder: the exports of the registry and version.json (validate/versioning/published.py). Raises
+    CannotRun when they cannot be built."""
+    descriptor = json.loads(safepath.read(repo, repo / "datapackage.json", published.MAX_BYTES))
+    with tempfile.TemporaryDirectory(prefix="exports-") as temporary:
+        try:
+            outputs = build(repo / "datapackage.json", Path(temporary) / "dist")
+        except InvalidPackage as invalid:
+            invalid.result.close()
+            raise CannotRun("the exports cannot be built: the package is invalid") from None
+        except ValueError as error:
+            raise CannotRun(f"the exports cannot be built: {error}") from None
+        files = {name: (outputs.folder / name).read_bytes() for name in outputs.files}
+    files[published.VERSION_FILE] = (
+        json.dumps({"name": descriptor.get("name"), "version": descriptor.get("version")}, indent=2)
+        + "\n"
+    ).encode("utf-8")
+    return files
 
 
 def check_names(tables: list[Table]) -> None:
