@@ -132,7 +132,7 @@ def test_release_rebuilds_the_committed_exports_bundles_them_and_the_check_names
     (root / "exports" / "left-over.txt").write_text("from an older build\n", encoding="utf-8")
     assert main(["release", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "rebuilt exports/fixture-minimal.xlsx" in out and "rebuilt exports/left-over.txt" in out
+    assert "rebuilt exports/fixture-minimal.xlsx" in out and "removed exports/left-over.txt" in out
     assert not (root / "exports" / "left-over.txt").exists()
     assert json.loads((root / "exports" / "version.json").read_text(encoding="utf-8")) == {
         "name": "fixture-minimal",

@@ -104,7 +104,7 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stdout.write(render_text(invalid.result))
         return _refused(str(invalid))
     for name in built.exports_written:
-        print(f"rebuilt {visible(name)}")
+        print(f"{'rebuilt' if (repo / name).exists() else 'removed'} {visible(name)}")
     path = built.bundle.path
     if built.links:  # a committed link is reported, never followed (docs/passwd -> /etc/passwd)
         shown = ", ".join(visible(link) for link in built.links[:10])
@@ -138,7 +138,7 @@ def _exports(repo: Path, revision: str | None, write: bool) -> int:
             files = release.exports_of(root)
     if write:
         for name in published.write(repo, files):
-            print(f"rebuilt {visible(name)}")
+            print(f"{'rebuilt' if (repo / name).exists() else 'removed'} {visible(name)}")
         print(
             f"{published.FOLDER}/ holds the exports of {'the work tree' if revision is None else visible(revision)}"
         )

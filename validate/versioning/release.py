@@ -144,7 +144,10 @@ def build(repo: Path, out: Path, revision: str | None = None, with_exports: bool
         raise Invalid(result)
     result.close()
     tree = bundle.work_tree(repo)
-    exports = exports_of(repo) if with_exports and (repo / published.FOLDER).is_dir() else None
+    held = os.path.lexists(repo / published.FOLDER)
+    if held:  # before anything is built: `ln -s ~/.ssh exports` stops here
+        safepath.folder(repo, repo / published.FOLDER)
+    exports = exports_of(repo) if with_exports and held else None
     made, written = _staged(
         repo,
         out,
