@@ -97,7 +97,9 @@ diff: $(BIN)/validate-dataset
 	@test -n "$(DIFF_BASE)" || { echo "make diff: found neither origin/main nor main to start from; give BASE=<rev>" >&2; exit 2; }
 	$(BIN)/python -m validate diff $(DIFF_BASE) . --require-changelog
 
-# Validate, then build dist/<name>-<version>.zip (reproducible, with SHA256SUMS); docs/releasing.md.
+# Validate, rebuild the committed exports/ from the package, then build dist/<name>-<version>.zip (reproducible,
+# with SHA256SUMS and exports/); refused, nothing written, when releases/ records the version with another
+# sha256. `make exports` builds the current main into dist/ instead. docs/releasing.md.
 release: $(BIN)/validate-dataset
 	$(BIN)/python -m validate release $(RELEASE_FLAGS)
 

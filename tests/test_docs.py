@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -58,9 +59,58 @@ def test_every_export_is_named_in_the_docs_table_and_the_readme(export):
     assert f"| `{export.name}` | `{shown}` |" in table, (
         f"{export.name} is not in docs/exports.md's table of exports"
     )
-    assert f"`{shown}`" in README.split("## Which file for which tool")[1].split("\n## ")[0], (
-        f"README's 'Which file for which tool' does not name {shown} ({export.name})"
+    committed = EXPORTS_DOC.split(registry.FILES_START)[1].split(registry.FILES_END)[0]
+    listed = export.pattern.split("/{table}")[0] if export.per_table else export.pattern
+    listed = listed.format(name=PACKAGE_NAME)
+    # README names it in its own words, or includes the generated list of the committed files
+    assert (
+        f"`{shown}`" in README.split("## Which file for which tool")[1].split("\n## ")[0]
+        or f"[`{listed}" in committed
+    ), (
+        f"neither README's 'Which file for which tool' nor the list of committed files names {shown} ({export.name})"
     )
+
+
+def test_the_list_of_committed_exports_is_current_in_every_file_that_holds_it():
+    """docs/exports.md (and README.md once it includes the block) list exports/ with sizes, version and status."""
+    holders = [
+        p
+        for p in (REPO / "docs" / "exports.md", REPO / "README.md")
+        if registry.FILES_START in p.read_text(encoding="utf-8")
+    ]
+    assert REPO / "docs" / "exports.md" in holders
+    for path in holders:
+        block = (
+            path.read_text(encoding="utf-8")
+            .split(registry.FILES_START)[1]
+            .split(registry.FILES_END)[0]
+        )
+        assert block == "\n" + registry.files_block(REPO, path), (
+            f"run: python -m validate.exports.registry --update {path.relative_to(REPO)}"
+        )
+    version = json.loads((REPO / "exports" / "version.json").read_text(encoding="utf-8"))["version"]
+    assert (REPO / "releases" / f"{version}.json").is_file(), (
+        "exports/ holds a version never released"
+    )
+    assert f"release **{version}**" in block
+    assert "; cite a release)" in block or f"(this is release {version})" in block
+
+
+def test_the_list_of_committed_exports_links_every_file_with_its_size(tmp_path):
+    folder = tmp_path / "repo"
+    (folder / "exports" / "parquet").mkdir(parents=True)
+    shutil.copyfile(REPO / "datapackage.json", folder / "datapackage.json")
+    (folder / "exports" / "version.json").write_text(
+        json.dumps({"name": PACKAGE_NAME, "version": "9.9.9"}), encoding="utf-8"
+    )
+    (folder / "exports" / f"{PACKAGE_NAME}.xlsx").write_bytes(b"x" * 2_600)
+    (folder / "exports" / "parquet" / "claims.parquet").write_bytes(b"p" * 1_500_000)
+    block = registry.files_block(folder, folder / "docs" / "exports.md")
+    assert "release **9.9.9**" in block and "no release is recorded yet; cite a commit" in block
+    assert f"| [`{PACKAGE_NAME}.xlsx`](../exports/{PACKAGE_NAME}.xlsx) | 3 kB |" in block
+    assert "| [`parquet/`](../exports/parquet/) (1 files) | 1.5 MB |" in block
+    assert ".sqlite" not in block  # not committed: not listed
+    assert f"]({PACKAGE_NAME}.xlsx" not in registry.files_block(folder, folder / "README.md")
 
 
 def test_the_exports_table_is_rewritten_between_its_markers_only(tmp_path, capsys):

@@ -91,22 +91,30 @@ def test_a_symlinked_dist_is_refused_and_nothing_is_written_through_it(tmp_path)
     assert "dist is a symbolic link" in run.err
     assert tree(secrets) == before  # no zip, no temporary file written through the link
     assert not list(root.rglob("*.zip"))
-    # the same link as the exports folder, with the bundle written elsewhere: still refused
+    # the same link as the committed exports folder, with the bundle written elsewhere: still refused
+    (root / "dist").unlink()
+    (root / "exports").symlink_to(secrets)
     run = run_validator("release", str(root), "--out", str(tmp_path / "out"))
     assert run.code == 2
-    assert "dist is a symbolic link" in run.err
+    assert "exports is a symbolic link" in run.err
+    assert tree(secrets) == before
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
-def test_only_the_exports_exports_builds_are_bundled_from_dist(tmp_path):
+def test_only_the_exports_the_package_builds_are_bundled(tmp_path, capsys):
+    """Nothing of dist/ is bundled; exports/ holds exactly what the package builds (a stray file is removed, said so)."""
     root = package_with_release_files(tmp_path / "p")
     (root / "dist").mkdir()
     (root / "dist" / "codebook.csv").write_text("table,column\n", encoding="utf-8")
     (root / "dist" / "id_ed25519").write_text("secret\n", encoding="utf-8")
+    (root / "exports").mkdir()
+    (root / "exports" / "id_ed25519").write_text("secret\n", encoding="utf-8")
     # in this process: the export registry loads pyarrow, more address space than the hostile harness allows
     assert main(["release", str(root)]) == 0
+    assert "removed exports/id_ed25519" in capsys.readouterr().out
     bundled = members(root / "dist" / "fixture-minimal-0.1.0.zip")
     assert "exports/codebook.csv" in bundled
+    assert (root / "dist" / "codebook.csv").read_text(encoding="utf-8") == "table,column\n"
     assert not [name for name in bundled if "id_ed25519" in name]
 
 

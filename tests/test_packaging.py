@@ -167,7 +167,7 @@ def test_the_base_requirements_are_what_validation_needs_and_exports_are_an_extr
     exports = {_distribution(r) for r in requirements if re.search(r"extra == .exports.", r)}
     assert base and not base & EXPORT_DISTRIBUTIONS, base
     assert {"frictionless", "duckdb", "jsonschema"} <= base
-    assert {"pandas", "pyarrow", "datasette", "openpyxl", "sqlite-utils"} <= exports
+    assert {"pandas", "pyarrow", "datasette", "xlsxwriter", "sqlite-utils"} <= exports
 
 
 def test_validating_imports_no_export_library(tmp_path):

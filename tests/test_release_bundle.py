@@ -117,17 +117,117 @@ def test_sha256sum_accepts_the_unpacked_bundle_and_catches_a_changed_file(tmp_pa
     assert "data/claims.csv: FAILED" in checked.stdout
 
 
-def test_exports_in_dist_are_bundled_under_exports_but_older_bundles_are_not(tmp_path):
+def commit_all(folder: Path, message: str) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    git(folder, *identity, "add", "-A")
+    git(folder, *identity, "commit", "-q", "-m", message)
+
+
+def test_release_rebuilds_the_committed_exports_bundles_them_and_the_check_names_a_stale_file(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = package_with_release_files(tmp_path / "p")
-    (root / "dist" / "parquet").mkdir(parents=True)
-    (root / "dist" / "codebook.csv").write_text("table,field\n", encoding="utf-8")
-    (root / "dist" / "parquet" / "claims.parquet").write_bytes(b"PAR1")
-    (root / "dist" / "old-0.0.1.zip").write_bytes(b"PK")
-    built = bundle.build(root, root / "dist", int(EPOCH))
-    assert [m for m in built.members if m.startswith("exports/")] == [
-        "exports/codebook.csv",
-        "exports/parquet/claims.parquet",
-    ]
+    (root / "exports").mkdir()
+    (root / "exports" / "left-over.txt").write_text("from an older build\n", encoding="utf-8")
+    assert main(["release", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "rebuilt exports/fixture-minimal.xlsx" in out and "removed exports/left-over.txt" in out
+    assert not (root / "exports" / "left-over.txt").exists()
+    assert json.loads((root / "exports" / "version.json").read_text(encoding="utf-8")) == {
+        "name": "fixture-minimal",
+        "version": "0.1.0",
+    }
+    with zipfile.ZipFile(next((root / "dist").glob("*.zip"))) as archive:
+        bundled = {
+            n.split("/", 1)[1]: archive.read(n)
+            for n in archive.namelist()
+            if n.split("/", 1)[1].startswith("exports/")
+        }
+    assert bundled == {
+        f"exports/{p.relative_to(root / 'exports').as_posix()}": p.read_bytes()
+        for p in (root / "exports").rglob("*")
+        if p.is_file()
+    }
+    assert "exports/csv-for-spreadsheets/claims.csv" in bundled
+    # uncommitted exports are not recorded; committed, they are, and the check passes
+    assert main(["release", str(root), "--record"]) == 1
+    assert "exports/" in capsys.readouterr().err
+    commit_all(root, "exports")
+    assert main(["release", str(root), "--record"]) == 0
+    assert "recorded releases/0.1.0.json" in capsys.readouterr().out
+    assert main(["release", str(root), "--check"]) == 0
+    assert "exports/ is what the package builds" in capsys.readouterr().out
+    # a stale file, a missing one and a stray one, each named
+    (root / "exports" / "codebook.csv").write_text("stale\n", encoding="utf-8")
+    (root / "exports" / "parquet" / "claims.parquet").unlink()
+    (root / "exports" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (root / "exports").rglob("*") if p.is_file()}
+    assert main(["release", str(root), "--check"]) == 1
+    said = capsys.readouterr()
+    assert "exports/codebook.csv differs from what the package builds" in said.out
+    assert "exports/parquet/claims.parquet is missing" in said.out
+    assert "exports/notes.txt is not built by the package" in said.out
+    assert (
+        "error: exports/ is not what the package builds: exports/codebook.csv differs" in said.err
+    )
+    assert {p: p.read_bytes() for p in (root / "exports").rglob("*") if p.is_file()} == before
+
+
+def test_the_exports_build_twice_into_two_folders_byte_for_byte(tmp_path):
+    """Every file, the workbook, the SQLite database and the Parquet files included, equal in both builds."""
+    from validate.exports.build import committed_files
+
+    root = package_with_release_files(tmp_path / "p")
+    first, second = committed_files(root), committed_files(root)
+    assert {"fixture-minimal.xlsx", "fixture-minimal.sqlite", "parquet/claims.parquet"} <= set(
+        first
+    )
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_release_refuses_a_recorded_version_with_another_sha256_and_writes_nothing(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = package_with_release_files(tmp_path / "p")
+    assert main(["release", str(root), "--record", "--out", str(tmp_path / "first")]) == 0
+    recorded = json.loads((root / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
+    commit_all(root, "record")  # releases/ is bundled: the bundle of this commit differs
+    capsys.readouterr()
+    assert main(["release", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert f"version 0.1.0 is already released with sha256 {recorded['sha256']}" in err
+    assert "this build gives " in err and "Nothing was written" in err
+    assert not (root / "dist").exists() or list((root / "dist").iterdir()) == []
+
+
+def test_main_is_told_apart_from_the_newest_release(tmp_path):
+    from validate.versioning import published
+
+    root = package_with_release_files(tmp_path / "p")
+    assert published.status(root).line() == "no release is recorded yet; cite a commit"
+    assert main(["release", str(root), "--record", "--out", str(tmp_path / "out")]) == 0
+    commit_all(root, "record")
+    assert published.status(root).line() == "this is release 0.1.0"
+    changelog = root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    changelog.write_text(
+        text.replace("## [Unreleased]\n", "## [Unreleased]\n\n- A new claim.\n"), encoding="utf-8"
+    )
+    told = published.status(root)
+    assert told.unreleased and told.reasons == ("CHANGELOG.md's Unreleased section is not empty",)
+    assert told.line() == "main has unreleased changes since 0.1.0; cite a release"
+    changelog.write_text(text, encoding="utf-8")
+    with (root / "data" / "claims.csv").open("a", encoding="utf-8") as handle:
+        handle.write("")  # unchanged bytes: still the release
+    assert not published.status(root).unreleased
+    claims = root / "data" / "claims.csv"
+    claims.write_bytes(claims.read_bytes().replace(b"\n", b"\r\n", 1))
+    assert published.status(root).reasons == (
+        "the data differs from 0.1.0's commit: data/claims.csv",
+    )
 
 
 def test_release_refuses_an_invalid_package_and_writes_no_bundle(tmp_path, capsys):
@@ -278,8 +378,9 @@ def test_metadata_rewrites_the_cited_title_zenodo_json_and_readme_reference_all_
 
 
 def test_a_bundle_of_this_package_validates_on_its_own_and_its_links_resolve(tmp_path):
-    """Cells cite docs/research and README links docs/ and releases/: the bundle holds them (layout 2)."""
-    built = bundle.build(REPO, tmp_path / "out", int(EPOCH), with_exports=False)
+    """Cells cite docs/research, README links docs/ and releases/, docs/exports.md links exports/: the bundle holds
+    them (layout 3)."""
+    built = bundle.build(REPO, tmp_path / "out", int(EPOCH))
     with zipfile.ZipFile(built.path) as archive:
         archive.extractall(tmp_path / "unpacked")
     root = next((tmp_path / "unpacked").iterdir())

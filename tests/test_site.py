@@ -223,7 +223,9 @@ def test_a_long_table_page_holds_the_first_rows_and_says_where_the_rest_are(monk
     page = site.table_page(descriptor, loaded, claims)
     parser = Elements()
     parser.feed(page.html)
-    assert [tag for tag, _ in parser.tags].count("tr") == len(rows)  # the header row, then PAGE_ROWS rows
+    assert [tag for tag, _ in parser.tags].count("tr") == len(
+        rows
+    )  # the header row, then PAGE_ROWS rows
     assert f"the first {len(rows) - 1} of the table's {len(rows)} rows" in page.html
     assert f"<code>{claims.path}</code>" in page.html
 

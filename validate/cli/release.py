@@ -14,8 +14,9 @@ from pathlib import Path
 from ..errors import EXIT_INVALID, EXIT_OK
 from ..reporters import render_text
 from ..safetext import visible
-from ..versioning import release, zenodo
+from ..versioning import published, release, zenodo
 from ..versioning.records import RECORDS
+from ..versioning.sides import REVISION_PREFIX, open_side
 from .arguments import Parser, add_package, package_folder
 
 SUMMARY = "Build the reproducible release bundle dist/<name>-<version>.zip with SHA256SUMS; prepare or record a release."
@@ -26,7 +27,8 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser = Parser(
         prog=prog,
         description="Validate the package and build dist/<name>-<version>.zip, a byte-reproducible bundle with SHA256SUMS "
-        "(docs/releasing.md). The package's folder is also the git repository. "
+        "(docs/releasing.md), holding exports/, which it rebuilds from the package. The package's folder is also the git "
+        "repository. "
         "Exit 0 built, 1 the package is invalid or the record disagrees, 2 could not run.",
     )
     add_package(parser)
@@ -61,6 +63,18 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "--date", default=None, help="release date for --prepare (default: today, UTC)"
     )
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"the release check: build the exports of the package (or of --from REV) and compare them with "
+        f"{published.FOLDER}/, naming each file that differs (exit 1); write nothing",
+    )
+    parser.add_argument(
+        "--exports-only",
+        action="store_true",
+        help=f"only rebuild {published.FOLDER}/ from the package (or from --from REV, e.g. the newest release's "
+        "commit), then exit",
+    )
+    parser.add_argument(
         "--record",
         action="store_true",
         help=f"write {RECORDS}/<version>.json with the bundle's sha256 and commit",
@@ -73,6 +87,8 @@ def run_command(args: argparse.Namespace) -> int:
     repo = package_folder(args.path)
     if args.prepare:
         return _prepare(repo, args.prepare, args.date or datetime.now(UTC).date().isoformat())
+    if args.check or args.exports_only:
+        return _exports(repo, args.revision, write=args.exports_only)
     if args.metadata:
         changed = release.state_metadata(repo)
         for path in changed:
@@ -87,6 +103,8 @@ def run_command(args: argparse.Namespace) -> int:
     except release.Invalid as invalid:
         sys.stdout.write(render_text(invalid.result))
         return _refused(str(invalid))
+    for name in built.exports_written:
+        print(f"{'rebuilt' if (repo / name).exists() else 'removed'} {visible(name)}")
     path = built.bundle.path
     if built.links:  # a committed link is reported, never followed (docs/passwd -> /etc/passwd)
         shown = ", ".join(visible(link) for link in built.links[:10])
@@ -109,6 +127,33 @@ def run_command(args: argparse.Namespace) -> int:
         else f"recorded {target.relative_to(repo)}"
     )
     return EXIT_OK
+
+
+def _exports(repo: Path, revision: str | None, write: bool) -> int:
+    """Build the exports of the work tree or of `revision`; write them into exports/, or compare them with it."""
+    if revision is None:
+        files = release.exports_of(repo)
+    else:
+        with open_side(f"{REVISION_PREFIX}{revision}", repo) as root:
+            files = release.exports_of(root)
+    if write:
+        for name in published.write(repo, files):
+            print(f"{'rebuilt' if (repo / name).exists() else 'removed'} {visible(name)}")
+        print(
+            f"{published.FOLDER}/ holds the exports of {'the work tree' if revision is None else visible(revision)}"
+        )
+        return EXIT_OK
+    differing = published.differences(files, published.committed(repo))
+    if not differing:
+        print(f"{published.FOLDER}/ is what the package builds ({len(files)} files)")
+        return EXIT_OK
+    for line in differing[:20]:
+        print(visible(line))
+    more = f" and {len(differing) - 20} more" if len(differing) > 20 else ""
+    return _refused(
+        f"{published.FOLDER}/ is not what the package builds: {visible(differing[0])}{more} "
+        f"({published.status(repo).line()}). Rebuild it with `make release` (or `release --exports-only`)."
+    )
 
 
 def _prepare(repo: Path, version: str, date: str) -> int:

@@ -10,13 +10,19 @@ SIGTERM, leaves the previous files as they were.
 from __future__ import annotations
 
 import contextlib
+import datetime
+import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import safepath
+from ..errors import CannotRun
 from ..runner import Result, run
+from ..versioning import changelog, published
 from . import dist as output
-from . import fit, sqlite
+from . import fit, sqlite, xlsx
 from .registry import EXPORTS, Context, file_patterns, misfits, reserved_names, reserved_prefixes
 from .tables import Table, snapshot_texts
 from .tables import tables as read_tables
@@ -69,6 +75,8 @@ def _build(result: Result, dist: Path) -> Outputs:
         tables,
         tables + ([sentences] if sentences else []) + sqlite.link_tables(tables),
         texts=snapshot_texts(package, tables),
+        moment=release_moment(package.root, package.descriptor),
+        root=package.root,
     )
     files = [f for export in EXPORTS for f in export.files(name, [t.name for t in tables])]
     owned = output.owned(dist, file_patterns()) if dist.is_dir() else []
@@ -96,6 +104,46 @@ def _build(result: Result, dist: Path) -> Outputs:
             raise
         shutil.rmtree(staging, ignore_errors=True)
     return Outputs(dist, name, files)
+
+
+def release_moment(root: Path, descriptor: dict) -> datetime.datetime:
+    """The moment the exports are dated: the day of the newest release in CHANGELOG.md, else the
+    descriptor's `created`, else a fixed moment; never the clock, so that a rebuild gives the same bytes."""
+    try:
+        text = changelog.read(root)
+    except changelog.Unreadable:
+        text = None
+    section = changelog.newest_release(text) if text else None
+    for value in (section.date if section else None, descriptor.get("created")):
+        if isinstance(value, str):
+            try:
+                moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if moment.year >= 1980:  # a zip, and so a workbook, holds no earlier date
+                return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    return xlsx.FIXED_MOMENT
+
+
+def committed_files(repo: Path) -> dict[str, bytes]:
+    """Every file the committed `exports/` should hold for the package in `repo` ({path in it: bytes}), built in a
+    temporary folder: the exports of the registry and version.json (validate/versioning/published.py). Raises
+    CannotRun when they cannot be built."""
+    descriptor = json.loads(safepath.read(repo, repo / "datapackage.json", published.MAX_BYTES))
+    with tempfile.TemporaryDirectory(prefix="exports-") as temporary:
+        try:
+            outputs = build(repo / "datapackage.json", Path(temporary) / "dist")
+        except InvalidPackage as invalid:
+            invalid.result.close()
+            raise CannotRun("the exports cannot be built: the package is invalid") from None
+        except ValueError as error:
+            raise CannotRun(f"the exports cannot be built: {error}") from None
+        files = {name: (outputs.folder / name).read_bytes() for name in outputs.files}
+    files[published.VERSION_FILE] = (
+        json.dumps({"name": descriptor.get("name"), "version": descriptor.get("version")}, indent=2)
+        + "\n"
+    ).encode("utf-8")
+    return files
 
 
 def check_names(tables: list[Table]) -> None:

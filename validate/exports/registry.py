@@ -8,7 +8,9 @@ tests build, read and look up every export listed here. A new format is one `Exp
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -18,12 +20,15 @@ from pathlib import Path
 
 from ..csvio import write_atomically
 from ..datadict import replace_block
-from . import codebook, datasette, fit, parquet, site, sqlite, xlsx
+from ..versioning import published
+from . import codebook, datasette, fit, parquet, site, spreadsheet_csv, sqlite, xlsx
 from .fit import Limits, Misfit
 from .queries import Query
 from .tables import Table
 
 START, END = "<!-- exports:start -->", "<!-- exports:end -->"
+# The list of the committed exports (exports/), with their sizes, version and main's status
+FILES_START, FILES_END = published.START, published.END
 # Where a per-table export's file name takes the table's name, in the pattern and, as `<table>`, in the docs.
 TABLE = "{table}"
 
@@ -43,6 +48,9 @@ class Context:
         default_factory=list
     )  # the views and canned queries that database can answer
     texts: dict[str, str] = field(default_factory=dict)  # each snapshot's text, by document ID
+    # what dates the files that carry a date (the workbook's properties): the release's day, never the clock
+    moment: datetime.datetime = xlsx.FIXED_MOMENT
+    root: Path | None = None  # the package's folder, where the tables' CSV files are
 
     @property
     def data_tables(self) -> list[Table]:
@@ -121,7 +129,7 @@ def _xlsx(context: Context, place: Callable[..., Path]) -> None:
     made = context.data_tables[len(context.tables) :]
     about = xlsx.about_lines(context.descriptor, context.tables)
     about += [(f"sheet {t.name}", t.description) for t in made]
-    xlsx.build(place(), context.tables, about, made)
+    xlsx.build(place(), context.tables, about, made, context.moment)
 
 
 def _parquet(context: Context, place: Callable[..., Path]) -> None:
@@ -133,6 +141,13 @@ def _parquet(context: Context, place: Callable[..., Path]) -> None:
 
 def _codebook(context: Context, place: Callable[..., Path]) -> None:
     place().write_text(codebook.render(context.tables), encoding="utf-8", newline="")
+
+
+def _spreadsheet_csv(context: Context, place: Callable[..., Path]) -> None:
+    if context.root is None:
+        raise ValueError("the CSV files for spreadsheets need the package's folder (Context.root)")
+    for table in context.tables:
+        spreadsheet_csv.write(place(table.name), context.root, table.path)
 
 
 def _site(context: Context, place: Callable[..., Path]) -> None:
@@ -187,6 +202,15 @@ EXPORTS: tuple[Export, ...] = (
         _parquet,
         parquet.LIMITS,
         "data_tables",
+    ),
+    Export(
+        "csv-for-spreadsheets",
+        "csv-for-spreadsheets/{table}.csv",
+        "Excel, LibreOffice, Google Sheets, imported with every column as text",
+        "the package's CSV files as UTF-8 with a byte order mark and CRLF line ends, each cell unchanged except that "
+        "one a spreadsheet would run as a formula starts with an apostrophe; import them as text "
+        "([Opening a CSV without damage](#opening-a-csv-without-damage)): the XLSX is the file for spreadsheets",
+        _spreadsheet_csv,
     ),
     Export(
         "codebook",
@@ -271,8 +295,52 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{max(count / 1e3, 1):.0f} kB"
+
+
+def files_block(repo: Path, where: Path) -> str:
+    """The list of the committed exports for the Markdown file `where` (its links relative to it): one row per
+    export of the registry (a per-table export as its folder), its size, what it is for, and which release."""
+    files = published.committed(repo)
+    try:
+        built = json.loads(files.get(published.VERSION_FILE, b"{}"))
+    except ValueError:
+        built = {}
+    name = str(built.get("name", ""))
+    version = str(built.get("version", "(unknown)"))
+    base = Path(os.path.relpath(repo / published.FOLDER, where.parent)).as_posix()
+    rows = []
+    for export in EXPORTS:
+        pattern = export.pattern.replace("{name}", name)
+        if export.per_table:
+            folder = pattern.split("/{table}")[0]
+            singles = {e.pattern.replace("{name}", name) for e in EXPORTS if not e.per_table}
+            held = [n for n in files if n.startswith(folder + "/") and n not in singles]
+            if not held:
+                continue
+            shown = f"[`{folder}/`]({base}/{folder}/) ({len(held)} files)"
+        else:
+            if pattern not in files:
+                continue
+            held = [pattern]
+            shown = f"[`{pattern}`]({base}/{pattern})"
+        size = _size(sum(len(files[n]) for n in held))
+        rows.append(f"| {shown} | {size} | {export.readers.replace('|', '/')} |")
+    lines = [
+        f"Ready-made files of release **{version}** in [`{published.FOLDER}/`]({base}/), rebuilt by `make release`"
+        f" ({published.status(repo).line()}). For a spreadsheet, open the XLSX.",
+        "",
+        "| file | size | for |",
+        "| --- | --- | --- |",
+        *rows,
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
-    """Print the table of exports, or rewrite the block between the exports markers of a file."""
+    """Print the table of exports, or rewrite the blocks of a file: the table of exports, and the list of the
+    committed exports (between the exports-files markers, in README.md and docs/exports.md)."""
     parser = argparse.ArgumentParser(
         prog="python -m validate.exports.registry", description="Generate the table of exports."
     )
@@ -284,7 +352,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--update",
         metavar="FILE",
-        help="rewrite the block between the exports markers of this file",
+        help="rewrite the blocks between the exports markers and the exports-files markers of this file",
     )
     args = parser.parse_args(argv)
     table = markdown(
@@ -293,13 +361,21 @@ def main(argv: list[str]) -> int:
     if args.update is None:
         sys.stdout.write(table)
         return 0
-    text = Path(args.update).read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        print(f"error: {args.update} has no {START} ... {END} block", file=sys.stderr)
+    target = Path(args.update)
+    text = target.read_text(encoding="utf-8")
+    has_table, has_files = START in text and END in text, FILES_START in text and FILES_END in text
+    if not has_table and not has_files:
+        print(
+            f"error: {args.update} has no {START} ... {END} block (nor {FILES_START} ... {FILES_END})",
+            file=sys.stderr,
+        )
         return 2
-    changed = write_atomically(
-        Path(args.update), replace_block(text, table, START, END).encode("utf-8")
-    )
+    if has_table:
+        text = replace_block(text, table, START, END)
+    if has_files:  # the committed exports of the package whose descriptor is given
+        files = files_block(Path(args.descriptor).resolve().parent, target.resolve())
+        text = replace_block(text, files, FILES_START, FILES_END)
+    changed = write_atomically(target, text.encode("utf-8"))
     print(f"rewrote: {args.update}" if changed else "nothing to change")
     return 0
 

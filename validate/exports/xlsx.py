@@ -9,13 +9,13 @@ empty. Sheet names fit Excel's 31-character limit.
 from __future__ import annotations
 
 import datetime
-import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import codebook, ooxml
+from . import codebook
 from .fit import Limits
 from .tables import Table
 
@@ -29,6 +29,11 @@ MAX_CELL_CHARS = 32_767  # characters (UTF-16 code units) in a cell
 MAX_ROWS = 1_048_576 - 1  # rows in a sheet, less the header
 MAX_DIGITS = 15  # significant digits Excel keeps of a number
 FIRST_DATE = datetime.date(1900, 1, 1)  # Excel's first day (1900 date system)
+# The document properties' date when the caller gives none: the earliest a zip entry can hold, as
+# XlsxWriter dates the parts; never the clock, so that equal input gives equal bytes.
+FIXED_MOMENT = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
+# Excel refuses these characters in a sheet name, and the name "History" (it keeps it for itself).
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def _text_refused(value) -> str | None:
@@ -77,9 +82,14 @@ LIMITS = Limits(
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """`name` cut to Excel's limit and made unique among `taken` (case-insensitively, as Excel compares)."""
+    """`name` cut to Excel's limit and made unique among `taken` (case-insensitively, as Excel compares).
+
+    The characters Excel refuses in a sheet name become `_`, and so do an apostrophe at either end."""
+    name = _NOT_IN_SHEET_NAME.sub("_", name)
+    name = "_" + name[1:] if name.startswith("'") else name
     candidate, number = name[:MAX_SHEET_NAME], 1
-    while candidate.lower() in {t.lower() for t in taken}:
+    candidate = candidate[:-1] + "_" if candidate.endswith("'") else candidate
+    while candidate.lower() in {t.lower() for t in taken} | {"history"}:
         number += 1
         suffix = f"~{number}"
         candidate = name[: MAX_SHEET_NAME - len(suffix)] + suffix
@@ -151,43 +161,83 @@ def build(
     tables: list[Table],
     about_rows: list[tuple[str, str]],
     made: list[Table] | None = None,
+    moment: datetime.datetime = FIXED_MOMENT,
 ) -> None:
     """Write the workbook to `path`, its about sheet holding `about_rows` (`about_lines` makes them), a sheet per
     table and then per table in `made` (the article's sentences: not in the codebook, which is the schemas').
 
-    The sheets are written row by row (validate/exports/ooxml.py), so memory does not grow with the tables;
-    each table is read twice, once for the column widths and once for the cells.
+    XlsxWriter writes it in `constant_memory` mode: each row goes to a temporary file as soon as
+    the next one starts, so memory does not grow with the tables, and each table is read once.
+    `moment` dates the document properties (created and modified), so equal input gives equal bytes.
     """
-    taken: set[str] = set()
-    sheets = [
-        _sheet(sheet_name(ABOUT, taken), ["item", "value"], [[k, v] for k, v in about_rows]),
-        _sheet(
-            sheet_name(CODEBOOK, taken),
-            codebook.HEADER,
-            [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)],
-        ),
-    ]
-    for table in tables + (made or []):
-        names = [c.name for c in table.columns]
-        sheets.append(
-            _sheet(sheet_name(table.name, taken), names, _Values(table, names), table.count())
+    import xlsxwriter  # here: only `exports` needs it
+
+    # Never a formula, a number or a link made from a text: each cell is written by its type below.
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    with xlsxwriter.Workbook(str(path), options) as book:
+        book.set_properties({"created": moment})
+        styles = _Styles(
+            book.add_format({"bold": True}), book.add_format({"num_format": DATE_FORMAT})
         )
-    ooxml.write(path, sheets)
+        taken: set[str] = set()
+        about = [[k, v] for k, v in about_rows]
+        _sheet(book, styles, sheet_name(ABOUT, taken), ["item", "value"], about, len(about))
+        rows = [[row[h] for h in codebook.HEADER] for row in codebook.rows(tables)]
+        _sheet(book, styles, sheet_name(CODEBOOK, taken), codebook.HEADER, rows, len(rows))
+        for table in tables + (made or []):
+            names = [c.name for c in table.columns]
+            values = ([row[n] for n in names] for row in table.rows)
+            _sheet(book, styles, sheet_name(table.name, taken), names, values, table.count())
 
 
-class _Values:
-    """A table's rows as lists of cells (text made fit for XML), read again from the table on each pass."""
-
-    def __init__(self, table: Table, names: list[str]):
-        self.table, self.names = table, names
-
-    def __iter__(self) -> Iterator[list]:
-        names = self.names
-        return ([_fit(row[n]) for n in names] for row in self.table.rows)
+@dataclass(frozen=True)
+class _Styles:
+    header: object
+    date: object
 
 
-def _fit(value):
-    return _cell_text(value) if isinstance(value, str) else value
+def _sheet(
+    book, styles: _Styles, title: str, header: list[str], rows: Iterable[list], count: int
+) -> None:
+    """One sheet: the bold header, frozen, with filters over `count` data rows, then the rows in order."""
+    sheet = book.add_worksheet(title)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, count, max(len(header) - 1, 0))
+    widths = [len(h) for h in header]
+    for column, name in enumerate(header):
+        _write(sheet, 0, column, name, styles, styles.header)
+    for number, values in enumerate(rows, 1):
+        sample = number <= WIDTH_SAMPLE  # widths from the first rows only: a cosmetic setting
+        for column, value in enumerate(values):
+            if value is None:
+                continue
+            _write(sheet, number, column, value, styles)
+            if sample:
+                widths[column] = max(widths[column], _width(value))
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, min(width, MAX_WIDTH) + 2)
+
+
+def _write(sheet, row: int, column: int, value, styles: _Styles, style=None) -> None:
+    if isinstance(value, str):
+        text = _cell_text(value)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            # XlsxWriter passes such a text through unescaped, as rich-text markup; in three plain
+            # fragments it is escaped like any other and reads back as the same text
+            sheet.write_rich_string(row, column, text[:1], text[1:2], text[2:], style)
+        else:
+            sheet.write_string(row, column, text, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, styles.date)
+    else:
+        sheet.write_number(row, column, value, style)
 
 
 def _width(value) -> int:
@@ -196,22 +246,6 @@ def _width(value) -> int:
     if isinstance(value, datetime.date):
         return 10
     return len(str(value))
-
-
-def _sheet(
-    title: str, header: list[str], rows: Iterable[list], count: int | None = None
-) -> ooxml.Sheet:
-    header = [_cell_text(h) for h in header]
-    if not isinstance(rows, _Values):
-        rows = [[_fit(v) for v in values] for values in rows]
-        count = len(rows)
-    widths = [len(h) for h in header]
-    # widths from the first rows only: one pass less over a large table, for a cosmetic setting
-    for values in itertools.islice(rows, WIDTH_SAMPLE):
-        for index, value in enumerate(values):
-            if value is not None:
-                widths[index] = max(widths[index], _width(value))
-    return ooxml.Sheet(title, header, rows, [min(w, MAX_WIDTH) + 2 for w in widths], count or 0)
 
 
 # What XML 1.0 cannot hold: C0 controls other than tab, LF and CR, and the noncharacters U+FFFE and U+FFFF.

@@ -48,9 +48,13 @@ LAYOUTS = {
     2: Layout(
         (".zenodo.json", "CONTRIBUTING.md"), ("schemas", "sources", "docs", "releases")
     ),  # the bundle validates on its own
+    3: Layout(
+        (".zenodo.json", "CONTRIBUTING.md"),
+        ("schemas", "sources", "docs", "releases", "exports"),
+    ),  # with the committed exports (validate/versioning/published.py), which `release` rebuilds
 }
-CURRENT_LAYOUT = 2
-EXPORTS = "dist"  # built by `make exports`; git ignores it; bundled under exports/ when present
+CURRENT_LAYOUT = 3
+EXPORTS = "exports"  # the committed exports; a bundle holds them under exports/
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 
 
@@ -196,36 +200,6 @@ def package_files(tree: Tree, descriptor: dict, layout: int = CURRENT_LAYOUT) ->
     return sorted(files)
 
 
-def export_files(root: Path, descriptor: dict) -> list[str]:
-    """The exports in dist/ that `exports` builds for this package (no other file, however it got there), as paths
-    relative to dist/, sorted. Raises CannotRun when dist/ or one of them is a link or not a regular file."""
-    folder = root / EXPORTS
-    if not os.path.lexists(folder):
-        return []
-    safepath.folder(root, folder)
-    # only when there are exports: the registry loads their libraries
-    from ..exports.registry import EXPORTS as BUILT
-
-    resources = listed if isinstance(listed := descriptor.get("resources"), list) else []
-    tables = [
-        r["name"]
-        for r in resources
-        if isinstance(r, dict)
-        and isinstance(r.get("name"), str)
-        and isinstance(r.get("path"), str)
-        and (r.get("type") == "table" or r["path"].endswith(".csv"))
-    ]
-    found = []
-    for export in BUILT:
-        for name in export.files(str(descriptor.get("name")), tables):
-            if os.path.lexists(folder / name):
-                why = safepath.link_in(folder, folder / name)
-                if why is not None:
-                    raise CannotRun(f"{EXPORTS}/{why}; exports are bundled only as regular files.")
-                found.append(name)
-    return sorted(found)
-
-
 def _listed(tree: Tree, relative: str) -> str:
     path = PurePosixPath(relative)
     if relative in tree.files and not path.is_absolute() and ".." not in path.parts:
@@ -274,12 +248,15 @@ def build(
     with_exports: bool = True,
     layout: int = CURRENT_LAYOUT,
     tree: Tree | None = None,
+    exports: dict[str, bytes] | None = None,
 ) -> Bundle:
     """Build the bundle of the package in `root` (the files of `tree`: by default what git tracks in the work tree)
     into `out_dir` (in bundle `layout`); written whole or not at all.
 
     `out_dir` is checked first (a folder, no link on the way from the package, or from its parent when it is outside
-    the package): nothing is read or written through a link. The links `tree` holds are left out (`Tree.links`)."""
+    the package): nothing is read or written through a link. The links `tree` holds are left out (`Tree.links`).
+    `exports` ({path: bytes}, freshly built) take the place of the tree's exports/; without `with_exports` the
+    bundle holds none."""
     root = root.resolve()
     out_dir = Path(os.path.abspath(out_dir))
     out_base = root if out_dir.is_relative_to(root) else out_dir.parent
@@ -308,13 +285,10 @@ def build(
     contents: dict[str, bytes] = {
         path: tree.read(path) for path in package_files(tree, descriptor, layout)
     }
-    if with_exports and tree.commit is None:
-        contents.update(
-            {
-                f"exports/{path}": safepath.read(root, root / EXPORTS / path, MAX_FILE_BYTES)
-                for path in export_files(root, descriptor)
-            }
-        )
+    if exports is not None or not with_exports:
+        contents = {p: data for p, data in contents.items() if not p.startswith(f"{EXPORTS}/")}
+    if exports is not None and with_exports:
+        contents.update({f"{EXPORTS}/{path}": data for path, data in exports.items()})
     contents["SHA256SUMS"] = sums(contents).encode("utf-8")
     safepath.folder(out_base, out_dir, create=True)
     target = safepath.target(out_base, out_dir / f"{top}.zip")

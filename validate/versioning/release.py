@@ -12,8 +12,11 @@ same bytes. `python -m validate release` (validate/cli/release.py) is the comman
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date as calendar_date
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from ..errors import CannotRun
 from ..package import load
 from ..runner import Result, run
 from ..safetext import visible
-from . import bundle, prepare
+from . import bundle, prepare, published
 from .bumps import Version, highest, judge
 from .changes import compare
 from .git import run_git
@@ -54,6 +57,9 @@ class Built:
     layout: int
     revision: str | None
     links: list[str]  # symbolic links in the package, left out of the bundle (never followed)
+    exports_written: list[str] = field(
+        default_factory=list
+    )  # files of exports/ this build rewrote or removed
 
     @property
     def exports(self) -> int:
@@ -115,7 +121,10 @@ def state_metadata(repo: Path) -> list[Path]:
 
 
 def build(repo: Path, out: Path, revision: str | None = None, with_exports: bool = True) -> Built:
-    """Build the bundle of the work tree (validated first; raises Invalid) or of git `revision` (as it was)."""
+    """Build the bundle of the work tree (validated first; raises Invalid) or of git `revision` (as it was).
+
+    From the work tree, the exports in exports/ are rebuilt from the package when the folder exists, and the bundle
+    holds them. Nothing is written (CannotRun) when releases/ records the bundle's version with another sha256."""
     if revision:
         commit = git_commit(repo, revision)
         if commit is None:
@@ -125,28 +134,63 @@ def build(repo: Path, out: Path, revision: str | None = None, with_exports: bool
         # read from git's objects, links left out; not validated again: today's checks may postdate the revision,
         # which was validated when it was made
         tree = bundle.revision_tree(repo, commit)
-        return Built(
-            bundle.build(repo, out, epoch, False, layout, tree),
-            commit,
-            epoch,
-            layout,
-            revision,
-            tree.links,
+        made, _ = _staged(
+            repo, out, lambda folder: bundle.build(repo, folder, epoch, with_exports, layout, tree)
         )
+        return Built(made, commit, epoch, layout, revision, tree.links)
     commit = git_commit(repo)
     epoch = bundle.source_date_epoch(repo)
     result = run(str(repo / "datapackage.json"))
     if not result.valid or result.crashed:
         raise Invalid(result)
+    result.close()
     tree = bundle.work_tree(repo)
-    return Built(
-        bundle.build(repo, out, epoch, with_exports, bundle.CURRENT_LAYOUT, tree),
-        commit,
-        epoch,
-        bundle.CURRENT_LAYOUT,
-        None,
-        tree.links,
+    held = os.path.lexists(repo / published.FOLDER)
+    if held:  # before anything is built: `ln -s ~/.ssh exports` stops here
+        safepath.folder(repo, repo / published.FOLDER)
+    exports = exports_of(repo) if with_exports and held else None
+    made, written = _staged(
+        repo,
+        out,
+        lambda folder: bundle.build(
+            repo, folder, epoch, with_exports, bundle.CURRENT_LAYOUT, tree, exports
+        ),
+        exports,
     )
+    return Built(made, commit, epoch, bundle.CURRENT_LAYOUT, None, tree.links, written)
+
+
+def _staged(
+    repo: Path,
+    out: Path,
+    make: Callable[[Path], bundle.Bundle],
+    exports: dict[str, bytes] | None = None,
+) -> tuple[bundle.Bundle, list[str]]:
+    """Build the bundle into a staging folder inside `out`; refuse it when its version is recorded with another
+    sha256 (nothing written); else write `exports` into exports/ and move the bundle into `out`."""
+    out = Path(os.path.abspath(out))
+    safepath.folder(repo if out.is_relative_to(repo) else out.parent, out, create=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".release-") as staging:
+        made = make(Path(staging))
+        check_recorded(repo, made)
+        written = published.write(repo, exports) if exports is not None else []
+        target = out / made.path.name
+        os.replace(made.path, target)
+    return bundle.Bundle(target, made.sha256, made.members), written
+
+
+def check_recorded(repo: Path, made: bundle.Bundle) -> None:
+    """Refuse (CannotRun, exit 2) a bundle whose version releases/ records with another sha256, naming both: a
+    released version is never rebuilt differently."""
+    version = made.path.name.removesuffix(".zip").rsplit("-", 1)[1]
+    for entry in records(repo):
+        if str(entry.get("version")) == version and entry.get("sha256") != made.sha256:
+            raise CannotRun(
+                f"version {visible(version)} is already released with sha256 {visible(str(entry.get('sha256')))[:80]} "
+                f"({RECORDS}/{visible(version)}.json); this build gives {made.sha256}. Nothing was written: "
+                "main is not that release. Bump the version (`release --prepare X.Y.Z`), or rebuild the release "
+                f"from its commit (`release --from {visible(str(entry.get('commit')))[:12]}`)."
+            )
 
 
 def record(repo: Path, built: Built) -> tuple[Path, bool]:
@@ -205,7 +249,7 @@ def _all_or_none(write) -> list[Path]:
 def _dirty(repo: Path, members: tuple[str, ...]) -> list[str]:
     """Bundled files whose work-tree content differs from HEAD, or that git does not track or ignores
     (a `__pycache__` under docs/ would go into the bundle, and no rebuild from the commit would hold it)."""
-    paths = [m for m in members if not m.startswith("exports/") and m != "SHA256SUMS"]
+    paths = [m for m in members if m != "SHA256SUMS"]  # exports/ too: they are committed
     status = run_git(
         repo, "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", *paths
     )
@@ -228,3 +272,10 @@ def _layout_of(repo: Path, commit: str) -> int:
             f"{', '.join(map(str, bundle.LAYOUTS))}; correct `layout` in releases/."
         )
     return layout
+
+
+def exports_of(repo: Path) -> dict[str, bytes]:
+    """What exports/ should hold for the package in `repo` (validate/exports/build.py `committed_files`)."""
+    from ..exports.build import committed_files  # here: only this needs the export libraries
+
+    return committed_files(repo)
