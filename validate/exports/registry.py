@@ -206,7 +206,7 @@ EXPORTS: tuple[Export, ...] = (
     Export(
         "csv-for-spreadsheets",
         "csv-for-spreadsheets/{table}.csv",
-        "Excel, LibreOffice, Google Sheets, imported with every column as text",
+        "spreadsheets, imported as text",
         "the package's CSV files as UTF-8 with a byte order mark and CRLF line ends, each cell unchanged except that "
         "one a spreadsheet would run as a formula starts with an apostrophe; import them as text "
         "([Opening a CSV without damage](#opening-a-csv-without-damage)): the XLSX is the file for spreadsheets",
@@ -222,7 +222,7 @@ EXPORTS: tuple[Export, ...] = (
     Export(
         "site",
         "site/index.html",
-        "any web browser, from the folder or a static host such as GitHub Pages",
+        "any web browser, no server needed",
         "the annotated article: every claim, caption, quote, number and finding highlighted from its spans, coloured "
         "by sourcing level or by what outside sources say, with a panel for the record, its sources and checks",
         _site,
