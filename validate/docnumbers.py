@@ -146,6 +146,8 @@ def planned(
             raise DocNumbersError(f"{relative} has markers but is not UTF-8: {error}") from None
         new, found = restate(text, known, relative)
         if found:
-            files[path] = new.encode("utf-8")  # by its own name: write_all refuses a link on the way
+            files[path] = new.encode(
+                "utf-8"
+            )  # by its own name: write_all refuses a link on the way
             stale += found
     return files, stale

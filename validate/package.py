@@ -740,7 +740,9 @@ def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
                 "missing-schema", f"Resource {resource.name!r}: the schema {error}.", error.hint
             )
         return problem(
-            error.code if error.code in ("remote-reference", "link-not-followed") else "unsafe-path",
+            error.code
+            if error.code in ("remote-reference", "link-not-followed")
+            else "unsafe-path",
             f"Resource {resource.name!r}: schema path {error}.",
             "Use a relative path inside the package folder, e.g. schemas/claims.schema.json.",
         )
