@@ -106,7 +106,10 @@ def test_symlink_leaving_the_package_is_not_followed(minimal_package, capsys, tm
     claims.symlink_to(secret)
     code, out = _package_errors(capsys, minimal_package)
     assert code == 1
-    assert "Resource 'claims' points outside the package ('data/claims.csv')" in out
+    assert (
+        "Resource 'claims': 'data/claims.csv' is a symbolic link; links are never followed" in out
+    )
+    assert "[resource-files/link-not-followed]" in out
     assert "SECRET-VALUE" not in out
 
 

@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import safepath
 from .csvio import Table
-from .limits import LimitExceeded
-from .package import Package, UnsafePath
+from .package import Package
 from .sourcing import LEVELS
 
 OPENING = "<!--fill:"
@@ -117,17 +117,26 @@ def documents(package: Package) -> list[str]:
     return found
 
 
-def planned(package: Package, tables: Mapping[str, Table]) -> tuple[dict[Path, bytes], list[Stale]]:
-    """{file: new bytes} for every document whose markers change, and the stale markers."""
+def planned(
+    package: Package, tables: Mapping[str, Table], skipped: list[str] | None = None
+) -> tuple[dict[Path, bytes], list[Stale]]:
+    """{file: new bytes} for every document whose markers change, and the stale markers.
+
+    A document is read and written by its own name under the path rule (validate/safepath.py): one that
+    is a link, or is reached through one, is never read or written; why is appended to `skipped`."""
     known = values(tables)
     files: dict[Path, bytes] = {}
     stale: list[Stale] = []
     for relative in documents(package):
-        try:
-            data = package.read_inside(relative)
-        except UnsafePath:  # a link out of the package: not the package's document, never read
+        path = package.root / relative
+        why = safepath.link_in(package.root, path)
+        if why is not None:
+            if skipped is not None:
+                skipped.append(f"{why}; its numbers are not restated (links are never followed)")
             continue
-        except (LimitExceeded, OSError) as error:
+        try:
+            data = safepath.read(package.root, path, package.limits["file-bytes"])
+        except safepath.UnsafeTarget as error:
             raise DocNumbersError(f"{relative} cannot be read: {error}") from None
         if OPENING.encode() not in data:  # no marker: its encoding is none of fill's business
             continue
@@ -137,6 +146,8 @@ def planned(package: Package, tables: Mapping[str, Table]) -> tuple[dict[Path, b
             raise DocNumbersError(f"{relative} has markers but is not UTF-8: {error}") from None
         new, found = restate(text, known, relative)
         if found:
-            files[package.inside(relative)] = new.encode("utf-8")
+            files[path] = new.encode(
+                "utf-8"
+            )  # by its own name: write_all refuses a link on the way
             stale += found
     return files, stale

@@ -39,9 +39,16 @@ class FillError(Exception):
 
 
 def fill(
-    descriptor_path: Path, limits: Limits = DEFAULT, *, spans: bool = True, check: bool = False
+    descriptor_path: Path,
+    limits: Limits = DEFAULT,
+    *,
+    spans: bool = True,
+    check: bool = False,
+    skipped: list[str] | None = None,
 ) -> list[str]:
     """Fill every derived column of the package; return the files rewritten (package-relative).
+
+    Each document whose numbers are not restated because it is a link (never followed) is named in `skipped`.
 
     With `check`, write nothing and return what is stale: each file that would change, and for
     README.md and docs/*.md each stale number (`file:line: <!--fill:NAME--> says …`).
@@ -89,13 +96,15 @@ def fill(
     stale: list[docnumbers.Stale] = []
     if spans:
         try:
-            documents, stale = docnumbers.planned(package, _tables_as_filled(package, planned))
+            documents, stale = docnumbers.planned(
+                package, _tables_as_filled(package, planned), skipped
+            )
         except docnumbers.DocNumbersError as error:
             raise FillError(f"{error}. Nothing was written.") from None
         planned.update(documents)
     planned[package.descriptor_path] = _filled_descriptor(package)
     if check:
-        documents_changed = {package.inside(s.file) for s in stale}
+        documents_changed = {package.root / s.file for s in stale}
         return [
             str(path.relative_to(package.root))
             for path in planned

@@ -1,9 +1,11 @@
 """Load a package once, safely, for every check and every helper command to read.
 
-This module holds the one path rule of the project (`Package.open_inside`): a path the
-package names is relative, not a URL, free of NUL and control characters, inside the
-package folder after every symbolic link is resolved, a regular file (not a folder,
-FIFO or device) and within the size limit. Nothing else opens a file the package names.
+This module holds the reading side of the one path rule of the project (validate/safepath.py):
+a path the package names is relative, not a URL, free of NUL and control characters, inside
+the package folder by its own name (no part of it below the package folder is a symbolic
+link: a link is reported, never followed, even to a file inside the package), not in
+`.git/`, a regular file (not a folder, FIFO or device) and within the size limit. Nothing
+else opens a file the package names.
 
 Loading never raises for a problem in the data: a file that cannot be read or parsed
 is recorded as a load problem (reported by the `resource-files` check) and the checks
@@ -180,8 +182,8 @@ class Package:
     def inside(self, relative: object) -> Path:
         """Apply the path rule to a path the package names; return the resolved file.
 
-        Raises UnsafePath (code `unsafe-path`, `remote-reference`, `missing-file` or
-        `not-a-file`). The file is not opened here: `open_inside` reads it.
+        Raises UnsafePath (code `unsafe-path`, `remote-reference`, `link-not-followed`,
+        `missing-file` or `not-a-file`). The file is not opened here: `open_inside` reads it.
         """
         return resolve_inside(self.root, relative)
 
@@ -197,7 +199,7 @@ class Package:
 
 
 def resolve_inside(root: Path, relative: object) -> Path:
-    """The path rule: `relative` names a regular file inside `root` (links resolved)."""
+    """The path rule: `relative` names a regular file inside `root` by its own name (no link below `root`)."""
     if not isinstance(relative, str) or not relative:
         raise UnsafePath(
             "unsafe-path",
@@ -226,8 +228,16 @@ def resolve_inside(root: Path, relative: object) -> Path:
             f"{shown} is not a plain relative path inside the package",
             "Use a relative path with `/`, no control characters, no leading `/`, at most 255 bytes per name.",
         )
+    plain = os.path.normpath(relative)
+    if plain.split("/")[0] == ".git":
+        raise UnsafePath(
+            "unsafe-path",
+            f"{shown} is inside .git/, git's own folder, not a file of the package",
+            "Put the file in the package's own folders, e.g. data/ or sources/.",
+        )
+    _refuse_links(root, plain, shown)
     try:
-        resolved = (root / relative).resolve()
+        resolved = (root / plain).resolve()
         inside = resolved.is_relative_to(root)
         status = os.stat(resolved) if inside else None
     except FileNotFoundError:
@@ -259,6 +269,30 @@ def resolve_inside(root: Path, relative: object) -> Path:
         )
         raise UnsafePath("not-a-file", f"{shown} is {kind}", "Point the path at a regular file.")
     return resolved
+
+
+def _refuse_links(root: Path, plain: str, shown: str) -> None:
+    """Raise UnsafePath `link-not-followed` when a part of `plain` (normalised, below `root`) is a symbolic link.
+
+    A link is not followed even when it points inside the package: what it names is not what the
+    descriptor names (a committed `sources/a.txt -> ../.git/config` would have its target quoted)."""
+    if plain == ".." or plain.startswith("../"):
+        return  # leaves the package: refused as `unsafe-path` once resolved
+    step = root
+    for part in plain.split("/"):
+        step = step / part
+        try:
+            status = os.lstat(step)
+        except (OSError, ValueError):
+            return  # missing or unnamable: the resolution below says which
+        if stat.S_ISLNK(status.st_mode):
+            where = step.relative_to(root).as_posix()
+            route = "is" if where == plain else f"goes through {where!r},"
+            raise UnsafePath(
+                "link-not-followed",
+                f"{shown} {route} a symbolic link; links are never followed",
+                "Commit the file itself in place of the link.",
+            )
 
 
 def read_regular(path: Path, limits: Limits, limit: str, shown: str) -> bytes:
@@ -706,7 +740,9 @@ def _load_schema(package: Package, resource: Resource, schema_ref: str) -> None:
                 "missing-schema", f"Resource {resource.name!r}: the schema {error}.", error.hint
             )
         return problem(
-            error.code if error.code == "remote-reference" else "unsafe-path",
+            error.code
+            if error.code in ("remote-reference", "link-not-followed")
+            else "unsafe-path",
             f"Resource {resource.name!r}: schema path {error}.",
             "Use a relative path inside the package folder, e.g. schemas/claims.schema.json.",
         )

@@ -401,5 +401,6 @@ def _not_a_package_file(package: Package, cited: str, outside: bool) -> str | No
         return {
             "missing-file": "which the package does not hold",
             "not-a-file": "not a file of the package",
+            "link-not-followed": "a symbolic link, which is not followed",
         }.get(error.code, "outside the package")
     return None

@@ -38,7 +38,7 @@ CODES = {
     ),
     "unsafe-path": Code(
         "A path in the descriptor is not a plain relative path to a file inside the package (it is empty, absolute, "
-        "climbs out with `..`, follows a link out, or names a property this package does not allow).",
+        "climbs out with `..`, is inside `.git/`, or names a property this package does not allow).",
         _PATH_FIX,
     ),
     "remote-reference": Code(
@@ -49,6 +49,11 @@ CODES = {
     "missing-file": Code(
         "The file a resource or its dialect names does not exist.",
         "Add the file, or correct the path.",
+    ),
+    "link-not-followed": Code(
+        "A path in the descriptor names a symbolic link, or goes through one: links are never followed, not even "
+        "to a file inside the package, and the file is not read.",
+        "Commit the file itself in place of the link.",
     ),
     "not-a-file": Code(
         "The path names a folder or another thing that is not a regular file (a FIFO, socket or device).",

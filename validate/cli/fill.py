@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import EXIT_INVALID, EXIT_OK, CannotRun
@@ -35,12 +36,15 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 def run_command(args: argparse.Namespace) -> int:
     """Fill the package and say which files were rewritten (with --check: what is stale, exit 1 if anything)."""
+    skipped: list[str] = []
     try:
-        changed = fill(Path(args.path), Limits.parse(args.limit), check=args.check)
+        changed = fill(Path(args.path), Limits.parse(args.limit), check=args.check, skipped=skipped)
     except FillError as error:
         raise CannotRun(str(error)) from None
     except (OSError, ValueError) as error:
         raise CannotRun(f"cannot fill {args.path}: {error}; nothing was written") from None
+    for why in skipped:
+        print(visible(f"skipped: {why}"), file=sys.stderr)
     if args.check and changed:
         for stale in changed:
             print(visible(f"stale: {stale}"))

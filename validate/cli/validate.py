@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, safepath
 from ..atomic import replacing
 from ..checks import CHECKS
 from ..errors import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, CannotRun
@@ -127,7 +127,15 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _write_json_report(result: Result, path: Path) -> None:
-    """The JSON report in `path`, whole or not at all (an Action reads its verdict and counts there)."""
+    """The JSON report in `path`, whole or not at all (an Action reads its verdict and counts there).
+
+    Under the path rule (validate/safepath.py): a relative `path` stays inside the working directory with no
+    link on the way (a committed `reports -> ../outside` is not followed); an absolute one is written where
+    the user named it, but a link as its last part is not followed."""
+    if path.is_absolute():
+        safepath.target(path.parent, path)
+    else:
+        safepath.target(Path.cwd(), Path.cwd() / path)
     try:
         with replacing(path) as out:
             write_json(result, out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -46,7 +47,12 @@ class InvalidPackage(Exception):
 
 
 class ReservedName(ValueError):
-    """A table resource takes a name an export makes for itself."""
+    """A table resource takes a name an export makes for itself, or one that is not safe as a file name."""
+
+
+# A table's name becomes a file name (`site/{name}.html`, `parquet/{name}.parquet`). The profile's own name
+# pattern is not applied in standard-only mode (no `conformsTo`), and the standard's allows `/` and `..`.
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def build(descriptor_path: Path, dist: Path) -> Outputs:
@@ -147,9 +153,16 @@ def committed_files(repo: Path) -> dict[str, bytes]:
 
 
 def check_names(tables: list[Table]) -> None:
-    """Refuse a table resource whose name an export makes for itself (it would be replaced or collide)."""
+    """Refuse a table resource whose name an export makes for itself (it would be replaced or collide), or whose
+    name is not one plain file name (the exports name files after it)."""
     reserved, prefixes = reserved_names(tables), reserved_prefixes()
     for table in tables:
+        if not _FILE_NAME.fullmatch(table.name) or ".." in table.name or len(table.name) > 200:
+            raise ReservedName(
+                f"datapackage.json: the resource {table.name[:200]!r} ({table.path}) has a name that is not safe "
+                "as a file name, and the exports name files after their tables. Nothing was written: rename the "
+                "resource with letters, digits, `_`, `-` and `.` only (no `..`), starting with a letter or digit."
+            )
         why = reserved.get(table.name) or next(
             (
                 f"a name starting `{p}`: {w}"

@@ -97,10 +97,27 @@ def allowed(relative: str, patterns: list[str]) -> bool:
     return any(re.fullmatch(pattern, relative) for pattern in patterns)
 
 
+def inside(dist: Path, relative: str) -> Path:
+    """`dist / relative`, refused unless `relative` is a plain relative path that stays inside `dist` once normalised."""
+    parts = relative.split("/")
+    within = os.path.normpath(os.path.join(os.path.abspath(dist), relative))
+    if (
+        not relative
+        or os.path.isabs(relative)
+        or any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts)
+        or not Path(within).is_relative_to(os.path.abspath(dist))
+    ):
+        raise UnsafeDist(
+            f"{relative[:200]!r} is not a file name inside {dist}; exports write only inside their output folder. "
+            "Nothing was written."
+        )
+    return dist / relative
+
+
 def check_targets(dist: Path, files: list[str], owned_files: list[str]) -> None:
-    """Refuse when writing `files` into `dist` would replace something exports did not write, or go through a link."""
+    """Refuse when writing `files` into `dist` would leave it, replace something exports did not write, or go through a link."""
     for relative in files:
-        target = dist / relative
+        target = inside(dist, relative)
         _real_folders(dist, target)
         if os.path.lexists(target) and relative not in owned_files:
             raise UnsafeDist(
@@ -139,7 +156,7 @@ def commit(staging: Path, dist: Path, files: list[str], owned_files: list[str]) 
     done: list[tuple[Path, Path | None]] = []  # (target, where its previous file is kept)
     try:
         for number, relative in enumerate(files):
-            target = dist / relative
+            target = inside(dist, relative)
             for folder in reversed(target.relative_to(dist).parents[:-1]):
                 (dist / folder).mkdir(exist_ok=True)
             _real_folders(dist, target)
@@ -150,7 +167,7 @@ def commit(staging: Path, dist: Path, files: list[str], owned_files: list[str]) 
             done.append((target, kept))
             os.replace(staging / relative, target)
         for number, relative in enumerate(sorted(set(owned_files) - set(files)), len(files)):
-            target = dist / relative
+            target = inside(dist, relative)
             _real_folders(dist, target)
             if os.path.lexists(target) and stat.S_ISREG(os.lstat(target).st_mode):
                 kept = replaced / str(number)
