@@ -31,7 +31,10 @@ from validate import claim_sources, sourcing
 from .conftest import REPO
 
 CONTRIBUTING = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+# What a clone holds that the walkthroughs use; `validate/` too, since `python -m validate` runs the
+# repository's folder (installed, the package imports under another name: docs/reuse.md).
 COPIED = (
+    "validate",
     "datapackage.json",
     "data",
     "schemas",
