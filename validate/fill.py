@@ -95,7 +95,7 @@ def fill(
         planned.update(documents)
     planned[package.descriptor_path] = _filled_descriptor(package)
     if check:
-        documents_changed = {package.inside(s.file) for s in stale}
+        documents_changed = {package.inside(file) for file in {s.file for s in stale}}
         return [
             str(path.relative_to(package.root))
             for path in planned
