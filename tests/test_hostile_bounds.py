@@ -7,10 +7,13 @@ memory limit (tests/hostile.py), so a regression fails here instead of hanging C
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 from .hostile import run_validator
+from .test_hostile import tree
+from .test_release_bundle import package_with_release_files
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only (FIFOs, symlinks)")
 
@@ -27,3 +30,51 @@ def test_fill_check_on_a_hundred_thousand_markers_is_linear(minimal_package):
     lines = run.out.splitlines()
     assert lines[0].startswith("stale: docs/many.md:1: <!--fill:rows.claims--> says '0'")
     assert lines[-2].startswith("stale: docs/many.md:100000: ")
+
+
+def _with_headings(root: Path, count: int, *, older: bool = False) -> None:
+    """CHANGELOG.md with `count` extra `## ` headings (6 to 11 bytes each) under Unreleased, or at the end (`older`)."""
+    changelog = root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    at = len(text) if older else text.index("\n## [Unreleased]") + len("\n## [Unreleased]\n")
+    headings = "".join(f"## x{n}\n" for n in range(count))
+    changelog.write_text(text[:at] + headings + text[at:], encoding="utf-8")
+
+
+def test_a_changelog_of_many_headings_under_the_cap_is_read_in_linear_time(minimal_package):
+    """Each heading's line was counted from the start of the file: 300,000 headings (3.2 MB) took minutes."""
+    _with_headings(minimal_package.parent, 300_000, older=True)
+    run = run_validator(str(minimal_package), "--format", "json", timeout=30)
+    assert (run.code, run.errors()) == (0, [])
+
+
+def test_a_changelog_past_the_cap_is_a_release_error_not_a_long_run(minimal_package):
+    """1,000,000 headings (10.9 MB): the release check reads CHANGELOG.md as `diff` does, under its 4 MB cap."""
+    _with_headings(minimal_package.parent, 1_000_000)
+    run = run_validator(str(minimal_package), "--format", "json", timeout=30)
+    assert (run.code, run.errors()) == (
+        1,
+        [("release", "changelog-too-large", "CHANGELOG.md", None)],
+    )
+    assert "larger than 4,000,000 bytes" in run.report["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_release_prepare_refuses_a_changelog_past_the_cap_or_a_link(tmp_path, link):
+    """`release --prepare` reads CHANGELOG.md through the same reader: exit 2 with the reason, nothing written."""
+    root = package_with_release_files(tmp_path / "p")
+    if link:  # a link to a file inside the package is still a link: never followed
+        (root / "notes.md").write_bytes((root / "CHANGELOG.md").read_bytes())
+        (root / "CHANGELOG.md").unlink()
+        (root / "CHANGELOG.md").symlink_to("notes.md")
+    else:
+        _with_headings(root, 1_000_000)
+    before = tree(root)
+    run = run_validator(
+        "release", str(root), "--prepare", "0.2.0", "--date", "2026-12-06", timeout=30
+    )
+    assert run.code == 2, run.err
+    assert (
+        "CHANGELOG.md is a symbolic link" if link else "CHANGELOG.md is larger than 4,000,000 bytes"
+    ) in run.err
+    assert tree(root) == before
