@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from validate.checks import release as release_check
+from validate.cli import main
+
 from .hostile import run_validator
 from .test_hostile import tree
 from .test_release_bundle import package_with_release_files
@@ -78,3 +81,27 @@ def test_release_prepare_refuses_a_changelog_past_the_cap_or_a_link(tmp_path, li
         "CHANGELOG.md is a symbolic link" if link else "CHANGELOG.md is larger than 4,000,000 bytes"
     ) in run.err
     assert tree(root) == before
+
+
+def test_exports_cannot_run_when_a_check_crashed_as_validate_says(
+    minimal_package, tmp_path, monkeypatch, capsys
+):
+    """A check that cannot finish (DuckDB out of memory under a memory cap) is no verdict: exit 2 from both, not 1."""
+
+    def out_of_memory(package):
+        raise MemoryError("could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(release_check, "check", out_of_memory)
+    assert main([str(minimal_package)]) == 2
+    assert "Could not finish: the check(s) release failed to run." in capsys.readouterr().out
+    dist = tmp_path / "dist"
+    assert main(["exports", str(minimal_package), "--dist", str(dist)]) == 2
+    out, err = capsys.readouterr()
+    assert "MemoryError: could not allocate block of size 256.0 KiB" in out
+    assert "[release/check-crashed]" in out and "Could not finish" in out
+    assert (
+        "exports: not built, because validation could not finish: the check(s) release failed to run"
+        in err
+    )
+    assert "the package is invalid" not in err
+    assert not dist.exists()
