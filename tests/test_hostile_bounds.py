@@ -105,3 +105,19 @@ def test_exports_cannot_run_when_a_check_crashed_as_validate_says(
     )
     assert "the package is invalid" not in err
     assert not dist.exists()
+
+
+@pytest.mark.parametrize("command", ["normalize", "fill"])
+def test_a_nul_byte_in_a_cell_is_refused_by_the_writers(minimal_package, command):
+    """normalize kept the NUL and exited 0; fill then read the key `clm-002\\0` and rewrote its sourcing_level."""
+    root = minimal_package.parent
+    claims = root / "data" / "claims.csv"
+    data = claims.read_bytes()
+    at = data.index(b"\nclm-002,") + len(b"\nclm-002")
+    claims.write_bytes(data[:at] + b"\x00" + data[at:])
+    line = data.count(b"\n", 0, at) + 1
+    before = tree(root)
+    run = run_validator(command, str(minimal_package))
+    assert run.code == 2, run.err
+    assert f"data/claims.csv: line {line} holds a NUL byte" in run.err
+    assert tree(root) == before
