@@ -326,8 +326,7 @@ def _read_changelog(package: Package) -> Generator[Error, None, str | None]:
             Place("CHANGELOG.md"),
             "",
             "changelog-too-large",
-            f"{str(error).rstrip('.')}: every reader of it reads at most "
-            f"{changelog_sections.MAX_BYTES:,} bytes.",
+            f"{str(error).rstrip('.')}; `validate`, `diff` and `release` read it only up to that size.",
             hint=CODES["changelog-too-large"].hint,
         )
         return None
