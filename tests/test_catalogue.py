@@ -21,6 +21,10 @@ CASES = sorted(path.parent for path in (FIXTURES / "invalid").rglob("expected.js
 # changes during the run, a FIFO, ...). Each test is asserted to exist; each was checked to produce its code.
 COVERED_ELSEWHERE = {
     (
+        "release",
+        "changelog-too-large",
+    ): "tests/test_hostile_bounds.py::test_a_changelog_past_the_cap_is_a_release_error_not_a_long_run",
+    (
         "descriptor-profile",
         "limit-exceeded",
     ): "tests/test_limits.py::test_a_document_nested_past_pythons_recursion_limit_is_a_limit_not_a_crash",

@@ -66,6 +66,12 @@ def normalize_csv(data: bytes, fields: list[dict]) -> Normalized:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         changes.append("converted CR LF / CR line endings to LF")
+    if (nul := text.find("\x00")) >= 0:
+        # Tools disagree on a NUL (C strings end at it, Python keeps it): the same file would read differently in each
+        raise NotCSV(
+            f"line {text.count(chr(10), 0, nul) + 1} holds a NUL byte (\\x00): this is not a text file; "
+            "remove the NUL byte (a binary format, or a tool that wrote one, put it there)"
+        )
     form_changes = len(changes)
     rows = _read_rows(text, found)
     if not rows:

@@ -76,12 +76,18 @@ def values(tables: Mapping[str, Table]) -> dict[str, str]:
 
 
 def restate(text: str, known: Mapping[str, str], file: str) -> tuple[str, list[Stale]]:
-    """`text` with every marker's value restated from `known`, and the markers that were stale."""
-    stale: list[Stale] = []
+    """`text` with every marker's value restated from `known`, and the markers that were stale.
 
-    def one(match: re.Match[str]) -> str:
+    One pass: the line of each marker is counted on from the previous one, never from the start
+    of the text, so a file of many markers costs its length, not its length times its markers.
+    """
+    stale: list[Stale] = []
+    parts: list[str] = []
+    line, counted, kept = 1, 0, 0
+    for match in MARKER.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         name, stated = match.group(1), match.group(2)
-        line = text.count("\n", 0, match.start()) + 1
         if name not in known:
             raise DocNumbersError(
                 f"{file}:{line}: {OPENING}{name}--> names no query; the names are: "
@@ -89,9 +95,9 @@ def restate(text: str, known: Mapping[str, str], file: str) -> tuple[str, list[S
             )
         if stated != known[name]:
             stale.append(Stale(file, line, name, stated, known[name]))
-        return f"{OPENING}{name}-->{known[name]}<!--/fill-->"
-
-    new = MARKER.sub(one, text)
+        parts += [text[kept : match.start()], f"{OPENING}{name}-->{known[name]}<!--/fill-->"]
+        kept = match.end()
+    new = "".join([*parts, text[kept:]])
     if new.count(OPENING) != len(MARKER.findall(new)):
         line = text.count("\n", 0, _first_broken(text)) + 1
         raise DocNumbersError(

@@ -28,6 +28,10 @@ class UnsafeTarget(CannotRun):
     """A path breaks the path rule (a link, not a regular file, or outside its base); nothing was written."""
 
 
+class TooLarge(UnsafeTarget):
+    """A file to read is larger than its reader's limit; it was not read."""
+
+
 def _shown(path: Path, base: Path) -> str:
     try:
         return path.relative_to(base).as_posix() or "."
@@ -129,12 +133,12 @@ def read(base: Path, path: Path, limit: int) -> bytes:
                     f"{_shown(path, Path(base))} is {_kind(status)}; it is not read."
                 )
             if status.st_size > limit:
-                raise UnsafeTarget(f"{_shown(path, Path(base))} is larger than {limit:,} bytes.")
+                raise TooLarge(f"{_shown(path, Path(base))} is larger than {limit:,} bytes.")
             data = file.read(
                 status.st_size + 1
             )  # not `limit + 1`: that much memory would be set aside
     except OSError as error:
         raise UnsafeTarget(f"cannot read {_shown(path, Path(base))}: {error.strerror}") from None
     if len(data) > limit:
-        raise UnsafeTarget(f"{_shown(path, Path(base))} is larger than {limit:,} bytes.")
+        raise TooLarge(f"{_shown(path, Path(base))} is larger than {limit:,} bytes.")
     return data

@@ -62,10 +62,16 @@ CODES = {
         "Add CHANGELOG.md with a section for this version.",
     ),
     "unreadable-changelog": Code(
-        "CHANGELOG.md cannot be read: not UTF-8, or not safe to read.", "Save it as UTF-8."
+        "CHANGELOG.md cannot be read: not UTF-8, or not safe to read (a link, a folder, a FIFO or a device).",
+        "Save it as UTF-8, as a regular file in the package.",
+    ),
+    "changelog-too-large": Code(
+        f"CHANGELOG.md is larger than the {changelog_sections.MAX_BYTES:,} bytes every reader of it reads "
+        "(`validate`, `diff`, `release`).",
+        "Keep the notes short, or move old releases' notes to another file that CHANGELOG.md links to.",
     ),
     "limit-exceeded": Code(
-        "CITATION.cff or CHANGELOG.md is past one of the limits on what the validator reads.",
+        "CITATION.cff is past one of the limits on what the validator reads.",
         "Make the file smaller, or raise the limit with `--limit NAME=N` (docs/limits.md).",
     ),
     "citation-type": Code("CITATION.cff's type is not `dataset`.", "Set `type: dataset`."),
@@ -111,13 +117,7 @@ def check(package: Package) -> Iterator[Error]:
     if not isinstance(version, str):
         return  # descriptor-profile reports a missing or malformed version
     citation, citation_text = yield from _citation(package, version)
-    changelog = yield from _read(
-        package,
-        "CHANGELOG.md",
-        "missing-changelog",
-        "unreadable-changelog",
-        "Add CHANGELOG.md with a section for this version.",
-    )
+    changelog = yield from _read_changelog(package)
     if changelog is not None:
         yield from _changelog(changelog, version, citation, citation_text)
     yield from _readme(package, version, citation)
@@ -318,6 +318,39 @@ def _read(
             Place(name), "", unreadable, f"{name} is not UTF-8 text.", hint="Save it as UTF-8."
         )
     return None
+
+
+def _read_changelog(package: Package) -> Generator[Error, None, str | None]:
+    """CHANGELOG.md through the one reader `diff` and `release --prepare` use (its size cap, its path rule)."""
+    try:
+        text = changelog_sections.read(package.root)
+    except changelog_sections.TooLarge as error:
+        yield Error.at(
+            Place("CHANGELOG.md"),
+            "",
+            "changelog-too-large",
+            f"{str(error).rstrip('.')}; `validate`, `diff` and `release` read it only up to that size.",
+            hint=CODES["changelog-too-large"].hint,
+        )
+        return None
+    except changelog_sections.Unreadable as error:
+        yield Error.at(
+            Place("CHANGELOG.md"),
+            "",
+            "unreadable-changelog",
+            str(error).rstrip(".") + ".",
+            hint=CODES["unreadable-changelog"].hint,
+        )
+        return None
+    if text is None:
+        yield Error.at(
+            Place("CHANGELOG.md"),
+            "",
+            "missing-changelog",
+            "CHANGELOG.md is missing.",
+            hint=CODES["missing-changelog"].hint,
+        )
+    return text
 
 
 def _optional(package: Package, name: str) -> str | None:

@@ -10,7 +10,10 @@ from ..errors import EXIT_INVALID, EXIT_OK, CannotRun
 from ..reporters import render_text
 from .arguments import Parser, add_package
 
-SUMMARY = "Build dist/ from a valid package; exit 1 with the report when the package is invalid, 2 when it cannot run."
+SUMMARY = (
+    "Build dist/ from a valid package; exit 1 with the report when the package is invalid, 2 when it "
+    "cannot run (validation included)."
+)
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -34,11 +37,15 @@ def run_command(args: argparse.Namespace) -> int:
     """Build the outputs and list them with their sizes."""
     from ..exports.build import (
         InvalidPackage,
+        NotJudged,
         build,
     )  # here, not at the top: pandas, pyarrow and openpyxl would slow every `python -m validate`
 
     try:
         outputs = build(Path(args.path), Path(args.dist))
+    except NotJudged as unfinished:  # as `validate` says it: exit 2, not a verdict on the package
+        sys.stdout.write(render_text(unfinished.result))
+        raise CannotRun(f"exports: not built, because {unfinished} (see above).") from None
     except InvalidPackage as invalid:
         sys.stdout.write(render_text(invalid.result))
         print("exports: not built, because the package is invalid (see above).", file=sys.stderr)

@@ -46,6 +46,21 @@ class InvalidPackage(Exception):
         self.result = result
 
 
+class NotJudged(Exception):
+    """Validation did not finish (a check crashed, or an input is past a limit); `result` holds the report.
+
+    Not a verdict on the package: the exports are not built, and the command cannot run (exit 2)."""
+
+    def __init__(self, result: Result):
+        why = (
+            f"the check(s) {', '.join(result.crashed)} failed to run"
+            if result.crashed
+            else "an input is past a limit"
+        )
+        super().__init__(f"validation could not finish: {why}")
+        self.result = result
+
+
 class ReservedName(ValueError):
     """A table resource takes a name an export makes for itself, or one that is not safe as a file name."""
 
@@ -56,10 +71,13 @@ _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def build(descriptor_path: Path, dist: Path) -> Outputs:
-    """Validate the package, then build every output into `dist`. Raises InvalidPackage, or ValueError
-    (UnsafeDist, ReservedName, fit.DoesNotFit) when it cannot build without harm; nothing is written then."""
+    """Validate the package, then build every output into `dist`. Raises NotJudged when validation did not
+    finish, InvalidPackage, or ValueError (UnsafeDist, ReservedName, fit.DoesNotFit) when it cannot build
+    without harm; nothing is written then."""
     output.refuse_link(dist)  # before the validation's time: refused whatever the package
     result = run(descriptor_path)
+    if not result.finished:
+        raise NotJudged(result)  # the caller shows its report, then closes it
     if not result.valid:
         raise InvalidPackage(result)  # the caller shows its report, then closes it
     try:

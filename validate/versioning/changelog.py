@@ -32,19 +32,18 @@ class Section:
 
 
 def sections(text: str) -> list[Section]:
-    """The `## ` sections of a changelog, in file order."""
+    """The `## ` sections of a changelog, in file order.
+
+    One pass: each heading's line is counted on from the previous heading's, so a changelog of
+    many headings costs its length, not its length times its headings."""
     found = list(_HEADING.finditer(text))
     result = []
+    line, counted = 1, 0
     for index, match in enumerate(found):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         end = found[index + 1].start() if index + 1 < len(found) else len(text)
-        result.append(
-            Section(
-                match[1],
-                match[2] or "",
-                text[match.end() : end].strip(),
-                text.count("\n", 0, match.start()) + 1,
-            )
-        )
+        result.append(Section(match[1], match[2] or "", text[match.end() : end].strip(), line))
     return result
 
 
@@ -62,18 +61,29 @@ class Unreadable(Exception):
     """CHANGELOG.md exists but is not read: a link, not a regular file, too large, or not UTF-8."""
 
 
+class TooLarge(Unreadable):
+    """CHANGELOG.md is larger than MAX_BYTES; it was not read."""
+
+
+class NotText(Unreadable):
+    """CHANGELOG.md is not UTF-8 text."""
+
+
 def read(root: Path, name: str = "CHANGELOG.md") -> str | None:
     """The text of `root`/`name`; None when there is no such file. Raises Unreadable (with the reason) otherwise.
 
-    It is read under the path rule (validate/safepath.py): never through a link, never a device."""
+    It is read under the path rule (validate/safepath.py): never through a link, never a device.
+    Every reader of CHANGELOG.md (`diff`, the `release` check, `release --prepare`) reads it here."""
     path = root / name
     if not os.path.lexists(path):
         return None
     try:
         data = safepath.read(root, path, MAX_BYTES)
+    except safepath.TooLarge as error:
+        raise TooLarge(str(error)) from None
     except CannotRun as error:
         raise Unreadable(str(error)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise Unreadable(f"{name} is not UTF-8 text") from None
+        raise NotText(f"{name} is not UTF-8 text") from None

@@ -35,9 +35,10 @@ README_VERSION = re.compile(
 
 def new_texts(root: Path, version: str, date: str) -> dict[Path, str]:
     """The new text of every file that states the version, keyed by path."""
-    descriptor_text, citation_text, changelog_text = (
-        _text(root, name) for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md")
+    descriptor_text, citation_text = (
+        _text(root, name) for name in ("datapackage.json", "CITATION.cff")
     )
+    changelog_text = _changelog(root)
     descriptor = _descriptor(descriptor_text)
     descriptor["version"] = version
     descriptor_text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
@@ -105,6 +106,17 @@ def _text(root: Path, name: str) -> str:
         raise CannotRun(f"{name} is not UTF-8 text: {error}") from None
     except CannotRun as error:
         raise CannotRun(f"cannot read the release files: {error}") from None
+
+
+def _changelog(root: Path) -> str:
+    """CHANGELOG.md through the one reader of it (validate/versioning/changelog.py: its size cap, its path rule)."""
+    try:
+        text = changelog.read(root)
+    except changelog.Unreadable as error:
+        raise CannotRun(f"cannot read the release files: {error}") from None
+    if text is None:
+        raise CannotRun("cannot read the release files: CHANGELOG.md does not exist.")
+    return text
 
 
 def _descriptor(text: str) -> dict:
