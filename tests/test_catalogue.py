@@ -21,6 +21,10 @@ CASES = sorted(path.parent for path in (FIXTURES / "invalid").rglob("expected.js
 # changes during the run, a FIFO, ...). Each test is asserted to exist; each was checked to produce its code.
 COVERED_ELSEWHERE = {
     (
+        "resource-files",
+        "link-not-followed",
+    ): "tests/test_hostile_paths.py::test_a_snapshot_linked_to_git_config_inside_the_package_is_not_read",
+    (
         "release",
         "changelog-too-large",
     ): "tests/test_hostile_bounds.py::test_a_changelog_past_the_cap_is_a_release_error_not_a_long_run",
