@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 from validate import run
@@ -128,6 +129,10 @@ def test_annotations_show_each_code_before_a_second_of_the_same_code():
         error_count=13,
         warning_count=0,
         valid=False,
+        package=SimpleNamespace(
+            root=Path.cwd()
+        ),  # paths are shown relative to the working directory
+        not_applicable={},
     )
     annotations = [line for line in render_github(stub).splitlines() if line.startswith("::error ")]
     assert len(annotations) == GITHUB_ANNOTATION_LIMIT
