@@ -154,7 +154,8 @@ def test_the_article_passes_the_accessibility_check_at_each_width(browser, folde
     page.goto((folder / "index.html").as_uri())
     page.locator("mark").nth(3).click()
     page.screenshot(path=str(shots(f"article-{width}.png")))
-    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off the side
+    # nothing runs off the side
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert violations(page) == []
     context.close()
 
