@@ -18,10 +18,10 @@ import re
 from . import sqlite
 from .queries import Query
 from .tables import Table
+from .weblinks import web_address
 
 # Only these become links on Datasette's pages: a `javascript:` or `data:` address, or a relative
 # path, would be a link that runs or leaves on a reader's click (a relative licence path stays text).
-_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.ASCII)
 SHORT = 120  # characters of a column description shown on a page
 FULL_DESCRIPTIONS = "Every column's full description: docs/data-dictionary.md and codebook.csv."
 _CODE = re.compile(r"`([^`\n]*)`")
@@ -33,7 +33,7 @@ PLUGIN = "bukele-cecot-links"
 
 def link(address: object) -> str:
     """`address` when it is an http(s) URL (Datasette makes it a link), else "" (no link)."""
-    return address if isinstance(address, str) and _LINK.fullmatch(address) else ""
+    return web_address(address) or ""
 
 
 def _text(value: object) -> str:

@@ -19,13 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from ..model import PolymorphicReference
 from .tables import Table
+from .weblinks import web_address
 
 # What the article page highlights: a table, the span role that marks its record's words, and
 # the word a reader sees for it. Listed in drawing order, outermost first.
@@ -70,10 +70,7 @@ class Page:
 
 def link(value: object) -> str | None:
     """The value as a link target when it is an absolute http(s) address, else None (never javascript:, data:, …)."""
-    if not isinstance(value, str):
-        return None
-    parts = urlsplit(value.strip())
-    return value.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    return web_address(value)
 
 
 def json_block(value: object) -> str:

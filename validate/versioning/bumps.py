@@ -109,54 +109,22 @@ def judge(change_level: str, old_text: object, new_text: object) -> Verdict:
         )
     required = required_bump(change_level, old)
     declared = declared_bump(old, new)
+
+    def verdict(ok: bool, reason: str) -> Verdict:
+        return Verdict(change_level, required, str(old), str(new), declared, ok, reason)
+
     if declared == "downgrade":
-        return Verdict(
-            change_level,
-            required,
-            str(old),
-            str(new),
-            declared,
-            False,
-            f"the version went down from {old} to {new}",
-        )
+        return verdict(False, f"the version went down from {old} to {new}")
     if required == "none":
-        return Verdict(
-            change_level,
-            required,
-            str(old),
-            str(new),
-            declared,
-            True,
-            "no change needs a new version",
-        )
+        return verdict(True, "no change needs a new version")
     if declared == "none":
-        return Verdict(
-            change_level,
-            required,
-            str(old),
-            str(new),
-            declared,
-            False,
-            f"the version stayed {new}; these changes need a {required} bump",
-        )
+        return verdict(False, f"the version stayed {new}; these changes need a {required} bump")
     if rank(declared) < rank(required):
-        return Verdict(
-            change_level,
-            required,
-            str(old),
-            str(new),
-            declared,
-            False,
-            f"{old} -> {new} is a {declared} bump; these changes need a {required} bump",
+        return verdict(
+            False, f"{old} -> {new} is a {declared} bump; these changes need a {required} bump"
         )
-    return Verdict(
-        change_level,
-        required,
-        str(old),
-        str(new),
-        declared,
-        True,
-        f"{old} -> {new} is a {declared} bump, as needed"
-        if declared == required
-        else f"{old} -> {new} is a {declared} bump, more than the {required} bump needed",
+    if declared == required:
+        return verdict(True, f"{old} -> {new} is a {declared} bump, as needed")
+    return verdict(
+        True, f"{old} -> {new} is a {declared} bump, more than the {required} bump needed"
     )
